@@ -1,0 +1,47 @@
+"""The `editcaption` command line: one sub-command (group) per pipeline stage.
+
+Each stage module registers its commands on the app; command bodies import their stage
+lazily so that `editcaption --help` and every non-training command stay free of torch.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from .. import __version__
+from . import demo_cmd, ingest_cmd, pairs_cmd, workspace_cmd
+
+app = typer.Typer(
+    name="editcaption",
+    help=(
+        "Turn (source image, target image) pairs into precise editing instructions, and train "
+        "vision-language models to write them.\n\n"
+        "Pipeline: ingest → caption → score/filter → annotate → export → train → evaluate.\n\n"
+        "Example: editcaption demo"
+    ),
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+    context_settings={"help_option_names": ["-h", "--help"]},
+    pretty_exceptions_enable=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"editcaption {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version and exit."),
+) -> None:
+    """EditCaption command line."""
+
+
+for _module in (workspace_cmd, ingest_cmd, pairs_cmd, demo_cmd):
+    _module.register(app)
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,81 @@
+"""`editcaption ingest`: bring pairs into the workspace."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ._common import DbOpt, JsonOpt, WorkspaceOpt, console, err_console, fail, open_workspace, print_json
+
+
+def ingest(
+    source: Annotated[Path, typer.Argument(help="A folder of pairs, a manifest (CSV/JSONL/JSON/Parquet) or dataset Parquet files.")],
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help="auto | folder | manifest | hqedit | bytemorph | magicbrush")
+    ] = "auto",
+    both_directions: Annotated[
+        bool, typer.Option("--both-directions", help="HQ-Edit: also ingest each inverse edit as its own pair.")
+    ] = False,
+    max_pixels: Annotated[
+        int | None, typer.Option("--max-pixels", help="Refuse images larger than this (decompression-bomb guard).")
+    ] = None,
+    as_json: JsonOpt = False,
+    workspace: WorkspaceOpt = None,
+    db: DbOpt = None,
+) -> None:
+    """Ingest (source, target) pairs. Re-running adds nothing; broken files are reported, never fatal.
+
+    Folder layouts: NAME_src.EXT + NAME_tgt.EXT (also _source/_target, _0/_1), or src/ + tgt/
+    sub-folders with matching names. Manifests have source/target columns (paths relative to
+    the manifest, or image bytes) and optional id, instruction, category, subtype, split,
+    ground_truth.
+
+    Example: editcaption ingest ./my-pairs --json
+    """
+    from ..sources import SourceError, ingest as run_ingest, resolve_format
+
+    ws = open_workspace(workspace, db, create=True)
+    try:
+        try:
+            fmt_resolved = resolve_format(source, fmt)
+        except SourceError as exc:
+            fail(str(exc))
+        if as_json:
+            report = run_ingest(ws, source, fmt_resolved, both_directions=both_directions, max_pixels=max_pixels)
+        else:
+            from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+            with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err_console,
+                          transient=True) as progress:
+                task = progress.add_task("ingesting", total=None)
+
+                def tick(r):  # noqa: ANN001
+                    progress.update(task, description=f"ingested {r.ingested}, duplicates {r.duplicates}, "
+                                                      f"rejected {len(r.rejected)}")
+
+                report = run_ingest(ws, source, fmt_resolved, both_directions=both_directions,
+                                    max_pixels=max_pixels, on_progress=tick)
+    except SourceError as exc:
+        fail(str(exc))
+    finally:
+        ws.close()
+    for w in report.warnings:
+        err_console.print(f"[yellow]warning:[/] {w}", highlight=False)
+    if as_json:
+        print_json(report.as_json())
+        return
+    from rich.table import Table
+
+    console.print(f"[bold]{report.ingested}[/] ingested, {report.duplicates} duplicates, "
+                  f"{len(report.rejected)} rejected ({report.format}) → {ws.root}")
+    if report.rejected:
+        table = Table("rejected file", "reason", show_lines=False)
+        for r in report.rejected:
+            table.add_row(r["path"], r["reason"])
+        console.print(table)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("ingest")(ingest)

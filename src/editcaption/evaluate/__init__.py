@@ -1,0 +1,1 @@
+"""Evaluation: the Appendix B rubric, LLM judge, human-evaluation statistics and reports."""

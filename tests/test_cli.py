@@ -1,0 +1,84 @@
+"""The CLI explains itself, stays free of torch, and the demo runs offline."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import typer
+from typer.testing import CliRunner
+
+from editcaption.cli import app
+
+runner = CliRunner()
+
+
+def _all_commands() -> list[list[str]]:
+    root = typer.main.get_command(app)
+    paths: list[list[str]] = []
+
+    def walk(cmd, prefix: list[str]) -> None:  # noqa: ANN001 - typer's (vendored) click command
+        if getattr(cmd, "commands", None):
+            for name, sub in cmd.commands.items():
+                walk(sub, prefix + [name])
+        else:
+            paths.append(prefix)
+
+    walk(root, [])
+    return paths
+
+
+def test_every_command_has_help_with_an_example():
+    commands = _all_commands()
+    assert ["ingest"] in commands and ["pairs", "list"] in commands and ["demo"] in commands
+    for path in commands:
+        result = runner.invoke(app, [*path, "--help"])
+        assert result.exit_code == 0, (path, result.output)
+        assert "Example" in result.output, f"`editcaption {' '.join(path)} --help` shows no example"
+
+
+# Commands that train (or generate with local weights) are the only ones allowed to import torch.
+TORCH_ALLOWED = {("train",), ("reproduce",)}
+
+
+def test_non_training_commands_do_not_import_torch():
+    code = (
+        "import sys, json\n"
+        "from typer.testing import CliRunner\n"
+        "from editcaption.cli import app\n"
+        "r = CliRunner()\n"
+        f"for path in {json.dumps(_all_commands())}:\n"
+        "    r.invoke(app, [*path, '--help'])\n"
+        "print(json.dumps(sorted(m for m in ('torch', 'transformers', 'trl') if m in sys.modules)))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert json.loads(out.stdout.strip().splitlines()[-1]) == []
+
+
+def test_demo_runs_offline(tmp_path):
+    result = runner.invoke(app, ["demo", "--out", str(tmp_path / "demo")])
+    assert result.exit_code == 0, result.output
+    assert "6 new pairs" in result.output
+    again = runner.invoke(app, ["demo", "--out", str(tmp_path / "demo")])
+    assert "0 new pairs, 6 already present" in again.output
+    listed = runner.invoke(app, ["pairs", "list", "--json", "-w", str(tmp_path / "demo" / "workspace")])
+    names = {json.loads(line)["name"] for line in listed.stdout.splitlines()}
+    assert "chelsea_pan_left" in names and len(names) == 6
+
+
+def test_pairs_show_includes_ground_truth_and_instruction(tmp_path):
+    runner.invoke(app, ["demo", "--out", str(tmp_path / "demo")])
+    ws = str(tmp_path / "demo" / "workspace")
+    shown = runner.invoke(app, ["pairs", "show", "astronaut_mirror", "--json", "-w", ws])
+    data = json.loads(shown.stdout)
+    assert data["ground_truth"]["primary"][0]["op"] == "mirror"
+    assert data["instructions"][0]["text"] == "Mirror the image horizontally."
+    missing = runner.invoke(app, ["pairs", "show", "nope", "-w", ws])
+    assert missing.exit_code == 2 and "no pair 'nope'" in missing.output
+
+
+def test_bad_where_is_a_clear_error(tmp_path):
+    runner.invoke(app, ["init", str(tmp_path / "ws")])
+    result = runner.invoke(app, ["pairs", "list", "--where", "colour=red", "-w", str(tmp_path / "ws")])
+    assert result.exit_code == 2 and "--where key 'colour'" in result.output
