@@ -9,7 +9,7 @@ from __future__ import annotations
 import typer
 
 from .. import __version__
-from . import demo_cmd, ingest_cmd, pairs_cmd, workspace_cmd
+import importlib
 
 app = typer.Typer(
     name="editcaption",
@@ -39,8 +39,15 @@ def _root(
     """EditCaption command line."""
 
 
-for _module in (workspace_cmd, ingest_cmd, pairs_cmd, demo_cmd):
-    _module.register(app)
+# One module per stage; each exposes register(app). Add a stage by adding its line here.
+STAGE_MODULES = [
+    "workspace_cmd",
+    "ingest_cmd",
+    "pairs_cmd",
+    "demo_cmd",
+]
+for _name in STAGE_MODULES:
+    importlib.import_module(f"{__name__}.{_name}").register(app)
 
 
 def main() -> None:
