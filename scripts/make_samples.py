@@ -13,9 +13,8 @@ import json
 from pathlib import Path
 
 import numpy as np
-from PIL import Image, ImageDraw
-
 import skimage.data
+from PIL import Image, ImageDraw
 
 from editcaption.colors import PALETTE_RGB
 

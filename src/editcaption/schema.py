@@ -130,7 +130,7 @@ class Score(_Record):
     reason: str | None = None
 
     @model_validator(mode="after")
-    def _never_invent_a_number(self) -> "Score":
+    def _never_invent_a_number(self) -> Score:
         # An unscored item carries a reason and no number; a scored one carries a number.
         if self.status == ScoreStatus.unscored.value:
             if self.overall is not None:

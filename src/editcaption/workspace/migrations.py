@@ -62,9 +62,22 @@ def _v1_core_tables(conn: Connection) -> None:
     )
 
 
+def _v2_annotation_studio(conn: Connection) -> None:
+    create_tables_if_missing(
+        conn,
+        "annotators",
+        "annotation_queues",
+        "annotation_tasks",
+        "annotation_assignments",
+        "annotation_submissions",
+        "annotation_events",
+    )
+
+
 # Append new migrations at the end; never edit or reorder shipped ones.
 MIGRATIONS: list[Callable[[Connection], None]] = [
     _v1_core_tables,
+    _v2_annotation_studio,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

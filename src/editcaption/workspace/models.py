@@ -190,3 +190,111 @@ class LLMCacheRecord(Base):
     model: Mapped[str] = mapped_column(String(256))
     response: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+# -- annotation studio (issue 7): people, queues, leases, submissions, audit ------------------
+
+
+class AnnotatorRecord(Base):
+    """A person who may log in to the annotation studio."""
+
+    __tablename__ = "annotators"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(128), unique=True)
+    role: Mapped[str] = mapped_column(String(16))  # admin | annotator
+    password_hash: Mapped[str] = mapped_column(String(256))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    session_epoch: Mapped[int] = mapped_column(Integer, default=0)  # bumped on logout: old cookies stop working
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class AnnotationQueueRecord(Base):
+    """A queue of one task kind (refine | prefer | judge | verify-gt) built from a run."""
+
+    __tablename__ = "annotation_queues"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(128), unique=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    run_id: Mapped[str | None] = mapped_column(String(128))
+    where: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    overlap: Mapped[int] = mapped_column(Integer, default=1)
+    lease_seconds: Mapped[int] = mapped_column(Integer, default=1800)
+    created_by: Mapped[str | None] = mapped_column(String(128))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class AnnotationTaskRecord(Base):
+    """One item of a queue: a pair, and the instruction shown with it (none for verify-gt)."""
+
+    __tablename__ = "annotation_tasks"
+    __table_args__ = (UniqueConstraint("queue_id", "pair_id", name="uq_annotation_task_queue_pair"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    queue_id: Mapped[int] = mapped_column(ForeignKey("annotation_queues.id", ondelete="CASCADE"), index=True)
+    pair_id: Mapped[str] = mapped_column(ForeignKey("pairs.id", ondelete="CASCADE"))
+    instruction_id: Mapped[int | None] = mapped_column(ForeignKey("instructions.id", ondelete="SET NULL"))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class AnnotationAssignmentRecord(Base):
+    """A task handed to one annotator. ``slot`` (0..overlap-1) is what a lease occupies.
+
+    The unique (task, slot) constraint is what stops two annotators taking the same slot;
+    a skipped or expired row gives its slot back (slot = NULL) and stays as history.
+    """
+
+    __tablename__ = "annotation_assignments"
+    __table_args__ = (
+        UniqueConstraint("task_id", "slot", name="uq_annotation_assignment_slot"),
+        UniqueConstraint("task_id", "user_id", name="uq_annotation_assignment_user"),
+        Index("ix_annotation_assignments_queue_status", "queue_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("annotation_tasks.id", ondelete="CASCADE"))
+    queue_id: Mapped[int] = mapped_column(ForeignKey("annotation_queues.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("annotators.id", ondelete="CASCADE"), index=True)
+    slot: Mapped[int | None] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16))  # leased | submitted | skipped | expired
+    leased_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    submitted_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class AnnotationSubmissionRecord(Base):
+    """What an annotator submitted for a task; the client-made ``token`` makes retries harmless."""
+
+    __tablename__ = "annotation_submissions"
+    __table_args__ = (UniqueConstraint("task_id", "user_id", name="uq_annotation_submission_task_user"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    token: Mapped[str] = mapped_column(String(128), unique=True)
+    queue_id: Mapped[int | None] = mapped_column(ForeignKey("annotation_queues.id", ondelete="CASCADE"), index=True)
+    task_id: Mapped[int | None] = mapped_column(ForeignKey("annotation_tasks.id", ondelete="CASCADE"))
+    assignment_id: Mapped[int | None] = mapped_column(Integer)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("annotators.id", ondelete="SET NULL"))
+    annotator: Mapped[str] = mapped_column(String(128))
+    kind: Mapped[str] = mapped_column(String(16))
+    outcome: Mapped[str] = mapped_column(String(32))  # refined | correct | preference | P0 | P1 | P2 | verified ...
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    record_kind: Mapped[str | None] = mapped_column(String(32))
+    record_id: Mapped[int | None] = mapped_column(Integer)
+    seconds: Mapped[float | None] = mapped_column(Float)  # lease to submit
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+
+
+class AnnotationEventRecord(Base):
+    """Audit log of the studio: logins, leases, skips, expiries, submissions, edits (with before/after)."""
+
+    __tablename__ = "annotation_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    actor: Mapped[str] = mapped_column(String(128))
+    action: Mapped[str] = mapped_column(String(32))
+    queue_id: Mapped[int | None] = mapped_column(Integer)
+    task_id: Mapped[int | None] = mapped_column(Integer)
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

@@ -80,7 +80,7 @@ class Workspace:
 
     # -- opening -----------------------------------------------------------------
     @classmethod
-    def init(cls, root: str | os.PathLike[str] | None = None, db_url: str | None = None) -> "Workspace":
+    def init(cls, root: str | os.PathLike[str] | None = None, db_url: str | None = None) -> Workspace:
         """Create (or open, if it exists) a workspace folder and bring its schema up to date."""
         path = Path(root) if root else default_workspace_path()
         path.mkdir(parents=True, exist_ok=True)
@@ -98,7 +98,7 @@ class Workspace:
     @classmethod
     def open(
         cls, root: str | os.PathLike[str] | None = None, db_url: str | None = None, *, create: bool = False
-    ) -> "Workspace":
+    ) -> Workspace:
         path = Path(root) if root else default_workspace_path()
         marker = path / MARKER
         if not marker.exists():
@@ -124,7 +124,7 @@ class Workspace:
     def close(self) -> None:
         self.engine.dispose()
 
-    def __enter__(self) -> "Workspace":
+    def __enter__(self) -> Workspace:
         return self
 
     def __exit__(self, *exc: object) -> None:
