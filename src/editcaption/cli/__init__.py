@@ -6,10 +6,11 @@ lazily so that `editcaption --help` and every non-training command stay free of 
 
 from __future__ import annotations
 
+import importlib
+
 import typer
 
 from .. import __version__
-import importlib
 
 app = typer.Typer(
     name="editcaption",
