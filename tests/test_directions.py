@@ -54,6 +54,15 @@ def test_zoom_rotation_positions():
         ("Rotate the view 15 degrees counter-clockwise.", [("rotate", "counter-clockwise")]),
         ("Raise the woman's left hand.", []),
         ("Put the cup in her right hand.", []),
+        # extensions for the delta checker (issue 4)
+        ("Zoom into the cat's face.", [("zoom", "in")]),
+        ("Show more of the scene on the left.", [("pan", "left")]),
+        ("Move the camera down and zoom out.", [("pan", "down"), ("zoom", "out")]),
+        ("Move the cup on the left to the right.", [("move", "right")]),
+        ("Place a lamp to the left of the sofa.", [("relative", "left")]),
+        ("Add a bird at the top of the tree.", [("relative", None)]),
+        ("Add a red disc in the upper-right corner of the picture.", [("position", "right")]),
+        ("Remove the man on the left.", [("position", "left")]),
     ],
 )
 def test_find_statements_reads_ordinary_phrasings(text, expected):
@@ -65,3 +74,12 @@ def test_swap_keeps_a_persons_own_side():
     assert swap_direction_words(text) == "Move the lamp to the right and raise the man's left arm."
     assert swap_direction_words("Zoom in on the cat.", "zoom") == "Zoom out on the cat."
     assert swap_direction_words("Move it up.", "vertical") == "Move it down."
+
+
+def test_frame_positions_carry_their_vertical_part_and_relative_ones_are_marked():
+    (s,) = find_statements("Add a red disc in the upper-right corner of the picture.")
+    assert (s.kind, s.direction, s.vertical) == ("position", "right", "top")
+    (s,) = find_statements("Put a vase on the left side of the table.")
+    assert (s.kind, s.direction) == ("relative", "left")
+    (s,) = find_statements("Put a vase on the left side of the image.")
+    assert (s.kind, s.direction) == ("position", "left")

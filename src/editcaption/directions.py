@@ -155,6 +155,20 @@ _CAMERA_NOUN = r"(?:camera|view|viewpoint|shot|frame|framing|perspective|vantage
 
 # A depicted person's or object's own side ("the woman's left hand", "her right arm",
 # "its left wing") is theirs, not a position in the frame: such spans are ignored.
+# "on the left" inside an object's name ("move the cup on the left to the right"): a
+# position that identifies the object, skipped as a unit when reading the move's direction
+_NAMED_AT = (
+    r"(?:on|at|in|near)\s+the\s+(?:(?:top|upper|bottom|lower|middle)[\s-]+)?(?:left|right|centre|center)"
+    r"(?:[\s-]+(?:side|half|edge|corner|part))?"
+)
+
+# Nouns that make "the left of the ___" a position in the frame; any other noun makes it a
+# position relative to that thing ("to the left of the sofa").
+_FRAME_NOUNS = ("image", "picture", "photo", "photograph", "frame", "scene", "canvas", "view", "shot", "composition")
+_RELATIVE_TAIL = re.compile(
+    r"\s+of\s+(?:the\s+|a\s+|an\s+|his\s+|her\s+|their\s+|its\s+|this\s+|that\s+)?(?P<noun>[\w-]+)", re.I
+)
+
 _OWN_SIDE = re.compile(
     r"\b(?:\w+'s|\w+s'|his|her|their|its|my|your)\s+(?:own\s+)?(?:left|right)\b", re.IGNORECASE
 )
@@ -173,8 +187,18 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ),
     ("pan", re.compile(rf"\b{_CAMERA_NOUN}\s+(?:pans|moves|shifts|turns|swings)(?:\s+to\s+the)?\s+{_DIR}\b", re.I)),
     ("pan", re.compile(rf"\btilt(?:s|ed|ing)?(?:\s+the\s+{_CAMERA_NOUN})?\s+(?P<dir>up|down)(?:ward|wards)?\b", re.I)),
+    # "show more of the scene on the left" = the new view lies further left = pan left
+    (
+        "pan",
+        re.compile(
+            r"\b(?:show|shows|reveal|reveals|include|includes)\s+more(?:\s+of\s+(?:the\s+)?[\w-]+)?\s+"
+            r"(?:on|to|towards?|at)\s+the\s+(?P<dir>left|right)\b"
+            r"(?!\s+of\s+(?:the\s+|a\s+|an\s+)?(?!image\b|picture\b|photo\b|frame\b|scene\b)\w)",
+            re.I,
+        ),
+    ),
     # zoom
-    ("zoom", re.compile(r"\bzoom(?:s|ed|ing)?\s+(?P<dir>in|out)\b", re.I)),
+    ("zoom", re.compile(r"\bzoom(?:s|ed|ing)?\s+(?P<dir>into|in|out)\b", re.I)),
     ("zoom", re.compile(r"\b(?:push|pushes|dolly|dollies|move|moves|step|steps|get|gets)\s+(?P<dir>in)(?:wards?)?\b(?!\s+front)", re.I)),
     ("zoom", re.compile(r"\b(?:pull|pulls|dolly|dollies|step|steps|move|moves|back|backs)\s+(?P<dir>back|out)\b", re.I)),
     ("zoom", re.compile(r"\bcrop(?:s|ped|ping)?\s+(?P<dir>in)\b", re.I)),
@@ -204,7 +228,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         "move",
         re.compile(
             rf"\b(?:move|moves|moved|shift|shifts|shifted|slide|slides|slid|push|pushes|drag|drags|nudge|nudges|"
-            rf"relocate|relocates)\s+(?!the\s+{_CAMERA_NOUN}\b)(?:[\w'-]+\s+){{0,5}}?(?:(?:to|towards?)\s+(?:the\s+)?)?{_DIR}\b",
+            rf"relocate|relocates)\s+(?!the\s+{_CAMERA_NOUN}\b)(?:{_NAMED_AT}\s+|(?!{_NAMED_AT})[\w'-]+\s+){{0,6}}?"
+            rf"(?:(?:to|towards?)\s+(?:the\s+)?)?{_DIR}\b",
             re.I,
         ),
     ),
@@ -229,7 +254,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 class DirectionStatement:
     """A direction claim found in an instruction.
 
-    ``kind`` is one of pan, zoom, mirror, flip_vertical, rotate, move, position;
+    ``kind`` is one of pan, zoom, mirror, flip_vertical, rotate, move, position, relative
+    (a position beside another thing, "to the left of the sofa", which is not a frame position);
     ``direction`` uses our vocabulary (left/right/up/down, in/out, clockwise/counter-clockwise,
     and for positions "left"/"center"/"right" with ``vertical`` top/middle/bottom or None).
     """
@@ -247,10 +273,11 @@ def _normalise(kind: str, raw: str | None) -> str | None:
         return None
     w = raw.lower().replace(" ", "-")
     if kind == "zoom":
-        return {"in": "in", "closer": "in", "tighter": "in", "out": "out", "back": "out", "wider": "out"}.get(w, w)
+        return {"in": "in", "into": "in", "closer": "in", "tighter": "in", "out": "out", "back": "out",
+                "wider": "out"}.get(w, w)
     if kind == "rotate":
         return "clockwise" if w == "clockwise" else "counter-clockwise"
-    if kind == "position":
+    if kind in ("position", "relative"):
         return {"centre": "center"}.get(w, w)
     return _DIR_WORD.get(w, w)
 
@@ -268,15 +295,19 @@ def find_statements(text: str) -> list[DirectionStatement]:
     def overlaps(a: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
         return any(a[0] < b[1] and b[0] < a[1] for b in spans)
 
-    for kind, pattern in _PATTERNS:
+    for pattern_kind, pattern in _PATTERNS:
         for m in pattern.finditer(text):
             span = m.span()
             if overlaps(span, taken) or overlaps(span, own):
                 continue
+            kind = pattern_kind
             groups = m.groupdict()
             raw = groups.get("dir") or groups.get("dir2")
             vertical = None
             if kind == "position":
+                tail = _RELATIVE_TAIL.match(text, span[1])
+                if tail and tail.group("noun").lower() not in _FRAME_NOUNS:
+                    kind = "relative"  # beside another thing, not a place in the frame
                 raw = groups.get("h") or "center"
                 v = (groups.get("v") or "").lower()
                 vertical = {"top": "top", "upper": "top", "bottom": "bottom", "lower": "bottom", "middle": "middle"}.get(v)

@@ -23,13 +23,22 @@ from editcaption.evaluate.rubric import (
         (0.5, 1, False, 3.0), (0.5999, 1, False, 3.0), (0.5, 1, True, 3.5),
         (0.2, 1, False, 2.0), (0.4999, 1, False, 2.0),
         (0.1999, 1, False, 1.0), (0.1, 1, False, 1.0), (0.5, 3, False, 1.0),
-        (0, 3, False, 1.0), (0, 3, True, 1.5),
+        (0, 3, False, 1.0),
+        (0, 3, True, 1.0),  # only minor changes mentioned: no bonus (Table 9, score 1)
+        (0.1, 1, True, 1.5), (0.2, 1, True, 2.5), (0.6, 1, True, 4.5), (0.75, 1, True, 5.0),
         (2, 3, False, 4.0),  # Table 9's 2/3 example
         (0, 0, False, 5.0),
     ],
 )
 def test_completeness_table(hits, total, bonus, expected):
     assert completeness_score(hits, total, bonus) == expected
+
+
+def test_completeness_rejects_negative_counts():
+    with pytest.raises(ValueError):
+        completeness_score(-1, 3)
+    with pytest.raises(ValueError):
+        completeness_score(1, -3)
 
 
 def test_clarity_ceiling():
@@ -77,6 +86,9 @@ def test_accuracy_caps():
         ("Slightly brighten the sky and make the grass a bit greener.", ["slightly", "a bit"]),
         ("Make sure that the cup that is on the left stays.", []),
         ("Recolour the car as in the original image.", ["as in the original image"]),
+        ("The colours were modified and the contrast is being optimised.", ["modified", "optimised"]),
+        ("Improving the sky; it modifies the mood.", ["improving", "it", "modifies"]),
+        ("Modify the sign so that it reads OPEN.", ["it"]),
     ],
 )
 def test_forbidden_terms(text, terms):

@@ -46,6 +46,17 @@ STAGE_MODULES = [
     "ingest_cmd",
     "pairs_cmd",
     "demo_cmd",
+    "caption_cmd",
+    "runs_cmd",
+    "instructions_cmd",
+    "export_cmd",
+    "train_cmd",
+    "annotate_cmd",
+    "synth_cmd",
+    "score_cmd",
+    "eval_cmd",
+    "analyze_cmd",
+    "check_cmd",
 ]
 for _name in STAGE_MODULES:
     importlib.import_module(f"{__name__}.{_name}").register(app)

@@ -26,8 +26,10 @@ def completeness_score(hits: float, total: int, minor_bonus: bool = False) -> fl
 
     R = hits / total. R = 100% → 5.0; 75–100% → 4.5; 60–75% → 4.0; 50–60% → 3.0;
     20–50% → 2.0; 0–20% → 1.0 (the paper's table leaves 0 < R < 20% open; its Table 9
-    scores ≈10% as 1); R = 0 → 1.0. A +0.5 bonus (capped at 5.0) applies when R < 100% and
-    secondary ("minor") changes are covered — the only upward adjustment allowed.
+    scores ≈10% as 1); R = 0 → 1.0. A +0.5 bonus (capped at 5.0) applies when 0 < R < 100%
+    and secondary ("minor") changes are covered as well — the only upward adjustment
+    allowed. The bonus is for minor changes covered *in addition* to primary ones: an
+    instruction that mentions only minor changes (R = 0) stays at 1 (Table 9, score 1).
     ``hits`` may be fractional: a vaguely mentioned change counts 0.5 (Table 9).
     A pair with no primary changes at all (identical images) has nothing to miss: 5.0.
     """
@@ -38,6 +40,8 @@ def completeness_score(hits: float, total: int, minor_bonus: bool = False) -> fl
     r = min(hits / total, 1.0)
     if r >= 1.0:
         return 5.0
+    if r == 0:
+        return 1.0
     if r >= 0.75:
         base = 4.5
     elif r >= 0.60:
@@ -67,7 +71,12 @@ VAGUE_DEGREES = ("appropriate", "appropriately", "slightly", "a bit", "a little"
 VAGUE_REFERENCES = ("that", "this", "it", "refer to the original image", "as in the original image",
                     "like the original", "as in the target image")
 
-_VERB_RE = re.compile(r"\b(" + "|".join(VAGUE_VERBS) + r")(?:s|es|ed|d|ing)?\b", re.I)
+# Every inflection of the vague verbs ("modified", "optimising", "improves" ...).
+_VERB_FORMS = (
+    r"adjust(?:s|ed|ing)?", r"modif(?:y|ies|ied|ying)", r"process(?:es|ed|ing)?", r"optimi[sz](?:e|es|ed|ing)",
+    r"enhanc(?:e|es|ed|ing)", r"improv(?:e|es|ed|ing)", r"tweak(?:s|ed|ing)?",
+)
+_VERB_RE = re.compile(r"\b(" + "|".join(_VERB_FORMS) + r")\b", re.I)
 # A vague verb is acceptable when its clause names the target state ("adjust the
 # brightness to 80%", "modify the sign so that it reads OPEN").
 _TARGET_STATE = re.compile(r"\b(?:to|into|until|so that)\b", re.I)

@@ -74,10 +74,15 @@ def _v2_annotation_studio(conn: Connection) -> None:
     )
 
 
+def _v3_benchmarks(conn: Connection) -> None:
+    create_tables_if_missing(conn, "benchmarks", "benchmark_pairs")
+
+
 # Append new migrations at the end; never edit or reorder shipped ones.
 MIGRATIONS: list[Callable[[Connection], None]] = [
     _v1_core_tables,
     _v2_annotation_studio,
+    _v3_benchmarks,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -20,6 +20,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -229,10 +230,13 @@ class AnnotationTaskRecord(Base):
     """One item of a queue: a pair, and the instruction shown with it (none for verify-gt)."""
 
     __tablename__ = "annotation_tasks"
-    __table_args__ = (UniqueConstraint("queue_id", "pair_id", name="uq_annotation_task_queue_pair"),)
+    __table_args__ = (
+        UniqueConstraint("queue_id", "pair_id", name="uq_annotation_task_queue_pair"),
+        Index("ix_annotation_tasks_queue_position", "queue_id", "position"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    queue_id: Mapped[int] = mapped_column(ForeignKey("annotation_queues.id", ondelete="CASCADE"), index=True)
+    queue_id: Mapped[int] = mapped_column(ForeignKey("annotation_queues.id", ondelete="CASCADE"))
     pair_id: Mapped[str] = mapped_column(ForeignKey("pairs.id", ondelete="CASCADE"))
     instruction_id: Mapped[int | None] = mapped_column(ForeignKey("instructions.id", ondelete="SET NULL"))
     position: Mapped[int] = mapped_column(Integer, default=0)
@@ -251,6 +255,9 @@ class AnnotationAssignmentRecord(Base):
         UniqueConstraint("task_id", "slot", name="uq_annotation_assignment_slot"),
         UniqueConstraint("task_id", "user_id", name="uq_annotation_assignment_user"),
         Index("ix_annotation_assignments_queue_status", "queue_id", "status"),
+        # at most one live lease per annotator and queue, even when two of their requests race
+        Index("uq_annotation_assignment_one_lease", "queue_id", "user_id", unique=True,
+              sqlite_where=text("status = 'leased'"), postgresql_where=text("status = 'leased'")),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -268,11 +275,14 @@ class AnnotationSubmissionRecord(Base):
     """What an annotator submitted for a task; the client-made ``token`` makes retries harmless."""
 
     __tablename__ = "annotation_submissions"
-    __table_args__ = (UniqueConstraint("task_id", "user_id", name="uq_annotation_submission_task_user"),)
+    __table_args__ = (
+        UniqueConstraint("task_id", "user_id", name="uq_annotation_submission_task_user"),
+        Index("ix_annotation_submissions_queue_user", "queue_id", "user_id"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     token: Mapped[str] = mapped_column(String(128), unique=True)
-    queue_id: Mapped[int | None] = mapped_column(ForeignKey("annotation_queues.id", ondelete="CASCADE"), index=True)
+    queue_id: Mapped[int | None] = mapped_column(ForeignKey("annotation_queues.id", ondelete="CASCADE"))
     task_id: Mapped[int | None] = mapped_column(ForeignKey("annotation_tasks.id", ondelete="CASCADE"))
     assignment_id: Mapped[int | None] = mapped_column(Integer)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("annotators.id", ondelete="SET NULL"))
@@ -298,3 +308,29 @@ class AnnotationEventRecord(Base):
     queue_id: Mapped[int | None] = mapped_column(Integer)
     task_id: Mapped[int | None] = mapped_column(Integer)
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+# -- evaluation (issue 10): benchmarks as named, seeded selections of pairs -------------------
+
+
+class BenchmarkRecord(Base):
+    """A named evaluation set (``eval prepare``): how it was sampled, so it can be rebuilt."""
+
+    __tablename__ = "benchmarks"
+
+    name: Mapped[str] = mapped_column(String(128), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))  # hqedit | bytemorph | editworld | custom
+    config: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class BenchmarkPairRecord(Base):
+    """Membership of a pair in a benchmark; ``position`` keeps the sampled order."""
+
+    __tablename__ = "benchmark_pairs"
+    __table_args__ = (UniqueConstraint("benchmark", "pair_id", name="uq_benchmark_pair"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    benchmark: Mapped[str] = mapped_column(ForeignKey("benchmarks.name", ondelete="CASCADE"), index=True)
+    pair_id: Mapped[str] = mapped_column(ForeignKey("pairs.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)

@@ -1,0 +1,277 @@
+"""Annotation studio under load: simulated annotators against the real server on 127.0.0.1.
+
+    .venv/bin/python benchmarks/annotate_load.py [--annotators 50] [--seconds 30] [--pairs 4000] [--db URL]
+
+Half the annotators work a refine queue (one annotator per item), half a judge queue
+(two per item). Each loops: fetch its task page, then submit (the server saves it and
+leases the next item); 5% of submissions are sent twice with the same token, as a
+double click or a retry would. The peer, measured side by side from the same clients on
+the same server, is a static file (the studio's stylesheet): what a request costs before
+any of our code runs. At the end every acknowledged submission is looked up in the
+database: the script reports lost and duplicated submissions (both must be 0).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import hashlib
+import os
+import random
+import re
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+from sqlalchemy import func, select
+
+from editcaption.annotate.accounts import hash_password
+from editcaption.annotate.queues import QueueSpec, add_queue
+from editcaption.demo import samples_dir
+from editcaption.sources import ingest
+from editcaption.workspace import InstructionRecord, PairRecord, RunRecord, Workspace
+from editcaption.workspace.models import (
+    AnnotationSubmissionRecord,
+    AnnotatorRecord,
+    JudgementRecord,
+    RefinementRecord,
+)
+
+PASSWORD = "load-test-password"
+CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+# -- the workspace ------------------------------------------------------------------------------
+
+
+def build_workspace(root: Path, pairs: int, annotators: int, db: str | None = None) -> Workspace:
+    """Sample images, ``pairs`` pairs pointing at them (distinct ids), a run, two queues, people."""
+    ws = Workspace.init(root, db)
+    ingest(ws, samples_dir() / "pairs" / "manifest.jsonl")
+    with ws.session() as s:
+        template = s.scalars(select(PairRecord).order_by(PairRecord.id)).first()
+        s.add(RunRecord(id="load", kind="import", package_version="bench", status="done"))
+        s.flush()
+        ids = [hashlib.sha256(f"load-{n}".encode()).hexdigest()[:32] for n in range(pairs)]
+        s.add_all(PairRecord(id=pid, name=f"load-{n:05d}", source_sha=template.source_sha,
+                             target_sha=template.target_sha, origin={"dataset": "load"}) for n, pid in enumerate(ids))
+        s.flush()
+        s.add_all(InstructionRecord(pair_id=pid, run_id="load", text=f"Pan the camera to the left ({n}).",
+                                    producer="bench") for n, pid in enumerate(ids))
+        hashed = hash_password(PASSWORD)  # one real argon2id hash, verified at every login
+        for n in range(annotators):
+            s.add(AnnotatorRecord(name=f"ann{n:03d}", role="annotator", password_hash=hashed, active=True,
+                                  session_epoch=0))
+    where = {"origin": ["load"]}
+    add_queue(ws, QueueSpec("refine", "load", where=where, name="load-refine"))
+    add_queue(ws, QueueSpec("judge", "load", where=where, name="load-judge", overlap=2))
+    return ws
+
+
+def queue_ids(ws: Workspace) -> list[int]:
+    from editcaption.annotate.queues import find_queue
+
+    with ws.session() as s:
+        return [find_queue(s, "load-refine").id, find_queue(s, "load-judge").id]
+
+
+# -- the simulated annotators ---------------------------------------------------------------------
+
+
+@dataclass
+class Stats:
+    fetch: list[float] = field(default_factory=list)
+    submit: list[float] = field(default_factory=list)
+    peer: list[float] = field(default_factory=list)
+    acknowledged: set[str] = field(default_factory=set)  # tokens answered with a redirect (saved)
+    retries: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+async def _login(client: httpx.AsyncClient, name: str) -> str:
+    token = CSRF_RE.search((await client.get("/login")).text).group(1)
+    r = await client.post("/login", data={"username": name, "password": PASSWORD, "csrf_token": token, "next": "/"})
+    if r.status_code != 303:
+        raise RuntimeError(f"login of {name} failed: {r.status_code}")
+    return CSRF_RE.search((await client.get("/")).text).group(1)
+
+
+def _answer(kind: str, rng: random.Random) -> dict[str, str | list[str]]:
+    if kind == "refine":
+        return {"text": f"Pan the camera to the left by a little ({rng.random():.6f})."}
+    return {"row": rng.choice([[], ["4"], ["5"], ["7"], ["5", "8"]])}
+
+
+async def annotator(client: httpx.AsyncClient, csrf: str, queue_id: int, kind: str, deadline: float,
+                    stats: Stats, retry_rate: float, seed: int) -> None:
+    """One annotator's loop until ``deadline``: fetch the page, fetch the peer, submit (sometimes twice)."""
+    rng = random.Random(seed)
+    r = await client.post(f"/queues/{queue_id}/next", data={"csrf_token": csrf})
+    location = r.headers.get("location", "/")
+    while location.startswith("/a/") and time.perf_counter() < deadline:
+        t = time.perf_counter()
+        page = await client.get(location)
+        stats.fetch.append(time.perf_counter() - t)
+        if page.status_code != 200:
+            stats.errors.append(f"fetch {location}: {page.status_code}")
+            break
+        t = time.perf_counter()
+        peer = await client.get("/static/studio.css")
+        stats.peer.append(time.perf_counter() - t)
+        if peer.status_code != 200:
+            stats.errors.append(f"peer: {peer.status_code}")
+        token = uuid.uuid4().hex
+        form = {"csrf_token": csrf, "submission_token": token, **_answer(kind, rng)}
+        sends = 2 if rng.random() < retry_rate else 1
+        t = time.perf_counter()
+        answers = await asyncio.gather(*(client.post(f"{location}/submit", data=form) for _ in range(sends)))
+        stats.submit.append(time.perf_counter() - t)
+        stats.retries += sends - 1
+        if all(a.status_code == 303 for a in answers) and len({a.headers["location"] for a in answers}) == 1:
+            stats.acknowledged.add(token)
+            location = answers[0].headers["location"]
+        else:
+            stats.errors.append(f"submit {location}: {[a.status_code for a in answers]}")
+            break
+
+
+async def simulate(base_url: str, queue_ids: list[int], annotators: int, seconds: float,
+                   retry_rate: float = 0.05, on_start: Callable[[], None] | None = None) -> Stats:
+    """Log everyone in (argon2 checks are slow on purpose), then run all annotators for ``seconds``;
+    ``on_start`` is called between the two."""
+    stats = Stats()
+    kinds = ["refine", "judge"]
+    clients = [httpx.AsyncClient(base_url=base_url, follow_redirects=False, timeout=120) for _ in range(annotators)]
+    try:
+        tokens = await asyncio.gather(*(_login(c, f"ann{n:03d}") for n, c in enumerate(clients)))
+        if on_start:
+            on_start()
+        deadline = time.perf_counter() + seconds
+        await asyncio.gather(*(
+            annotator(c, tokens[n], queue_ids[n % 2], kinds[n % 2], deadline, stats, retry_rate, n)
+            for n, c in enumerate(clients)
+        ))
+    finally:
+        await asyncio.gather(*(c.aclose() for c in clients))
+    return stats
+
+
+# -- checking -------------------------------------------------------------------------------------
+
+
+def audit(ws: Workspace, stats: Stats) -> dict[str, int]:
+    """Compare what clients were told was saved with what the database holds."""
+    with ws.session() as s:
+        tokens = set(s.scalars(select(AnnotationSubmissionRecord.token)))
+        submissions = len(tokens)
+        records = (s.scalar(select(func.count()).select_from(RefinementRecord))
+                   + s.scalar(select(func.count()).select_from(JudgementRecord)))
+        per_task = s.execute(select(AnnotationSubmissionRecord.task_id, func.count())
+                             .group_by(AnnotationSubmissionRecord.task_id)).all()
+        overfull = sum(1 for _task, n in per_task if n > 2)
+    return {
+        "acknowledged": len(stats.acknowledged),
+        "saved": submissions,
+        "records": records,
+        "lost": len(stats.acknowledged - tokens),
+        "duplicated": (records - submissions) + overfull + (submissions - len(tokens)),
+        "unacknowledged_saved": len(tokens - stats.acknowledged),
+    }
+
+
+def pct(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
+
+
+# -- the server -----------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_server(ws_root: Path, port: int, db: str | None) -> subprocess.Popen:
+    cmd = [sys.executable, "-m", "editcaption.cli", "annotate", "serve", "-w", str(ws_root), "--port", str(port)]
+    if db:
+        cmd += ["--db", db]
+    env = {**os.environ, "EDITCAPTION_SECRET_KEY": "load-benchmark-key"}
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            httpx.get(f"http://127.0.0.1:{port}/login", timeout=2)
+            return proc
+        except httpx.TransportError:
+            if proc.poll() is not None:
+                raise RuntimeError(proc.stderr.read().decode()) from None
+            time.sleep(0.2)
+    proc.kill()
+    raise RuntimeError("the studio did not start")
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system, all threads) a process has used so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--annotators", type=int, default=50)
+    ap.add_argument("--seconds", type=float, default=30.0)
+    ap.add_argument("--pairs", type=int, default=4000)
+    ap.add_argument("--db", default=None, help="database URL (default: SQLite in a temporary workspace)")
+    args = ap.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="ec-annotate-load-") as tmp:
+        t = time.perf_counter()
+        ws = build_workspace(Path(tmp) / "ws", args.pairs, args.annotators, args.db)
+        print(f"workspace: {args.pairs} pairs, 2 queues, {args.annotators} annotators "
+              f"({time.perf_counter() - t:.1f} s to build)")
+        port = free_port()
+        server = start_server(ws.root, port, args.db)
+        try:
+            cpu_at_start: list[float] = []
+            stats = asyncio.run(simulate(f"http://127.0.0.1:{port}", queue_ids(ws), args.annotators, args.seconds,
+                                         on_start=lambda: cpu_at_start.append(cpu_seconds(server.pid))))
+            server_cpu = cpu_seconds(server.pid) - cpu_at_start[0]  # after the logins
+        finally:
+            server.send_signal(signal.SIGINT)
+            server.wait(timeout=30)
+        result = audit(ws, stats)
+        ws.close()
+
+    print(f"\n{args.annotators} concurrent annotators for {args.seconds:g} s (logged in beforehand)\n")
+    print(f"{'request':<34}{'n':>7}{'p50 ms':>10}{'p99 ms':>10}")
+    for label, values in (("fetch task page (GET /a/ID)", stats.fetch),
+                          ("submit + lease next (POST)", stats.submit),
+                          ("peer: static file, same server", stats.peer)):
+        print(f"{label:<34}{len(values):>7}{pct(values, 0.5):>10.1f}{pct(values, 0.99):>10.1f}")
+    print(f"\nratio p50 fetch / peer: {pct(stats.fetch, .5) / pct(stats.peer, .5):.1f}×, "
+          f"submit / peer: {pct(stats.submit, .5) / pct(stats.peer, .5):.1f}×")
+    print(f"submissions/s: {len(stats.submit) / args.seconds:.1f}; duplicate sends (retries): {stats.retries}")
+    print(f"server CPU: {server_cpu:.1f} s in all, {1000 * server_cpu / max(len(stats.submit), 1):.1f} ms per "
+          f"annotated item (page + peer + submit + next lease); load average "
+          f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+    print("counts: " + ", ".join(f"{k} {v}" for k, v in result.items()))
+    if stats.errors:
+        print(f"errors ({len(stats.errors)}): {stats.errors[:5]}")
+    if result["lost"] or result["duplicated"] or stats.errors:
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""The studio's routes: login, home (queues), work (task pages), admin (dashboard, exports)."""

@@ -1,0 +1,37 @@
+"""Refine: the annotator rewrites a model's instruction (paper §4.1, human refinement)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from ...workspace.models import RefinementRecord
+from .common import Form, Saved, TaskContext, clean_text, first, same_text
+
+TEMPLATE = "task_refine.html"
+
+# The three goals annotators refine towards (paper §4.1).
+GOALS = (
+    ("Semantic accuracy", "the instruction says exactly what changed between the two images, nothing more."),
+    ("Explicit spatial relations", "left/right and relative positions spelled out, in the viewer's frame."),
+    ("Fine-grained attributes", "colour, texture, material and other properties of what is added or changed."),
+)
+
+
+def parse(form: Form, ctx: TaskContext) -> dict[str, Any]:
+    return {"text": clean_text(first(form, "text"), "instruction")}
+
+
+def save(s: Session, ctx: TaskContext, payload: dict[str, Any], annotator: str) -> Saved:
+    rec = RefinementRecord(pair_id=ctx.pair.id, instruction_id=ctx.instruction.id if ctx.instruction else None,
+                           text=payload["text"], annotator=annotator, task_id=ctx.task.id)
+    s.add(rec)
+    s.flush()
+    outcome = "unchanged" if same_text(payload["text"], ctx.instruction.text if ctx.instruction else "") else "edited"
+    return Saved(outcome, "refinement", rec.id)
+
+
+def page(ctx: TaskContext, form: Form | None = None) -> dict[str, Any]:
+    original = ctx.instruction.text if ctx.instruction else ""
+    return {"goals": GOALS, "original": original, "text": first(form, "text") if form else original}

@@ -1,0 +1,110 @@
+"""`editcaption analyze`: measure camera motion, tone and local changes between two images."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from ._common import JsonOpt, console, fail, print_json
+
+SrcArg = Annotated[Path | None, typer.Argument(help="Source image (before the edit).", show_default=False)]
+TgtArg = Annotated[Path | None, typer.Argument(help="Target image (after the edit).", show_default=False)]
+ManifestOpt = Annotated[
+    Path | None,
+    typer.Option("--manifest", "-m", help="JSONL/CSV/JSON/Parquet manifest with id, src, tgt per row (paths relative "
+                 "to the manifest); one output line per row, in order.", show_default=False),
+]
+MaxSideOpt = Annotated[int, typer.Option("--max-side", min=32, help="Analysis resolution (longer side, pixels).")]
+
+
+def pair_or_manifest(src: Path | None, tgt: Path | None, manifest: Path | None) -> None:
+    """Exactly one of SRC TGT or --manifest, or a one-line error."""
+    if manifest is not None and (src is not None or tgt is not None):
+        fail("give either SRC TGT or --manifest, not both")
+    if manifest is None and (src is None or tgt is None):
+        fail("give two images (SRC TGT) or --manifest FILE")
+
+
+def analyze(
+    src: SrcArg = None,
+    tgt: TgtArg = None,
+    manifest: ManifestOpt = None,
+    as_json: JsonOpt = False,
+    details: Annotated[bool, typer.Option("--details", help="Add the raw measurements behind the words.")] = False,
+    heatmap: Annotated[
+        Path | None, typer.Option("--heatmap", help="Also write the difference heatmap (PNG) of a single pair here.")
+    ] = None,
+    max_side: MaxSideOpt = 512,
+) -> None:
+    """Measure what changed from SRC to TGT: camera (zoom, pan, rotation, mirror), tone and local regions.
+
+    Directions follow the project's convention: pan left = the target shows what lay to the
+    left (content slides right); positions are the viewer's, in the target frame. Without
+    --json it prints a summary and the offline `delta` instruction.
+
+    Example: editcaption analyze before.jpg after.jpg --json
+    """
+    pair_or_manifest(src, tgt, manifest)
+    if manifest is not None:
+        _analyze_manifest(manifest, as_json, details, max_side)
+        return
+    from ..delta import analyze_files, describe
+    from ..imageio import ImageDecodeError
+
+    assert src is not None and tgt is not None
+    try:
+        report = analyze_files(src, tgt, max_side=max_side)
+    except ImageDecodeError as exc:
+        fail(str(exc))
+    if heatmap is not None:
+        _write_heatmap(src, tgt, heatmap, max_side)
+    if as_json:
+        print_json(report.to_json(None, details=details))
+        return
+    _print_report(report.to_json(src.name), describe(report))
+    if heatmap is not None:
+        console.print(f"heatmap: {heatmap}")
+
+
+def _write_heatmap(src: Path, tgt: Path, out: Path, max_side: int) -> None:
+    from ..delta import difference_heatmap
+    from ..imageio import encode_png, load_rgb
+
+    image = difference_heatmap(load_rgb(src), load_rgb(tgt), max_side=max_side)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(encode_png(image))
+
+
+def _analyze_manifest(manifest: Path, as_json: bool, details: bool, max_side: int) -> None:
+    from ..delta.batch import analyze_manifest
+    from ..sources.base import SourceError
+
+    if not manifest.is_file():
+        fail(f"{manifest}: manifest not found")
+    try:
+        for row in analyze_manifest(manifest, max_side=max_side, details=details):
+            if as_json:
+                print_json(row)
+            elif "error" in row:
+                console.print(f"[bold]{row['id']}[/]: [red]{row['error']}[/]", highlight=False)
+            else:
+                _print_report(row, None)
+    except SourceError as exc:
+        fail(str(exc))
+
+
+def _print_report(row: dict[str, Any], instruction: str | None) -> None:
+    from ..delta.wording import summary
+
+    camera, tone, regions = summary(row)
+    title = f"[bold]{row['id']}[/]" + (" — identical" if row["same"] else "")
+    console.print(title, highlight=False)
+    console.print(f"  camera:  {camera}\n  tone:    {tone}\n  regions: {regions}", highlight=False)
+    if instruction is not None:
+        console.print(f"  delta:   {instruction}", highlight=False)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("analyze")(analyze)

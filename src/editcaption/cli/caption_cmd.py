@@ -1,0 +1,129 @@
+"""`editcaption caption`: write instructions for pairs with a model (resumable runs)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ._common import DbOpt, JsonOpt, WhereOpt, WorkspaceOpt, console, err_console, fail, open_workspace, print_json
+
+MODEL_PANEL = "Model call (openai: and hf:)"
+HF_PANEL = "Local checkpoint (hf:)"
+RAY_PANEL = "Scale-out (--executor ray)"
+
+
+def caption(
+    model: Annotated[str, typer.Option("--model", "-m", help="Model spec: delta, openai:<model>@<base_url> or hf:<path>.")],
+    prompt: Annotated[Path | None, typer.Option("--prompt", help="Prompt file replacing the packaged one ({hints} slot optional).", dir_okay=False)] = None,
+    grounded: Annotated[bool, typer.Option("--grounded", help="Add the delta analyzer's measurements to the prompt.")] = False,
+    where: WhereOpt = None,
+    limit: Annotated[int | None, typer.Option(help="The run covers the first N matching pairs.")] = None,
+    concurrency: Annotated[int | None, typer.Option(help="Requests in flight (openai, default 16) or analyses in parallel (delta, default: cores).")] = None,
+    run_name: Annotated[str | None, typer.Option("--run-name", help="Run name; running again with the same name resumes it (default: derived from model and prompt).")] = None,
+    retry_failed: Annotated[bool, typer.Option("--retry-failed", help="Also retry pairs this run failed on before.")] = False,
+    executor: Annotated[str, typer.Option(help="local (asyncio + threads) or ray (Ray Data actors).")] = "local",
+    api_key_env: Annotated[str, typer.Option("--api-key-env", help="Name of the environment variable holding the API key (the key itself is never stored or printed).", rich_help_panel=MODEL_PANEL)] = "OPENAI_API_KEY",
+    extra_body: Annotated[str | None, typer.Option("--extra-body", help='JSON merged into every request, e.g. \'{"chat_template_kwargs": {"enable_thinking": false}}\'.', rich_help_panel=MODEL_PANEL)] = None,
+    temperature: Annotated[float, typer.Option(help="Sampling temperature (0 = greedy).", rich_help_panel=MODEL_PANEL)] = 0.0,
+    max_tokens: Annotated[int, typer.Option("--max-tokens", help="Longest answer, in tokens.", rich_help_panel=MODEL_PANEL)] = 512,
+    top_p: Annotated[float | None, typer.Option("--top-p", help="Nucleus sampling (with temperature > 0).", rich_help_panel=MODEL_PANEL)] = None,
+    seed: Annotated[int | None, typer.Option(help="Sampling seed.", rich_help_panel=MODEL_PANEL)] = None,
+    timeout: Annotated[float, typer.Option(help="Seconds to wait for one answer.", rich_help_panel=MODEL_PANEL)] = 120.0,
+    max_retries: Annotated[int, typer.Option("--max-retries", help="Retries on 429/5xx/timeouts (exponential backoff, Retry-After honoured).", rich_help_panel=MODEL_PANEL)] = 5,
+    image_max_side: Annotated[int, typer.Option("--image-max-side", help="Images are downscaled so their longer side is at most this.", rich_help_panel=MODEL_PANEL)] = 1024,
+    image_format: Annotated[str, typer.Option("--image-format", help="jpeg or png (how images travel to an openai: server).", rich_help_panel=MODEL_PANEL)] = "jpeg",
+    device: Annotated[str, typer.Option(help="cpu, cuda, cuda:1 ...", rich_help_panel=HF_PANEL)] = "cpu",
+    dtype: Annotated[str | None, typer.Option(help="float32, bfloat16, float16 (default: the checkpoint's).", rich_help_panel=HF_PANEL)] = None,
+    batch_size: Annotated[int, typer.Option("--batch-size", help="Pairs per generate() call.", rich_help_panel=HF_PANEL)] = 4,
+    ray_address: Annotated[str | None, typer.Option("--ray-address", help="Ray cluster address (default: $RAY_ADDRESS, else a local Ray).", rich_help_panel=RAY_PANEL)] = None,
+    ray_workers: Annotated[int, typer.Option("--ray-workers", help="Actors, each holding one backend.", rich_help_panel=RAY_PANEL)] = 2,
+    ray_batch_size: Annotated[int, typer.Option("--ray-batch-size", help="Pairs per Ray batch.", rich_help_panel=RAY_PANEL)] = 16,
+    ray_gpus_per_worker: Annotated[float, typer.Option("--ray-gpus-per-worker", help="GPUs each actor reserves (hf: on a GPU cluster).", rich_help_panel=RAY_PANEL)] = 0.0,
+    no_progress: Annotated[bool, typer.Option("--no-progress", help="No progress bar.")] = False,
+    as_json: JsonOpt = False,
+    workspace: WorkspaceOpt = None,
+    db: DbOpt = None,
+) -> None:
+    """Write an instruction for every selected pair with a model; resumable, results saved as they arrive.
+
+    Running the same command again (same --run-name) resumes the run and skips pairs already
+    done; --retry-failed also redoes the failed ones.
+
+    Example: editcaption caption --model openai:Qwen/Qwen3-VL-8B-Instruct@http://localhost:8000/v1 --concurrency 32
+    """
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from ..caption import CaptionConfig, CaptionConfigError, GenerationOptions, run_caption
+    from ..caption.progress import NoProgress, RichProgress
+    from ..importutils import MissingExtraError
+    from ..llm.spec import ModelSpecError
+    from ..workspace.queries import WhereError, parse_where
+
+    try:
+        extra = json.loads(extra_body) if extra_body else {}
+        if not isinstance(extra, dict):
+            raise ValueError("it is not a JSON object")
+    except ValueError as exc:
+        fail(f"--extra-body must be a JSON object: {exc}")
+    try:
+        config = CaptionConfig(
+            model=model, prompt_path=str(prompt) if prompt else None, grounded=grounded, where=parse_where(where),
+            limit=limit, concurrency=concurrency, run_name=run_name, retry_failed=retry_failed, executor=executor,
+            ray_address=ray_address, ray_workers=ray_workers, ray_batch_size=ray_batch_size,
+            ray_gpus_per_worker=ray_gpus_per_worker, api_key_env=api_key_env, timeout=timeout,
+            max_retries=max_retries, extra_body=extra, image_max_side=image_max_side, image_format=image_format,
+            device=device, dtype=dtype, batch_size=batch_size,
+            generation=GenerationOptions(temperature=temperature, max_tokens=max_tokens, top_p=top_p, seed=seed),
+        )
+        config.validate()
+    except (WhereError, ModelSpecError, CaptionConfigError) as exc:
+        fail(str(exc))
+    ws = open_workspace(workspace, db)
+    progress = NoProgress() if (no_progress or as_json) else RichProgress(err_console)
+    try:
+        summary = run_caption(ws, config, progress=progress)
+    except (CaptionConfigError, MissingExtraError, ModelSpecError) as exc:
+        fail(str(exc))
+    except KeyboardInterrupt:
+        err_console.print("Interrupted: finished pairs are saved; run the same command again to resume.")
+        raise typer.Exit(130) from None
+    except SQLAlchemyError as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        fail(f"database error, the run stopped (finished pairs are saved; rerun to resume): {first}", code=1)
+    finally:
+        ws.close()
+    if as_json:
+        print_json(summary.to_json())
+    else:
+        _print_summary(summary)
+    if summary.stopped:
+        fail(f"run stopped early: {summary.stopped}", code=1)
+
+
+def _print_summary(summary) -> None:  # noqa: ANN001 - CaptionSummary
+    from rich.table import Table
+
+    verb = "resumed" if summary.resumed else "started"
+    console.print(f"Run [bold]{summary.run}[/] ({verb}) · {summary.producer} · prompt {summary.prompt_id or '-'}")
+    table = Table("", "pairs", show_header=False, box=None, pad_edge=False)
+    table.add_row("selected", str(summary.selected))
+    table.add_row("already done", str(summary.already_done))
+    if summary.failed_not_retried:
+        table.add_row("failed before (not retried)", f"{summary.failed_not_retried}  (use --retry-failed)")
+    table.add_row("[green]done now[/]", str(summary.done))
+    table.add_row("[red]failed now[/]", str(summary.failed))
+    for reason, n in summary.failed_by_reason.items():
+        table.add_row(f"  {reason}", str(n))
+    console.print(table)
+    tok = summary.tokens
+    if tok:
+        console.print(f"tokens: {tok.get('prompt_tokens', 0):,} prompt + {tok.get('completion_tokens', 0):,} completion")
+    console.print(f"wall time {summary.wall_time:.1f} s · {summary.rate:.1f} pairs/s · run status: {summary.status} "
+                  f"({summary.run_totals.get('ok', 0)} ok, {summary.run_totals.get('failed', 0)} failed in total)")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("caption")(caption)

@@ -1,0 +1,112 @@
+"""Checker rules about local changes: the frame side of an edited thing, and object moves."""
+
+from __future__ import annotations
+
+import re
+
+from ..directions import DirectionStatement, position_phrase
+from .flags import Flag
+from .moves import object_moves
+from .report import DeltaReport, Region
+from .thresholds import CheckThresholds
+from .wording import percent
+
+_EDIT_VERB = re.compile(
+    r"\b(?:add|adds|added|insert|place|put|draw|paint|remove|delete|erase|take\s+away|recolou?r\w*|colou?r|"
+    r"change|replace|turn|make|swap|give)\b",
+    re.I,
+)
+_COLOUR_WORD = re.compile(
+    r"\b(red|orange|yellow|green|cyan|blue|purple|violet|pink|brown|white|gr[ae]y|black)\b", re.I
+)
+
+
+def _clause(text: str, start: int, end: int) -> str:
+    """The clause around a span: from the previous to the next ., ; or newline."""
+    left = max(text.rfind(ch, 0, start) for ch in ".;\n")
+    rights = [i for i in (text.find(ch, end) for ch in ".;\n") if i != -1]
+    return text[left + 1: min(rights) if rights else len(text)]
+
+
+def _h_contradicts(stated: str, r: Region) -> bool:
+    x0, _, x1, _ = r.bbox
+    cx = r.centroid[0]
+    if stated == "left":
+        return cx > 0.6 and x0 > 0.4
+    if stated == "right":
+        return cx < 0.4 and x1 < 0.6
+    return x1 < 1 / 3 or x0 > 2 / 3  # "center": wholly inside a side third
+
+
+def _v_contradicts(stated: str, r: Region) -> bool:
+    _, y0, _, y1 = r.bbox
+    cy = r.centroid[1]
+    if stated == "top":
+        return cy > 0.6 and y0 > 0.4
+    if stated == "bottom":
+        return cy < 0.4 and y1 < 0.6
+    return y1 < 1 / 3 or y0 > 2 / 3
+
+
+def position_flags(report: DeltaReport, statements: list[DirectionStatement], text: str,
+                    t: CheckThresholds) -> list[Flag]:
+    regions = [r for r in report.regions if r.area >= t.region_min_area and r.area <= 0.5]
+    if not regions:
+        return []
+    flags: list[Flag] = []
+    for s in statements:
+        if s.kind != "position":
+            continue
+        clause = _clause(text, s.start, s.end)
+        if not _EDIT_VERB.search(clause):
+            continue  # a position in a description, not of an edit
+        colours = {_canonical_colour(c) for c in _COLOUR_WORD.findall(clause)}
+        candidates = [r for r in regions if colours & {r.color_before, r.color_after}] or regions
+        h_bad = s.direction in ("left", "right", "center") and all(_h_contradicts(s.direction, r) for r in candidates)
+        v_bad = s.vertical in ("top", "bottom", "middle") and all(_v_contradicts(s.vertical, r) for r in candidates)
+        if not (h_bad or v_bad):
+            continue
+        r = candidates[0]
+        said = position_phrase(s.direction, s.vertical or "middle") if s.direction else s.vertical
+        flags.append(Flag("orientation", "P0", f"places the edit at the {said} ({s.phrase.strip()!r}), but the "
+                          f"change is at the {_place(r)}", _region_evidence(r)))
+    return flags
+
+
+def _place(r: Region) -> str:
+    return position_phrase(r.side, r.vertical)
+
+
+def _region_evidence(r: Region) -> str:
+    x0, y0, x1, y1 = r.bbox
+    colours = f", {r.color_before} → {r.color_after}" if r.color_before or r.color_after else ""
+    return (f"{r.kind} region at x {x0:.2f}–{x1:.2f}, y {y0:.2f}–{y1:.2f} of the target frame "
+            f"({percent(r.area)} of the frame{colours})")
+
+
+def move_flags(report: DeltaReport, statements: list[DirectionStatement], t: CheckThresholds) -> list[Flag]:
+    moves = object_moves(report, t.move_shift, t.move_same_colour, t.region_min_area)
+    if not moves:
+        return []
+    flags: list[Flag] = []
+    for s in statements:
+        if s.kind != "move" or s.direction is None:
+            continue
+        colours = {_canonical_colour(c) for c in _COLOUR_WORD.findall(s.phrase)}
+        candidates = [m for m in moves if m.colour in colours] or moves
+        horizontal = s.direction in ("left", "right")
+        words = set()
+        for m in candidates:
+            d = m.dx if horizontal else m.dy
+            if abs(d) >= t.move_shift:
+                words.add(("right" if d > 0 else "left") if horizontal else ("down" if d > 0 else "up"))
+        if len(words) == 1 and s.direction not in words:
+            measured = words.pop()
+            flags.append(Flag("orientation", "P0", f"says the object moves {s.direction} ({s.phrase!r}), but it moves "
+                              f"{measured}", candidates[0].evidence))
+    return flags
+
+
+def _canonical_colour(word: str) -> str:
+    w = word.lower()
+    return {"gray": "grey", "violet": "purple"}.get(w, w)

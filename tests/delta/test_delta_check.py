@@ -1,0 +1,130 @@
+"""The instruction checker: contradictions and omissions it flags, and where it stays silent."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from deltahelpers import disc, pan, photo, rotate, tone, window, zoom
+
+from editcaption.delta import CameraMotion, DeltaReport, Photometric, Region, analyze, check
+from editcaption.directions import swap_direction_words
+
+
+@pytest.fixture(scope="module")
+def pan_left():
+    return analyze(*pan(photo("chelsea"), "left", "none", 0.1))
+
+
+@pytest.fixture(scope="module")
+def disc_upper_right():
+    img = window(photo("astronaut"), 0.9)
+    return analyze(img, disc(img, 0.8, 0.2, 0.08, "red"))
+
+
+def kinds(flags):
+    return [(f.type, f.severity) for f in flags]
+
+
+@pytest.mark.parametrize("text", ["Pan the camera to the left.", "Shift the view left.", "Move the camera to the left.",
+                                  "The camera pans to the left.", "Show more of the scene on the left."])
+def test_correct_pan_phrasings_pass_and_their_swaps_are_flagged(pan_left, text):
+    assert check(pan_left, text) == []
+    flags = check(pan_left, swap_direction_words(text))
+    assert kinds(flags) == [("viewpoint", "P0")]
+    f = flags[0]
+    assert "right" in f.message and "moves left" in f.message and "to the right" in f.evidence
+    assert set(f.to_json()) == {"type", "severity", "message", "evidence"}
+
+
+def test_tilt_zoom_and_rotation():
+    up = analyze(*pan(photo("rocket"), "none", "up", 0.1))
+    assert check(up, "Tilt up.") == [] and kinds(check(up, "Tilt down.")) == [("viewpoint", "P0")]
+    zin = analyze(*zoom(photo("coffee"), "in"))
+    for right, wrong in (("Zoom in.", "Zoom out."), ("Crop in tighter on the cup.", "Pull back to show the table.")):
+        assert check(zin, right) == [] and kinds(check(zin, wrong)) == [("viewpoint", "P0")]
+    ccw = analyze(*rotate(photo("astronaut"), 10))
+    assert check(ccw, "Rotate the view 10 degrees counter-clockwise.") == []
+    assert kinds(check(ccw, "Rotate the view 10 degrees clockwise.")) == [("viewpoint", "P0")]
+
+
+def test_camera_change_left_out_or_invented(pan_left):
+    assert kinds(check(pan_left, "Make the cat look at the viewer.")) == [("viewpoint", "P0")]
+    still = analyze(window(photo("chelsea"), 0.8), window(photo("chelsea"), 0.8))
+    assert kinds(check(still, "Pan the camera to the left.")) == [("viewpoint", "P1")]
+    assert kinds(check(still, "Zoom in.")) == [("viewpoint", "P1")]
+
+
+def test_side_of_an_added_thing(disc_upper_right):
+    assert check(disc_upper_right, "Add a red disc at the upper right of the image.") == []
+    assert check(disc_upper_right, "Add a red ball in the top-right corner of the picture.") == []
+    for wrong in ("Add a red disc at the upper left of the image.", "Add a red disc on the left side of the image.",
+                  "Put a red ball at the bottom of the picture."):
+        assert kinds(check(disc_upper_right, wrong)) == [("orientation", "P0")], wrong
+
+
+def test_own_sides_and_relative_positions_are_not_frame_positions(disc_upper_right):
+    # the red thing is at the upper right of the frame; these left words are about something else
+    for text in ("Add a red bracelet to the woman's left hand.", "Put a red cup in her left hand.",
+                 "Add a red lamp to the left of the rocket."):
+        assert check(disc_upper_right, text) == [], text
+
+
+def test_a_position_outside_an_edit_clause_is_not_checked(disc_upper_right):
+    assert check(disc_upper_right, "The woman on the left smiles; add a red disc at the upper right.") == []
+
+
+def test_mirror_stated_or_left_out():
+    img = photo("coffee")
+    mirrored = analyze(img, np.ascontiguousarray(img[:, ::-1]))
+    assert check(mirrored, "Flip the image horizontally.") == []
+    assert kinds(check(mirrored, "Make the coffee hotter.")) == [("orientation", "P0")]
+    still = analyze(img, img)
+    assert kinds(check(still, "Mirror the image horizontally.")) == [("orientation", "P0")]
+
+
+def test_global_tone_left_out_or_reversed():
+    img = window(photo("coffee"), 0.9)
+    brighter = analyze(img, tone(img, "brighter"))
+    assert check(brighter, "Brighten the whole image.") == []
+    assert kinds(check(brighter, "Add more foam to the coffee.")) == [("detail", "P1")]
+    assert kinds(check(brighter, "Darken the whole image.")) == [("detail", "P1")]
+    assert check(brighter, "Apply a vintage film look.") == []  # a named look explains its tone shift
+    gray = analyze(img, tone(img, "grayscale"))
+    assert check(gray, "Make the photo black-and-white.") == []
+    assert kinds(check(gray, "Remove the spoon.")) == [("detail", "P1")]
+    portrait = window(photo("astronaut"), 0.9)  # has neutral pixels to read a cast on
+    warm = analyze(portrait, tone(portrait, "warmer"))
+    assert check(warm, "Give the picture a warmer tone.") == []
+    assert kinds(check(warm, "Make the colours cooler.")) == [("detail", "P1")]
+    # the coffee photo has no neutral pixels: the cast is measured, but not surely enough to flag
+    coffee_warm = analyze(img, tone(img, "warmer"))
+    assert coffee_warm.photometric.temperature == "warmer" and not coffee_warm.photometric.warmth_reliable
+    assert check(coffee_warm, "Make the colours cooler.") == []
+
+
+def test_silent_when_the_measurement_is_unsure():
+    unsure = DeltaReport(camera=CameraMotion(pan_horizontal="left", shift_x=0.2, confidence=0.35, method="features"))
+    assert check(unsure, "Pan the camera to the right.") == []
+    borderline = DeltaReport(camera=CameraMotion(pan_horizontal="left", shift_x=0.025, confidence=1.0, method="features"))
+    assert check(borderline, "Pan the camera to the right.") == []  # 2.5% shift: a pan, but not a sure one
+    faint_tone = DeltaReport(camera=CameraMotion(confidence=1.0, method="features"),
+                             photometric=Photometric(brightness="brighter", delta_l=4.5))
+    assert check(faint_tone, "Add a hat.") == []
+
+
+def test_object_moves():
+    img = window(photo("rocket"), 0.9)
+    before, after = disc(img, 0.25, 0.5, 0.07, "red"), disc(img, 0.7, 0.5, 0.07, "red")
+    report = analyze(before, after)
+    assert check(report, "Move the red ball to the right.") == []
+    assert kinds(check(report, "Move the red ball to the left.")) == [("orientation", "P0")]
+
+
+def test_regions_built_by_hand():
+    r = Region(bbox=(0.05, 0.6, 0.25, 0.9), area=0.05, side="left", vertical="bottom", kind="disappeared",
+               color_before="blue", color_after="grey", centroid=(0.15, 0.75), strength=50)
+    report = DeltaReport(camera=CameraMotion(confidence=1.0, method="features"), regions=[r])
+    assert check(report, "Remove the blue vase at the lower left.") == []
+    assert check(report, "Remove the blue vase on the left side.") == []
+    assert kinds(check(report, "Remove the blue vase at the lower right.")) == [("orientation", "P0")]
+    assert kinds(check(report, "Remove the blue vase at the upper left.")) == [("orientation", "P0")]
