@@ -116,3 +116,14 @@ def test_resize_never_upscales():
     arr = np.zeros((100, 50, 3), dtype=np.uint8)
     assert resize_max_side(arr, 40).shape == (40, 20, 3)
     assert resize_max_side(arr, 400).shape == (100, 50, 3)
+
+
+def test_upright_bytes_rotates_only_when_exif_says_so(tmp_path):
+    from editcaption.imageio import exif_orientation, upright_bytes
+
+    turned = f.exif_rotated_jpeg(tmp_path / "t.jpg").read_bytes()
+    plain = f.save(f.scene(), tmp_path / "p.jpg").read_bytes()
+    assert exif_orientation(turned) == 6 and exif_orientation(plain) == 1
+    assert upright_bytes(plain, ".jpg") == (plain, ".jpg")
+    data, ext = upright_bytes(turned, ".jpg")
+    assert ext == ".png" and Image.open(__import__("io").BytesIO(data)).size == (20, 40)

@@ -245,5 +245,26 @@ def data_url(rgb: np.ndarray, *, fmt: str = "png", quality: int = 90) -> str:
     return "data:image/png;base64," + base64.b64encode(encode_png(rgb)).decode("ascii")
 
 
+def exif_orientation(data: bytes) -> int:
+    """The EXIF orientation tag of encoded image bytes (1 = upright, also when absent or unreadable)."""
+    try:
+        with Image.open(io.BytesIO(data)) as img:
+            return int(img.getexif().get(0x0112, 1) or 1)
+    except Exception:  # noqa: BLE001 - any unreadable header means "no tag"
+        return 1
+
+
+def upright_bytes(data: bytes, ext: str, name: str = "<bytes>") -> tuple[bytes, str]:
+    """Bytes whose pixels are upright without EXIF: the originals when no rotation is
+    needed, else a PNG of the decoded, EXIF-applied image.
+
+    For files handed to tools that ignore EXIF orientation (LLaMA-Factory, ms-swift,
+    webdataset readers): there, a sideways original would silently swap left and right.
+    """
+    if exif_orientation(data) in (1, 0):
+        return data, ext
+    return encode_png(decode_bytes(data, name).rgb), ".png"
+
+
 def to_pil(rgb: np.ndarray) -> Image.Image:
     return Image.fromarray(rgb)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 
+from captionhelpers import make_workspace
 from typer.testing import CliRunner
 
-from conftest import make_workspace
 from editcaption.cli import app
 from editcaption.testing.stub_openai import Reply
 

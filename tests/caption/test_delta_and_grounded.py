@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from captionhelpers import names_by_id
 from sqlalchemy import select
 
-from conftest import names_by_id
 from editcaption.caption import CaptionConfig, run_caption
 from editcaption.delta import analyze_files, describe, grounding_hints
 from editcaption.demo import samples_dir

@@ -5,9 +5,9 @@ from __future__ import annotations
 import functools
 
 import pytest
+from captionhelpers import make_workspace
 from sqlalchemy import select
 
-from conftest import make_workspace
 from editcaption.caption import CaptionConfig, CaptionConfigError, GenerationOptions, run_caption
 from editcaption.workspace.models import InstructionRecord
 from editcaption.workspace.queries import list_pairs

@@ -8,9 +8,9 @@ import subprocess
 import sys
 import time
 
+from captionhelpers import make_workspace, names_by_id, pair_index
 from sqlalchemy import func, select
 
-from conftest import make_workspace, names_by_id, pair_index
 from editcaption.testing.stub_openai import StubOpenAI, default_reply
 from editcaption.workspace import Workspace
 from editcaption.workspace.models import InstructionRecord, RunRecord

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from captionhelpers import make_workspace, names_by_id
 from sqlalchemy import select
 
-from conftest import make_workspace, names_by_id
 from editcaption.caption import CaptionConfig, run_caption
 from editcaption.demo import samples_dir
 from editcaption.sources import ingest

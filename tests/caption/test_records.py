@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from captionhelpers import make_workspace
 from sqlalchemy import select
 
-from conftest import make_workspace
 from editcaption.caption.items import Outcome, reason_of
 from editcaption.caption.records import run_counts, select_tasks, write_outcomes
 from editcaption.workspace.models import InstructionRecord

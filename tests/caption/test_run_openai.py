@@ -7,9 +7,9 @@ from collections import Counter
 
 import numpy as np
 import pytest
+from captionhelpers import STEP, names_by_id, pair_index
 from sqlalchemy import select
 
-from conftest import STEP, names_by_id, pair_index
 from editcaption.caption import CaptionConfig, CaptionConfigError, GenerationOptions, run_caption
 from editcaption.prompts import SOURCE_LABEL, TARGET_LABEL, load_prompt
 from editcaption.testing.stub_openai import Reply

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -57,3 +58,43 @@ def open_workspace(workspace: Path | None, db: str | None, *, create: bool = Fal
 def print_json(obj: Any) -> None:
     sys.stdout.write(json.dumps(obj, ensure_ascii=False, default=str) + "\n")
     sys.stdout.flush()
+
+
+def run_resumable(
+    ws: Any,
+    call: Callable[[], Any],
+    *,
+    errors: tuple[type[BaseException], ...],
+    what: str,
+    saved: str,
+    as_json: bool,
+    show: Callable[[Any], None],
+) -> Any:
+    """Run a long, resumable stage (caption, score, judge) and report it the same way everywhere.
+
+    Known ``errors`` become a one-line failure; Ctrl-C exits 130 and a database error exits 1,
+    both saying that ``saved`` are kept and a rerun resumes; the summary is printed (or its
+    ``to_json()`` with --json), and a run that stopped early (e.g. a 401) exits 1.
+    """
+    from sqlalchemy.exc import SQLAlchemyError
+
+    hint = f"{saved} are saved; run the same command again to resume"
+    try:
+        summary = call()
+    except errors as exc:
+        fail(str(exc))
+    except KeyboardInterrupt:
+        err_console.print(f"Interrupted: {hint}.")
+        raise typer.Exit(130) from None
+    except SQLAlchemyError as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        fail(f"database error, the {what} stopped ({hint}): {first}", code=1)
+    finally:
+        ws.close()
+    if as_json:
+        print_json(summary.to_json())
+    else:
+        show(summary)
+    if summary.stopped:
+        fail(f"{what} stopped early: {summary.stopped}", code=1)
+    return summary

@@ -8,7 +8,17 @@ from typing import Annotated
 
 import typer
 
-from ._common import DbOpt, JsonOpt, WhereOpt, WorkspaceOpt, console, err_console, fail, open_workspace, print_json
+from ._common import (
+    DbOpt,
+    JsonOpt,
+    WhereOpt,
+    WorkspaceOpt,
+    console,
+    err_console,
+    fail,
+    open_workspace,
+    run_resumable,
+)
 
 MODEL_PANEL = "Model call (openai: and hf:)"
 HF_PANEL = "Local checkpoint (hf:)"
@@ -54,7 +64,6 @@ def caption(
 
     Example: editcaption caption --model openai:Qwen/Qwen3-VL-8B-Instruct@http://localhost:8000/v1 --concurrency 32
     """
-    from sqlalchemy.exc import SQLAlchemyError
 
     from ..caption import CaptionConfig, CaptionConfigError, GenerationOptions, run_caption
     from ..caption.progress import NoProgress, RichProgress
@@ -83,24 +92,9 @@ def caption(
         fail(str(exc))
     ws = open_workspace(workspace, db)
     progress = NoProgress() if (no_progress or as_json) else RichProgress(err_console)
-    try:
-        summary = run_caption(ws, config, progress=progress)
-    except (CaptionConfigError, MissingExtraError, ModelSpecError) as exc:
-        fail(str(exc))
-    except KeyboardInterrupt:
-        err_console.print("Interrupted: finished pairs are saved; run the same command again to resume.")
-        raise typer.Exit(130) from None
-    except SQLAlchemyError as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        fail(f"database error, the run stopped (finished pairs are saved; rerun to resume): {first}", code=1)
-    finally:
-        ws.close()
-    if as_json:
-        print_json(summary.to_json())
-    else:
-        _print_summary(summary)
-    if summary.stopped:
-        fail(f"run stopped early: {summary.stopped}", code=1)
+    run_resumable(ws, lambda: run_caption(ws, config, progress=progress),
+                  errors=(CaptionConfigError, MissingExtraError, ModelSpecError), what="run",
+                  saved="finished pairs", as_json=as_json, show=_print_summary)
 
 
 def _print_summary(summary) -> None:  # noqa: ANN001 - CaptionSummary

@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from ._common import DbOpt, JsonOpt, WhereOpt, WorkspaceOpt, console, fail, open_workspace, print_json
+from ._common import DbOpt, JsonOpt, WhereOpt, WorkspaceOpt, console, fail, open_workspace, print_json, run_resumable
 
 eval_app = typer.Typer(
     help="Evaluate instructions: benchmarks, LLM judge, exact EditWorld scores, human statistics.\n\n"
@@ -190,21 +190,8 @@ def judge(
     except EvalError as exc:
         fail(str(exc))
     ws = open_workspace(workspace, db)
-    try:
-        summary = run_judge(ws, config)
-    except (EvalError, BenchmarkError) as exc:
-        fail(str(exc))
-    except KeyboardInterrupt:
-        console.print("Interrupted: finished scores are saved; run the same command again to resume.")
-        raise typer.Exit(130) from None
-    finally:
-        ws.close()
-    if as_json:
-        print_json(summary.to_json())
-    else:
-        _print_scoring(summary)
-    if summary.stopped:
-        fail(f"judging stopped early: {summary.stopped}", code=1)
+    run_resumable(ws, lambda: run_judge(ws, config), errors=(EvalError, BenchmarkError), what="judging",
+                  saved="finished scores", as_json=as_json, show=_print_scoring)
 
 
 @eval_app.command("exact")

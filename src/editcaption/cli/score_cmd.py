@@ -10,7 +10,18 @@ from typing import Annotated
 
 import typer
 
-from ._common import DbOpt, JsonOpt, WhereOpt, WorkspaceOpt, console, err_console, fail, open_workspace, print_json
+from ._common import (
+    DbOpt,
+    JsonOpt,
+    WhereOpt,
+    WorkspaceOpt,
+    console,
+    err_console,
+    fail,
+    open_workspace,
+    print_json,
+    run_resumable,
+)
 
 SERVER_PANEL = "Server and requests"
 PROTOCOL_PANEL = "Protocol"
@@ -77,21 +88,9 @@ def score(
         fail(str(exc))
     ws = open_workspace(workspace, db)
     progress = NoProgress() if (no_progress or as_json) else RichProgress(err_console)
-    try:
-        summary = run_scoring(ws, config, progress=progress)
-    except (ScoreConfigError, ScoringSelectionError) as exc:
-        fail(str(exc))
-    except KeyboardInterrupt:
-        err_console.print("Interrupted: finished scores are saved; run the same command again to resume.")
-        raise typer.Exit(130) from None
-    finally:
-        ws.close()
-    if as_json:
-        print_json(summary.to_json())
-    else:
-        _print_score_summary(summary)
-    if summary.stopped:
-        fail(f"scoring stopped early: {summary.stopped}", code=1)
+    run_resumable(ws, lambda: run_scoring(ws, config, progress=progress),
+                  errors=(ScoreConfigError, ScoringSelectionError), what="scoring",
+                  saved="finished scores", as_json=as_json, show=_print_score_summary)
 
 
 def _print_score_summary(summary) -> None:  # noqa: ANN001 - ScoreSummary

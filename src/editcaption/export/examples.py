@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..workspace.store import ImageStore
+from ..imageio import exif_orientation, upright_bytes
+from ..workspace.store import ImageStore, write_atomic
 from .sources import PairRef
 
 KINDS = ("sft", "prefs", "triplets")
@@ -95,16 +96,29 @@ class ImagePlacer:
         self.final_dir: Path | None = None  # where out_dir will end up (absolute paths point there)
 
     def place(self, sha256: str, ext: str) -> str:
-        """The path to write in the dataset (relative to the output folder unless absolute)."""
-        rel = Path("images") / sha256[:2] / image_name(sha256, ext)
-        dest = self.out_dir / rel
+        """The path to write in the dataset (relative to the output folder unless absolute).
+
+        An original carrying an EXIF rotation is written as an upright PNG instead
+        (``<sha>.upright.png``): the trainers these files feed do not apply EXIF.
+        """
         src = self.store.path_for(sha256, ext)
         size = src.stat().st_size  # FileNotFoundError propagates to the writer, which skips the item
-        if dest.exists() and dest.stat().st_size == size:
+        upright = None
+        with src.open("rb") as fh:
+            head = fh.read(1 << 16)  # EXIF sits in the header
+        if exif_orientation(head) not in (0, 1):
+            upright, _ = upright_bytes(src.read_bytes(), ext, str(src))
+        rel = Path("images") / sha256[:2] / (f"{sha256}.upright.png" if upright is not None else image_name(sha256, ext))
+        dest = self.out_dir / rel
+        expected = len(upright) if upright is not None else size
+        if dest.exists() and dest.stat().st_size == expected:
             self.reused += 1
         else:
             dest.parent.mkdir(parents=True, exist_ok=True)
-            self._materialise(src, dest)
+            if upright is not None:
+                write_atomic(dest, upright)
+            else:
+                self._materialise(src, dest)
             self.written += 1
         if self.absolute:
             return str(((self.final_dir or self.out_dir) / rel).resolve())

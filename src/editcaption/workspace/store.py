@@ -14,6 +14,21 @@ from pathlib import Path
 from ..imageio import sha256_bytes
 
 
+def write_atomic(final: Path, data: bytes) -> None:
+    """Write ``data`` to a temporary file beside ``final``, flush it, then rename it into place."""
+    final.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=final.parent, prefix=".tmp-", suffix=final.suffix)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, final)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
 class ImageStore:
     def __init__(self, root: Path):
         self.root = Path(root)
@@ -30,17 +45,7 @@ class ImageStore:
         final = self.path_for(digest, ext)
         if final.exists() and final.stat().st_size == len(data):
             return final
-        final.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=final.parent, prefix=".tmp-", suffix=ext)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, final)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_atomic(final, data)
         return final
 
     def read(self, sha256: str, ext: str) -> bytes:

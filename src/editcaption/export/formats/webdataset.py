@@ -16,6 +16,7 @@ import tarfile
 from pathlib import Path
 from typing import Any
 
+from ...imageio import upright_bytes
 from ..examples import ExportJob
 from ..sources import TextItem
 
@@ -36,9 +37,12 @@ def _sample(job: ExportJob, item: TextItem) -> list[tuple[str, bytes]]:
     p = item.pair
     meta = {"id": p.id, "name": p.name, "instruction": item.text, "category": p.category, "subtype": p.subtype,
             "source_sha256": p.source_sha, "target_sha256": p.target_sha, "dataset": p.dataset}
+    # Upright pixels: webdataset readers decode with plain PIL and ignore EXIF rotation.
+    src, src_ext = upright_bytes(job.store.read(p.source_sha, p.source_ext), p.source_ext)
+    tgt, tgt_ext = upright_bytes(job.store.read(p.target_sha, p.target_ext), p.target_ext)
     return [
-        (f"{p.id}.src{p.source_ext}", job.store.read(p.source_sha, p.source_ext)),
-        (f"{p.id}.tgt{p.target_ext}", job.store.read(p.target_sha, p.target_ext)),
+        (f"{p.id}.src{src_ext}", src),
+        (f"{p.id}.tgt{tgt_ext}", tgt),
         (f"{p.id}.txt", item.text.encode("utf-8")),
         (f"{p.id}.json", json.dumps(meta, ensure_ascii=False, sort_keys=True).encode("utf-8")),
     ]
