@@ -98,3 +98,16 @@ def run_resumable(
     if summary.stopped:
         fail(f"{what} stopped early: {summary.stopped}", code=1)
     return summary
+
+
+def in_session(workspace: Path | None, db: str | None, fn: Callable[[Any], Any], *,
+               errors: tuple[type[BaseException], ...] = ()) -> Any:
+    """Open the workspace, run ``fn(session)`` in one transaction, close; ``errors`` become a one-line failure."""
+    ws = open_workspace(workspace, db)
+    try:
+        with ws.session() as s:
+            return fn(s)
+    except errors as exc:
+        fail(str(exc))
+    finally:
+        ws.close()

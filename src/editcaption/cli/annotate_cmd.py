@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from ._common import DbOpt, JsonOpt, WhereOpt, WorkspaceOpt, console, fail, open_workspace, print_json
+from ._common import DbOpt, JsonOpt, WhereOpt, WorkspaceOpt, console, fail, in_session, open_workspace, print_json
 
 annotate_app = typer.Typer(
     help="Annotation studio: refine, prefer, judge and verify ground truth in the browser.\n\n"
@@ -193,14 +193,7 @@ def user_add_cmd(
     from ..annotate.accounts import AccountError, add_user
 
     password = _read_password(password_stdin)
-    ws = open_workspace(workspace, db)
-    try:
-        with ws.session() as s:
-            user = add_user(s, name, role, password)
-    except AccountError as exc:
-        fail(str(exc))
-    finally:
-        ws.close()
+    user = in_session(workspace, db, lambda s: add_user(s, name, role, password), errors=(AccountError,))
     console.print(f"User [bold]{user.name}[/] ({user.role}) created.")
 
 
@@ -218,14 +211,7 @@ def user_password_cmd(
     from ..annotate.accounts import AccountError, set_password
 
     password = _read_password(password_stdin)
-    ws = open_workspace(workspace, db)
-    try:
-        with ws.session() as s:
-            set_password(s, name, password)
-    except AccountError as exc:
-        fail(str(exc))
-    finally:
-        ws.close()
+    in_session(workspace, db, lambda s: set_password(s, name, password), errors=(AccountError,))
     console.print(f"Password of {name} changed.")
 
 
@@ -242,14 +228,7 @@ def user_disable_cmd(
     """
     from ..annotate.accounts import AccountError, set_active
 
-    ws = open_workspace(workspace, db)
-    try:
-        with ws.session() as s:
-            set_active(s, name, enable)
-    except AccountError as exc:
-        fail(str(exc))
-    finally:
-        ws.close()
+    in_session(workspace, db, lambda s: set_active(s, name, enable), errors=(AccountError,))
     console.print(f"{name} {'enabled' if enable else 'disabled'}.")
 
 
