@@ -47,6 +47,9 @@ def test_dpo_options_are_validated():
         load_config("dpo", None, ["data=d", "loss=ipo"])
     with pytest.raises(ConfigError, match="hardness_norm: expected mean or sum"):
         load_config("dpo", None, ["data=d", "hardness_norm=max"])
+    with pytest.raises(ConfigError, match="chosen_nll_weight must be 0 or more"):
+        load_config("dpo", None, ["data=d", "chosen_nll_weight=-1"])
+    assert load_config("dpo", None, ["data=d", "chosen_nll_weight=0.2"]).chosen_nll_weight == 0.2
     with pytest.raises(ConfigError, match="data: no dataset directory"):
         load_config("dpo", None, [])
 

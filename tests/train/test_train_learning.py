@@ -88,3 +88,29 @@ def test_dpo_and_each_hae_variant_raise_reward_accuracy(family, loss, tmp_path):
     else:
         assert logged["margin/mean"] > 0.0
         assert {"margin/orientation", "margin/viewpoint", "margin/detail"} <= set(logged)
+
+
+def test_chosen_nll_weight_adds_the_per_token_nll_of_the_chosen_answers(tmp_path):
+    model, processor = build_tiny("qwen3_vl", **tiny_size("qwen3_vl"))
+    model.eval()
+    cfg = DPOConfig(**_common(loss="dpo", chosen_nll_weight=0.5))
+    margin = MarginScheme.from_config(cfg)
+    collator = VLMCollator(processor, "preference", margin=margin)
+    ds = _dataset("preference")
+    ds = attach_reference(ds, compute_reference_logps(model, ds, collator, batch_size=4))
+    batch = collator([ds[i] for i in range(len(ds))])
+    plain = HAEDPOTrainer(model=model, args=_args(DPOConfig(**_common(loss="dpo")), tmp_path / "a"),
+                          train_dataset=ds, data_collator=collator, margin=margin, beta=cfg.beta,
+                          dpo_forward=concat_forward)
+    anchored = HAEDPOTrainer(model=model, args=_args(cfg, tmp_path / "b"), train_dataset=ds, data_collator=collator,
+                             margin=margin, beta=cfg.beta, dpo_forward=concat_forward,
+                             chosen_nll_weight=cfg.chosen_nll_weight)
+    with torch.no_grad():
+        pol = concat_forward(model, batch)
+        base = plain.compute_loss(model, batch).item()
+        total = anchored.compute_loss(model, batch).item()
+    # policy == reference: every DPO term is -log σ(0) = log 2
+    assert base == pytest.approx(float(torch.log(torch.tensor(2.0))), abs=1e-6)
+    expected_nll = float((-pol.chosen / pol.chosen_tokens.clamp(min=1)).mean())
+    assert expected_nll > 1.0  # a random model: the chosen answers are far from certain
+    assert total == pytest.approx(base + 0.5 * expected_nll, rel=1e-5)

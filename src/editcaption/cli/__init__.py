@@ -57,6 +57,7 @@ STAGE_MODULES = [
     "eval_cmd",
     "analyze_cmd",
     "check_cmd",
+    "reproduce_cmd",
 ]
 for _name in STAGE_MODULES:
     importlib.import_module(f"{__name__}.{_name}").register(app)

@@ -143,6 +143,10 @@ class DPOConfig(TrainConfig):
         "Error type → c(t_i) (paper §3.2).",
         default_factory=lambda: {"orientation": 0.2, "viewpoint": 0.15, "detail": 0.1},
     )
+    chosen_nll_weight: float = _help(
+        "α of an extra α·NLL(chosen) term (per-token mean), as RPO (Pang et al. 2024) and TRL's rpo_alpha add; "
+        "it keeps the policy near the chosen answers when a small preference set would otherwise push it off "
+        "them. 0 (default) is the paper's loss.", default=0.0)
     hardness_norm: str = _help("Reference log-prob in the hardness term: mean (per token, default) or sum "
                                "(eq. 3 literally; saturates σ for long answers).", default="mean")
     reference: str | None = _help("Reference model for the precomputed log-probs (default: model, i.e. the "
@@ -316,6 +320,8 @@ def validate(cfg: TrainConfig) -> None:
             raise ConfigError(f"hardness_norm: expected mean or sum, got {cfg.hardness_norm!r}")
         if cfg.tau <= 0:
             raise ConfigError("tau must be positive")
+        if cfg.chosen_nll_weight < 0:
+            raise ConfigError("chosen_nll_weight must be 0 or more")
 
 
 def to_dict(cfg: Any) -> dict[str, Any]:

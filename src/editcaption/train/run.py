@@ -444,9 +444,10 @@ def run_dpo(cfg: DPOConfig, *, resume: bool = False) -> dict[str, Any]:
     trainer = HAEDPOTrainer(model=model, args=args, train_dataset=train, eval_dataset=evaluation,
                             data_collator=collator, processing_class=None, callbacks=[CheckpointMarker(processor)],
                             margin=margin, beta=cfg.beta, dpo_forward=forward, router_aux_loss_coef=coef,
-                            batch_log_path=_batch_log(cfg))
+                            chosen_nll_weight=cfg.chosen_nll_weight, batch_log_path=_batch_log(cfg))
     say(f"DPO ({cfg.loss}) on {len(train)} pairs, model {cfg.model}, γ_st={margin.gamma_st} γ_h={margin.gamma_h} "
-        f"hardness_norm={margin.hardness_norm}, {_trainable(model)}")
+        f"hardness_norm={margin.hardness_norm}"
+        + (f" chosen NLL α={cfg.chosen_nll_weight}" if cfg.chosen_nll_weight else "") + f", {_trainable(model)}")
     trainer.train(resume_from_checkpoint=str(checkpoint) if checkpoint else None)
     _log_param_checksum(trainer, cfg)
     final = save_final(trainer, processor, cfg)

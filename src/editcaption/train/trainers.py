@@ -91,10 +91,12 @@ class HAEDPOTrainer(_BatchLogMixin, Trainer):
     """
 
     def __init__(self, *args: Any, margin: MarginScheme, beta: float, dpo_forward: DpoForward,
-                 router_aux_loss_coef: float = 0.0, batch_log_path: Path | None = None, **kwargs: Any):
+                 router_aux_loss_coef: float = 0.0, chosen_nll_weight: float = 0.0,
+                 batch_log_path: Path | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.margin = margin
         self.beta = beta
+        self.chosen_nll_weight = chosen_nll_weight
         self.dpo_forward = dpo_forward
         self.router_aux_loss_coef = router_aux_loss_coef
         self.batch_log_path = batch_log_path
@@ -117,6 +119,8 @@ class HAEDPOTrainer(_BatchLogMixin, Trainer):
                                        meta["type_weight"], norm_c, norm_r, beta=self.beta, gamma_st=m.gamma_st,
                                        gamma_h=m.gamma_h, tau=m.tau)
         loss = losses.mean()
+        if self.chosen_nll_weight:  # RPO-style anchor on the chosen answers (off in the paper's loss)
+            loss = loss + self.chosen_nll_weight * (-policy.chosen_mean).mean()
         if self.router_aux_loss_coef and policy.aux_loss is not None:
             loss = loss + self.router_aux_loss_coef * policy.aux_loss
         self._record(policy, ref_c, ref_r, norm_c, norm_r, margins, losses, meta,

@@ -1,0 +1,146 @@
+"""What a miniature reproduction runs: scenes, budgets and hyper-parameters, in one record.
+
+Two presets: ``full`` (the committed ``benchmarks/results/mini.md``, about 40 minutes on two
+cores for three seeds) and ``quick`` (one seed, a few minutes, used by the test). Every value is
+stored in the run's ``mini.json`` so a report always says what produced it.
+
+Scene design (why the sets look like this): a tiny Qwen3-VL trained from scratch learns best on
+one-object scenes (research/direction.md). Every scene has a checkered backdrop: its squares move
+with the camera, so a pan is not the same picture as an object move, and the delta analyzer
+(the teacher) can align on it. Object moves get a second, unmoved object: with a single object
+the analyzer reads the move as a camera pan (it keeps 17% of one-object moves at S ≥ 4, 75% of
+two-object ones). Each set is its own EditWorld run (subtype, backdrop, objects per scene).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class SceneSet:
+    """One slice of every pair pool: an EditWorld subtype on one kind of scene."""
+
+    subtype: str
+    backgrounds: tuple[str, ...] = ("plain",)
+    objects: tuple[int, int] = (1, 1)
+    share: float = 1.0  # relative weight of this set in each pool
+
+
+@dataclass(frozen=True)
+class TeacherMistakes:
+    """Rates of the mistakes injected into the delta captioner's text (the stand-in teacher VLM's
+    failure modes): mirrored direction words, a camera operation in place of the right one,
+    attributes left out."""
+
+    direction_swap: float = 0.15
+    wrong_camera: float = 0.10
+    dropped_attribute: float = 0.10
+
+
+@dataclass(frozen=True)
+class TinyModel:
+    """The model trained from scratch (research/direction.md's recipe that learned direction)."""
+
+    family: str = "qwen3_vl"
+    hidden: int = 128
+    layers: int = 4
+    heads: int = 4
+    kv_heads: int = 2
+    vision_hidden: int = 128
+    vision_layers: int = 2
+    init_range: float = 0.08
+    vocab_size: int = 1024
+
+
+@dataclass(frozen=True)
+class SFTBudget:
+    steps: int = 1000
+    batch_size: int = 16
+    learning_rate: float = 2e-3
+    warmup_ratio: float = 0.04
+
+
+@dataclass(frozen=True)
+class DPOBudget:
+    """Preference-run settings. The defaults came out of the tuning log in
+    ``benchmarks/results/mini.md``: gentler runs (lr 5e-5, 120 steps) leave every failure rate
+    where SFT had it; harder ones without the chosen-NLL anchor make answers unreadable."""
+
+    steps: int = 300
+    batch_size: int = 8
+    learning_rate: float = 1e-4
+    beta: float = 0.1
+    gamma_st: float = 1.0
+    gamma_h: float = 1.0
+    tau: float = 1.0
+    hardness_norm: str = "mean"
+    warmup_ratio: float = 0.1
+    chosen_nll_weight: float = 0.2  # RPO-style anchor (train.DPOConfig.chosen_nll_weight); 0 = the paper's loss
+
+
+PREFERENCE_LOSSES = ("dpo", "hae", "hae-severity", "hae-hardness")
+
+DEFAULT_SCENES: tuple[SceneSet, ...] = (
+    SceneSet("move_object", ("checkered",), (2, 2), share=3.0),
+    SceneSet("recolor", ("checkered",), share=1.5),
+    SceneSet("camera_pan", ("checkered",), share=2.0),
+    SceneSet("camera_zoom", ("checkered",), share=1.0),
+)
+
+
+@dataclass(frozen=True)
+class MiniConfig:
+    preset: str = "full"
+    seeds: int = 3
+    workers: int = 2  # processes in parallel, one torch thread each
+    image_size: int = 128
+    scenes: tuple[SceneSet, ...] = DEFAULT_SCENES
+    n_pool: int = 1100  # pairs the teacher captions (SFT candidates)
+    n_mine: int = 2400  # fresh pairs the SFT model captions (failure mining; ~650 balanced preference pairs)
+    n_test: int = 300  # held-out evaluation pairs
+    teacher: TeacherMistakes = field(default_factory=TeacherMistakes)
+    threshold: float = 4.0  # exact S in the role of EditScore's 4.0 (paper §4.1)
+    model: TinyModel = field(default_factory=TinyModel)
+    sft: SFTBudget = field(default_factory=SFTBudget)
+    dpo: DPOBudget = field(default_factory=DPOBudget)
+    losses: tuple[str, ...] = PREFERENCE_LOSSES
+    grounded: bool = True  # also train and evaluate an SFT model with delta hints in its prompt
+    grounded_steps: int = 500  # its SFT budget (its sequences are about twice as long)
+    blank_control: bool = False  # also train on blank images (does the model read the images?)
+    max_new_tokens: int = 40
+    generate_batch: int = 32
+
+    def to_json(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+def full_config(**overrides: Any) -> MiniConfig:
+    """The full run behind ``benchmarks/results/mini.md``."""
+    return dataclasses.replace(MiniConfig(), **overrides)
+
+
+def quick_config(**overrides: Any) -> MiniConfig:
+    """A few minutes on two cores: one seed, small pools and budgets, plus the blank-image control."""
+    base = MiniConfig(
+        preset="quick", seeds=1, n_pool=400, n_mine=160, n_test=120,
+        sft=SFTBudget(steps=300, batch_size=16, learning_rate=2e-3, warmup_ratio=0.05),
+        dpo=DPOBudget(steps=10, batch_size=8),
+        grounded=False, blank_control=True,
+    )
+    return dataclasses.replace(base, **overrides)
+
+
+def config_from_json(data: dict[str, Any]) -> MiniConfig:
+    """Inverse of :meth:`MiniConfig.to_json` (used when a run is resumed or re-reported)."""
+    d = dict(data)
+    d["scenes"] = tuple(SceneSet(s["subtype"], tuple(s["backgrounds"]), tuple(s["objects"]), s["share"])
+                        for s in d["scenes"])
+    d["teacher"] = TeacherMistakes(**d["teacher"])
+    d["model"] = TinyModel(**d["model"])
+    d["sft"] = SFTBudget(**d["sft"])
+    d["dpo"] = DPOBudget(**d["dpo"])
+    d["losses"] = tuple(d["losses"])
+    return MiniConfig(**d)

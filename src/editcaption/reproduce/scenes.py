@@ -1,0 +1,79 @@
+"""The pairs of one seed: EditWorld runs per role and scene set, ingested into the workspace.
+
+Roles: ``pool`` (the teacher captions these; the kept ones become the SFT set), ``mine`` (fresh
+pairs the SFT model captions to find its failures) and ``test`` (held out for evaluation). Each
+(role, set) is a separate EditWorld run with its own seed, so no pair is shared between roles.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..sources.ingest import ingest, pair_id_for
+from ..synth import generate_run, read_manifest
+from ..synth.taxonomy import quotas
+from ..workspace import Workspace
+from .config import MiniConfig
+
+ROLES = ("pool", "mine", "test")
+
+
+class SceneError(RuntimeError):
+    """Pairs that could not be generated or ingested (one line)."""
+
+
+@dataclass
+class RolePairs:
+    """Pair ids (workspace ids) of one role, and the EditWorld manifest row of each."""
+
+    ids: list[str]
+    rows: dict[str, dict[str, Any]]  # pair id → manifest row
+
+    def to_json(self) -> dict[str, Any]:
+        return {"ids": self.ids, "rows": self.rows}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> RolePairs:
+        return cls(list(data["ids"]), dict(data["rows"]))
+
+
+def editworld_seed(seed: int, role: str, set_index: int) -> int:
+    return 1000 * seed + 100 * ROLES.index(role) + set_index
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def role_size(config: MiniConfig, role: str) -> int:
+    return {"pool": config.n_pool, "mine": config.n_mine, "test": config.n_test}[role]
+
+
+def make_role(ws: Workspace, config: MiniConfig, seed: int, role: str, out: Path) -> RolePairs:
+    """Generate and ingest the pairs of ``role`` for ``seed`` (resumes: EditWorld and ingest both do)."""
+    counts = quotas(role_size(config, role), {str(i): s.share for i, s in enumerate(config.scenes)})
+    ids: list[str] = []
+    rows: dict[str, dict[str, Any]] = {}
+    for i, scene in enumerate(config.scenes):
+        n = counts[str(i)]
+        if n == 0:
+            continue
+        run_dir = out / f"{role}-{i}-{scene.subtype}"
+        report = generate_run(n, editworld_seed(seed, role, i), run_dir, size=config.image_size, family="objects",
+                              n_objects=scene.objects, backgrounds=scene.backgrounds, signs=False,
+                              subtypes=[scene.subtype])
+        ingested = ingest(ws, report.manifest, "manifest")
+        if ingested.rejected:
+            first = ingested.rejected[0]
+            raise SceneError(f"{len(ingested.rejected)} EditWorld pair(s) were refused by ingest "
+                             f"(e.g. {first['path']}: {first['reason']})")
+        for row in read_manifest(report.manifest):
+            pid = pair_id_for(_sha(run_dir / row["source"]), _sha(run_dir / row["target"]))
+            if pid in rows:  # two runs drew byte-identical pairs: keep one
+                continue
+            ids.append(pid)
+            rows[pid] = row
+    return RolePairs(ids, rows)
