@@ -84,3 +84,17 @@ def test_bad_where_is_a_clear_error(tmp_path):
     runner.invoke(app, ["init", str(tmp_path / "ws")])
     result = runner.invoke(app, ["pairs", "list", "--where", "colour=red", "-w", str(tmp_path / "ws")])
     assert result.exit_code == 2 and "--where key 'colour'" in result.output
+
+
+def test_a_missing_extra_is_one_clear_line_naming_it(tmp_path):
+    # torch made unimportable, as in a core-only install; brackets in the message are not markup
+    code = (
+        "import sys\n"
+        "sys.modules['torch'] = None\n"
+        "from editcaption.cli import app\n"
+        f"app(['reproduce', 'mini', '--quick', '--out', {str(tmp_path / 'run')!r}])\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 2, out.stderr
+    assert "needs torch: install the `train` extra, e.g. pip install 'editcaption[train]'" in out.stderr
+    assert not (tmp_path / "run").exists()

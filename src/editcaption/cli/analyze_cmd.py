@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 
 from ._common import JsonOpt, console, fail, print_json
 
@@ -88,7 +89,7 @@ def _analyze_manifest(manifest: Path, as_json: bool, details: bool, max_side: in
             if as_json:
                 print_json(row)
             elif "error" in row:
-                console.print(f"[bold]{row['id']}[/]: [red]{row['error']}[/]", highlight=False)
+                console.print(f"[bold]{escape(str(row['id']))}[/]: [red]{escape(str(row['error']))}[/]", highlight=False)
             else:
                 _print_report(row, None)
     except SourceError as exc:

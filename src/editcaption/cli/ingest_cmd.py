@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from ._common import DbOpt, JsonOpt, WorkspaceOpt, console, err_console, fail, open_workspace, print_json
 
@@ -63,7 +64,7 @@ def ingest(
     finally:
         ws.close()
     for w in report.warnings:
-        err_console.print(f"[yellow]warning:[/] {w}", highlight=False)
+        err_console.print(f"[yellow]warning:[/] {escape(str(w))}", highlight=False)
     if as_json:
         print_json(report.as_json())
         return

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from ._common import JsonOpt, console, err_console, fail, print_json
 
@@ -57,7 +58,7 @@ def mini(
     command = "editcaption " + " ".join(shlex.quote(a) for a in sys.argv[1:])
     try:
         result = run_mini(config, out, command=command,
-                          on_event=None if as_json else (lambda m: err_console.print(f"[dim]{m}[/]", highlight=False)))
+                          on_event=None if as_json else (lambda m: err_console.print(f"[dim]{escape(m)}[/]", highlight=False)))
     except MiniError as exc:
         fail(str(exc))
     if report is not None:
@@ -69,7 +70,7 @@ def mini(
     else:
         console.print(f"report: {result.report} ({summary_line(result.out, config) or 'no model scores'})")
         for key, why in result.failed.items():
-            err_console.print(f"[yellow]not done:[/] {key}: {why}", highlight=False)
+            err_console.print(f"[yellow]not done:[/] {key}: {escape(str(why))}", highlight=False)
     if result.failed:
         raise typer.Exit(1)
 
