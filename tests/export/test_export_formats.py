@@ -171,7 +171,7 @@ def _export(fn, ws, out: Path, fmt: str, **kw: Any) -> Path:  # noqa: ANN001
 
 # -- ms-swift ---------------------------------------------------------------------------------------
 
-SWIFT_KEYS = {"messages", "rejected_response", "label", "images", "videos", "audios", "tools", "objects"}
+SWIFT_KEYS = {"messages", "rejected_response", "label", "images", "videos", "audios", "tools", "objects", "margin"}
 
 
 def validate_swift(path: Path, preference: bool) -> list[dict[str, Any]]:
@@ -189,8 +189,9 @@ def validate_swift(path: Path, preference: bool) -> list[dict[str, Any]]:
             assert (path.parent / p).is_file()
         if preference:
             assert isinstance(row["rejected_response"], str) and row["rejected_response"] != msgs[-1]["content"]
+            assert isinstance(row["margin"], float)
         else:
-            assert "rejected_response" not in row
+            assert "rejected_response" not in row and "margin" not in row
     return rows
 
 
@@ -202,6 +203,12 @@ def test_swift_sft_and_prefs_follow_the_documented_layout(sample_ws, tmp_path): 
     out = _export(export_prefs, sample_ws, tmp_path / "sw-prefs", "swift", absolute_paths=True)
     rows = [r for s in ("train", "val", "test") for r in validate_swift(out / f"{s}.jsonl", preference=True)]
     assert {(r["messages"][1]["content"], r["rejected_response"]) for r in rows} >= {("Pan left.", "Pan right.")}
+    # margin = γ_st·s·c(t) with the paper's weights: P0 orientation 1·0.2, P1 orientation 0.5·0.2,
+    # P0 viewpoint 1·0.15, P2 anything 0, P1 detail 0.5·0.1
+    margins = {r["messages"][1]["content"]: r["margin"] for r in rows}
+    assert margins == pytest.approx({"Pan left.": 0.2, "Mirror the image horizontally.": 0.1,
+                                     "Zoom in on the rocket.": 0.15, "Turn the photo black and white.": 0.0,
+                                     "Brighten the photo evenly.": 0.0, "Add a red disc at the top left.": 0.05})
     assert all(os.path.isabs(p) and Path(p).is_file() and str(out.resolve()) in p for r in rows for p in r["images"])
 
 

@@ -123,6 +123,16 @@ class SFTConfig(TrainConfig):
 
 HAE_LOSSES = ("dpo", "hae", "hae-severity", "hae-hardness")
 
+# s_i and c(t_i) of eq. 3 (paper §3.2). Kept here, torch-free, because exports write the
+# static margin too (the ms-swift format's `margin` key).
+DEFAULT_SEVERITY_WEIGHTS: dict[str, float] = {"P0": 1.0, "P1": 0.5, "P2": 0.0}
+DEFAULT_TYPE_WEIGHTS: dict[str, float] = {"orientation": 0.2, "viewpoint": 0.15, "detail": 0.1}
+
+
+def static_margin(severity: str, error_type: str, gamma_st: float = 1.0) -> float:
+    """γ_st·s·c(t), the part of the HAE margin that needs no model, with the default weights."""
+    return gamma_st * DEFAULT_SEVERITY_WEIGHTS[severity] * DEFAULT_TYPE_WEIGHTS[error_type]
+
 
 @dataclass
 class DPOConfig(TrainConfig):
@@ -137,11 +147,11 @@ class DPOConfig(TrainConfig):
     gamma_h: float = _help("γ_h, weight of the hardness term.", default=1.0)
     severity_weights: dict[str, float] = _help(
         "Severity label → s_i. The paper lists s ∈ [0, 0.5, 1] and says severe errors get larger margins.",
-        default_factory=lambda: {"P0": 1.0, "P1": 0.5, "P2": 0.0},
+        default_factory=lambda: dict(DEFAULT_SEVERITY_WEIGHTS),
     )
     type_weights: dict[str, float] = _help(
         "Error type → c(t_i) (paper §3.2).",
-        default_factory=lambda: {"orientation": 0.2, "viewpoint": 0.15, "detail": 0.1},
+        default_factory=lambda: dict(DEFAULT_TYPE_WEIGHTS),
     )
     chosen_nll_weight: float = _help(
         "α of an extra α·NLL(chosen) term (per-token mean), as RPO (Pang et al. 2024) and TRL's rpo_alpha add; "

@@ -19,6 +19,8 @@ from typing import Any
 import torch
 import torch.nn.functional as F
 
+from .config import DEFAULT_SEVERITY_WEIGHTS, DEFAULT_TYPE_WEIGHTS
+
 # --loss name → which margin terms are on (the paper's Table 4 ablation rows).
 LOSS_TERMS: dict[str, tuple[bool, bool]] = {
     "dpo": (False, False),
@@ -90,9 +92,8 @@ def hae_dpo_loss(
 class MarginScheme:
     """Label → number mappings and the coefficients of eq. 3, as configured."""
 
-    severity_weights: dict[str, float] = field(default_factory=lambda: {"P0": 1.0, "P1": 0.5, "P2": 0.0})
-    type_weights: dict[str, float] = field(
-        default_factory=lambda: {"orientation": 0.2, "viewpoint": 0.15, "detail": 0.1})
+    severity_weights: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_SEVERITY_WEIGHTS))
+    type_weights: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_TYPE_WEIGHTS))
     gamma_st: float = 1.0
     gamma_h: float = 1.0
     tau: float = 1.0

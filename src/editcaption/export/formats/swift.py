@@ -3,8 +3,9 @@
 Per the ms-swift custom-dataset documentation: ``messages`` is a list of
 ``{"role", "content"}`` turns with ``<image>`` tags where the images go, ``images`` lists
 their paths in tag order, and preference (DPO/RM) rows put the chosen answer as the last
-assistant turn and the rejected one in ``rejected_response``. Only documented keys are
-written (ms-swift drops unknown ones); the ``jsonl`` format carries our metadata.
+assistant turn and the rejected one in ``rejected_response``, plus ``margin`` = γ_st·s·c(t)
+(paper eq. 3's static part, default weights). Only documented keys are written (ms-swift drops
+unknown ones); the ``jsonl`` format carries our metadata.
 Relative image paths resolve against the folder of the JSONL file; pass
 ``--absolute-paths`` when training from another working directory.
 """
@@ -15,6 +16,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from ...train.config import static_margin
 from ..examples import ExportJob, ImagePlacer, flatten_content
 from ..sources import PreferenceItem, TextItem
 
@@ -35,6 +37,9 @@ def _row(job: ExportJob, placer: ImagePlacer, item: Any, prompt: str) -> dict[st
     }
     if rejected is not None:
         row["rejected_response"] = rejected
+        # ms-swift carries `margin` through preprocessing and its RLHF collator; its reward-model
+        # trainer uses it as is, and a HAE-DPO plugin adds the hardness term to it (README, Training)
+        row["margin"] = static_margin(item.severity, item.error_type)
     return row
 
 
