@@ -110,13 +110,17 @@ def _answer(kind: str, rng: random.Random) -> dict[str, str | list[str]]:
     return {"row": rng.choice([[], ["4"], ["5"], ["7"], ["5", "8"]])}
 
 
-async def annotator(client: httpx.AsyncClient, csrf: str, queue_id: int, kind: str, deadline: float,
-                    stats: Stats, retry_rate: float, seed: int) -> None:
-    """One annotator's loop until ``deadline``: fetch the page, fetch the peer, submit (sometimes twice)."""
+async def annotator(client: httpx.AsyncClient, csrf: str, queue_id: int, kind: str, deadline: float | None,
+                    stats: Stats, retry_rate: float, seed: int, items: int | None = None) -> None:
+    """One annotator's loop until ``deadline`` (or until it has submitted ``items``): fetch the page,
+    fetch the peer, submit (sometimes twice)."""
     rng = random.Random(seed)
     r = await client.post(f"/queues/{queue_id}/next", data={"csrf_token": csrf})
     location = r.headers.get("location", "/")
-    while location.startswith("/a/") and time.perf_counter() < deadline:
+    done = 0
+    while (location.startswith("/a/") and (deadline is None or time.perf_counter() < deadline)
+           and (items is None or done < items)):
+        done += 1
         t = time.perf_counter()
         page = await client.get(location)
         stats.fetch.append(time.perf_counter() - t)
@@ -143,10 +147,14 @@ async def annotator(client: httpx.AsyncClient, csrf: str, queue_id: int, kind: s
             break
 
 
-async def simulate(base_url: str, queue_ids: list[int], annotators: int, seconds: float,
-                   retry_rate: float = 0.05, on_start: Callable[[], None] | None = None) -> Stats:
-    """Log everyone in (argon2 checks are slow on purpose), then run all annotators for ``seconds``;
+async def simulate(base_url: str, queue_ids: list[int], annotators: int, seconds: float | None = None,
+                   retry_rate: float = 0.05, on_start: Callable[[], None] | None = None,
+                   items: int | None = None) -> Stats:
+    """Log everyone in (argon2 checks are slow on purpose), then run all annotators for ``seconds``
+    (the benchmark) or until each has submitted ``items`` (the test: the same work on any machine);
     ``on_start`` is called between the two."""
+    if seconds is None and items is None:
+        raise ValueError("give seconds or items")
     stats = Stats()
     kinds = ["refine", "judge"]
     clients = [httpx.AsyncClient(base_url=base_url, follow_redirects=False, timeout=120) for _ in range(annotators)]
@@ -154,9 +162,9 @@ async def simulate(base_url: str, queue_ids: list[int], annotators: int, seconds
         tokens = await asyncio.gather(*(_login(c, f"ann{n:03d}") for n, c in enumerate(clients)))
         if on_start:
             on_start()
-        deadline = time.perf_counter() + seconds
+        deadline = None if seconds is None else time.perf_counter() + seconds
         await asyncio.gather(*(
-            annotator(c, tokens[n], queue_ids[n % 2], kinds[n % 2], deadline, stats, retry_rate, n)
+            annotator(c, tokens[n], queue_ids[n % 2], kinds[n % 2], deadline, stats, retry_rate, n, items)
             for n, c in enumerate(clients)
         ))
     finally:
