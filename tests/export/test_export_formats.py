@@ -278,3 +278,28 @@ def test_prompt_file_replaces_the_packaged_prompt(sample_ws, tmp_path):  # noqa:
         export_triplets(sample_ws, tmp_path / "t", ExportOptions(format="swift"))
     with pytest.raises(ExportError, match="unknown format"):
         export_sft(sample_ws, tmp_path / "t", ExportOptions(format="csv"))
+
+
+
+# -- an image missing from the store ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("kind", "fmt"), [("sft", "hf"), ("sft", "llamafactory"), ("sft", "swift"), ("sft", "jsonl"),
+                                           ("triplets", "webdataset")])
+def test_every_format_skips_and_records_an_item_whose_image_vanished(sample_ws, tmp_path, kind, fmt):  # noqa: ANN001
+    from editcaption.export import formats
+    from editcaption.export.examples import ExportJob
+    from editcaption.export.sources import select_texts
+
+    with sample_ws.session() as s:
+        items = select_texts(s, sample_ws.store, "refined").items
+    assert len(items) >= 2
+    gone = items[0].pair  # selected while present, then removed before the writer reads it
+    sample_ws.store.path_for(gone.target_sha, gone.target_ext).unlink()
+    job = ExportJob(kind=kind, splits={"train": items}, store=sample_ws.store,
+                    prompt_messages=PROMPT if kind == "sft" else None)
+    (tmp_path / "out").mkdir()
+    files = formats.write(fmt, job, tmp_path / "out")
+    assert job.failures == [{"id": gone.id, "reason": job.failures[0]["reason"]}]
+    assert job.failures[0]["reason"].startswith("cannot read image")
+    assert files["train"]["rows"] == len(items) - 1

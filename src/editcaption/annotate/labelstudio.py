@@ -107,6 +107,7 @@ def export_labelstudio(ws: Workspace, run: str, out: Path, *, where: dict[str, l
     report = ExportReport(out=str(out))
     tasks = []
     copied: set[str] = set()
+    embedded: dict[str, str] = {}  # name → data URL: an image shown in several tasks is encoded once
     with ws.session() as s:
         if s.get(RunRecord, run) is None:
             raise LabelStudioError(f"no run {run!r} in this workspace")
@@ -122,10 +123,12 @@ def export_labelstudio(ws: Workspace, run: str, out: Path, *, where: dict[str, l
             urls = {}
             for which, img in (("source", pair.source), ("target", pair.target)):
                 path = ws.store.path_for(img.sha256, img.ext)
+                name = f"{img.sha256}{img.ext}"
                 if images == "embed":
-                    urls[which] = data_url(load_rgb(path, max_side=EMBED_MAX_SIDE), fmt="jpeg", quality=92)
+                    if name not in embedded:
+                        embedded[name] = data_url(load_rgb(path, max_side=EMBED_MAX_SIDE), fmt="jpeg", quality=92)
+                    urls[which] = embedded[name]
                 else:
-                    name = f"{img.sha256}{img.ext}"
                     if name not in copied:
                         (out / "images").mkdir(exist_ok=True)
                         shutil.copyfile(path, out / "images" / name)

@@ -12,12 +12,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from ..atomicfile import write_atomic
 from ..imageio import encode_png, load_rgb
 from ..workspace import Workspace
 from ..workspace.models import ImageRecord, PairRecord
@@ -33,17 +32,6 @@ def cache_dir(ws: Workspace, *parts: str) -> Path:
     return path
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def display_image(ws: Workspace, image: ImageRecord) -> tuple[Path, str]:
     """(file, media type) to send for a stored image."""
     original = ws.store.path_for(image.sha256, image.ext)
@@ -51,7 +39,7 @@ def display_image(ws: Workspace, image: ImageRecord) -> tuple[Path, str]:
         return original, SERVE_AS_IS[image.ext]
     cached = cache_dir(ws, "display") / f"{image.sha256}.png"
     if not cached.exists():
-        _write_atomic(cached, encode_png(load_rgb(original)))
+        write_atomic(cached, encode_png(load_rgb(original)))
     return cached, "image/png"
 
 
@@ -74,7 +62,7 @@ def heatmap_path(ws: Workspace, pair: PairRecord) -> Path | None:
     if not path.exists():
         src = load_rgb(ws.store.path_for(pair.source.sha256, pair.source.ext), max_side=HEATMAP_MAX_SIDE)
         tgt = load_rgb(ws.store.path_for(pair.target.sha256, pair.target.ext), max_side=HEATMAP_MAX_SIDE)
-        _write_atomic(path, encode_png(difference_heatmap(src, tgt)))
+        write_atomic(path, encode_png(difference_heatmap(src, tgt)))
     return path
 
 
@@ -118,7 +106,7 @@ def hints(ws: Workspace, pair: PairRecord, instruction: str | None) -> dict[str,
         out = {"facts": measured_facts(report), "flags": flags, "unavailable": None}
     except Exception as exc:  # noqa: BLE001 - a hint failure must never block annotation
         return {"facts": [], "flags": [], "unavailable": f"delta analysis failed: {type(exc).__name__}: {exc}"}
-    _write_atomic(path, json.dumps(out).encode())
+    write_atomic(path, json.dumps(out).encode())
     return out
 
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -102,14 +103,60 @@ def run_resumable(
     return summary
 
 
-def in_session(workspace: Path | None, db: str | None, fn: Callable[[Any], Any], *,
-               errors: tuple[type[BaseException], ...] = ()) -> Any:
-    """Open the workspace, run ``fn(session)`` in one transaction, close; ``errors`` become a one-line failure."""
+def on_workspace(workspace: Path | None, db: str | None, fn: Callable[[Any], Any], *,
+                 errors: tuple[type[BaseException], ...] = ()) -> Any:
+    """Open the workspace, return ``fn(ws)``, close; ``errors`` become a one-line failure."""
     ws = open_workspace(workspace, db)
     try:
-        with ws.session() as s:
-            return fn(s)
+        return fn(ws)
     except errors as exc:
         fail(str(exc))
     finally:
         ws.close()
+
+
+def in_session(workspace: Path | None, db: str | None, fn: Callable[[Any], Any], *,
+               errors: tuple[type[BaseException], ...] = ()) -> Any:
+    """:func:`on_workspace` with ``fn(session)`` run in one transaction."""
+
+    def in_transaction(ws: Any) -> Any:
+        with ws.session() as s:
+            return fn(s)
+
+    return on_workspace(workspace, db, in_transaction, errors=errors)
+
+
+def parse_extra_body(text: str | None) -> dict:
+    """The --extra-body option (caption, score, eval judge) as a dict; anything but a JSON object fails."""
+    try:
+        extra = json.loads(text) if text else {}
+        if not isinstance(extra, dict):
+            raise ValueError("it is not a JSON object")
+    except ValueError as exc:
+        fail(f"--extra-body must be a JSON object: {exc}")
+    return extra
+
+
+def write_jsonl(rows: Iterable[dict], out: Path | None) -> int:
+    """Write ``rows`` as JSONL to ``out`` (default: standard output); returns how many.
+
+    A file is written as ``<out>.tmp`` and renamed when complete, so a partial file never
+    carries the final name; the partial file is removed if writing fails.
+    """
+    n = 0
+    if out is None:
+        for row in rows:
+            sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
+            n += 1
+        return n
+    tmp = out.with_name(out.name + ".tmp")
+    try:
+        with tmp.open("w", encoding="utf-8") as fh:
+            for row in rows:
+                fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+                n += 1
+        os.replace(tmp, out)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return n

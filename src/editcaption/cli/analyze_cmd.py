@@ -51,31 +51,28 @@ def analyze(
     if manifest is not None:
         _analyze_manifest(manifest, as_json, details, max_side)
         return
-    from ..delta import analyze_files, describe
-    from ..imageio import ImageDecodeError
+    from ..delta import describe
+    from ..delta.analyzer import run_analysis
+    from ..delta.heatmap import heatmap_of
+    from ..imageio import ImageDecodeError, encode_png, load_rgb
 
     assert src is not None and tgt is not None
     try:
-        report = analyze_files(src, tgt, max_side=max_side)
+        src_rgb, tgt_rgb = load_rgb(src), load_rgb(tgt)
     except ImageDecodeError as exc:
         fail(str(exc))
+    # One decode and one analysis serve both the report and the heatmap.
+    analysis = run_analysis(src_rgb, tgt_rgb, max_side=max_side)
+    report = analysis.report
     if heatmap is not None:
-        _write_heatmap(src, tgt, heatmap, max_side)
+        heatmap.parent.mkdir(parents=True, exist_ok=True)
+        heatmap.write_bytes(encode_png(heatmap_of(analysis, tgt_rgb)))
     if as_json:
         print_json(report.to_json(None, details=details))
         return
     _print_report(report.to_json(src.name), describe(report))
     if heatmap is not None:
         console.print(f"heatmap: {heatmap}")
-
-
-def _write_heatmap(src: Path, tgt: Path, out: Path, max_side: int) -> None:
-    from ..delta import difference_heatmap
-    from ..imageio import encode_png, load_rgb
-
-    image = difference_heatmap(load_rgb(src), load_rgb(tgt), max_side=max_side)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_bytes(encode_png(image))
 
 
 def _analyze_manifest(manifest: Path, as_json: bool, details: bool, max_side: int) -> None:

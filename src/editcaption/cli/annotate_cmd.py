@@ -8,7 +8,18 @@ from typing import Annotated
 
 import typer
 
-from ._common import DbOpt, JsonOpt, WhereOpt, WorkspaceOpt, console, fail, in_session, open_workspace, print_json
+from ._common import (
+    DbOpt,
+    JsonOpt,
+    WhereOpt,
+    WorkspaceOpt,
+    console,
+    fail,
+    in_session,
+    on_workspace,
+    open_workspace,
+    print_json,
+)
 
 annotate_app = typer.Typer(
     help="Annotation studio: refine, prefer, judge and verify ground truth in the browser.\n\n"
@@ -45,6 +56,7 @@ def serve_cmd(
         ws.close()
 
 
+
 # -- queues -------------------------------------------------------------------------------------
 
 
@@ -76,15 +88,14 @@ def queue_add_cmd(
                          name=name, only_kept=only_kept, include_missing=include_missing, limit=limit)
     except WhereError as exc:
         fail(str(exc))
-    ws = open_workspace(workspace, db)
-    try:
+
+    def add(ws):  # noqa: ANN001, ANN202 - a Workspace
         result = add_queue(ws, spec)
         if precompute:
             result["precomputed"] = _precompute(ws, result["id"])
-    except QueueError as exc:
-        fail(str(exc))
-    finally:
-        ws.close()
+        return result
+
+    result = on_workspace(workspace, db, add, errors=(QueueError,))
     if as_json:
         print_json(result)
         return
@@ -120,10 +131,7 @@ def queue_list_cmd(as_json: JsonOpt = False, workspace: WorkspaceOpt = None, db:
     """
     from ..annotate.dashboard import progress
 
-    ws = open_workspace(workspace, db)
-    with ws.session() as s:
-        rows = progress(s)
-    ws.close()
+    rows = in_session(workspace, db, progress)
     if as_json:
         for row in rows:
             print_json(row)
@@ -151,16 +159,15 @@ def queue_export_cmd(
     import json
 
     from ..annotate.dashboard import export_rows
-    from ..annotate.queues import find_queue
+    from ..annotate.queues import QueueError, find_queue
 
-    ws = open_workspace(workspace, db)
-    with ws.session() as s:
+    def lines_of(s) -> list[str]:  # noqa: ANN001 - a Session
         queue = find_queue(s, name)
         if queue is None:
-            ws.close()
-            fail(f"no queue {name!r}")
-        lines = [json.dumps(r, ensure_ascii=False, default=str) for r in export_rows(s, queue)]
-    ws.close()
+            raise QueueError(f"no queue {name!r}")
+        return [json.dumps(r, ensure_ascii=False, default=str) for r in export_rows(s, queue)]
+
+    lines = in_session(workspace, db, lines_of, errors=(QueueError,))
     text = "".join(line + "\n" for line in lines)
     if out:
         out.write_text(text)
@@ -240,10 +247,7 @@ def user_list_cmd(as_json: JsonOpt = False, workspace: WorkspaceOpt = None, db: 
     """
     from ..annotate.accounts import list_users
 
-    ws = open_workspace(workspace, db)
-    with ws.session() as s:
-        users = list_users(s)
-    ws.close()
+    users = in_session(workspace, db, list_users)
     if as_json:
         for u in users:
             print_json(u)
@@ -280,13 +284,8 @@ def export_labelstudio_cmd(
         w = parse_where(where)
     except WhereError as exc:
         fail(str(exc))
-    ws = open_workspace(workspace, db)
-    try:
-        report = export_labelstudio(ws, run, out, where=w, kind=kind, images=images, image_url=image_url, limit=limit)
-    except LabelStudioError as exc:
-        fail(str(exc))
-    finally:
-        ws.close()
+    report = on_workspace(workspace, db, lambda ws: export_labelstudio(
+        ws, run, out, where=w, kind=kind, images=images, image_url=image_url, limit=limit), errors=(LabelStudioError,))
     if as_json:
         print_json(report.as_json())
         return
@@ -307,13 +306,7 @@ def import_labelstudio_cmd(
     """
     from ..annotate.labelstudio import LabelStudioError, import_labelstudio
 
-    ws = open_workspace(workspace, db)
-    try:
-        report = import_labelstudio(ws, export)
-    except LabelStudioError as exc:
-        fail(str(exc))
-    finally:
-        ws.close()
+    report = on_workspace(workspace, db, lambda ws: import_labelstudio(ws, export), errors=(LabelStudioError,))
     if as_json:
         print_json(report.as_json())
         return

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated
 
@@ -17,6 +16,7 @@ from ._common import (
     err_console,
     fail,
     open_workspace,
+    parse_extra_body,
     run_resumable,
 )
 
@@ -71,12 +71,7 @@ def caption(
     from ..llm.spec import ModelSpecError
     from ..workspace.queries import WhereError, parse_where
 
-    try:
-        extra = json.loads(extra_body) if extra_body else {}
-        if not isinstance(extra, dict):
-            raise ValueError("it is not a JSON object")
-    except ValueError as exc:
-        fail(f"--extra-body must be a JSON object: {exc}")
+    extra = parse_extra_body(extra_body)
     try:
         config = CaptionConfig(
             model=model, prompt_path=str(prompt) if prompt else None, grounded=grounded, where=parse_where(where),
@@ -95,6 +90,7 @@ def caption(
     run_resumable(ws, lambda: run_caption(ws, config, progress=progress),
                   errors=(CaptionConfigError, MissingExtraError, ModelSpecError), what="run",
                   saved="finished pairs", as_json=as_json, show=_print_summary)
+
 
 
 def _print_summary(summary) -> None:  # noqa: ANN001 - CaptionSummary

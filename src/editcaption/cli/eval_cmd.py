@@ -6,12 +6,23 @@ gt_cmd.py), so the evaluate stage takes one line in STAGE_MODULES.
 
 from __future__ import annotations
 
-import json
 from typing import Annotated
 
 import typer
 
-from ._common import DbOpt, JsonOpt, WhereOpt, WorkspaceOpt, console, fail, open_workspace, print_json, run_resumable
+from ._common import (
+    DbOpt,
+    JsonOpt,
+    WhereOpt,
+    WorkspaceOpt,
+    console,
+    fail,
+    in_session,
+    open_workspace,
+    parse_extra_body,
+    print_json,
+    run_resumable,
+)
 
 eval_app = typer.Typer(
     help="Evaluate instructions: benchmarks, LLM judge, exact EditWorld scores, human statistics.\n\n"
@@ -102,10 +113,7 @@ def benchmarks(as_json: JsonOpt = False, workspace: WorkspaceOpt = None, db: DbO
     """
     from ..evaluate.benchmarks import list_benchmarks
 
-    ws = open_workspace(workspace, db)
-    with ws.session() as s:
-        rows = list_benchmarks(s)
-    ws.close()
+    rows = in_session(workspace, db, list_benchmarks)
     if as_json:
         for row in rows:
             print_json(row)
@@ -175,12 +183,7 @@ def judge(
         return exact(run=run, benchmark=benchmark, rescore=rescore, as_json=as_json, workspace=workspace, db=db)
     from ..evaluate.judge import JudgeConfig, run_judge
 
-    try:
-        extra = json.loads(extra_body) if extra_body else {}
-        if not isinstance(extra, dict):
-            raise ValueError("it is not a JSON object")
-    except ValueError as exc:
-        fail(f"--extra-body must be a JSON object: {exc}")
+    extra = parse_extra_body(extra_body)
     config = JudgeConfig(judge=judge_spec, run=run, benchmark=benchmark, images=images, concurrency=concurrency,
                          rescore=rescore, refresh=refresh, verified_only=verified_only, limit=limit,
                          api_key_env=api_key_env, timeout=timeout, max_retries=max_retries, max_tokens=max_tokens,
@@ -244,15 +247,11 @@ def human(
     from ..evaluate.benchmarks import BenchmarkError, benchmark_pair_ids
     from ..evaluate.human import human_statistics
 
-    ws = open_workspace(workspace, db)
-    try:
-        with ws.session() as s:
-            pair_ids = set(benchmark_pair_ids(s, benchmark)) if benchmark else None
-            stats = human_statistics(s, run or None, pair_ids)
-    except BenchmarkError as exc:
-        fail(str(exc))
-    finally:
-        ws.close()
+    def statistics(s) -> dict:  # noqa: ANN001 - Session
+        pair_ids = set(benchmark_pair_ids(s, benchmark)) if benchmark else None
+        return human_statistics(s, run or None, pair_ids)
+
+    stats = in_session(workspace, db, statistics, errors=(BenchmarkError,))
     if as_json:
         print_json(stats)
         return
@@ -310,18 +309,18 @@ def tag(
         if not key.strip():
             fail(f"tag {item!r} has no key")
         updates[key.strip()] = value.strip()
-    ws = open_workspace(workspace, db)
-    try:
-        with ws.session() as s:
-            rec = s.get(RunRecord, run)
-            if rec is None:
-                fail(f"no run named {run!r} (see `editcaption runs list`)")
-            new = {**(rec.tags or {}), **updates}
-            for key in remove or []:
-                new.pop(key, None)
-            rec.tags = new
-    finally:
-        ws.close()
+
+    def retag(s) -> dict:  # noqa: ANN001 - Session
+        rec = s.get(RunRecord, run)
+        if rec is None:
+            fail(f"no run named {run!r} (see `editcaption runs list`)")
+        new = {**(rec.tags or {}), **updates}
+        for key in remove or []:
+            new.pop(key, None)
+        rec.tags = new
+        return new
+
+    new = in_session(workspace, db, retag)
     if as_json:
         print_json({"run": run, "tags": new})
     else:

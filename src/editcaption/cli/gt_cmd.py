@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from ._common import DbOpt, JsonOpt, WhereOpt, WorkspaceOpt, console, fail, open_workspace, print_json
+from ._common import DbOpt, JsonOpt, WhereOpt, WorkspaceOpt, console, fail, open_workspace, run_resumable
 
 gt_app = typer.Typer(help="Ground truth for evaluation.\n\nExample: editcaption gt draft --llm openai:gpt-4.1 --benchmark hqedit",
                      no_args_is_help=True)
@@ -51,22 +51,16 @@ def draft(
     except (WhereError, EvalError) as exc:
         fail(str(exc))
     ws = open_workspace(workspace, db)
-    try:
-        summary = run_gt_draft(ws, config)
-    except (EvalError, BenchmarkError) as exc:
-        fail(str(exc))
-    finally:
-        ws.close()
-    if as_json:
-        print_json(summary.to_json())
-    else:
-        console.print(f"{summary.selected} pairs selected: {summary.drafted} drafted (unverified), "
-                      f"{summary.kept} already had ground truth, {len(summary.failed)} failed "
-                      f"· calls {summary.calls}, cached {summary.cached}")
-        for f in summary.failed[:20]:
-            console.print(f"  [red]failed[/] {f['pair_id']}: {f['reason']}")
-    if summary.stopped:
-        fail(f"drafting stopped early: {summary.stopped}", code=1)
+    run_resumable(ws, lambda: run_gt_draft(ws, config), errors=(EvalError, BenchmarkError), what="drafting",
+                  saved="finished drafts", as_json=as_json, show=_print_draft_summary)
+
+
+def _print_draft_summary(summary) -> None:  # noqa: ANN001 - DraftSummary
+    console.print(f"{summary.selected} pairs selected: {summary.drafted} drafted (unverified), "
+                  f"{summary.kept} already had ground truth, {len(summary.failed)} failed "
+                  f"· calls {summary.calls}, cached {summary.cached}")
+    for f in summary.failed[:20]:
+        console.print(f"  [red]failed[/] {f['pair_id']}: {f['reason']}")
 
 
 def register(app: typer.Typer) -> None:

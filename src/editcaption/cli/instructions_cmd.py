@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import json
-import os
-import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from ._common import DbOpt, WorkspaceOpt, err_console, fail, open_workspace
+from ._common import DbOpt, WorkspaceOpt, err_console, fail, open_workspace, write_jsonl
 
 instructions_app = typer.Typer(help="Instructions in the workspace.\n\nExample: editcaption instructions export --run teacher-v1",
                                no_args_is_help=True)
@@ -35,26 +32,16 @@ def export_cmd(
     if status not in ("ok", "failed", "all"):
         fail(f"--status must be ok, failed or all, not {status!r}")
     ws = open_workspace(workspace, db)
-    n = 0
     try:
         with ws.session() as s:
             if s.get(RunRecord, run) is None:
                 fail(f"no run {run!r} in {ws.root} (see: editcaption runs list)")
-            tmp = out.with_name(out.name + ".tmp") if out else None
-            fh = tmp.open("w", encoding="utf-8") if tmp else sys.stdout
-            try:
-                for row in iter_instructions(s, run, None if status == "all" else status):
-                    fh.write(json.dumps(row, ensure_ascii=False) + "\n")
-                    n += 1
-            finally:
-                if tmp:
-                    fh.close()
-            if tmp and out:
-                os.replace(tmp, out)  # a partial file never carries the final name
+            n = write_jsonl(iter_instructions(s, run, None if status == "all" else status), out)
     finally:
         ws.close()
     if out:
         err_console.print(f"{n} instructions → {out}")
+
 
 
 def register(app: typer.Typer) -> None:

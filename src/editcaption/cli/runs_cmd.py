@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from ._common import DbOpt, JsonOpt, WorkspaceOpt, console, fail, open_workspace, print_json
+from ._common import DbOpt, JsonOpt, WorkspaceOpt, console, fail, in_session, open_workspace, print_json
 
 runs_app = typer.Typer(help="Runs recorded in the workspace.\n\nExample: editcaption runs list", no_args_is_help=True)
 
@@ -24,10 +24,7 @@ def list_cmd(
     """
     from ..caption.records import list_runs, run_json
 
-    ws = open_workspace(workspace, db)
-    with ws.session() as s:
-        rows = [run_json(r) for r in list_runs(s, kind)]
-    ws.close()
+    rows = in_session(workspace, db, lambda s: [run_json(r) for r in list_runs(s, kind)])
     if as_json:
         for row in rows:
             print_json({k: v for k, v in row.items() if k != "config"})

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import os
-import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -19,8 +16,10 @@ from ._common import (
     err_console,
     fail,
     open_workspace,
+    parse_extra_body,
     print_json,
     run_resumable,
+    write_jsonl,
 )
 
 SERVER_PANEL = "Server and requests"
@@ -69,12 +68,7 @@ def score(
     from ..scoring import ScoreConfig, ScoreConfigError, ScoringSelectionError, run_scoring
     from ..workspace.queries import WhereError, parse_where
 
-    try:
-        extra = json.loads(extra_body) if extra_body else {}
-        if not isinstance(extra, dict):
-            raise ValueError("it is not a JSON object")
-    except ValueError as exc:
-        fail(f"--extra-body must be a JSON object: {exc}")
+    extra = parse_extra_body(extra_body)
     try:
         config = ScoreConfig(
             scorer=scorer, base=base, passes=passes, seed=seed, run=run, score_run=score_run, where=parse_where(where),
@@ -230,24 +224,10 @@ def export_cmd(
     if status not in ("ok", "unscored", "all"):
         fail(f"--status must be ok, unscored or all, not {status!r}")
     ws = open_workspace(workspace, db)
-    n = 0
-    tmp = out.with_name(out.name + ".tmp") if out else None
     try:
         with ws.session() as s:
-            rows = iter_score_rows(s, run, scorer, None if status == "all" else status)
-            fh = tmp.open("w", encoding="utf-8") if tmp else sys.stdout
-            try:
-                for row in rows:
-                    fh.write(json.dumps(row, ensure_ascii=False) + "\n")
-                    n += 1
-            finally:
-                if tmp:
-                    fh.close()
-        if tmp and out:
-            os.replace(tmp, out)  # a partial file never carries the final name
+            n = write_jsonl(iter_score_rows(s, run, scorer, None if status == "all" else status), out)
     except ScoringSelectionError as exc:
-        if tmp and tmp.exists():
-            tmp.unlink()
         fail(str(exc))
     finally:
         ws.close()

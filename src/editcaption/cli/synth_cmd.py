@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from functools import partial
 from pathlib import Path
 from typing import Annotated
 
@@ -81,20 +82,18 @@ def editworld(
     w, h = _parse_size(size)
     names = tuple(s.strip() for s in subtypes.split(",") if s.strip()) if subtypes is not None else None
     patterns = tuple(s.strip() for s in backgrounds.split(",") if s.strip())
+    run = partial(generate_run, n, seed, out, (w, h), mix, family, n_objects=_parse_range(objects), subtypes=names,
+                  backgrounds=patterns, signs=signs, split=split, overwrite=overwrite)
     try:
         if as_json:
-            report = generate_run(n, seed, out, (w, h), mix, family, n_objects=_parse_range(objects), subtypes=names,
-                                  backgrounds=patterns, signs=signs, split=split, overwrite=overwrite)
+            report = run()
         else:
             from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
             with Progress(TextColumn("editworld"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
                           TimeElapsedColumn(), console=err_console, transient=True) as progress:
                 task = progress.add_task("pairs", total=n)
-                report = generate_run(n, seed, out, (w, h), mix, family, n_objects=_parse_range(objects),
-                                      subtypes=names, backgrounds=patterns, signs=signs, split=split,
-                                      overwrite=overwrite,
-                                      on_progress=lambda done, total: progress.update(task, completed=done))
+                report = run(on_progress=lambda done, total: progress.update(task, completed=done))
     except EditWorldError as exc:
         fail(str(exc))
     for f in report.failed:

@@ -28,24 +28,18 @@ def _clause(text: str, start: int, end: int) -> str:
     return text[left + 1: min(rights) if rights else len(text)]
 
 
-def _h_contradicts(stated: str, r: Region) -> bool:
-    x0, _, x1, _ = r.bbox
-    cx = r.centroid[0]
-    if stated == "left":
-        return cx > 0.6 and x0 > 0.4
-    if stated == "right":
-        return cx < 0.4 and x1 < 0.6
-    return x1 < 1 / 3 or x0 > 2 / 3  # "center": wholly inside a side third
+_AXIS_ENDS = (("left", "right"), ("top", "bottom"))  # axis 0 = x, axis 1 = y
 
 
-def _v_contradicts(stated: str, r: Region) -> bool:
-    _, y0, _, y1 = r.bbox
-    cy = r.centroid[1]
-    if stated == "top":
-        return cy > 0.6 and y0 > 0.4
-    if stated == "bottom":
-        return cy < 0.4 and y1 < 0.6
-    return y1 < 1 / 3 or y0 > 2 / 3
+def _contradicts(stated: str, r: Region, axis: int) -> bool:
+    """Whether the region sits clearly away from the stated side along one axis (0 = x, 1 = y)."""
+    lo, hi, centre = r.bbox[axis], r.bbox[axis + 2], r.centroid[axis]
+    low_end, high_end = _AXIS_ENDS[axis]
+    if stated == low_end:
+        return centre > 0.6 and lo > 0.4
+    if stated == high_end:
+        return centre < 0.4 and hi < 0.6
+    return hi < 1 / 3 or lo > 2 / 3  # "center" / "middle": wholly inside a side third
 
 
 def position_flags(report: DeltaReport, statements: list[DirectionStatement], text: str,
@@ -62,8 +56,8 @@ def position_flags(report: DeltaReport, statements: list[DirectionStatement], te
             continue  # a position in a description, not of an edit
         colours = {_canonical_colour(c) for c in _COLOUR_WORD.findall(clause)}
         candidates = [r for r in regions if colours & {r.color_before, r.color_after}] or regions
-        h_bad = s.direction in ("left", "right", "center") and all(_h_contradicts(s.direction, r) for r in candidates)
-        v_bad = s.vertical in ("top", "bottom", "middle") and all(_v_contradicts(s.vertical, r) for r in candidates)
+        h_bad = s.direction in ("left", "right", "center") and all(_contradicts(s.direction, r, 0) for r in candidates)
+        v_bad = s.vertical in ("top", "bottom", "middle") and all(_contradicts(s.vertical, r, 1) for r in candidates)
         if not (h_bad or v_bad):
             continue
         r = candidates[0]

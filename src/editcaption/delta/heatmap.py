@@ -5,7 +5,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from .analyzer import run_analysis
+from .analyzer import Analysis, run_analysis
 from .prepare import as_rgb_uint8
 from .thresholds import DEFAULT, Thresholds
 
@@ -21,7 +21,11 @@ def difference_heatmap(src_rgb: np.ndarray, tgt_rgb: np.ndarray, *, max_side: in
     Areas the source does not cover after alignment (a pan's new strip) are shown darker
     still, without heat: there is nothing to compare them with.
     """
-    analysis = run_analysis(src_rgb, tgt_rgb, max_side=max_side, thresholds=thresholds)
+    return heatmap_of(run_analysis(src_rgb, tgt_rgb, max_side=max_side, thresholds=thresholds), tgt_rgb)
+
+
+def heatmap_of(analysis: Analysis, tgt_rgb: np.ndarray) -> np.ndarray:
+    """:func:`difference_heatmap` from an analysis already run on ``tgt_rgb`` (no second analysis)."""
     tgt = as_rgb_uint8(tgt_rgb)
     h, w = tgt.shape[:2]
     diff = np.clip(analysis.changes.difference / _FULL_SCALE, 0.0, 1.0)

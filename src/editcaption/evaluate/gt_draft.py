@@ -23,12 +23,13 @@ from typing import Any
 from pydantic import ValidationError
 from sqlalchemy import select
 
-from ..imageio import ImageDecodeError, load_rgb
-from ..llm import ChatClient, ModelSpecError, parse_model_spec
+from ..imageio import ImageDecodeError
+from ..llm import ChatClient
 from ..llm.errors import FatalServerError, LLMError
-from ..llm.images import ImageEncoding, encode_pair
+from ..llm.images import ImageEncoding, encode_pair_files
 from ..llm.jsonparse import parse_json_reply
 from ..llm.retry import RetryPolicy
+from ..prompts import PromptTemplate
 from ..schema import GroundTruth
 from ..workspace import Workspace
 from ..workspace.llm_cache import WorkspaceResponseCache
@@ -36,7 +37,7 @@ from ..workspace.models import GroundTruthRecord, InstructionRecord
 from ..workspace.queries import finish_run, get_or_start_run, list_pairs
 from .benchmarks import benchmark_pair_ids
 from .judge_request import IMAGES_SHOWN, two_image_messages
-from .llm_calls import Asker, FindingError
+from .llm_calls import Asker, FindingError, openai_model
 from .prompts import fill, load_eval_prompt
 from .scores import EvalError
 
@@ -71,13 +72,7 @@ class DraftConfig:
     image_max_side: int = 1024
 
     def model(self) -> tuple[str, str]:
-        try:
-            spec = parse_model_spec(self.llm)
-        except ModelSpecError as exc:
-            raise EvalError(str(exc)) from None
-        if spec.kind != "openai" or not spec.model or not spec.base_url:
-            raise EvalError(f"--llm must be openai:<model>@<base_url>, not {self.llm!r}")
-        return spec.model, spec.base_url
+        return openai_model(self.llm, "--llm")
 
 
 @dataclass
@@ -187,9 +182,8 @@ def _store(ws: Workspace, pair_id: str, gt: GroundTruth, source: str) -> bool:
     return True
 
 
-async def _draft_all(ws: Workspace, asker: Asker, config: DraftConfig, jobs: list[_Job],
+async def _draft_all(ws: Workspace, asker: Asker, prompt: PromptTemplate, config: DraftConfig, jobs: list[_Job],
                      summary: DraftSummary) -> None:
-    prompt = load_eval_prompt("gt-draft", config.prompt_version)
     encoding = ImageEncoding(max_side=config.image_max_side)
     gate = asyncio.Semaphore(config.concurrency)
     source = f"llm:{asker.model}"[:128]
@@ -200,8 +194,7 @@ async def _draft_all(ws: Workspace, asker: Asker, config: DraftConfig, jobs: lis
             pair = None
             if config.images:
                 try:
-                    pair = await asyncio.to_thread(lambda: encode_pair(load_rgb(job.source_path),
-                                                                       load_rgb(job.target_path), encoding))
+                    pair = await asyncio.to_thread(encode_pair_files, job.source_path, job.target_path, encoding)
                 except (ImageDecodeError, OSError) as exc:
                     return job, None, f"images: {exc}", counts
             text = fill(prompt, images_note=IMAGES_SHOWN if pair is not None else NO_IMAGES, dataset_text=job.text)
@@ -246,9 +239,9 @@ def run_gt_draft(ws: Workspace, config: DraftConfig) -> DraftSummary:
     summary = DraftSummary()
     jobs = _select(ws, config, summary)
     run_name = f"gt-draft:{model}"[:128]
+    prompt = load_eval_prompt("gt-draft", config.prompt_version)
     with ws.session() as s:
-        get_or_start_run(s, run_name, "gt-draft", {"llm": config.llm, "images": config.images,
-                                                   "prompt": load_eval_prompt("gt-draft", config.prompt_version).id,
+        get_or_start_run(s, run_name, "gt-draft", {"llm": config.llm, "images": config.images, "prompt": prompt.id,
                                                    "api_key_env": config.api_key_env})
     client = ChatClient(base_url, api_key_env=config.api_key_env, timeout=config.timeout,
                         max_concurrency=config.concurrency, retry=RetryPolicy(max_retries=config.max_retries),
@@ -257,7 +250,7 @@ def run_gt_draft(ws: Workspace, config: DraftConfig) -> DraftSummary:
                   temperature=config.temperature, max_tokens=config.max_tokens)
     status = "interrupted"
     try:
-        asyncio.run(_draft_all(ws, asker, config, jobs, summary))
+        asyncio.run(_draft_all(ws, asker, prompt, config, jobs, summary))
         status = "aborted" if summary.stopped else ("done" if not summary.failed else "partial")
     finally:
         with ws.session() as s:

@@ -26,10 +26,10 @@ from typing import Any
 
 from sqlalchemy import select
 
-from ..imageio import ImageDecodeError, load_rgb
-from ..llm import ChatClient, ModelSpecError, parse_model_spec
+from ..imageio import ImageDecodeError
+from ..llm import ChatClient
 from ..llm.errors import FatalServerError, LLMError
-from ..llm.images import EncodedPair, ImageEncoding, encode_pair
+from ..llm.images import EncodedPair, ImageEncoding, encode_pair_files
 from ..llm.retry import RetryPolicy
 from ..schema import GroundTruth, Score
 from ..workspace import Workspace
@@ -39,7 +39,7 @@ from ..workspace.queries import finish_run, get_or_start_run, ground_truth_for
 from .benchmarks import benchmark_pair_ids
 from .judge_findings import read_reply
 from .judge_request import JudgePrompts, TruthIds, dimension_messages
-from .llm_calls import Asker, FindingError
+from .llm_calls import Asker, FindingError, openai_model
 from .rubric import overall_score
 from .scores import (
     DIMENSIONS,
@@ -79,13 +79,7 @@ class JudgeConfig:
 
     def model(self) -> tuple[str, str]:
         """(model name, base URL) of the judge; only OpenAI-compatible servers judge."""
-        try:
-            spec = parse_model_spec(self.judge)
-        except ModelSpecError as exc:
-            raise EvalError(str(exc)) from None
-        if spec.kind != "openai" or not spec.model or not spec.base_url:
-            raise EvalError(f"--judge must be openai:<model>@<base_url> (or editworld-exact), not {self.judge!r}")
-        return spec.model, spec.base_url
+        return openai_model(self.judge, "--judge", " (or editworld-exact)")
 
     @property
     def scorer(self) -> str:
@@ -158,7 +152,7 @@ class Judge:
         pair = None
         if self.config.images:
             try:
-                pair = await asyncio.to_thread(self._encode, item)
+                pair = await asyncio.to_thread(encode_pair_files, item.source_path, item.target_path, self.encoding)
             except (ImageDecodeError, OSError) as exc:
                 return _Outcome(self._unscored(item, f"images: {exc}"))
         results = await asyncio.gather(*(self.dimension(d, item, pair, counts) for d in DIMENSIONS),
@@ -188,9 +182,6 @@ class Judge:
                                      overall=s_value))
         outcome.calls, outcome.cached = counts["calls"], counts["cached"]
         return outcome
-
-    def _encode(self, item: _Item) -> EncodedPair:
-        return encode_pair(load_rgb(item.source_path), load_rgb(item.target_path), self.encoding)
 
     def _unscored(self, item: _Item, reason: str) -> Score:
         return Score(instruction_id=item.instruction_id, scorer=self.scorer, status="unscored", reason=reason)

@@ -13,15 +13,27 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from ..llm import ChatClient
+from ..llm import ChatClient, ModelSpecError, parse_model_spec
 from ..prompts import PromptTemplate
 from .prompts import fill
+from .scores import EvalError
 
 T = TypeVar("T")
 
 
 class FindingError(ValueError):
     """A reply that cannot be used (the message says exactly why)."""
+
+
+def openai_model(spec_text: str, option: str, other_forms: str = "") -> tuple[str, str]:
+    """(model name, base URL) of an ``openai:<model>@<base_url>`` spec given as ``option``; else :class:`EvalError`."""
+    try:
+        spec = parse_model_spec(spec_text)
+    except ModelSpecError as exc:
+        raise EvalError(str(exc)) from None
+    if spec.kind != "openai" or not spec.model or not spec.base_url:
+        raise EvalError(f"{option} must be openai:<model>@<base_url>{other_forms}, not {spec_text!r}")
+    return spec.model, spec.base_url
 
 
 @dataclass

@@ -11,12 +11,14 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..atomicfile import write_atomic
 from ..imageio import exif_orientation, upright_bytes
-from ..workspace.store import ImageStore, write_atomic
+from ..workspace.store import ImageStore
 from .sources import PairRef
 
 KINDS = ("sft", "prefs", "triplets")
@@ -36,6 +38,7 @@ class ExportJob:
     shard_size: int = 1000
     failures: list[dict[str, str]] = field(default_factory=list)  # items a writer had to skip
     files: dict[str, Any] = field(default_factory=dict)  # what the writer produced, for the card
+    _shared_flat: str | None = field(default=None, init=False, repr=False)
 
     def fail(self, key: str, reason: str) -> None:
         self.failures.append({"id": key, "reason": reason})
@@ -46,6 +49,25 @@ class ExportJob:
             return self.pair_prompts[pair_id]
         assert self.prompt_messages is not None
         return self.prompt_messages
+
+    def flat_prompt(self, pair_id: str) -> str:
+        """:meth:`messages_for` as one string with ``<image>`` placeholders (:func:`flatten_content`)."""
+        if self.pair_prompts is not None:
+            return flatten_content(self.pair_prompts[pair_id])
+        if self._shared_flat is None:
+            assert self.prompt_messages is not None
+            self._shared_flat = flatten_content(self.prompt_messages)
+        return self._shared_flat
+
+    def rows(self, items: Iterable[Any], build: Callable[[Any], Any]) -> Iterator[Any]:
+        """``build(item)`` for each item; an item whose image cannot be read is recorded as a failure and skipped."""
+        for item in items:
+            try:
+                row = build(item)
+            except OSError as exc:  # an image vanished from the store since selection
+                self.fail(item.key, f"cannot read image: {exc.strerror or exc}")
+                continue
+            yield row
 
 
 def assistant_messages(text: str) -> list[dict[str, Any]]:

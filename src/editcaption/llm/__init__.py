@@ -12,7 +12,7 @@ from .errors import (
     RetriesExhausted,
     TransientError,
 )
-from .images import EncodedImage, EncodedPair, ImageEncoding, encode_image, encode_pair
+from .images import EncodedImage, EncodedPair, ImageEncoding, encode_image, encode_pair, encode_pair_files
 from .messages import openai_messages, pair_messages
 from .retry import RetryPolicy, parse_retry_after
 from .spec import ModelSpec, ModelSpecError, parse_model_spec
@@ -21,7 +21,7 @@ from .text import CleanReply, clean_reply
 __all__ = [
     "ChatClient", "ChatResult", "ResponseCache", "UsageTotals", "request_key",
     "EmptyContentError", "FatalServerError", "LLMError", "RequestRejected", "RetriesExhausted", "TransientError",
-    "EncodedImage", "EncodedPair", "ImageEncoding", "encode_image", "encode_pair",
+    "EncodedImage", "EncodedPair", "ImageEncoding", "encode_image", "encode_pair", "encode_pair_files",
     "openai_messages", "pair_messages", "RetryPolicy", "parse_retry_after",
     "ModelSpec", "ModelSpecError", "parse_model_spec", "CleanReply", "clean_reply",
 ]

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..imageio import data_url, resize_max_side
+from ..imageio import data_url, load_rgb, resize_max_side
 
 
 @dataclass(frozen=True)
@@ -58,3 +58,8 @@ def encode_image(rgb: np.ndarray, encoding: ImageEncoding = ImageEncoding()) -> 
 
 def encode_pair(source: np.ndarray, target: np.ndarray, encoding: ImageEncoding = ImageEncoding()) -> EncodedPair:
     return EncodedPair(source=encode_image(source, encoding), target=encode_image(target, encoding))
+
+
+def encode_pair_files(source_path: str, target_path: str, encoding: ImageEncoding = ImageEncoding()) -> EncodedPair:
+    """Decode both image files (raises ``ImageDecodeError``) and encode them as :func:`encode_pair` does."""
+    return encode_pair(load_rgb(source_path), load_rgb(target_path), encoding)

@@ -47,9 +47,15 @@ def load_prompt(name: str = "instruction", version: str = DEFAULT_VERSION, path:
     if path is not None:
         p = Path(path)
         return PromptTemplate(name=p.stem, version="custom", text=p.read_text(encoding="utf-8"), source=str(p))
-    res = resources.files(__name__) / f"{name}-{version}.txt"
+    return packaged_prompt(__name__, name, version)
+
+
+def packaged_prompt(package: str, name: str, version: str, *, what: str = "prompt",
+                    error: type[Exception] = FileNotFoundError) -> PromptTemplate:
+    """``<name>-<version>.txt`` shipped inside ``package`` (each stage keeps its prompt files beside its code)."""
+    res = resources.files(package) / f"{name}-{version}.txt"
     if not res.is_file():
-        raise FileNotFoundError(f"no packaged prompt {name}-{version}")
+        raise error(f"no packaged {what} {name}-{version}")
     return PromptTemplate(name=name, version=version, text=res.read_text(encoding="utf-8"), source="package")
 
 

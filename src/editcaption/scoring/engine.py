@@ -24,8 +24,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..caption.progress import NoProgress, ProgressSink
-from ..imageio import ImageDecodeError, load_rgb
-from ..llm import ChatClient, EncodedPair, ImageEncoding, RetryPolicy, encode_pair
+from ..imageio import ImageDecodeError
+from ..llm import ChatClient, ImageEncoding, RetryPolicy, encode_pair_files
 from ..workspace import Workspace
 from ..workspace.llm_cache import WorkspaceResponseCache
 from ..workspace.models import RunRecord
@@ -168,10 +168,6 @@ class _Tally:
         self.tokens.update(outcome.usage)
 
 
-def _encode(item: ScoreItem, encoding: ImageEncoding) -> EncodedPair:
-    return encode_pair(load_rgb(item.source_path), load_rgb(item.target_path), encoding)
-
-
 async def _score_all(ws: Workspace, scorer: EditScorer, score_run: str, pending: list[ScoreItem],
                      config: ScoreConfig, tally: _Tally, progress: ProgressSink) -> None:
     """Workers pull items, encode the pair off the event loop, score it and write the result."""
@@ -184,7 +180,7 @@ async def _score_all(ws: Workspace, scorer: EditScorer, score_run: str, pending:
             if stop.is_set():
                 return
             try:
-                pair = await asyncio.to_thread(_encode, item, encoding)
+                pair = await asyncio.to_thread(encode_pair_files, item.source_path, item.target_path, encoding)
             except ImageDecodeError as exc:
                 outcome = unscored(IMAGE_UNREADABLE, f"{exc.name}: {exc.reason}")
             else:

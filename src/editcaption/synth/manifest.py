@@ -15,7 +15,6 @@ killed run resumes where it stopped and still produces byte-identical output.
 from __future__ import annotations
 
 import json
-import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -25,6 +24,7 @@ from typing import Any
 import cv2
 import numpy as np
 
+from ..atomicfile import write_atomic
 from .pairs import GeneratedPair, GenerationError, SceneOptions, frame_size, inventory, make_pair
 from .scene import Backdrop
 from .taxonomy import check_subtypes, parse_mix, plan
@@ -76,10 +76,6 @@ def encode_png(rgb: np.ndarray) -> bytes:
     return buf.tobytes()
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
 
 
 def build_row(pair: GeneratedPair, seed: int, size: tuple[int, int], split: str | None) -> dict[str, Any]:
@@ -197,6 +193,11 @@ def _remove_run(out: Path) -> None:
     (out / RUN_FILE).unlink(missing_ok=True)
 
 
+def _write(path: Path, data: bytes) -> None:
+    # regenerated on a rerun, so no fsync per file (it would dominate a pair's cost)
+    write_atomic(path, data, durable=False)
+
+
 def generate(
     n: int,
     seed: int,
@@ -283,7 +284,7 @@ def generate_run(
             if on_progress:
                 on_progress(len(rows) + len(report.failed), n)
     manifest_text = "".join(_dumps(rows[i]) + "\n" for i in sorted(rows))
-    _write_atomic(out / MANIFEST, manifest_text.encode("utf-8"))
+    _write(out / MANIFEST, manifest_text.encode("utf-8"))
     (out / PARTIAL).unlink(missing_ok=True)
     ordered = [rows[i] for i in sorted(rows)]
     report.by_category = dict(sorted(Counter(r["category"] for r in ordered).items()))
@@ -291,7 +292,7 @@ def generate_run(
     report.by_family = dict(sorted(Counter(r["family"] for r in ordered).items()))
     summary = {"params": params, "status": "done", "pairs": len(rows), "failed": report.failed,
                "by_category": report.by_category, "by_subtype": report.by_subtype, "by_family": report.by_family}
-    _write_atomic(out / RUN_FILE, (json.dumps(summary, indent=2) + "\n").encode("utf-8"))
+    _write(out / RUN_FILE, (json.dumps(summary, indent=2) + "\n").encode("utf-8"))
     return report
 
 
@@ -308,7 +309,7 @@ def _generate_missing(
             report.failed.append({"index": index, "reason": str(exc)})
             continue
         row = build_row(pair, seed, size, split)
-        _write_atomic(out / row["source"], encode_png(pair.source))
-        _write_atomic(out / row["target"], encode_png(pair.target))
+        _write(out / row["source"], encode_png(pair.source))
+        _write(out / row["target"], encode_png(pair.target))
         report.generated += 1
         yield index, row

@@ -152,12 +152,6 @@ def fully_visible(scene: Scene, x: float, y: float, r: float, size: tuple[int, i
     return rp <= qx <= size[0] - rp and rp <= qy <= size[1] - rp
 
 
-def partly_visible(scene: Scene, x: float, y: float, r: float, size: tuple[int, int]) -> bool:
-    qx, qy = scene.camera.world_to_frame(x, y, size)
-    rp = r * scene.camera.scale(size[0])
-    return -rp < qx < size[0] + rp and -rp < qy < size[1] + rp
-
-
 def object_area(scene: Scene, obj: Obj, size: tuple[int, int]) -> float:
     """Fraction of the frame an object covers (unclipped)."""
     s = scene.camera.scale(size[0])
@@ -167,10 +161,6 @@ def object_area(scene: Scene, obj: Obj, size: tuple[int, int]) -> float:
 def sign_area(scene: Scene, sign: Sign, size: tuple[int, int]) -> float:
     s = scene.camera.scale(size[0])
     return sign.w * sign.h * s * s / (size[0] * size[1])
-
-
-def sign_radius(sign: Sign) -> float:
-    return math.hypot(sign.w, sign.h) / 2
 
 
 def clear_of(scene: Scene, x: float, y: float, r: float, ignore: tuple[str, ...] = (), gap: float = 0.02) -> bool:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..directions import opposite
 from ..schema import Change, GroundTruth
 from .language import where_phrase
 from .ops import SPATIAL_OPS, Edit
@@ -60,8 +61,7 @@ def change_text(e: Edit) -> str:
         return "The camera zooms out: the target shows a wider part of the scene, reduced."
     if e.op == "pan":
         verb = "pans" if e.direction in ("left", "right") else "tilts"
-        slide = {"left": "right", "right": "left", "up": "down", "down": "up"}[e.direction or "left"]
-        return f"The camera {verb} {e.direction}: the scene content slides {slide} in the frame."
+        return f"The camera {verb} {e.direction}: the scene content slides {opposite(e.direction or 'left')} in the frame."
     if e.op == "rotate":
         return f"The view rotates {e.direction}: the content turns {e.direction} as seen."
     if e.op == "mirror":

@@ -101,20 +101,6 @@ def _from_path(path: str, base_dir: Path | None) -> Any:
     return to_pil(decode_file(p).rgb)
 
 
-def message_text(messages: Any, where: str = "completion") -> str:
-    """The text of a one-message assistant turn (content as a string or text parts)."""
-    if isinstance(messages, str):
-        return messages
-    if not isinstance(messages, (list, tuple)) or not messages:
-        raise DatasetError(f"{where}: expected a list with one assistant message")
-    content = messages[-1].get("content") if isinstance(messages[-1], dict) else None
-    if isinstance(content, str):
-        return content
-    if isinstance(content, (list, tuple)):
-        return "".join(p.get("text") or "" for p in content if isinstance(p, dict) and p.get("type") == "text")
-    raise DatasetError(f"{where}: the assistant message has no content")
-
-
 def clean_messages(messages: Any) -> list[dict[str, Any]]:
     """Messages with Arrow's unified-struct ``None`` fields dropped from content parts."""
     out = []

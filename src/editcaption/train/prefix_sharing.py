@@ -79,10 +79,6 @@ def unsupported_reason(model: Any) -> str | None:
     return None
 
 
-def supports_prefix_sharing(model: Any) -> bool:
-    return unsupported_reason(model) is None
-
-
 def _report_fallback(model: Any, reason: str) -> None:
     name = type(_unwrap(model)).__name__
     if name not in _reported:  # one line per model class, not one per step

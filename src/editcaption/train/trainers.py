@@ -15,14 +15,15 @@ from typing import Any
 import torch
 from transformers import Trainer, TrainerCallback
 
-from .hae import MarginScheme, hae_dpo_loss
+from .hae import MarginScheme, hae_dpo_loss, hardness
 from .logprobs import DpoForward, completion_token_logps
 
 COMPLETE_MARKER = "editcaption-complete.json"
 
 
-class _BatchLogMixin:
-    """Optionally appends the sample ids of every micro-batch to ``batch_ids.rank<N>.jsonl``."""
+class _SharedHooks:
+    """What both trainers share: evaluation by our loss only, and (optionally) appending the
+    sample ids of every micro-batch to ``batch_ids.rank<N>.jsonl``."""
 
     batch_log_path: Path | None = None
 
@@ -33,6 +34,13 @@ class _BatchLogMixin:
         with self.batch_log_path.open("a", encoding="utf-8") as fh:
             fh.write(json.dumps(line) + "\n")
 
+    def prediction_step(self, model: Any, inputs: dict[str, Any], prediction_loss_only: bool,
+                        ignore_keys: list[str] | None = None) -> tuple[Any, None, None]:
+        inputs = self._prepare_inputs(inputs)
+        with torch.no_grad(), self.compute_loss_context_manager():
+            loss = self.compute_loss(model, inputs)
+        return loss.detach(), None, None
+
 
 def _model_inputs(inputs: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in inputs.items() if k not in ("meta", "labels")}
@@ -42,7 +50,7 @@ def _aux_kwargs(trainer: Any) -> dict[str, Any]:
     return {"output_router_logits": True} if trainer.router_aux_loss_coef else {}
 
 
-class SFTTrainer(_BatchLogMixin, Trainer):
+class SFTTrainer(_SharedHooks, Trainer):
     """Cross-entropy on answer tokens only (paper eq. 1), averaged over all answer tokens of the
     optimizer step (across micro-batches and devices)."""
 
@@ -75,15 +83,8 @@ class SFTTrainer(_BatchLogMixin, Trainer):
             loss = loss + self.router_aux_loss_coef * aux
         return (loss, out) if return_outputs else loss
 
-    def prediction_step(self, model: Any, inputs: dict[str, Any], prediction_loss_only: bool,
-                        ignore_keys: list[str] | None = None) -> tuple[Any, None, None]:
-        inputs = self._prepare_inputs(inputs)
-        with torch.no_grad(), self.compute_loss_context_manager():
-            loss = self.compute_loss(model, inputs)
-        return loss.detach(), None, None
 
-
-class HAEDPOTrainer(_BatchLogMixin, Trainer):
+class HAEDPOTrainer(_SharedHooks, Trainer):
     """DPO with the HAE margin (eq. 2-3) on precomputed reference log-probs.
 
     Batches come from the ``preference`` collator and must carry ``ref_chosen_logps`` /
@@ -133,8 +134,7 @@ class HAEDPOTrainer(_BatchLogMixin, Trainer):
         chosen_rewards = self.beta * (policy.chosen.detach() - ref_c)
         rejected_rewards = self.beta * (policy.rejected.detach() - ref_r)
         gap = chosen_rewards - rejected_rewards
-        hard = torch.sigmoid(((ref_r if norm_r is None else norm_r) - (ref_c if norm_c is None else norm_c))
-                             / self.margin.tau)
+        hard = hardness(ref_c if norm_c is None else norm_c, ref_r if norm_r is None else norm_r, self.margin.tau)
         rec = self._metrics[mode]
         rec["loss_items"].extend(losses.detach().float().tolist())
         rec["rewards/chosen"].extend(chosen_rewards.float().tolist())
@@ -147,13 +147,6 @@ class HAEDPOTrainer(_BatchLogMixin, Trainer):
         rec["logps/chosen"].extend(policy.chosen.detach().float().tolist())
         rec["logps/rejected"].extend(policy.rejected.detach().float().tolist())
         rec["error_type"].extend(meta["error_type"])
-
-    def prediction_step(self, model: Any, inputs: dict[str, Any], prediction_loss_only: bool,
-                        ignore_keys: list[str] | None = None) -> tuple[Any, None, None]:
-        inputs = self._prepare_inputs(inputs)
-        with torch.no_grad(), self.compute_loss_context_manager():
-            loss = self.compute_loss(model, inputs)
-        return loss.detach(), None, None
 
     def log(self, logs: dict[str, float], *args: Any, **kwargs: Any) -> None:
         mode = "eval" if any(k.startswith("eval_") for k in logs) else "train"

@@ -7,26 +7,10 @@ file under a final name. Writing the same bytes twice is a no-op.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
+from ..atomicfile import write_atomic
 from ..imageio import sha256_bytes
-
-
-def write_atomic(final: Path, data: bytes) -> None:
-    """Write ``data`` to a temporary file beside ``final``, flush it, then rename it into place."""
-    final.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=final.parent, prefix=".tmp-", suffix=final.suffix)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, final)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 class ImageStore:

@@ -17,6 +17,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from .. import __version__
+from ..atomicfile import write_atomic
 from .migrations import migrate
 from .models import ImageRecord
 from .store import ImageStore
@@ -89,9 +90,7 @@ class Workspace:
         if db_url and not info.get("db"):
             info["db"] = db_url
         info.setdefault("created_by", f"editcaption {__version__}")
-        tmp = marker.with_suffix(".tmp")
-        tmp.write_text(json.dumps(info, indent=2) + "\n")
-        os.replace(tmp, marker)
+        write_atomic(marker, json.dumps(info, indent=2) + "\n")
         (path / "images").mkdir(exist_ok=True)
         return cls.open(path, db_url)
 

@@ -12,14 +12,16 @@ from typing import Literal
 from fastapi import APIRouter, Depends, HTTPException, Path, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, Response
+from sqlalchemy.orm import Session
 
+from ...workspace.models import AnnotationAssignmentRecord as Assignment
 from .. import media
 from ..accounts import User
 from ..auth import current_user
 from ..leases import skip
 from ..queues import queue_counts, user_progress
 from ..render import render
-from ..submissions import NotYours, SubmitConflict, load_context, submit
+from ..submissions import NotYours, SubmitConflict, TaskContext, load_context, submit
 from ..tasks import module_for
 from ..tasks.common import Form, InvalidSubmission
 from ..timeutil import as_utc
@@ -27,16 +29,22 @@ from .home import next_item_redirect
 
 router = APIRouter()
 AssignmentId = Path(ge=1, le=2**62)
+NOT_YOURS = "no such item for you"
+
+
+def _context(s: Session, assignment_id: int, user: User) -> tuple[Assignment, TaskContext]:
+    """:func:`load_context`, with an item that is not this user's answered as 404."""
+    try:
+        return load_context(s, assignment_id, user)
+    except NotYours:
+        raise HTTPException(status_code=404, detail=NOT_YOURS) from None
 
 
 def _page(request: Request, assignment_id: int, user: User, form: Form | None = None, error: str | None = None,
           status_code: int = 200) -> Response:
     ws = request.app.state.ws
     with ws.session() as s:
-        try:
-            a, ctx = load_context(s, assignment_id, user)
-        except NotYours:
-            raise HTTPException(status_code=404, detail="no such item for you") from None
+        a, ctx = _context(s, assignment_id, user)
         if a.status != "leased" and form is None:
             state = {"submitted": "already submitted", "skipped": "skipped", "expired": "no longer leased to you"}
             return render(request, "message.html", {
@@ -47,12 +55,13 @@ def _page(request: Request, assignment_id: int, user: User, form: Form | None = 
         progress = queue_counts(s, ctx.queue)
         done = user_progress(s, ctx.queue, user)["done"]
         pair = ctx.pair
+        no_delta = media.delta_available()
         viewer = {
             "base": f"/a/{assignment_id}/image",
             "source": {"w": pair.source.width, "h": pair.source.height},
             "target": {"w": pair.target.width, "h": pair.target.height},
-            "heatmap": media.delta_available() is None,
-            "heatmap_reason": media.delta_available(),
+            "heatmap": no_delta is None,
+            "heatmap_reason": no_delta,
             "hints": media.hints(ws, pair, instruction_text),
         }
         context = {
@@ -73,10 +82,7 @@ def task_image(request: Request, which: Literal["source", "target", "heatmap"], 
                user: User = Depends(current_user)) -> Response:
     ws = request.app.state.ws
     with ws.session() as s:
-        try:
-            _a, ctx = load_context(s, assignment_id, user)
-        except NotYours:
-            raise HTTPException(status_code=404, detail="no such item for you") from None
+        _a, ctx = _context(s, assignment_id, user)
         pair = ctx.pair
         if which == "heatmap":
             path = media.heatmap_path(ws, pair)
@@ -102,7 +108,7 @@ async def task_submit(request: Request, assignment_id: int = AssignmentId,
     try:
         result = await run_in_threadpool(submit, ws, assignment_id, user, token, form)
     except NotYours:
-        raise HTTPException(status_code=404, detail="no such item for you") from None
+        raise HTTPException(status_code=404, detail=NOT_YOURS) from None
     except InvalidSubmission as exc:
         return await run_in_threadpool(_page, request, assignment_id, user, form, str(exc), 422)
     except SubmitConflict as exc:
@@ -124,6 +130,6 @@ def _queue_of(request: Request, assignment_id: int, user: User) -> int | None:
 def task_skip(request: Request, assignment_id: int = AssignmentId, user: User = Depends(current_user)) -> Response:
     queue_id = _queue_of(request, assignment_id, user)
     if queue_id is None:
-        raise HTTPException(status_code=404, detail="no such item for you")
+        raise HTTPException(status_code=404, detail=NOT_YOURS)
     skip(request.app.state.ws, assignment_id, user)
     return next_item_redirect(request, queue_id, user)

@@ -13,9 +13,8 @@ prompt's id (name, version, content hash), so a changed file never mixes with ol
 from __future__ import annotations
 
 import re
-from importlib import resources
 
-from ...prompts import PromptTemplate
+from ...prompts import PromptTemplate, packaged_prompt
 
 DEFAULT_VERSION = "v1"
 SLOTS = ("ground_truth", "instruction", "images_note", "dataset_text", "problem")
@@ -24,10 +23,7 @@ DIMENSION_PROMPTS = {"accuracy": "judge-accuracy", "completeness": "judge-comple
 
 def load_eval_prompt(name: str, version: str = DEFAULT_VERSION) -> PromptTemplate:
     """A packaged evaluation prompt (``judge-accuracy``, ``judge-repair``, ``gt-draft`` ...)."""
-    res = resources.files(__name__) / f"{name}-{version}.txt"
-    if not res.is_file():
-        raise FileNotFoundError(f"no packaged evaluation prompt {name}-{version}")
-    return PromptTemplate(name=name, version=version, text=res.read_text(encoding="utf-8"), source="package")
+    return packaged_prompt(__name__, name, version, what="evaluation prompt")
 
 
 def fill(template: PromptTemplate, **slots: str) -> str:

@@ -13,6 +13,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from ...atomicfile import write_atomic
 from ...workspace import Workspace
 from .charts import make_charts
 from .collect import ReportData, collect
@@ -30,13 +31,6 @@ class ReportFiles:
     report: ReportData
 
 
-def _write(path: Path, text: str | bytes) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    if isinstance(text, bytes):
-        tmp.write_bytes(text)
-    else:
-        tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
 
 
 def write_report(ws: Workspace, out: str | os.PathLike[str], *, charts: bool = True) -> ReportFiles:
@@ -49,12 +43,12 @@ def write_report(ws: Workspace, out: str | os.PathLike[str], *, charts: bool = T
     chart_paths = []
     for name, png in images.items():
         path = out / "charts" / name
-        _write(path, png)
+        write_atomic(path, png)
         chart_paths.append(path)
     md, html, js = out / "report.md", out / "report.html", out / "report.json"
-    _write(md, render_markdown(data, sections))
-    _write(html, render_html(data, sections, images))
-    _write(js, json.dumps(data.to_json(), indent=2, default=str) + "\n")
+    write_atomic(md, render_markdown(data, sections))
+    write_atomic(html, render_html(data, sections, images))
+    write_atomic(js, json.dumps(data.to_json(), indent=2, default=str) + "\n")
     return ReportFiles(md, html, js, chart_paths, data)
 
 

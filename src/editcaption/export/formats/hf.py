@@ -20,7 +20,6 @@ Columns (the contract the trainer reads):
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -94,14 +93,6 @@ def _row(job: ExportJob, item: Any) -> dict[str, Any]:
             "category": item.pair.category, "subtype": item.pair.subtype}
 
 
-def _rows(job: ExportJob, items: list[Any]) -> Iterator[dict[str, Any]]:
-    for item in items:
-        try:
-            yield _row(job, item)
-        except OSError as exc:  # an image vanished from the store since selection
-            job.fail(item.key, f"cannot read image: {exc.strerror or exc}")
-
-
 def write(job: ExportJob, out_dir: Path) -> dict[str, Any]:
     """Write ``<split>.parquet`` for each non-empty split; returns split → {file, rows}."""
     present = {name for items in job.splits.values() for it in items if job.kind == "prefs" and it.ref_logps
@@ -113,7 +104,7 @@ def write(job: ExportJob, out_dir: Path) -> dict[str, Any]:
         rows = 0
         batch: list[dict[str, Any]] = []
         with pq.ParquetWriter(path, schema) as writer:
-            for row in _rows(job, items):
+            for row in job.rows(items, lambda item: _row(job, item)):
                 batch.append(row)
                 if len(batch) >= ROWS_PER_GROUP:
                     writer.write_table(pa.Table.from_pylist(batch, schema=schema))

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -39,19 +40,19 @@ def _row(job: ExportJob, placer: ImagePlacer, item: Any) -> dict[str, Any]:
     return row
 
 
-def write(job: ExportJob, out_dir: Path, placer: ImagePlacer) -> dict[str, Any]:
+def write_jsonl(job: ExportJob, out_dir: Path, build: Callable[[Any], dict[str, Any]]) -> dict[str, Any]:
+    """``<split>.jsonl`` per split, one ``build(item)`` object a line; returns split → {file, rows}."""
     files: dict[str, Any] = {}
     for split, items in job.splits.items():
         path = out_dir / f"{split}.jsonl"
         rows = 0
         with path.open("w", encoding="utf-8") as fh:
-            for item in items:
-                try:
-                    row = _row(job, placer, item)
-                except OSError as exc:
-                    job.fail(item.key, f"cannot read image: {exc.strerror or exc}")
-                    continue
+            for row in job.rows(items, build):
                 fh.write(json.dumps(row, ensure_ascii=False) + "\n")
                 rows += 1
         files[split] = {"file": path.name, "rows": rows}
     return files
+
+
+def write(job: ExportJob, out_dir: Path, placer: ImagePlacer) -> dict[str, Any]:
+    return write_jsonl(job, out_dir, lambda item: _row(job, placer, item))

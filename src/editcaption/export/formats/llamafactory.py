@@ -15,10 +15,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from ..examples import ExportJob, ImagePlacer, flatten_content
+from ..examples import ExportJob, ImagePlacer
 from ..sources import PreferenceItem, TextItem
-
-SUPPORTED_KINDS = ("sft", "prefs")
 
 
 def dataset_name(kind: str, split: str) -> str:
@@ -47,9 +45,6 @@ def _entry(kind: str, file_name: str) -> dict[str, Any]:
 
 
 def write(job: ExportJob, out_dir: Path, placer: ImagePlacer) -> dict[str, Any]:
-    if job.kind not in SUPPORTED_KINDS:
-        raise ValueError(f"the llamafactory format holds {' and '.join(SUPPORTED_KINDS)} datasets, not {job.kind}")
-    shared = flatten_content(job.prompt_messages) if job.pair_prompts is None and job.prompt_messages else None
     info: dict[str, Any] = {}
     files: dict[str, Any] = {}
     for split, items in job.splits.items():
@@ -57,13 +52,7 @@ def write(job: ExportJob, out_dir: Path, placer: ImagePlacer) -> dict[str, Any]:
         rows = 0
         with path.open("w", encoding="utf-8") as fh:
             fh.write("[\n")
-            for item in items:
-                try:
-                    prompt = shared or flatten_content(job.messages_for(item.pair.id))
-                    example = _example(job, placer, item, prompt)
-                except OSError as exc:
-                    job.fail(item.key, f"cannot read image: {exc.strerror or exc}")
-                    continue
+            for example in job.rows(items, lambda item: _example(job, placer, item, job.flat_prompt(item.pair.id))):
                 fh.write((",\n" if rows else "") + json.dumps(example, ensure_ascii=False))
                 rows += 1
             fh.write("\n]\n")

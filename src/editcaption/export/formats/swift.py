@@ -12,15 +12,13 @@ Relative image paths resolve against the folder of the JSONL file; pass
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 from ...train.config import static_margin
-from ..examples import ExportJob, ImagePlacer, flatten_content
+from ..examples import ExportJob, ImagePlacer
 from ..sources import PreferenceItem, TextItem
-
-SUPPORTED_KINDS = ("sft", "prefs")
+from .jsonl import write_jsonl
 
 
 def _row(job: ExportJob, placer: ImagePlacer, item: Any, prompt: str) -> dict[str, Any]:
@@ -44,22 +42,4 @@ def _row(job: ExportJob, placer: ImagePlacer, item: Any, prompt: str) -> dict[st
 
 
 def write(job: ExportJob, out_dir: Path, placer: ImagePlacer) -> dict[str, Any]:
-    if job.kind not in SUPPORTED_KINDS:
-        raise ValueError(f"the swift format holds {' and '.join(SUPPORTED_KINDS)} datasets, not {job.kind}")
-    shared = flatten_content(job.prompt_messages) if job.pair_prompts is None and job.prompt_messages else None
-    files: dict[str, Any] = {}
-    for split, items in job.splits.items():
-        path = out_dir / f"{split}.jsonl"
-        rows = 0
-        with path.open("w", encoding="utf-8") as fh:
-            for item in items:
-                try:
-                    prompt = shared or flatten_content(job.messages_for(item.pair.id))
-                    row = _row(job, placer, item, prompt)
-                except OSError as exc:
-                    job.fail(item.key, f"cannot read image: {exc.strerror or exc}")
-                    continue
-                fh.write(json.dumps(row, ensure_ascii=False) + "\n")
-                rows += 1
-        files[split] = {"file": path.name, "rows": rows}
-    return files
+    return write_jsonl(job, out_dir, lambda item: _row(job, placer, item, job.flat_prompt(item.pair.id)))

@@ -20,7 +20,6 @@ from ...imageio import upright_bytes
 from ..examples import ExportJob
 from ..sources import TextItem
 
-SUPPORTED_KINDS = ("triplets",)
 _MTIME = 0
 
 
@@ -54,20 +53,13 @@ def _open_shard(out_dir: Path, split: str, index: int) -> tuple[Path, tarfile.Ta
 
 
 def write(job: ExportJob, out_dir: Path) -> dict[str, Any]:
-    if job.kind not in SUPPORTED_KINDS:
-        raise ValueError(f"the webdataset format holds editing triplets, not {job.kind}")
     files: dict[str, Any] = {}
     for split, items in job.splits.items():
         shards: list[str] = []
         rows = 0
         tar: tarfile.TarFile | None = None
         in_shard = 0
-        for item in sorted(items, key=lambda it: it.pair.id):
-            try:
-                members = _sample(job, item)
-            except OSError as exc:
-                job.fail(item.key, f"cannot read image: {exc.strerror or exc}")
-                continue
+        for members in job.rows(sorted(items, key=lambda it: it.pair.id), lambda item: _sample(job, item)):
             if tar is None or in_shard >= job.shard_size:
                 if tar is not None:
                     tar.close()

@@ -15,10 +15,9 @@ with the text a reward model was trained on.
 
 from __future__ import annotations
 
-from importlib import resources
 from pathlib import Path
 
-from ...prompts import PromptTemplate
+from ...prompts import PromptTemplate, packaged_prompt
 
 DEFAULT_VERSION = "v1"
 KINDS = ("sc", "pq", "repair")
@@ -41,11 +40,8 @@ def load_scoring_prompt(kind: str, version: str = DEFAULT_VERSION, path: str | P
             raise ScoringPromptError(f"cannot read prompt file {p}: {exc}") from None
         template = PromptTemplate(name=f"editscore-{kind}-{p.stem}", version="custom", text=text, source=str(p))
     else:
-        res = resources.files(__name__) / f"editscore-{kind}-{version}.txt"
-        if not res.is_file():
-            raise ScoringPromptError(f"no packaged scoring prompt editscore-{kind}-{version}")
-        template = PromptTemplate(name=f"editscore-{kind}", version=version, text=res.read_text(encoding="utf-8"),
-                                  source="package")
+        template = packaged_prompt(__name__, f"editscore-{kind}", version, what="scoring prompt",
+                                   error=ScoringPromptError)
     missing = [slot for slot in REQUIRED_SLOTS[kind] if slot not in template.text]
     if missing:
         raise ScoringPromptError(f"the {kind} prompt {template.source} lacks the slot {', '.join(missing)}")
