@@ -7,7 +7,7 @@ CORE   := $(VENV)/.installed-core
 FULL   := $(VENV)/.installed-full
 SYS    := $(VENV)/.installed-system
 
-.PHONY: demo test test-fast install install-full system-deps bench lint clean
+.PHONY: demo test test-fast test-torchvision gpu-check gpu-wheels install install-full system-deps bench lint clean
 
 demo: $(CORE)
 	$(BIN)/editcaption demo --out editcaption-demo
@@ -19,6 +19,32 @@ test: $(FULL) $(SYS)
 # Unit tests only (no training, no browser): for a quick loop while editing.
 test-fast: $(FULL)
 	$(BIN)/python -m pytest -q -m "not slow and not browser" $(PYTEST_ARGS)
+
+# The training tests and the quick miniature where torchvision is installed, as on every
+# machine users train on: torch 2.14.1 + torchvision 0.29.1 in their own venv (on x86_64 these
+# are CUDA builds, ~5.5 GB, that run on the CPU here).
+TV_VENV := .venv-torchvision
+test-torchvision: $(TV_VENV)/.installed
+	$(TV_VENV)/bin/python -c "import torchvision; print('torchvision', torchvision.__version__)"
+	$(TV_VENV)/bin/python -m pytest -q -m "not browser" tests/train tests/reproduce $(PYTEST_ARGS)
+
+$(TV_VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(TV_VENV)
+	$(TV_VENV)/bin/python -m pip install -q --upgrade pip
+	$(TV_VENV)/bin/python -m pip install -q "torch==2.14.1" "torchvision==0.29.1"
+	$(TV_VENV)/bin/python -m pip install -q -e ".[train,dev]"
+	touch $@
+
+# On a machine with an NVIDIA GPU, CUDA torch and the train extra (pip install -e '.[train]'):
+# train tests on CUDA, an end-to-end CLI run on a 0.78 B Qwen3-VL in bf16, the DPO-step
+# benchmark; writes benchmarks/results/gpu-check.md. No network needed (scripts/gpu_check.py).
+GPU_PYTHON ?= python3
+gpu-check:
+	$(GPU_PYTHON) scripts/gpu_check.py --out benchmarks/results/gpu-check.md
+
+# Wheels for gpu-check on a GPU machine without internet (see scripts/gpu_wheels.sh).
+gpu-wheels: $(FULL)
+	scripts/gpu_wheels.sh .whl
 
 install: $(CORE)
 install-full: $(FULL)
@@ -49,4 +75,4 @@ lint: $(FULL)
 	$(BIN)/python -m ruff check src tests benchmarks
 
 clean:
-	rm -rf $(VENV) editcaption-demo test-artifacts .pytest_cache
+	rm -rf $(VENV) $(TV_VENV) editcaption-demo test-artifacts .pytest_cache

@@ -18,6 +18,7 @@ EXTRA_FOR = {
     "ray": "ray",
     "psycopg": "postgres",
     "playwright": "dev",
+    "liger_kernel": "gpu",
 }
 
 

@@ -19,7 +19,7 @@ from editcaption.imageio import encode_png
 from editcaption.prompts import instruction_messages
 from editcaption.train import attention
 from editcaption.train.attention import SEG_CHOSEN, SEG_PAD, SEG_PROMPT, SEG_REJECTED
-from editcaption.train.collator import VLMCollator
+from editcaption.train.collator import VLMCollator, to_device
 from editcaption.train.hae import MarginScheme
 from editcaption.train.logprobs import completion_token_logps, concat_forward, get_dpo_forward, join_prompt_completion
 from editcaption.train.prefix_sharing import (
@@ -267,7 +267,11 @@ def test_resolution_and_the_reference_pass():
 
     model, processor = build_tiny("qwen3_vl", **tiny_size("qwen3_vl"))
     assert get_dpo_forward("prefix_shared") is prefix_shared_forward
-    assert resolve_dpo_forward(model, prefix_sharing=True)[:2] == ("prefix_shared", prefix_shared_forward)
+    name, forward, _ = resolve_dpo_forward(model, prefix_sharing=True)
+    assert name == "prefix_shared"
+    assert forward.func is prefix_shared_forward and forward.keywords == {"prefix_mask_kind": "auto"}
+    forward = resolve_dpo_forward(model, prefix_sharing=True, prefix_mask="dense")[1]
+    assert forward.keywords == {"prefix_mask_kind": "dense"}
     assert resolve_dpo_forward(model, prefix_sharing=False)[:2] == ("concat", concat_forward)
     ds = datasets.Dataset.from_list(_rows())
     collator = VLMCollator(processor, "preference", margin=MarginScheme())
@@ -328,3 +332,60 @@ def test_a_flash_attention_config_is_shared_through_sdpa():
     with torch.no_grad():  # an ordinary padded call now runs SDPA with the padding mask: same as before
         again = concat_forward(model, batch)
     assert torch.allclose(again.rejected, unshared.rejected, atol=1e-5, rtol=0)
+
+
+def test_flex_block_mask_gives_the_dense_masks_log_probs_and_gradients(family_model, device):
+    """The FlexAttention path (what CUDA runs) computes exactly what the dense-mask SDPA path does.
+
+    FlexAttention has no backward on CPU, so gradients are compared where the tests run on a GPU.
+    """
+    family, model, processor = family_model
+    model = copy.deepcopy(model).to(device).eval()
+    batch = to_device(_batch(processor), device)
+    weights = torch.tensor([0.8, -1.1, 0.3], device=device)
+    with_grads = torch.device(device).type != "cpu"
+
+    def run(kind: str) -> tuple[dict[str, torch.Tensor], object]:
+        model.zero_grad(set_to_none=True)
+        with torch.set_grad_enabled(with_grads):
+            pairs = prefix_shared_forward(model, batch, prefix_mask_kind=kind)
+        if with_grads:
+            ((pairs.chosen - 0.6 * pairs.rejected) * weights).sum().backward()
+        return {n: p.grad.clone() for n, p in model.named_parameters() if p.grad is not None}, pairs
+
+    g_dense, dense = run("dense")
+    g_flex, flex = run("flex")
+    assert torch.allclose(flex.chosen, dense.chosen, atol=1e-4, rtol=0)
+    assert torch.allclose(flex.rejected, dense.rejected, atol=1e-4, rtol=0)
+    assert g_flex.keys() == g_dense.keys()
+    assert bool(g_flex) == with_grads
+    if with_grads:
+        worst = max((g_flex[n] - g_dense[n]).abs().max().item() for n in g_flex)
+        assert worst < 1e-4, worst
+
+
+def test_the_block_mask_skips_the_blocks_the_rule_forbids():
+    """A long prompt with answers: the block mask computes far fewer blocks than the dense L×L square."""
+    seg = torch.full((2, 1024), SEG_PROMPT)
+    seg[0, :200] = SEG_PAD
+    seg[:, 768:896] = SEG_CHOSEN
+    seg[:, 896:] = SEG_REJECTED
+    block = attention.prefix_block_mask(seg)
+    dense_blocks = block.to_dense()  # [B, H, q blocks, kv blocks]: 1 where a block is computed
+    assert dense_blocks.shape[-2:] == (8, 8)
+    assert not dense_blocks[:, :, 7, 6].any()  # rejected queries × chosen keys: skipped
+    assert not dense_blocks[0, :, 0, 1:].any()  # causal: nothing above the diagonal
+    assert int(dense_blocks.sum()) < 0.6 * dense_blocks.numel()
+
+
+@pytest.mark.parametrize("kind, device, expected", [("auto", "cpu", "dense"), ("auto", "cuda", "flex"),
+                                                    ("flex", "cpu", "flex"), ("dense", "cuda", "dense")])
+def test_auto_mask_is_flex_on_cuda_and_dense_elsewhere(kind, device, expected):
+    assert attention.resolve_mask_kind(kind, device) == expected
+
+
+def test_an_unknown_mask_kind_is_refused_before_training():
+    from editcaption.train.config import ConfigError, load_config
+
+    with pytest.raises(ConfigError, match="prefix_mask"):
+        load_config("dpo", overrides=["data=x", "prefix_mask=sparse"])

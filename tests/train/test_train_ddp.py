@@ -22,7 +22,8 @@ def _free_port() -> int:
 
 def test_hae_dpo_with_two_processes(tmp_path, pref_data):
     out = tmp_path / "ddp"
-    env = {**os.environ, "OMP_NUM_THREADS": "1", "TOKENIZERS_PARALLELISM": "false"}
+    # two CPU processes also on a machine with one GPU (two processes cannot both own cuda:0)
+    env = {**os.environ, "OMP_NUM_THREADS": "1", "TOKENIZERS_PARALLELISM": "false", "CUDA_VISIBLE_DEVICES": ""}
     cmd = [sys.executable, "-m", "torch.distributed.run", "--nproc_per_node", "2", "--master_addr", "127.0.0.1",
            "--master_port", str(_free_port()), "-m", "editcaption.cli", "train", "dpo", str(EXAMPLES / "tiny-dpo.yaml"),
            f"data={pref_data}", f"output_dir={out}", "max_steps=6", "per_device_batch_size=2", "log_batch_ids=true",

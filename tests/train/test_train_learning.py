@@ -6,7 +6,7 @@ import pytest
 import torch
 from trainhelpers import tiny_size
 
-from editcaption.train.collator import VLMCollator
+from editcaption.train.collator import VLMCollator, to_device
 from editcaption.train.config import DPOConfig, SFTConfig
 from editcaption.train.hae import MarginScheme
 from editcaption.train.logprobs import concat_forward
@@ -45,7 +45,7 @@ def test_sft_lowers_the_loss_on_a_fixed_batch(family, tmp_path):
     collator = VLMCollator(processor, "sft")
     trainer = SFTTrainer(model=model, args=_args(SFTConfig(**_common()), tmp_path), train_dataset=ds,
                          data_collator=collator)
-    batch = collator([ds[i] for i in range(len(ds))])
+    batch = to_device(collator([ds[i] for i in range(len(ds))]), model.device)  # the Trainer placed the model
     with torch.no_grad():
         model.eval()
         before = trainer.compute_loss(model, batch).item()
@@ -71,9 +71,9 @@ def test_dpo_and_each_hae_variant_raise_reward_accuracy(family, loss, tmp_path):
     def accuracy() -> float:
         model.eval()
         with torch.no_grad():
-            pol = concat_forward(model, batch)
+            pol = concat_forward(model, to_device(batch, model.device))
         meta = batch["meta"]
-        gap = (pol.chosen - meta["ref_chosen_logps"]) - (pol.rejected - meta["ref_rejected_logps"])
+        gap = (pol.chosen.cpu() - meta["ref_chosen_logps"]) - (pol.rejected.cpu() - meta["ref_rejected_logps"])
         return float((gap > 0).float().mean())
 
     assert accuracy() == 0.0  # policy == reference: every reward gap is exactly zero
@@ -105,6 +105,7 @@ def test_chosen_nll_weight_adds_the_per_token_nll_of_the_chosen_answers(tmp_path
     anchored = HAEDPOTrainer(model=model, args=_args(cfg, tmp_path / "b"), train_dataset=ds, data_collator=collator,
                              margin=margin, beta=cfg.beta, dpo_forward=concat_forward,
                              chosen_nll_weight=cfg.chosen_nll_weight)
+    batch = to_device(batch, model.device)  # the Trainer placed the model
     with torch.no_grad():
         pol = concat_forward(model, batch)
         base = plain.compute_loss(model, batch).item()

@@ -76,4 +76,5 @@ def test_sigkill_then_resume_matches_an_uninterrupted_run(tmp_path, sft_data):
     a, b = _weights(straight), _weights(killed)
     assert a.keys() == b.keys()
     for name in a:
-        assert torch.allclose(a[name], b[name], atol=1e-6), name
+        # bitwise equal on CPU; fp32 reductions on CUDA are not bitwise deterministic, hence the tolerance
+        assert torch.allclose(a[name], b[name], atol=1e-5, rtol=1e-4), name

@@ -50,7 +50,7 @@ class CaptionConfig:
     image_max_side: int = 1024
     image_format: str = "jpeg"
     # hf backend
-    device: str = "cpu"
+    device: str = "auto"  # a GPU where one is visible
     dtype: str | None = None
     batch_size: int = 4
     generation: GenerationOptions = field(default_factory=GenerationOptions)

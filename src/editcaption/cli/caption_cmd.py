@@ -45,7 +45,7 @@ def caption(
     max_retries: Annotated[int, typer.Option("--max-retries", help="Retries on 429/5xx/timeouts (exponential backoff, Retry-After honoured).", rich_help_panel=MODEL_PANEL)] = 5,
     image_max_side: Annotated[int, typer.Option("--image-max-side", help="Images are downscaled so their longer side is at most this.", rich_help_panel=MODEL_PANEL)] = 1024,
     image_format: Annotated[str, typer.Option("--image-format", help="jpeg or png (how images travel to an openai: server).", rich_help_panel=MODEL_PANEL)] = "jpeg",
-    device: Annotated[str, typer.Option(help="cpu, cuda, cuda:1 ...", rich_help_panel=HF_PANEL)] = "cpu",
+    device: Annotated[str, typer.Option(help="auto (a GPU where one is visible), cpu, cuda, cuda:1 ...", rich_help_panel=HF_PANEL)] = "auto",
     dtype: Annotated[str | None, typer.Option(help="float32, bfloat16, float16 (default: the checkpoint's).", rich_help_panel=HF_PANEL)] = None,
     batch_size: Annotated[int, typer.Option("--batch-size", help="Pairs per generate() call.", rich_help_panel=HF_PANEL)] = 4,
     ray_address: Annotated[str | None, typer.Option("--ray-address", help="Ray cluster address (default: $RAY_ADDRESS, else a local Ray).", rich_help_panel=RAY_PANEL)] = None,

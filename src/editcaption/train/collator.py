@@ -35,6 +35,15 @@ class SampleTooLongError(DatasetError):
     """A sample whose prompt (with its image tokens) plus answer exceeds ``max_length``."""
 
 
+def to_device(batch: Any, device: Any) -> Any:
+    """``batch`` (nested dicts of tensors, as our collator makes them) with every tensor on ``device``."""
+    if isinstance(batch, torch.Tensor):
+        return batch.to(device)
+    if isinstance(batch, dict):
+        return {k: to_device(v, device) for k, v in batch.items()}
+    return batch
+
+
 def configure_image_processor(processor: Any, *, max_pixels: int | None = None, min_pixels: int | None = None) -> None:
     """Set the per-image pixel budget of a Qwen-style image processor (size = shortest/longest edge in pixels)."""
     if max_pixels is None and min_pixels is None:

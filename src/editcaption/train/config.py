@@ -81,6 +81,10 @@ class TrainConfig:
     image_max_pixels: int | None = _help("Pixel budget per image for the processor (default: the model's).",
                                          default=None)
     image_min_pixels: int | None = _help("Lower pixel bound per image (default: the model's).", default=None)
+    image_backend: str = _help("Image-processor class: pil (default; the same pixels on every machine) or "
+                               "torchvision (needs torchvision). Recorded in every saved processor, so checkpoints, "
+                               "the reference pass and hf: captioning preprocess exactly as training did.",
+                               default="pil")
     epochs: float = _help("Training epochs.", default=1.0)
     max_steps: int = _help("Stop after this many optimizer steps (-1: run all epochs).", default=-1)
     per_device_batch_size: int = _help("Samples (pairs, for DPO) per device per micro-step.", default=1)
@@ -99,6 +103,8 @@ class TrainConfig:
     model_dtype: str = _help("dtype the weights are loaded in: fp32, bf16 or fp16 (bf16 halves memory; "
                              "DeepSpeed/FSDP keep fp32 optimizer state).", default="fp32")
     attn_implementation: str = _help("Attention kernel (sdpa, eager, flash_attention_2).", default="sdpa")
+    liger_kernels: bool = _help("Fused Triton kernels (Liger: RMSNorm, rotary embedding) for the Qwen-VL families; "
+                                "CUDA only, needs the gpu extra.", default=False)
     gradient_checkpointing: bool = _help("Recompute activations in backward to save memory.", default=False)
     freeze_vision: bool = _help("Keep the vision tower frozen.", default=False)
     lora: LoraSettings = _help("LoRA settings.", default_factory=LoraSettings)
@@ -167,6 +173,9 @@ class DPOConfig(TrainConfig):
                                  "Qwen3-VL dense and MoE; with flash_attention_2 the language model runs SDPA "
                                  "with the mask; other models use dpo_forward, with a log line). Also used by "
                                  "the reference pass.", default=True)
+    prefix_mask: str = _help("How prefix-shared rows mask chosen from rejected: auto (flex on CUDA, dense "
+                             "elsewhere), dense (a [B,1,L,L] mask through SDPA) or flex (a FlexAttention block mask: "
+                             "only allowed blocks are computed).", default="auto")
     dpo_forward: str = _help("How chosen and rejected are scored when prefix sharing is off or unsupported: "
                              "concat (prompt encoded per answer).", default="concat")
 
@@ -317,6 +326,8 @@ def validate(cfg: TrainConfig) -> None:
         raise ConfigError(f"precision: expected bf16, fp16 or fp32, got {cfg.precision!r}")
     if cfg.model_dtype not in ("bf16", "fp16", "fp32"):
         raise ConfigError(f"model_dtype: expected bf16, fp16 or fp32, got {cfg.model_dtype!r}")
+    if cfg.image_backend not in ("pil", "torchvision"):
+        raise ConfigError(f"image_backend: expected pil or torchvision, got {cfg.image_backend!r}")
     if not cfg.data:
         raise ConfigError("data: no dataset directory given (set data: in the config or data=DIR)")
     if cfg.max_length <= 0:
@@ -330,6 +341,8 @@ def validate(cfg: TrainConfig) -> None:
             raise ConfigError(f"hardness_norm: expected mean or sum, got {cfg.hardness_norm!r}")
         if cfg.tau <= 0:
             raise ConfigError("tau must be positive")
+        if cfg.prefix_mask not in ("auto", "dense", "flex"):
+            raise ConfigError(f"prefix_mask: expected auto, dense or flex, got {cfg.prefix_mask!r}")
         if cfg.chosen_nll_weight < 0:
             raise ConfigError("chosen_nll_weight must be 0 or more")
 

@@ -1,15 +1,22 @@
-"""Load and save VLMs and their processors on machines with or without torchvision.
+"""Load and save VLMs and their processors the same way on every machine.
 
-The Qwen-VL processors declare a video processor, and transformers resolves its class even
-when ``video_processor=None`` is passed; without a working torchvision that lookup fails and
-so does ``processor.save_pretrained``. We work around both the same way everywhere:
+What a model sees depends on its processor, and transformers picks parts of the processor by
+what happens to be installed: with torchvision it resolves the image processor to the
+torchvision class (different resampling, so different ``pixel_values``) and it insists on a
+video processor; without torchvision it uses the PIL class and cannot build a video processor
+at all. A model trained on one machine and served on another would then see other pixels.
+We remove the dependence on the environment:
 
-- building: construct the processor with the video-processor class check skipped for ``None``;
-- saving: write the tokenizer (with its chat template) and the image processor separately;
-- loading: try ``AutoProcessor`` first and, only when torchvision is unusable, rebuild the
-  processor from ``AutoTokenizer`` + ``AutoImageProcessor`` with no video processor.
-
-When torchvision imports, none of the workaround runs: the stock classes are used as is.
+- **image processor backend chosen, then recorded.** Training builds or loads the image
+  processor with an explicit backend (``pil`` by default, the one that exists everywhere;
+  ``torchvision`` on request). Saving records the backend and exact class in
+  ``editcaption_processor.json`` (transformers' own ``image_processor_type`` drops the backend:
+  it saves ``Qwen2VLImageProcessor`` for the PIL class too), and loading asks transformers for
+  that backend explicitly, so a checkpoint, ``train reference`` and ``hf:`` captioning preprocess
+  pixel-identically to training, with or without torchvision;
+- **no video processor.** We never feed video, so processors are built with
+  ``video_processor=None`` (transformers' class check refuses None; we skip that one check)
+  and saved as tokenizer + image processor + chat template.
 """
 
 from __future__ import annotations
@@ -22,6 +29,9 @@ from typing import Any
 from ..importutils import require
 
 CHAT_TEMPLATE_FILE = "chat_template.jinja"
+IMAGE_PROCESSOR_FILE = "preprocessor_config.json"
+IMAGE_BACKENDS = ("pil", "torchvision")
+RECORD_FILE = "editcaption_processor.json"
 
 
 @functools.lru_cache(maxsize=1)
@@ -45,17 +55,22 @@ def processor_class_for(model_type: str) -> type:
     return cls
 
 
+def backend_of(image_processor: Any) -> str:
+    """``pil`` or ``torchvision``: the backend an image processor instance belongs to."""
+    name = type(image_processor).__name__
+    return "pil" if name.endswith("Pil") else "torchvision"
+
+
 def build_processor(cls: type, *, image_processor: Any, tokenizer: Any, chat_template: str | None = None,
-                    video_processor: Any = None, **kwargs: Any) -> Any:
-    """Instantiate a processor class, allowing ``video_processor=None`` without torchvision."""
-    if video_processor is not None or torchvision_available() or "video_processor" not in _attributes(cls):
-        extra = {"video_processor": video_processor} if "video_processor" in _attributes(cls) else {}
-        return cls(image_processor=image_processor, tokenizer=tokenizer, chat_template=chat_template, **extra, **kwargs)
+                    **kwargs: Any) -> Any:
+    """Instantiate a processor class with no video processor (where the class declares one)."""
+    if "video_processor" not in _attributes(cls):
+        return cls(image_processor=image_processor, tokenizer=tokenizer, chat_template=chat_template, **kwargs)
     proc = cls.__new__(cls)
     original = proc.check_argument_for_proper_class
 
     def check(argument_name: str, argument: Any) -> Any:
-        # The class lookup for the video processor needs torchvision; None needs no check.
+        # transformers refuses None here (TypeError with torchvision, a failed class lookup without it).
         if argument_name == "video_processor" and argument is None:
             return None
         return original(argument_name, argument)
@@ -75,11 +90,13 @@ def _attributes(cls: type) -> list[str]:
 
 
 def save_processor(processor: Any, path: str | Path) -> None:
-    """Write a processor so that :func:`load_processor` (and, with torchvision, AutoProcessor) reads it."""
+    """Write tokenizer, image processor (its exact class) and chat template; :func:`load_processor` reads them."""
     path = Path(path)
     path.mkdir(parents=True, exist_ok=True)
-    if getattr(processor, "video_processor", None) is not None or "video_processor" not in _attributes(type(processor)):
+    if "video_processor" not in _attributes(type(processor)):
         processor.save_pretrained(str(path))
+        if getattr(processor, "image_processor", None) is not None:
+            _record(processor.image_processor, path)
         return
     tokenizer = processor.tokenizer
     tokenizer._set_processor_class(type(processor).__name__)
@@ -87,51 +104,74 @@ def save_processor(processor: Any, path: str | Path) -> None:
         tokenizer.chat_template = processor.chat_template
     tokenizer.save_pretrained(str(path))
     processor.image_processor.save_pretrained(str(path))
+    _record(processor.image_processor, path)
     if processor.chat_template:
         (path / CHAT_TEMPLATE_FILE).write_text(processor.chat_template, encoding="utf-8")
 
 
-def _model_type(path: Path) -> str | None:
-    cfg = path / "config.json"
-    if cfg.is_file():
-        return json.loads(cfg.read_text(encoding="utf-8")).get("model_type")
-    return None
+def _read_json(path: Path) -> dict[str, Any]:
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
 
 
-def _processor_class_name(path: Path) -> str | None:
-    for name in ("processor_config.json", "preprocessor_config.json", "tokenizer_config.json"):
-        f = path / name
-        if f.is_file():
-            found = json.loads(f.read_text(encoding="utf-8")).get("processor_class")
-            if found:
-                return found
-    return None
-
-
-def load_processor(path: str | Path) -> Any:
-    """The processor saved in ``path`` (a model or processor directory)."""
-    require("transformers", feature="loading a local model")
-    from transformers import AutoImageProcessor, AutoProcessor, AutoTokenizer
-
-    path = Path(path)
-    try:
-        return AutoProcessor.from_pretrained(str(path))
-    except Exception:
-        if torchvision_available():
-            raise
-    # torchvision is missing: rebuild the processor without its video processor.
+def _processor_class(path: Path) -> type:
     from transformers.models.auto.processing_auto import processor_class_from_name
 
-    cls = None
-    if (name := _processor_class_name(path)) is not None:
-        cls = processor_class_from_name(name)
-    if cls is None and (model_type := _model_type(path)) is not None:
-        cls = processor_class_for(model_type)
-    if cls is None:
+    for name in ("processor_config.json", IMAGE_PROCESSOR_FILE, "tokenizer_config.json"):
+        found = _read_json(path / name).get("processor_class")
+        if found and (cls := processor_class_from_name(found)) is not None:
+            return cls
+    model_type = _read_json(path / "config.json").get("model_type")
+    if model_type is None:
         raise ValueError(f"{path}: cannot tell which processor class to build (no config.json or processor_class)")
+    return processor_class_for(model_type)
+
+
+def _record(image_processor: Any, path: Path) -> None:
+    record = {"image_backend": backend_of(image_processor), "image_processor_class": type(image_processor).__name__,
+              "video_processor": None}
+    (path / RECORD_FILE).write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
+
+
+def recorded_backend(path: str | Path) -> str | None:
+    """The image backend a processor directory was saved with by us, or None (e.g. a hub checkpoint:
+    then transformers' own choice applies unless a backend is asked for)."""
+    return _read_json(Path(path) / RECORD_FILE).get("image_backend")
+
+
+def load_image_processor(path: str | Path, backend: str | None = None) -> Any:
+    """The image processor saved in ``path``, of ``backend`` (default: the recorded one)."""
+    from transformers import AutoImageProcessor
+
+    if backend is not None and backend not in IMAGE_BACKENDS:
+        raise ValueError(f"image backend must be one of {', '.join(IMAGE_BACKENDS)}, not {backend!r}")
+    backend = backend or recorded_backend(path)
+    if backend == "torchvision" and not torchvision_available():
+        raise RuntimeError(f"{path}: the torchvision image processor was asked for, but torchvision does not import "
+                           "here; use the pil backend (image_backend: pil)")
+    kwargs = {"backend": backend} if backend else {}
+    return AutoImageProcessor.from_pretrained(str(path), **kwargs)
+
+
+def load_processor(path: str | Path, image_backend: str | None = None) -> Any:
+    """The processor saved in ``path`` (a model or processor directory), with no video processor.
+
+    ``image_backend`` (``pil`` / ``torchvision``) picks the image-processor class; by default the
+    class the directory records is used (ours record it; see the module docstring).
+    """
+    require("transformers", feature="loading a local model")
+    from transformers import AutoTokenizer
+
+    path = Path(path)
+    cls = _processor_class(path)
+    if "video_processor" not in _attributes(cls):  # e.g. LLaVA: the stock loader, then our image processor
+        from transformers import AutoProcessor
+
+        processor = AutoProcessor.from_pretrained(str(path))
+        if "image_processor" in _attributes(cls):
+            processor.image_processor = load_image_processor(path, image_backend)
+        return processor
     tokenizer = AutoTokenizer.from_pretrained(str(path))
-    image_processor = AutoImageProcessor.from_pretrained(str(path))
-    return build_processor(cls, image_processor=image_processor, tokenizer=tokenizer,
+    return build_processor(cls, image_processor=load_image_processor(path, image_backend), tokenizer=tokenizer,
                            chat_template=_chat_template(path, tokenizer))
 
 
@@ -140,14 +180,8 @@ def _chat_template(path: Path, tokenizer: Any) -> str | None:
     jinja = path / CHAT_TEMPLATE_FILE
     if jinja.is_file():
         return jinja.read_text(encoding="utf-8")
-    legacy = path / "chat_template.json"
-    if legacy.is_file():
-        found = json.loads(legacy.read_text(encoding="utf-8")).get("chat_template")
-        if found:
-            return found
-    return tokenizer.chat_template
-
-
+    found = _read_json(path / "chat_template.json").get("chat_template")
+    return found or tokenizer.chat_template
 def _resolve_dtype(dtype: Any) -> Any:
     import torch
 
@@ -159,9 +193,19 @@ def _resolve_dtype(dtype: Any) -> Any:
     return dtype
 
 
-def load_model_and_processor(path: str | Path, device: str = "cpu", dtype: Any = None) -> tuple[Any, Any]:
+def resolve_device(device: str | None) -> str:
+    """``auto`` (or None) → ``cuda`` where a GPU is visible, else ``cpu``; anything else as given."""
+    if device in (None, "auto"):
+        import torch
+
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    return device
+
+
+def load_model_and_processor(path: str | Path, device: str = "auto", dtype: Any = None) -> tuple[Any, Any]:
     """Load a saved VLM (a full model, or a PEFT adapter directory) and its processor, in eval mode.
 
+    ``device``: ``auto`` (a GPU where one is visible), ``cpu``, ``cuda``, ``cuda:1`` ...
     ``dtype``: None/"auto" keeps the saved dtype; otherwise a torch dtype or its name
     ("bfloat16", "bf16", "float32", ...).
     """
@@ -187,7 +231,7 @@ def load_model_and_processor(path: str | Path, device: str = "cpu", dtype: Any =
     else:
         model = AutoModelForImageTextToText.from_pretrained(str(path), dtype=torch_dtype)
         processor = load_processor(path)
-    model.to(device)
+    model.to(resolve_device(device))
     model.eval()
     return model, processor
 

@@ -5,8 +5,9 @@ tokens — through the model twice, and the vision tower twice, for answers of 5
 Here each pair becomes one row (research/training.md §7, after Wang & Hegde 2024 and flash-pref):
 
 - **vision once per pair**: the batch's ``pixel_values`` are passed as they are, one copy per pair;
-- **mask**: causal, except that rejected tokens never see chosen tokens (``attention.prefix_mask``),
-  delivered to a registered ``AttentionInterface`` function (``attention.py``);
+- **mask**: causal, except that rejected tokens never see chosen tokens, as a dense mask or a
+  FlexAttention block mask (``attention.build_mask``), delivered to a registered
+  ``AttentionInterface`` function (``attention.py``);
 - **positions**: the model's own ``get_rope_index`` (3-D M-RoPE on Qwen-VL, interleaved on
   Qwen3-VL) runs on ``[prompt | chosen]`` and ``[prompt | rejected]``, exactly the rows an
   unshared run sees, and each token keeps the position it gets there; rejected tokens therefore
@@ -22,13 +23,15 @@ short chosen answer leaves no gap before its rejected answer. DeepStack features
 image positions, which all lie in the prompt, so they are untouched.
 
 Supported: Qwen2-VL, Qwen2.5-VL, Qwen3-VL and Qwen3-VL-MoE with ``sdpa``, ``eager`` or
-``flash_attention_2/3`` attention (flash runs as SDPA with the mask) and no sliding-window layers. Anything else falls back to ``concat`` with one log line. With an
+``flash_attention_2/3`` attention (flash runs as SDPA or FlexAttention with the mask) and no
+sliding-window layers. Anything else falls back to ``concat`` with one log line. With an
 MoE router aux loss, the shared row counts prompt tokens once rather than twice, so the aux term
 (not the log-probs) differs slightly from the unshared run.
 """
 
 from __future__ import annotations
 
+import functools
 import inspect
 import logging
 from collections.abc import Callable
@@ -193,12 +196,16 @@ class AnswerLogps:
     output: Any
 
 
-def shared_answer_logps(model: Any, batch: dict[str, Any], **model_kwargs: Any) -> AnswerLogps:
-    """One pass over the shared rows of ``batch``; ``model`` must be supported (see :func:`unsupported_reason`)."""
+def shared_answer_logps(model: Any, batch: dict[str, Any], prefix_mask_kind: str = "auto",
+                        **model_kwargs: Any) -> AnswerLogps:
+    """One pass over the shared rows of ``batch``; ``model`` must be supported (see :func:`unsupported_reason`).
+
+    ``prefix_mask_kind``: ``dense``, ``flex`` or ``auto`` (flex on CUDA), see :mod:`.attention`.
+    """
     base = _unwrap(model)
     attention.enable(base)
     rows = build_shared_rows(batch, _rope_index(base))
-    mask = attention.prefix_mask(rows.segments)
+    mask = attention.build_mask(rows.segments, prefix_mask_kind)
     out = model(input_ids=rows.input_ids, attention_mask=rows.attention_mask, position_ids=rows.position_ids,
                 **rows.token_fields, **batch.get("media", {}), logits_to_keep=rows.predictors, use_cache=False,
                 **{attention.PREFIX_MASK_KWARG: mask}, **model_kwargs)
@@ -209,7 +216,8 @@ def shared_answer_logps(model: Any, batch: dict[str, Any], **model_kwargs: Any) 
                        rejected_mask=rows.target_mask[:, c:], output=out)
 
 
-def prefix_shared_forward(model: Any, batch: dict[str, Any], **model_kwargs: Any) -> PairLogps:
+def prefix_shared_forward(model: Any, batch: dict[str, Any], prefix_mask_kind: str = "auto",
+                          **model_kwargs: Any) -> PairLogps:
     """Summed answer log-probs of chosen and rejected from one pass over shared rows.
 
     Equal to :func:`~editcaption.train.logprobs.concat_forward` up to float rounding; models it
@@ -219,28 +227,32 @@ def prefix_shared_forward(model: Any, batch: dict[str, Any], **model_kwargs: Any
     if reason is not None:
         _report_fallback(model, reason)
         return concat_forward(model, batch, **model_kwargs)
-    ans = shared_answer_logps(model, batch, **model_kwargs)
+    ans = shared_answer_logps(model, batch, prefix_mask_kind, **model_kwargs)
     return PairLogps(chosen=ans.chosen.sum(dim=1), rejected=ans.rejected.sum(dim=1),
                      chosen_tokens=ans.chosen_mask.sum(dim=1), rejected_tokens=ans.rejected_mask.sum(dim=1),
                      aux_loss=getattr(ans.output, "aux_loss", None))
 
 
-def resolve_dpo_forward(model: Any, *, prefix_sharing: bool, fallback: str = "concat") -> tuple[str, DpoForward, str]:
+def resolve_dpo_forward(model: Any, *, prefix_sharing: bool, fallback: str = "concat",
+                        prefix_mask: str = "auto") -> tuple[str, DpoForward, str]:
     """(name, forward, one-line message) a run uses for ``model``.
 
-    ``prefix_sharing`` picks the shared forward where ``model`` supports it; otherwise (or when it
-    is off) the ``fallback`` forward (the config's ``dpo_forward``) is used.
+    ``prefix_sharing`` picks the shared forward where ``model`` supports it (with the mask kind
+    ``prefix_mask``); otherwise (or when it is off) the ``fallback`` forward (the config's
+    ``dpo_forward``) is used.
     """
     from .logprobs import get_dpo_forward
 
     if prefix_sharing or fallback == FORWARD_NAME:
         reason = unsupported_reason(model)
         if reason is None:
+            attention.resolve_mask_kind(prefix_mask, "cpu")  # an unknown kind fails here, before training
             base = attention.text_attention(_unwrap(model)).removeprefix(attention.NAME_PREFIX)
             note = "" if attention.DELEGATES[base] == base else f"; the language model's {base} runs as SDPA"
-            return FORWARD_NAME, prefix_shared_forward, (
+            kind = "flex on CUDA, dense elsewhere" if prefix_mask == "auto" else prefix_mask
+            return FORWARD_NAME, functools.partial(prefix_shared_forward, prefix_mask_kind=prefix_mask), (
                 f"prefix sharing on: one row (prompt, chosen, rejected) per pair, the vision tower once per pair "
-                f"(attention {attention.attention_name(base)}{note})")
+                f"(attention {attention.attention_name(base)}{note}; mask {kind})")
         _reported.add(type(_unwrap(model)).__name__)  # this message is the one log line
         name = "concat" if fallback == FORWARD_NAME else fallback
         return name, get_dpo_forward(name), (

@@ -21,7 +21,7 @@ from typing import Any
 
 import torch
 
-from .collator import VLMCollator
+from .collator import VLMCollator, to_device
 from .data import REF_COLUMNS
 from .logprobs import DpoForward, concat_forward
 
@@ -62,7 +62,7 @@ def compute_reference_logps(
     try:
         for chunk in _batches(rows, batch_size):
             batch = collator([dataset[i] for i in chunk])
-            batch = _to_device(batch, device)
+            batch = to_device(batch, device)
             with context():
                 logps = forward(model, batch)
             out["id"].extend(batch["meta"]["ids"])
@@ -76,14 +76,6 @@ def compute_reference_logps(
     finally:
         model.train(was_training)
     return out
-
-
-def _to_device(obj: Any, device: Any) -> Any:
-    if isinstance(obj, torch.Tensor):
-        return obj.to(device)
-    if isinstance(obj, dict):
-        return {k: _to_device(v, device) for k, v in obj.items()}
-    return obj
 
 
 def attach_reference(dataset: Any, values: dict[str, list[Any]]) -> Any:
@@ -129,6 +121,7 @@ def fingerprint(*, reference: str, dataset: Any, processor: Any, precision: str,
         "dataset": getattr(dataset, "_fingerprint", None),
         "rows": len(dataset),
         "image_size": size.to_dict() if hasattr(size, "to_dict") else str(size),
+        "image_processor": type(ip).__name__,
         "chat_template_sha": _sha(processor.chat_template or ""),
         "precision": precision,
         "model_dtype": model_dtype,

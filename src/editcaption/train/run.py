@@ -57,15 +57,23 @@ def load_start_model(cfg: TrainConfig, spec: str | None = None) -> tuple[Any, An
         family = spec.split(":", 1)[1]
         if family not in FAMILIES:
             raise ConfigError(f"model: unknown tiny family {family!r}; choose one of {', '.join(FAMILIES)}")
-        model, processor = build_tiny(family, **asdict(cfg.tiny))
+        model, processor = build_tiny(family, **asdict(cfg.tiny), image_backend=cfg.image_backend)
         model.to(dtype)
     else:
         if not Path(spec).exists() and "/" not in spec:
             raise ConfigError(f"model: {spec} is neither a directory nor a hub id")
         model = AutoModelForImageTextToText.from_pretrained(spec, dtype=dtype,
                                                             attn_implementation=cfg.attn_implementation)
-        processor = load_processor(spec)
+        processor = load_processor(spec, image_backend=cfg.image_backend)
     configure_image_processor(processor, max_pixels=cfg.image_max_pixels, min_pixels=cfg.image_min_pixels)
+    if cfg.liger_kernels:
+        from .kernels import apply_liger
+
+        try:
+            apply_liger(model)
+        except ValueError as exc:
+            raise ConfigError(str(exc)) from None
+        say("Liger kernels on (RMSNorm, rotary embedding)")
     return model, processor
 
 
@@ -296,6 +304,8 @@ def _summary(trainer: Any, cfg: TrainConfig, kind: str, final: Path, started: fl
         "kind": kind,
         "global_step": trainer.state.global_step,
         "world_size": trainer.args.world_size,
+        "distributed": str(trainer.accelerator.distributed_type).rsplit(".", 1)[-1],  # NO, MULTI_GPU, FSDP, DEEPSPEED
+        "device": str(trainer.args.device),
         "first_logged": train_logs[0] if train_logs else None,
         "last_logged": train_logs[-1] if train_logs else None,
         "last_eval": eval_logs[-1] if eval_logs else None,
@@ -354,7 +364,8 @@ def dpo_forward_for(cfg: DPOConfig, model: Any, role: str = "") -> tuple[str, An
     """(name, forward) scoring pairs for ``model``: prefix-shared where supported and switched on."""
     from .prefix_sharing import resolve_dpo_forward
 
-    name, forward, message = resolve_dpo_forward(model, prefix_sharing=cfg.prefix_sharing, fallback=cfg.dpo_forward)
+    name, forward, message = resolve_dpo_forward(model, prefix_sharing=cfg.prefix_sharing, fallback=cfg.dpo_forward,
+                                                 prefix_mask=cfg.prefix_mask)
     say(role + message)
     return name, forward
 

@@ -10,7 +10,7 @@ cannot download weights. Everything here is made in-process:
   merge 2, a pixel budget from ``image_size``);
 - a randomly initialised model from a config sized by ``hidden`` / ``layers``.
 
-``initializer_range`` matters for what a tiny model can learn: research/direction.md found a
+``initializer_range`` matters for what a tiny model can learn: in our experiments a
 Qwen3-VL at 0.08 learns left/right, while the default 0.02 stays at chance.
 """
 
@@ -121,23 +121,30 @@ def _family_geometry(family: str) -> tuple[int, int]:
     return (16, 128) if family.startswith("qwen3") else (14, 112)
 
 
-def build_image_processor(family: str, image_size: int | None = None) -> Any:
-    """The PIL Qwen2-VL image processor with a pixel budget of ``image_size``² (Qwen3-VL uses patch 16)."""
-    from transformers.models.qwen2_vl.image_processing_pil_qwen2_vl import Qwen2VLImageProcessorPil
+def build_image_processor(family: str, image_size: int | None = None, backend: str = "pil") -> Any:
+    """The Qwen2-VL image processor with a pixel budget of ``image_size``² (Qwen3-VL uses patch 16).
 
+    ``backend`` ``pil`` (default) works everywhere; ``torchvision`` needs torchvision and gives
+    slightly different ``pixel_values`` (other resampling), which is why the choice is recorded
+    when the processor is saved (:mod:`.hfcompat`)."""
+    if backend == "pil":
+        from transformers.models.qwen2_vl.image_processing_pil_qwen2_vl import Qwen2VLImageProcessorPil as cls
+    elif backend == "torchvision":
+        from transformers.models.qwen2_vl.image_processing_qwen2_vl import Qwen2VLImageProcessor as cls
+    else:
+        raise ValueError(f"image backend must be pil or torchvision, not {backend!r}")
     patch, default_side = _family_geometry(family)
     side = image_size or default_side
     factor = patch * 2
-    return Qwen2VLImageProcessorPil(patch_size=patch, temporal_patch_size=2, merge_size=2,
-                                    min_pixels=factor * factor, max_pixels=max(side, factor) ** 2,
-                                    image_mean=[0.5, 0.5, 0.5], image_std=[0.5, 0.5, 0.5])
+    return cls(patch_size=patch, temporal_patch_size=2, merge_size=2, min_pixels=factor * factor,
+               max_pixels=max(side, factor) ** 2, image_mean=[0.5, 0.5, 0.5], image_std=[0.5, 0.5, 0.5])
 
 
-def build_processor(family: str, tokenizer: Any, image_size: int | None = None) -> Any:
+def build_processor(family: str, tokenizer: Any, image_size: int | None = None, image_backend: str = "pil") -> Any:
     from .hfcompat import build_processor as build
     from .hfcompat import processor_class_for
 
-    return build(processor_class_for(family), image_processor=build_image_processor(family, image_size),
+    return build(processor_class_for(family), image_processor=build_image_processor(family, image_size, image_backend),
                  tokenizer=tokenizer, chat_template=CHAT_TEMPLATE)
 
 
@@ -204,18 +211,19 @@ def build_config(family: str, tokenizer: Any, *, hidden: int = 64, layers: int =
 def build_tiny(family: str = "qwen2_5_vl", *, seed: int = 0, hidden: int = 64, layers: int = 2, heads: int = 4,
                kv_heads: int = 2, vision_hidden: int | None = None, vision_layers: int | None = None,
                image_size: int | None = None, init_range: float = 0.02, vocab_size: int = 1024,
-               extra_corpus: Sequence[str] = ()) -> tuple[Any, Any]:
+               extra_corpus: Sequence[str] = (), image_backend: str = "pil") -> tuple[Any, Any]:
     """A randomly initialised tiny VLM of ``family`` and its processor; same seed → same weights.
 
     ``image_size`` caps each image at about ``image_size``² pixels (default 112 for Qwen2/2.5-VL,
-    128 for Qwen3-VL: 16 image tokens each). The global torch RNG is left untouched.
+    128 for Qwen3-VL: 16 image tokens each); ``image_backend`` picks the image-processor class
+    (see :func:`build_image_processor`). The global torch RNG is left untouched.
     """
     require("torch", "transformers", "tokenizers", feature="building a tiny model")
     import torch
     from transformers import AutoModelForImageTextToText
 
     tokenizer = build_tokenizer(seed=seed, vocab_size=vocab_size, extra_corpus=extra_corpus)
-    processor = build_processor(family, tokenizer, image_size)
+    processor = build_processor(family, tokenizer, image_size, image_backend)
     config = build_config(family, tokenizer, hidden=hidden, layers=layers, heads=heads, kv_heads=kv_heads,
                           vision_hidden=vision_hidden, vision_layers=vision_layers, init_range=init_range)
     with torch.random.fork_rng(devices=[]):

@@ -32,7 +32,7 @@ class EncodedHF:
 class HFBackend(CaptionBackend):
     concurrency = 1  # one generate() at a time; parallelism comes from batching
 
-    def __init__(self, spec: ModelSpec, *, generation: GenerationOptions, device: str = "cpu",
+    def __init__(self, spec: ModelSpec, *, generation: GenerationOptions, device: str = "auto",
                  dtype: str | None = None, batch_size: int = 4, image_max_side: int = 1024):
         from ...importutils import require
 
