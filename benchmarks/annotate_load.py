@@ -36,7 +36,7 @@ from sqlalchemy import func, select
 from editcaption.annotate.accounts import hash_password
 from editcaption.annotate.queues import QueueSpec, add_queue
 from editcaption.demo import samples_dir
-from editcaption.sources import ingest
+from editcaption.ingest import ingest
 from editcaption.workspace import InstructionRecord, PairRecord, RunRecord, Workspace
 from editcaption.workspace.models import (
     AnnotationSubmissionRecord,

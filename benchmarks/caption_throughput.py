@@ -36,7 +36,7 @@ from editcaption.caption.records import select_tasks, write_outcomes
 from editcaption.imageio import decode_file
 from editcaption.llm import ChatClient, ImageEncoding, encode_pair, pair_messages
 from editcaption.prompts import load_prompt
-from editcaption.sources import ingest
+from editcaption.ingest import ingest
 from editcaption.testing.stub_openai import spawn_stub
 from editcaption.workspace import Workspace
 

@@ -30,7 +30,7 @@ from editcaption.export.examples import ExportJob
 from editcaption.export.formats import hf
 from editcaption.export.phash import _popcount64, near_duplicate_pairs
 from editcaption.export.sources import select_texts
-from editcaption.sources import ingest
+from editcaption.ingest import ingest
 from editcaption.workspace import Workspace
 from editcaption.workspace.models import PairRecord, RefinementRecord
 

@@ -32,7 +32,7 @@ from PIL import Image
 from editcaption.llm import ImageEncoding, encode_pair
 from editcaption.scoring import ScoreConfig, run_scoring
 from editcaption.scoring.layout import SAMPLING, sc_messages
-from editcaption.sources import ingest
+from editcaption.ingest import ingest
 from editcaption.testing.stub_openai import spawn_stub
 from editcaption.workspace import InstructionRecord, RunRecord, Workspace
 from editcaption.workspace.queries import list_pairs

@@ -29,7 +29,7 @@ def samples_dir() -> Path:
 
 
 def step_ingest(ctx: DemoContext) -> None:
-    from .sources import ingest
+    from .ingest import ingest
     from .workspace import Workspace
 
     ctx.workspace = Workspace.init(ctx.out / "workspace")

@@ -1,4 +1,4 @@
-"""The direction-word convention, written down once (DESIGN.md, "Direction words").
+"""The direction-word convention, written down once (docs/concepts/directions.md).
 
 Every stage that produces or reads a direction — the delta analyzer, the checker,
 EditWorld's ground truth and parser, the prompts, the judge rubric — calls this module,

@@ -1,6 +1,6 @@
 """Safe image decoding: the one place every stage turns bytes into pixels.
 
-Rules (issue #2, DESIGN.md):
+Rules (docs/concepts/workspace.md, "Images"):
 
 * EXIF orientation is applied, so a photo stored sideways with an orientation tag comes
   out upright — otherwise every "left" and "right" downstream would be wrong.

@@ -1,4 +1,4 @@
-"""Data contracts shared by every stage (DESIGN.md, "Data contracts").
+"""Data contracts shared by every stage (docs/concepts/data-contracts.md).
 
 These pydantic records are what stages exchange and what `--json` outputs print. The
 database rows in :mod:`editcaption.workspace.models` store the same fields; conversion

@@ -15,7 +15,7 @@ import uvicorn
 
 from editcaption.annotate.accounts import hash_password
 from editcaption.demo import samples_dir
-from editcaption.sources import ingest
+from editcaption.ingest import ingest
 from editcaption.workspace import InstructionRecord, RunRecord, Workspace
 from editcaption.workspace.models import AnnotatorRecord
 from editcaption.workspace.queries import list_pairs

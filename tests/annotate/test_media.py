@@ -10,7 +10,7 @@ from sqlalchemy import select
 import imagefactory as f
 from editcaption.annotate import media
 from editcaption.imageio import load_rgb
-from editcaption.sources import ingest
+from editcaption.ingest import ingest
 from editcaption.workspace.models import PairRecord
 
 

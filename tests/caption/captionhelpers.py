@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from editcaption.sources import ingest
+from editcaption.ingest import ingest
 from editcaption.testing.stub_openai import StubRequest
 from editcaption.workspace import Workspace
 

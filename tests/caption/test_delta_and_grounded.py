@@ -9,7 +9,7 @@ from editcaption.caption import CaptionConfig, run_caption
 from editcaption.delta import analyze_files, describe, grounding_hints
 from editcaption.demo import samples_dir
 from editcaption.prompts import load_prompt
-from editcaption.sources import ingest
+from editcaption.ingest import ingest
 from editcaption.workspace import Workspace
 from editcaption.workspace.models import InstructionRecord, PairRecord
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from editcaption.caption import CaptionConfig, run_caption
 from editcaption.demo import samples_dir
-from editcaption.sources import ingest
+from editcaption.ingest import ingest
 from editcaption.testing.stub_openai import Reply
 from editcaption.workspace.models import InstructionRecord
 

@@ -80,7 +80,7 @@ def manifest_workspace(root: Path, categories: list[str]) -> tuple[Workspace, li
     import numpy as np
     from PIL import Image
 
-    from editcaption.sources import ingest
+    from editcaption.ingest import ingest
     from editcaption.workspace.queries import list_pairs
 
     folder = root / "pairs"

@@ -21,7 +21,7 @@ from editcaption.evaluate.benchmarks import (
     seeded_order,
     stratified_sample,
 )
-from editcaption.sources import ingest
+from editcaption.ingest import ingest
 from editcaption.workspace import Workspace
 from editcaption.workspace.models import GroundTruthRecord, PairRecord
 

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from editcaption.cli import app
 from editcaption.evaluate.gt_draft import DraftConfig, run_gt_draft
-from editcaption.sources import ingest
+from editcaption.ingest import ingest
 from editcaption.workspace import Workspace
 from editcaption.workspace.models import GroundTruthRecord, PairRecord
 

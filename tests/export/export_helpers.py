@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 import imagefactory as f
-from editcaption.sources import ingest
+from editcaption.ingest import ingest
 from editcaption.workspace import Workspace
 from editcaption.workspace.models import (
     InstructionRecord,

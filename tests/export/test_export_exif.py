@@ -13,7 +13,7 @@ from PIL import Image
 import imagefactory as f
 from editcaption.export import ExportOptions, export_sft, export_triplets
 from editcaption.imageio import decode_file
-from editcaption.sources import ingest
+from editcaption.ingest import ingest
 
 
 def _plain_pixels(data: bytes) -> np.ndarray:

@@ -56,7 +56,7 @@ def test_corrected_instructions_of_generated_pairs_are_error_free(tmp_path: Path
 
 
 def test_records_are_marked_simulated(tmp_path: Path) -> None:
-    from editcaption.sources.ingest import ingest
+    from editcaption.ingest.stage import ingest
 
     manifest = generate(2, 5, tmp_path / "ew", size=96, family="objects", n_objects=(1, 1), signs=False,
                         subtypes=["recolor"])

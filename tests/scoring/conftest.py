@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from editcaption.demo import samples_dir
-from editcaption.sources import ingest
+from editcaption.ingest import ingest
 from editcaption.testing.stub_openai import StubOpenAI
 
 

@@ -78,7 +78,7 @@ def test_without_norm_tensors_the_hardness_uses_the_summed_log_probs():
 
 
 def test_at_initialisation_the_loss_is_softplus_of_the_margin():
-    # policy == reference: L = -log σ(-m) = softplus(m)  (research/training.md §9.3)
+    # policy == reference: L = -log σ(-m) = softplus(m)  (docs/method.md, eq. 2)
     losses, margins = hae_dpo_loss(RC, RR, RC, RR, SEV, TW, RC / N_C, RR / N_R)
     assert torch.allclose(losses, torch.nn.functional.softplus(margins), atol=1e-12)
 

@@ -77,7 +77,7 @@ def analyze(
 
 def _analyze_manifest(manifest: Path, as_json: bool, details: bool, max_side: int) -> None:
     from ..delta.batch import analyze_manifest
-    from ..sources.base import SourceError
+    from ..ingest.base import SourceError
 
     if not manifest.is_file():
         fail(f"{manifest}: manifest not found")

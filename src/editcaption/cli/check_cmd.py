@@ -53,7 +53,7 @@ def check(
 
 def _check_manifest(manifest: Path, as_json: bool, max_side: int) -> None:
     from ..delta.batch import check_manifest
-    from ..sources.base import SourceError
+    from ..ingest.base import SourceError
 
     if not manifest.is_file():
         fail(f"{manifest}: manifest not found")

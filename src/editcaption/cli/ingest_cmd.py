@@ -35,8 +35,8 @@ def ingest(
 
     Example: editcaption ingest ./my-pairs --json
     """
-    from ..sources import SourceError, resolve_format
-    from ..sources import ingest as run_ingest
+    from ..ingest import SourceError, resolve_format
+    from ..ingest import ingest as run_ingest
 
     ws = open_workspace(workspace, db, create=True)
     try:

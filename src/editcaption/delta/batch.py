@@ -1,6 +1,6 @@
 """Analyze or check every row of a manifest, in order, one JSON object per row.
 
-Manifests are read by the ingest reader (:func:`editcaption.sources.manifest.iter_manifest`),
+Manifests are read by the ingest reader (:func:`editcaption.ingest.manifest.iter_manifest`),
 so the same files work here: JSONL/CSV/JSON/Parquet rows with ``src``/``tgt`` (or
 ``source``/``target``) paths relative to the manifest, an ``id``, and for checking an
 ``instruction``. A row that cannot be used yields ``{"id", "error"}`` and the run goes on.
@@ -16,8 +16,8 @@ from typing import Any
 import numpy as np
 
 from ..imageio import ImageDecodeError, decode_bytes, decode_file
-from ..sources.base import ImageInput, PairCandidate
-from ..sources.manifest import iter_manifest
+from ..ingest.base import ImageInput, PairCandidate
+from ..ingest.manifest import iter_manifest
 from .analyzer import analyze
 from .check import check
 from .report import DeltaReport

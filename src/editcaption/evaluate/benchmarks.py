@@ -214,8 +214,8 @@ def prepare_editworld(ws: Workspace, *, n: int = 200, seed: int = 0, name: str |
                       replace: bool = False) -> PreparedBenchmark:
     """Generate ``n`` EditWorld pairs under ``<workspace>/benchmarks/<name>``, ingest them and
     record them. The truth is exact by construction, so it is stored as verified."""
-    from ..sources import ingest
-    from ..sources.ingest import pair_id_for
+    from ..ingest import ingest
+    from ..ingest.stage import pair_id_for
     from ..synth import EditWorldError, generate_run, read_manifest
 
     name = name or f"editworld-s{seed}-n{n}"

@@ -1,4 +1,4 @@
-"""Model specs: the one string that names a producer everywhere (DESIGN.md, "Backends").
+"""Model specs: the one string that names a producer everywhere (docs/concepts/models.md).
 
 * ``delta`` — the offline geometric analyzer, no weights;
 * ``openai:<model>@<base_url>`` — any OpenAI-compatible server (vLLM, SGLang, TGI, hosted

@@ -5,7 +5,7 @@ cores for three seeds) and ``quick`` (one seed, a few minutes, used by the test)
 stored in the run's ``mini.json`` so a report always says what produced it.
 
 Scene design (why the sets look like this): a tiny Qwen3-VL trained from scratch learns best on
-one-object scenes (research/direction.md). Every scene has a checkered backdrop: its squares move
+one-object scenes (docs/guides/reproduce.md). Every scene has a checkered backdrop: its squares move
 with the camera, so a pan is not the same picture as an object move, and the delta analyzer
 (the teacher) can align on it. Object moves get a second, unmoved object: with a single object
 the analyzer reads the move as a camera pan (it keeps 17% of one-object moves at S ≥ 4, 75% of
@@ -42,7 +42,7 @@ class TeacherMistakes:
 
 @dataclass(frozen=True)
 class TinyModel:
-    """The model trained from scratch (research/direction.md's recipe that learned direction)."""
+    """The model trained from scratch (the recipe in docs/guides/reproduce.md that learned direction)."""
 
     family: str = "qwen3_vl"
     hidden: int = 128

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..sources.ingest import ingest, pair_id_for
+from ..ingest.stage import ingest, pair_id_for
 from ..synth import generate_run, read_manifest
 from ..synth.taxonomy import quotas
 from ..workspace import Workspace

@@ -1,8 +1,8 @@
 """EditWorld: a verifiable edit benchmark with exact ground truth.
 
 Procedural scenes (objects family) and the bundled photos (photos family) are edited
-across the paper's taxonomy (§4.1); every pair carries structured truth in the DESIGN.md
-contract and a reference instruction in a small, closed instruction language, which a
+across the paper's taxonomy (§4.1); every pair carries structured truth (the Change fields of
+docs/concepts/data-contracts.md) and a reference instruction in a small, closed instruction language, which a
 deterministic parser reads back so that any model's output can be scored exactly on the
 paper's three dimensions, with Table 6 error types and severities.
 

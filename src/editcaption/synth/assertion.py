@@ -99,7 +99,7 @@ def position_from_phrase(phrase: str | None) -> Position | None:
 
 
 def assertion_from_change(change: dict[str, Any]) -> Assertion:
-    """A ground-truth Change (DESIGN.md fields) as an :class:`Assertion`."""
+    """A ground-truth Change (docs/concepts/data-contracts.md) as an :class:`Assertion`."""
     op = (change.get("op") or "").lower()
     obj_name = change.get("object")
     obj = None if obj_name in (None, "camera", "image", "background") else ObjectRef.from_name(obj_name)

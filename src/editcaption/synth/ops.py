@@ -1,5 +1,5 @@
 """The edit taxonomy as functions: each takes a scene and returns the edited scene plus an
-:class:`Edit`, the structured truth of what changed (paper §4.1; DESIGN.md Change fields).
+:class:`Edit`, the structured truth of what changed (paper §4.1; the Change fields of docs/concepts/data-contracts.md).
 
 Directions follow :mod:`editcaption.directions` exactly: a pan left moves the camera left,
 so content slides right (``content_shift_for_pan``); rotation > 0 turns content

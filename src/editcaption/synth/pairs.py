@@ -32,7 +32,7 @@ class GenerationError(RuntimeError):
 @dataclass(frozen=True)
 class SceneOptions:
     """How busy scenes are. Small models learn fastest on few objects, plain backgrounds
-    and no decorative signs (research/direction.md); the benchmark default is richer.
+    and no decorative signs (docs/guides/reproduce.md); the benchmark default is richer.
     A ``text`` edit always gets its sign."""
 
     n_objects: tuple[int, int] = (1, 4)

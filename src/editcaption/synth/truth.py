@@ -1,4 +1,4 @@
-"""Ground truth in the DESIGN.md contract, read off the generator's edit records.
+"""Ground truth in the data contract (docs/concepts/data-contracts.md), read off the generator's edit records.
 
 ``primary`` holds the edits the pair is about; ``secondary`` the minor ones (paper App. B:
 "minor changes" earn a completeness bonus, never a penalty). In a hybrid pair the first

@@ -8,7 +8,7 @@ eq. 3:
 With a frozen reference, m_i is a constant per pair, so it is computed once with the
 precomputed reference log-probs. ℓ_ref in the hardness term defaults to the per-token mean
 log-prob (``hardness_norm: mean``); the summed log-probs of eq. 3 taken literally make the
-sigmoid almost a step function for 50–150-token answers (research/training.md §9.2).
+sigmoid almost a step function for 50–150-token answers (docs/method.md, "Hardness").
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 The unshared ``concat`` forward feeds each pair's prompt — two images, hundreds to thousands of
 tokens — through the model twice, and the vision tower twice, for answers of 50–150 tokens.
-Here each pair becomes one row (research/training.md §7, after Wang & Hegde 2024 and flash-pref):
+Here each pair becomes one row (docs/guides/train.md, "Prefix sharing"; after Wang & Hegde 2024 and flash-pref):
 
 - **vision once per pair**: the batch's ``pixel_values`` are passed as they are, one copy per pair;
 - **mask**: causal, except that rejected tokens never see chosen tokens, as a dense mask or a

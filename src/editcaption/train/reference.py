@@ -2,7 +2,7 @@
 
 With a frozen reference both the DPO reference terms and the HAE margin are constants per
 pair, so one inference pass before training replaces a reference model held in memory and a
-reference forward per step (research/training.md §9.1). The pass uses the training collator,
+reference forward per step (docs/guides/train.md, "Reference log-probs"). The pass uses the training collator,
 the same processor settings (image pixel budget), the same weights dtype and autocast and the
 same DPO forward as training, so at step 0 the policy/reference log-ratio is zero.
 

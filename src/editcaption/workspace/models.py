@@ -1,4 +1,4 @@
-"""SQLAlchemy models for the workspace database (the DESIGN.md data contracts).
+"""SQLAlchemy models for the workspace database (the data contracts in docs/concepts/data-contracts.md).
 
 Schema changes go through :mod:`editcaption.workspace.migrations`: add or change a model
 here *and* append a migration there; never edit a migration that has shipped.

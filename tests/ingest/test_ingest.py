@@ -21,7 +21,7 @@ from typer.testing import CliRunner
 
 import imagefactory as f
 from editcaption.cli import app
-from editcaption.sources import ingest, pair_id_for
+from editcaption.ingest import ingest, pair_id_for
 from editcaption.workspace import GroundTruthRecord, ImageRecord, InstructionRecord, PairRecord, Workspace
 
 runner = CliRunner()
