@@ -49,6 +49,22 @@ def fail(message: str, code: int = 2) -> NoReturn:
     raise typer.Exit(code)
 
 
+def deprecated(old: str, new: str) -> None:
+    """Say on stderr that the spelling ``old`` still works for this release but ``new`` replaces it."""
+    err_console.print(f"[yellow]Deprecated:[/] {escape(old)} will be removed in the next release; use "
+                      f"{escape(new)}", highlight=False, soft_wrap=True)
+
+
+def pick(new_value: Any, old_value: Any, *, old: str, new: str) -> Any:
+    """The value given under the new spelling, else the old one (with a deprecation line); None if neither."""
+    if old_value is not None:
+        if new_value is not None and new_value != old_value:
+            fail(f"{old} and {new} name the same thing; give only {new}")
+        deprecated(old, new)
+        return old_value
+    return new_value
+
+
 def open_workspace(workspace: Path | None, db: str | None, *, create: bool = False):  # noqa: ANN201
     from ..workspace import Workspace, WorkspaceError
 
