@@ -6,8 +6,9 @@ BIN    := $(VENV)/bin
 CORE   := $(VENV)/.installed-core
 FULL   := $(VENV)/.installed-full
 SYS    := $(VENV)/.installed-system
+DOCS   := $(VENV)/.installed-docs
 
-.PHONY: demo test test-fast test-torchvision gpu-check gpu-wheels install install-full system-deps bench lint clean
+.PHONY: demo test test-fast test-torchvision gpu-check gpu-wheels docs install install-full system-deps bench lint clean
 
 demo: $(CORE)
 	$(BIN)/editcaption demo --out editcaption-demo
@@ -46,6 +47,16 @@ gpu-check:
 gpu-wheels: $(FULL)
 	scripts/gpu_wheels.sh .whl
 
+# The documentation site, offline: checks that the generated reference pages are current
+# (scripts/gen_docs.py), then mkdocs build --strict into site/ (git-ignored).
+docs: $(DOCS)
+	$(BIN)/python scripts/gen_docs.py --check
+	NO_MKDOCS_2_WARNING=1 $(BIN)/python -m mkdocs build --strict --site-dir site
+
+$(DOCS): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e ".[docs]"
+	touch $@
+
 install: $(CORE)
 install-full: $(FULL)
 system-deps: $(SYS)
@@ -75,4 +86,4 @@ lint: $(FULL)
 	$(BIN)/python -m ruff check src tests benchmarks
 
 clean:
-	rm -rf $(VENV) $(TV_VENV) editcaption-demo test-artifacts .pytest_cache
+	rm -rf $(VENV) $(TV_VENV) editcaption-demo test-artifacts .pytest_cache site

@@ -6,22 +6,29 @@ The stub (a separate process, so it does not share our GIL) answers every reques
 ``latency`` seconds, so with ``concurrency`` requests in flight the ideal is
 concurrency / latency pairs/s (160 for 32 and 0.2 s). Three runs on the same pairs:
 
-* **engine** — `run_caption` end to end: read the images from the workspace store, decode
-  them, resize and encode both as data URLs, send through the shared client (retries,
-  semaphore, reply cleaning), merge each result into SQLite as it arrives;
+* **engine** — `run_caption` end to end, through the stage runner: read the images from the
+  workspace store, decode them, resize and encode both as data URLs, send through the shared
+  client (retries, semaphore, reply cleaning), merge the results into SQLite in batches as
+  they arrive;
 * **client** — the shared `ChatClient` alone, sending one pre-encoded request N times;
 * **peer** — a bare `httpx.AsyncClient` loop with a semaphore, sending the same pre-encoded
-  request N times: no image work, no bookkeeping, no retries.
+  request N times: no image work, no bookkeeping, no retries. It runs right before and right
+  after the engine; the ratio uses the mean of the two, so a change of machine load during
+  the run weighs on both sides.
 
-It also times the per-pair CPU costs on their own: decoding + encoding the two images, and
-writing an outcome to the workspace (in the engine's batches).
+Every row also shows the CPU time this process spent (the stub's is not counted). The script
+also times the per-pair CPU costs on their own: decoding + encoding the two images, and
+writing an outcome to the workspace (in batches).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import datetime as dt
 import json
+import os
+import platform
 import tempfile
 import time
 from pathlib import Path
@@ -34,9 +41,9 @@ from editcaption.caption import CaptionConfig, run_caption
 from editcaption.caption.items import Outcome
 from editcaption.caption.records import select_tasks, write_outcomes
 from editcaption.imageio import decode_file
-from editcaption.llm import ChatClient, ImageEncoding, encode_pair, pair_messages
-from editcaption.prompts import load_prompt
 from editcaption.ingest import ingest
+from editcaption.llm import ChatClient, ImageEncoding, ModelCallConfig, encode_pair, encode_pair_files, pair_messages
+from editcaption.prompts import load_prompt
 from editcaption.testing.stub_openai import spawn_stub
 from editcaption.workspace import Workspace
 
@@ -101,6 +108,10 @@ def main() -> None:
         encoded = [encode_pair(decode_file(t.source_path).rgb, decode_file(t.target_path).rgb, encoding)
                    for t in sample]
         t_encode = (time.perf_counter() - t0) / len(sample)
+        t0 = time.perf_counter()
+        for t in sample:
+            encode_pair_files(t.source_path, t.target_path, encoding)
+        t_files = (time.perf_counter() - t0) / len(sample)
         with ws.session() as s:
             from editcaption.workspace.queries import get_or_start_run
 
@@ -114,28 +125,39 @@ def main() -> None:
 
         messages = pair_messages(load_prompt().render(), encoded[0])
         body = json.dumps({"model": "stub-vl", "messages": messages, "temperature": 0, "max_tokens": 512}).encode()
-        t_peer = asyncio.run(bare_peer(url, body, args.n, args.concurrency))
-        t_client = asyncio.run(client_only(url, messages, args.n, args.concurrency))
 
-        cfg = CaptionConfig(model=f"openai:stub-vl@{url}", concurrency=args.concurrency, run_name="bench",
-                            image_max_side=args.max_side)
-        summary = run_caption(ws, cfg)
-        assert summary.done == args.n, summary.to_json()
-        t_engine = summary.wall_time
+        def timed(fn):  # noqa: ANN001, ANN202 - (wall seconds, CPU seconds of this process)
+            c0, t0 = time.process_time(), time.perf_counter()
+            fn()
+            return time.perf_counter() - t0, time.process_time() - c0
+
+        client = timed(lambda: asyncio.run(client_only(url, messages, args.n, args.concurrency)))
+        before = timed(lambda: asyncio.run(bare_peer(url, body, args.n, args.concurrency)))
+        cfg = CaptionConfig(model=f"openai:stub-vl@{url}", calls=ModelCallConfig(concurrency=args.concurrency),
+                            run_name="bench", image_max_side=args.max_side)
+        summaries = []
+        engine = timed(lambda: summaries.append(run_caption(ws, cfg)))
+        after = timed(lambda: asyncio.run(bare_peer(url, body, args.n, args.concurrency)))
+        assert summaries[0].done == args.n, summaries[0].to_json()
         ws.close()
 
-    rate = {k: args.n / t for k, t in (("engine", t_engine), ("client", t_client), ("peer", t_peer))}
-    print(f"pairs: {args.n} stored at {w}x{h} JPEG, sent at max side {args.max_side} "
+    peer = ((before[0] + after[0]) / 2, (before[1] + after[1]) / 2)
+    print(f"{dt.date.today()}, {platform.python_version()}, {os.cpu_count()} cores, load average "
+          f"{os.getloadavg()[0]:.1f}; {args.n} pairs stored at {w}x{h} JPEG, sent at max side {args.max_side} "
           f"({encoded[0].nbytes / 1024:.0f} KiB of data URLs per pair); stub latency {args.latency * 1000:.0f} ms, "
           f"concurrency {args.concurrency}: ideal {ideal:.0f} pairs/s")
-    print(f"{'run':<46} {'time':>8} {'pairs/s':>9} {'of ideal':>9}")
-    for label, key, t in (("engine: caption run (decode+encode+HTTP+SQLite)", "engine", t_engine),
-                          ("client: ChatClient, pre-encoded request", "client", t_client),
-                          ("peer: bare httpx loop, pre-encoded request", "peer", t_peer)):
-        print(f"{label:<46} {t:7.2f}s {rate[key]:9.1f} {rate[key] / ideal:8.1%}")
-    print(f"engine / peer throughput: {rate['engine'] / rate['peer']:.1%}")
-    print(f"per-pair wall overhead of the engine over the peer: {(t_engine - t_peer) / args.n * 1000:.2f} ms")
-    print(f"per-pair CPU, measured alone: decode + resize + encode both images {t_encode * 1000:.2f} ms; "
+    print("| run | time | pairs/s | of ideal | CPU (this process) |")
+    print("|---|---|---|---|---|")
+    for label, (t, cpu) in (("engine: `run_caption` (decode + encode + HTTP + SQLite)", engine),
+                            ("client: `ChatClient`, pre-encoded request", client),
+                            (f"peer: bare httpx loop, pre-encoded request (before / after: {before[0]:.2f} s / "
+                             f"{after[0]:.2f} s)", peer)):
+        print(f"| {label} | {t:.2f} s | {args.n / t:.1f} | {args.n / t / ideal:.1%} | {cpu:.2f} s |")
+    print(f"| ratio engine / peer | {engine[0] / peer[0]:.2f}× | | | {engine[1] / peer[1]:.2f}× |")
+    print(f"per-pair wall overhead of the engine over the peer: {(engine[0] - peer[0]) / args.n * 1000:.2f} ms")
+    print(f"per-pair CPU, measured alone: both images from their files as the engine sends them (a stored JPEG "
+          f"that fits goes as stored) {t_files * 1000:.2f} ms; decode + resize + encode both images (the path "
+          f"with grounding hints) {t_encode * 1000:.2f} ms; "
           f"workspace write {t_write * 1000:.2f} ms")
 
 

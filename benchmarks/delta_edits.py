@@ -38,7 +38,7 @@ ROOT = Path(__file__).resolve().parents[1]
 TUNING_PHOTOS = ("astronaut", "chelsea", "coffee", "rocket")
 HELDOUT_PHOTOS = ("motorcycle", "hubble_deep_field", "immunohistochemistry", "retina", "camera", "coins", "brick",
                   "grass", "gravel", "moon", "clock", "cell")
-# never looked at while the analyzer was built; run once, at the end (see benchmarks/README.md)
+# never looked at while the analyzer was built; run once, at the end (see docs/benchmarks.md)
 FRESH_PHOTOS = ("grace_hopper", "present_pack", "page", "text", "microaneurysms")
 _MATPLOTLIB_SAMPLES = {"grace_hopper": "grace_hopper.jpg", "present_pack": "Minduka_Present_Blue_Pack.png"}
 MAX_PHOTO_SIDE = 640

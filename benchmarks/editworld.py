@@ -34,8 +34,8 @@ import numpy as np  # noqa: E402
 from PIL import Image, ImageDraw  # noqa: E402
 
 from editcaption.colors import PALETTE_RGB  # noqa: E402
+from editcaption.imageio import encode_png  # noqa: E402
 from editcaption.synth import generate  # noqa: E402
-from editcaption.synth.manifest import encode_png  # noqa: E402
 from editcaption.synth.photos import photo_names, photo_rgb  # noqa: E402
 
 COLORS = list(PALETTE_RGB.values())
@@ -85,8 +85,8 @@ def run_peer(n: int, size: int, family: str, out: Path) -> None:
         for i in range(n):
             fam = family if family != "both" else ("objects", "photos")[i % 2]
             src, tgt = (peer_objects if fam == "objects" else peer_photos)(rng, size)
-            (out / f"{i}_src.png").write_bytes(encode_png(src))
-            (out / f"{i}_tgt.png").write_bytes(encode_png(tgt))
+            (out / f"{i}_src.png").write_bytes(encode_png(src, fast=True))
+            (out / f"{i}_tgt.png").write_bytes(encode_png(tgt, fast=True))
             fh.write(json.dumps({"id": i, "source": f"{i}_src.png", "target": f"{i}_tgt.png"}) + "\n")
 
 

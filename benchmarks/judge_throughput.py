@@ -14,15 +14,22 @@ ideal is concurrency / (3 × latency) instructions/s.
 * **judge, rerun** — the same command again: every instruction already scored, no call;
 * **judge, rescore from cache** — `--rescore`: every request answered by the workspace cache;
 * **peer** — a bare `httpx.AsyncClient` loop sending the same number of pre-built requests with
-  the same number in flight: no image work, no parsing, no rubric, no database;
+  the same number in flight: no image work, no parsing, no rubric, no database. It runs right
+  before and right after the cold run; the ratio uses the mean of the two, so a change of
+  machine load during the run weighs on both sides;
 * **report** — `write_report` on the judged workspace (tables, four charts, Markdown + HTML).
+
+Every row also shows the CPU time this process spent (the stub's is not counted).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import datetime as dt
 import json
+import os
+import platform
 import re
 import subprocess
 import sys
@@ -38,7 +45,7 @@ from editcaption.evaluate.judge import JudgeConfig, run_judge
 from editcaption.evaluate.judge_request import JudgePrompts, dimension_messages
 from editcaption.evaluate.report import write_report
 from editcaption.imageio import load_rgb
-from editcaption.llm import ImageEncoding, encode_pair
+from editcaption.llm import ImageEncoding, ModelCallConfig, encode_pair
 from editcaption.workspace import Workspace
 from editcaption.workspace.queries import ground_truth_for, list_pairs
 
@@ -86,6 +93,13 @@ def peer_bodies(ws: Workspace, model: str) -> list[dict]:
     return bodies
 
 
+def timed(fn):  # noqa: ANN001, ANN201
+    """``(result, wall seconds, CPU seconds of this process)``."""
+    c0, t0 = time.process_time(), time.perf_counter()
+    out = fn()
+    return out, time.perf_counter() - t0, time.process_time() - c0
+
+
 async def peer(base_url: str, bodies: list[dict], in_flight: int) -> float:
     sem = asyncio.Semaphore(in_flight)
     async with httpx.AsyncClient(timeout=60, limits=httpx.Limits(max_connections=in_flight)) as client:
@@ -117,16 +131,22 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as tmp:
             ws = Workspace.init(Path(tmp) / "ws")
             prepare_editworld(ws, n=args.n, seed=0, size=256, family="both", name="bench")
-            config = JudgeConfig(judge=f"openai:stub@{base_url}", run=RUN, concurrency=args.concurrency)
+            config = JudgeConfig(judge=f"openai:stub@{base_url}", run=RUN,
+                                 calls=ModelCallConfig(concurrency=args.concurrency))
+            bodies = peer_bodies(ws, "stub")
             rows = []
+            peers = []
             for label, kw in (("judge, cold", {}), ("judge, rerun (already scored)", {}),
                               ("judge, `--rescore` (answers from the cache)", {"rescore": True})):
                 cfg = JudgeConfig(**{**config.__dict__, **kw})
-                t = time.perf_counter()
-                summary = run_judge(ws, cfg)
-                rows.append((label, time.perf_counter() - t, summary.scored, summary.calls, summary.cached))
-            bodies = peer_bodies(ws, "stub")
-            peer_time = asyncio.run(peer(base_url, bodies, args.concurrency))
+                if not rows:
+                    peers.append(timed(lambda: asyncio.run(peer(base_url, bodies, args.concurrency)))[1:])
+                summary, secs, cpu = timed(lambda cfg=cfg: run_judge(ws, cfg))
+                if not rows:
+                    peers.append(timed(lambda: asyncio.run(peer(base_url, bodies, args.concurrency)))[1:])
+                rows.append((label, secs, cpu, summary.scored, summary.calls, summary.cached))
+            peer_time = (peers[0][0] + peers[1][0]) / 2
+            peer_cpu = (peers[0][1] + peers[1][1]) / 2
             t = time.perf_counter()
             files = write_report(ws, Path(tmp) / "report")
             report_time = time.perf_counter() - t
@@ -136,15 +156,17 @@ def main() -> None:
         proc.terminate()
         proc.wait(timeout=10)
     ideal = args.concurrency / (3 * args.latency)
-    print(f"{args.n} instructions, 3 requests each, latency {args.latency}s, {args.concurrency} requests "
-          f"in flight (ideal {ideal:.1f} instructions/s)")
-    print("| run | time | instructions/s | scored | server calls | cache answers |")
-    print("|---|---|---|---|---|---|")
-    for label, secs, scored, calls, cached in rows:
-        print(f"| {label} | {secs:.2f} s | {args.n / secs:.1f} | {scored} | {calls} | {cached} |")
-    print(f"| peer: bare `httpx` loop, {len(bodies)} pre-built requests | {peer_time:.2f} s | "
-          f"{args.n / peer_time:.1f} | - | {len(bodies)} | - |")
-    print(f"| ratio ours cold / peer | {rows[0][1] / peer_time:.2f}× | | | | |")
+    print(f"{dt.date.today()}, {platform.python_version()}, {os.cpu_count()} cores, load average "
+          f"{os.getloadavg()[0]:.1f}; {args.n} instructions, 3 requests each, latency {args.latency}s, "
+          f"{args.concurrency} requests in flight (ideal {ideal:.1f} instructions/s)")
+    print("| run | time | instructions/s | CPU (this process) | scored | server calls | cache answers |")
+    print("|---|---|---|---|---|---|---|")
+    for label, secs, cpu, scored, calls, cached in rows:
+        print(f"| {label} | {secs:.2f} s | {args.n / secs:.1f} | {cpu:.2f} s | {scored} | {calls} | {cached} |")
+    print(f"| peer: bare `httpx` loop, {len(bodies)} pre-built requests (before / after: {peers[0][0]:.2f} s / "
+          f"{peers[1][0]:.2f} s) | {peer_time:.2f} s | {args.n / peer_time:.1f} | {peer_cpu:.2f} s | - | "
+          f"{len(bodies)} | - |")
+    print(f"| ratio ours cold / peer | {rows[0][1] / peer_time:.2f}× | | {rows[0][2] / peer_cpu:.2f}× | | | |")
     print(f"report: {report_time:.2f} s for {len(files.charts)} charts, "
           f"{html_kib:.0f} KiB of HTML")
 

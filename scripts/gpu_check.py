@@ -104,9 +104,9 @@ def stage_e2e(st: Stage, work: Path, deadline: float) -> None:
     common = ["precision=bf16", "model_dtype=fp32", "report_to=[none]", "save_steps=1000", "logging_steps=5",
               "eval_split=null", "per_device_batch_size=4", "max_length=4096", "learning_rate=1e-5"]
     steps = [
-        ("sft data", cli("train", "synth-data", str(work / "sft"), "--kind", "sft", "--n", "48", "--n-val", "0",
+        ("sft data", cli("train", "synth-data", "-o", str(work / "sft"), "--kind", "sft", "--n", "48", "--n-val", "0",
                          "--image-size", side)),
-        ("preference data", cli("train", "synth-data", str(work / "pref"), "--kind", "preference", "--n", "32",
+        ("preference data", cli("train", "synth-data", "-o", str(work / "pref"), "--kind", "preference", "--n", "32",
                                 "--n-val", "0", "--image-size", side)),
         ("train sft", cli("train", "sft", str(REPO / "examples/train/tiny-sft.yaml"), f"model={start}",
                           f"data={work / 'sft'}", f"output_dir={work / 'run-sft'}", "max_steps=12", *common)),
@@ -201,7 +201,7 @@ def stage_fsdp(st: Stage, work: Path, deadline: float) -> None:
     """The shipped multi-GPU configs start and take steps with one process."""
     log: list[str] = []
     rows = []
-    code, out = run(cli("train", "synth-data", str(work / "fsdp-data"), "--kind", "sft", "--n", "16", "--n-val", "0"),
+    code, out = run(cli("train", "synth-data", "-o", str(work / "fsdp-data"), "--kind", "sft", "--n", "16", "--n-val", "0"),
                     timeout=120, log=log)
     configs = [("fsdp.yaml", "FSDP2")]
     try:

@@ -98,3 +98,52 @@ def test_a_missing_extra_is_one_clear_line_naming_it(tmp_path):
     assert out.returncode == 2, out.stderr
     assert "needs torch: install the `train` extra, e.g. pip install 'editcaption[train]'" in out.stderr
     assert not (tmp_path / "run").exists()
+
+
+def _command(*path: str):  # noqa: ANN202 - typer's (vendored) click command
+    cmd = typer.main.get_command(app)
+    for name in path:
+        cmd = cmd.commands[name]
+    return cmd
+
+
+MODEL_CALLERS = [("caption",), ("score",), ("eval", "judge"), ("gt", "draft")]
+SHARED_CALL_OPTIONS = ["--api-key-env", "--extra-body", "--temperature", "--timeout", "--max-retries", "--concurrency"]
+
+
+def test_every_command_that_calls_a_model_takes_it_as_m_and_the_same_call_options():
+    helps: dict[str, set[str]] = {opt: set() for opt in SHARED_CALL_OPTIONS}
+    for path in MODEL_CALLERS:
+        params = {opt: p for p in _command(*path).params for opt in p.opts}
+        assert {"-m", "--model"} <= set(params) and params["-m"] is params["--model"], path
+        for opt in SHARED_CALL_OPTIONS:
+            helps[opt].add(params[opt].help)
+        help_text = " ".join(runner.invoke(app, [*path, "--help"]).output.split())
+        assert f"Example: editcaption {' '.join(path)}" in help_text and " -m " in help_text, path
+    assert all(len(texts) == 1 for texts in helps.values()), helps  # one help text per option, everywhere
+
+
+def test_old_spellings_are_hidden_and_outputs_are_out_o():
+    hidden = {path: sorted(o for p in _command(*path).params if getattr(p, "hidden", False) for o in p.opts)
+              for path in MODEL_CALLERS}
+    assert hidden == {("caption",): [], ("score",): ["--scorer"], ("eval", "judge"): ["--judge"],
+                      ("gt", "draft"): ["--llm"]}
+    for path in _all_commands():
+        for p in _command(*path).params:
+            if p.name == "out" and not getattr(p, "hidden", False):
+                assert p.opts[:2] == ["--out", "-o"], (path, p.opts)
+
+
+def test_the_output_folder_given_positionally_still_works_with_a_deprecation_line(tmp_path):
+    old = runner.invoke(app, ["train", "synth-data", str(tmp_path / "old"), "--n", "2", "--n-val", "0"])
+    assert old.exit_code == 0, old.output
+    assert "Deprecated: the output path as a positional argument will be removed in the next release; use --out/-o" \
+        in " ".join(old.stderr.split())
+    new = runner.invoke(app, ["train", "synth-data", "-o", str(tmp_path / "new"), "--n", "2", "--n-val", "0"])
+    assert new.exit_code == 0 and "Deprecated" not in new.stderr
+    assert sorted(p.name for p in (tmp_path / "old").iterdir()) == sorted(p.name for p in (tmp_path / "new").iterdir())
+    assert (tmp_path / "new" / "train.parquet").read_bytes() == (tmp_path / "old" / "train.parquet").read_bytes()
+    both = runner.invoke(app, ["train", "synth-data", str(tmp_path / "a"), "-o", str(tmp_path / "b")])
+    assert both.exit_code == 2 and "give only --out/-o" in " ".join(both.output.split())
+    neither = runner.invoke(app, ["train", "synth-data"])
+    assert neither.exit_code == 2 and "Missing option '-o' / '--out'" in neither.output

@@ -7,7 +7,7 @@ import pytest
 from PIL import Image
 
 import imagefactory as f
-from editcaption.imageio import ImageDecodeError, decode_bytes, decode_file, resize_max_side
+from editcaption.imageio import ImageDecodeError, decode_bytes, decode_file, encode_png, resize_max_side
 
 
 def test_exif_orientation_is_applied(tmp_path):
@@ -127,3 +127,12 @@ def test_upright_bytes_rotates_only_when_exif_says_so(tmp_path):
     assert upright_bytes(plain, ".jpg") == (plain, ".jpg")
     data, ext = upright_bytes(turned, ".jpg")
     assert ext == ".png" and Image.open(__import__("io").BytesIO(data)).size == (20, 40)
+
+
+@pytest.mark.parametrize("fast", [False, True])
+def test_encode_png_is_lossless_and_deterministic(fast):
+    rgb = f.scene(37, 23, seed=5)
+    data = encode_png(rgb, fast=fast)
+    back = decode_bytes(data)
+    assert back.format == "PNG" and np.array_equal(back.rgb, rgb)
+    assert encode_png(rgb.copy(), fast=fast) == data

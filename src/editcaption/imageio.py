@@ -226,10 +226,26 @@ def resize_max_side(rgb: np.ndarray, max_side: int) -> np.ndarray:
     return np.asarray(Image.fromarray(rgb).resize(size, Image.Resampling.LANCZOS))
 
 
-def encode_png(rgb: np.ndarray) -> bytes:
+def encode_png(rgb: np.ndarray, *, fast: bool = False) -> bytes:
+    """Lossless, deterministic PNG bytes of an RGB array.
+
+    ``fast`` (EditWorld writes thousands of frames): zlib level 1 with run-length matching and
+    the "sub" row filter, through OpenCV, encodes a 256² photo about four times faster than
+    Pillow's default writer for files ~15% larger (measured in benchmarks/editworld.py).
+    """
+    if fast:
+        import cv2
+
+        params = [cv2.IMWRITE_PNG_COMPRESSION, 1, cv2.IMWRITE_PNG_STRATEGY, cv2.IMWRITE_PNG_STRATEGY_RLE,
+                  cv2.IMWRITE_PNG_FILTER, cv2.IMWRITE_PNG_FILTER_SUB]
+        ok, buf = cv2.imencode(".png", np.ascontiguousarray(rgb[:, :, ::-1]), params)
+        if not ok:  # pragma: no cover - OpenCV only fails on invalid arrays
+            raise ValueError("PNG encoding failed")
+        return buf.tobytes()
     buf = io.BytesIO()
     Image.fromarray(rgb).save(buf, format="PNG", optimize=False)
     return buf.getvalue()
+
 
 
 def encode_jpeg(rgb: np.ndarray, quality: int = 90) -> bytes:

@@ -23,7 +23,7 @@ def test_caption_runs_and_export_from_the_cli(tmp_path, stub):
     w = ("-w", tmp_path / "ws")
     stub.script(Reply.bad_request("image too large"))
     model = f"openai:teacher-vl@{stub.base_url}"
-    result = invoke("caption", "--model", model, "--run-name", "t1", "--concurrency", "2", "--extra-body",
+    result = invoke("caption", "-m", model, "--run-name", "t1", "--concurrency", "2", "--extra-body",
                     '{"chat_template_kwargs": {"enable_thinking": false}}', "--json", *w)
     assert result.exit_code == 0, result.output
     summary = json.loads(result.stdout)
@@ -64,6 +64,8 @@ def test_cli_errors_are_one_line(tmp_path, stub):
         (("caption", "--model", f"openai:m@{stub.base_url}", "--extra-body", "[1]", *w), "--extra-body must be a JSON"),
         (("caption", "--model", f"openai:m@{stub.base_url}", "--where", "colour=red", *w), "--where key 'colour'"),
         (("caption", "--model", f"openai:m@{stub.base_url}", "--executor", "spark", *w), "--executor must be"),
+        (("caption", "--model", f"openai:m@{stub.base_url}", "--concurrency", "0", *w), "--concurrency must be at least 1"),
+        (("caption", "--model", f"openai:m@{stub.base_url}", "--timeout", "0", *w), "--timeout must be more than 0"),
         (("runs", "show", "nope", *w), "no run 'nope'"),
         (("instructions", "export", "--run", "nope", *w), "no run 'nope'"),
     ]
@@ -102,3 +104,43 @@ def test_delta_and_openai_runs_never_import_torch(tmp_path, stub):
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip().splitlines()[-1] == "[]"
     assert len(stub.requests) == 2
+
+
+def test_ctrl_c_keeps_what_finished_and_says_how_to_resume(tmp_path, stub):
+    import signal
+    import subprocess
+    import sys
+
+    from captionhelpers import pair_index
+
+    from editcaption.testing.stub_openai import Gate
+
+    make_workspace(tmp_path, 6).close()
+    held = Gate()  # the fourth request and every later one wait here until the test is over
+    stub.responder = lambda req: Reply.held(held) if req.index >= 3 else Reply.ok(f"Pan left {pair_index(req)}.")
+    args = ["caption", "-m", f"openai:m@{stub.base_url}", "--concurrency", "1", "--run-name", "ctrl-c"]
+    # Ctrl-C raises KeyboardInterrupt even where the test runner was started with SIGINT ignored
+    # (a background job), which the child would otherwise inherit.
+    code = ("import signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler); "
+            "from editcaption.cli import app; app(sys.argv[1:])")
+    cmd = [sys.executable, "-c", code, *args, "--no-progress", "-w", str(tmp_path / "ws")]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert held.wait_until_held(1), "the fourth request never arrived"
+        proc.send_signal(signal.SIGINT)  # three answers are in, the fourth request is in flight
+        _out, err = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 130, err
+    assert err.strip().splitlines()[-1] == "Interrupted: finished pairs are saved; run the same command again to resume."
+    shown = json.loads(invoke("runs", "show", "ctrl-c", "--json", "-w", tmp_path / "ws").stdout)
+    assert shown["status"] == "interrupted" and shown["counts"]["ok"] == 3 and shown["counts"]["failed"] == 0
+    answered = {pair_index(r) for r in stub.requests[:3]}
+
+    stub.responder = lambda req: Reply.ok(f"Pan left {pair_index(req)}.")
+    resumed = invoke(*args, "--json", "-w", tmp_path / "ws")
+    assert resumed.exit_code == 0, resumed.output
+    summary = json.loads(resumed.stdout)
+    assert (summary["already_done"], summary["done"], summary["status"]) == (3, 3, "done")
+    assert {pair_index(r) for r in stub.requests[4:]} == set(range(6)) - answered  # only the unfinished pairs

@@ -8,8 +8,8 @@ from sqlalchemy import select
 from editcaption.caption import CaptionConfig, run_caption
 from editcaption.delta import analyze_files, describe, grounding_hints
 from editcaption.demo import samples_dir
-from editcaption.prompts import load_prompt
 from editcaption.ingest import ingest
+from editcaption.prompts import load_prompt
 from editcaption.workspace import Workspace
 from editcaption.workspace.models import InstructionRecord, PairRecord
 

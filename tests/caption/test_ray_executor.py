@@ -9,6 +9,7 @@ from sqlalchemy import select
 from editcaption.caption import CaptionConfig, run_caption
 from editcaption.demo import samples_dir
 from editcaption.ingest import ingest
+from editcaption.llm import ModelCallConfig
 from editcaption.testing.stub_openai import Reply
 from editcaption.workspace.models import InstructionRecord
 
@@ -50,7 +51,7 @@ def test_ray_carries_failures_and_usage_from_an_openai_backend(local_ray, tmp_pa
     ws = make_workspace(tmp_path, 8)
     stub.script(Reply.bad_request("too many images"))
     summary = run_caption(ws, CaptionConfig(model=f"openai:teacher-vl@{stub.base_url}", executor="ray",
-                                            run_name="r", ray_batch_size=4, concurrency=2))
+                                            run_name="r", ray_batch_size=4, calls=ModelCallConfig(concurrency=2)))
     got = texts(ws, "r")
     assert len(got) == 8 and summary.done == 7 and summary.failed_by_reason == {"http_400": 1}
     [failed] = [v for v in got.values() if v[0] == "failed"]

@@ -1,7 +1,13 @@
-"""Caption runs against the stub server: exact requests, faults per pair, resume, retry, abort."""
+"""Caption runs against the stub server: exact requests, faults per pair, resume, retry, abort.
+
+No test here depends on how fast the machine is: healthy replies answer at once and run
+under the default (long) client timeout; a timeout is a request the stub holds at a gate,
+which no client timeout can outrun.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from collections import Counter
 
@@ -11,8 +17,9 @@ from captionhelpers import STEP, names_by_id, pair_index
 from sqlalchemy import select
 
 from editcaption.caption import CaptionConfig, CaptionConfigError, GenerationOptions, run_caption
+from editcaption.llm import ModelCallConfig
 from editcaption.prompts import SOURCE_LABEL, TARGET_LABEL, load_prompt
-from editcaption.testing.stub_openai import Reply
+from editcaption.testing.stub_openai import Gate, Reply
 from editcaption.workspace.models import InstructionRecord, RunRecord
 
 
@@ -26,21 +33,25 @@ def by_index(ws, run):  # noqa: ANN001
     return {int(names[r.pair_id][1:]): r for r in rows(ws, run)}
 
 
+CALL_SETTINGS = {f.name for f in dataclasses.fields(ModelCallConfig)}
+
+
 def config(stub, **kw):  # noqa: ANN001
+    """A run on the stub; model-call settings (timeout, concurrency ...) go to the shared ModelCallConfig."""
     kw.setdefault("run_name", "r1")
-    kw.setdefault("concurrency", 4)
-    return CaptionConfig(model=f"openai:teacher-vl@{stub.base_url}", **kw)
+    calls = {k: kw.pop(k) for k in list(kw) if k in CALL_SETTINGS}
+    calls.setdefault("concurrency", 4)
+    return CaptionConfig(model=f"openai:teacher-vl@{stub.base_url}", calls=ModelCallConfig(**calls), **kw)
 
 
 # pair index → what the server does for it (every attempt unless a list gives attempt by attempt)
 FAULTS = {
     0: [Reply.rate_limited(retry_after=0.05)],  # one 429, then fine
     1: Reply.server_error(500),  # 500 every time → gives up
-    2: Reply.hang(5.0),  # always slower than the client's timeout
     3: Reply.malformed(),  # garbled body every time
     4: Reply.empty(),  # answered, but nothing in it
     5: Reply.bad_request("image too large"),  # refused, not retried
-    6: [Reply.server_error(502), Reply.hang(5.0)],  # 502, timeout, then fine
+    6: [Reply.server_error(502), Reply.server_error(503)],  # 502, 503, then fine
 }
 
 
@@ -63,33 +74,47 @@ def scripted(fault_table):  # noqa: ANN001
 
 def test_every_pair_ends_done_or_failed_with_its_reason(ws12, stub):
     stub.responder, seen = scripted(FAULTS)
-    summary = run_caption(ws12, config(stub, timeout=0.4, max_retries=2))
+    summary = run_caption(ws12, config(stub, max_retries=2))
     got = by_index(ws12, "r1")
     assert sorted(got) == list(range(12))  # exactly one row per pair
     reasons = {i: (r.error or "").split(":")[0] for i, r in got.items() if r.status == "failed"}
-    assert reasons == {1: "http_500", 2: "timeout", 3: "malformed_response", 4: "empty_content", 5: "http_400"}
-    for i in {0, 6, 7, 8, 9, 10, 11}:
+    assert reasons == {1: "http_500", 3: "malformed_response", 4: "empty_content", 5: "http_400"}
+    for i in {0, 2, 6, 7, 8, 9, 10, 11}:
         assert got[i].status == "ok" and got[i].text == f"Add a yellow square to pair {i}."
         assert got[i].usage["completion_tokens"] == 7 and got[i].error is None
         assert got[i].producer == f"openai:teacher-vl@{stub.base_url}"
         assert got[i].prompt_version == load_prompt().id
     assert (got[0].attempts, got[6].attempts, got[7].attempts) == (2, 3, 1)
-    assert (seen[1], seen[2], seen[3], seen[4], seen[5]) == (3, 3, 3, 1, 1)  # retried only what is transient
+    assert (seen[1], seen[3], seen[4], seen[5], seen[6]) == (3, 3, 1, 1, 3)  # retried only what is transient
     assert "gave up after 3 attempts" in got[1].error and "image too large" in got[5].error
-    assert (summary.done, summary.failed) == (7, 5) and summary.status == "partial"
-    assert summary.failed_by_reason == {"empty_content": 1, "http_400": 1, "http_500": 1, "malformed_response": 1,
-                                        "timeout": 1}
-    assert summary.tokens["completion_tokens"] == 7 * 7
+    assert (summary.done, summary.failed) == (8, 4) and summary.status == "partial"
+    assert summary.failed_by_reason == {"empty_content": 1, "http_400": 1, "http_500": 1, "malformed_response": 1}
+    assert summary.tokens["completion_tokens"] == 8 * 7
     with ws12.session() as s:
         run = s.get(RunRecord, "r1")
-        assert run.status == "partial" and run.counts["ok"] == 7 and run.counts["failed"] == 5
+        assert run.status == "partial" and run.counts["ok"] == 8 and run.counts["failed"] == 4
         assert run.config["model"] == f"openai:teacher-vl@{stub.base_url}"
         assert run.config["prompt_id"] == load_prompt().id and run.package_version
+        assert (run.config["max_retries"], run.config["concurrency"], run.config["temperature"]) == (2, 4, 0.0)
+
+
+def test_a_request_that_never_answers_fails_as_a_timeout_after_every_attempt(ws12, stub):
+    never = Gate()  # released only at the end: every request held there outlives the client's timeout
+    stub.responder, seen = scripted({2: Reply.held(never), 7: Reply.held(never)})
+    summary = run_caption(ws12, config(stub, where={"name": ["p02", "p07"]}, timeout=1.0, max_retries=1))
+    never.release()
+    got = by_index(ws12, "r1")
+    assert sorted(got) == [2, 7] and set(seen) == {2, 7}
+    for row in got.values():  # every attempt timed out: a held request cannot answer in time on any machine
+        assert row.status == "failed" and row.attempts == 2 and row.text is None
+        assert row.error.startswith("timeout: no answer from ") and "within 1s (gave up after 2 attempts)" in row.error
+    assert (summary.done, summary.failed, summary.failed_by_reason) == (0, 2, {"timeout": 2})
+    assert summary.status == "partial"
 
 
 def test_request_is_the_prompt_with_source_then_target(ws12, stub):
-    cfg = config(stub, limit=1, extra_body={"chat_template_kwargs": {"enable_thinking": False}},
-                 generation=GenerationOptions(temperature=0.0, max_tokens=200, seed=7), image_max_side=32)
+    cfg = config(stub, limit=1, extra_body={"chat_template_kwargs": {"enable_thinking": False}}, temperature=0.0,
+                 generation=GenerationOptions(max_tokens=200, seed=7), image_max_side=32)
     run_caption(ws12, cfg)
     [req] = stub.requests
     body = req.json

@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 from editcaption.cli import app
 from editcaption.evaluate.gt_draft import DraftConfig, run_gt_draft
 from editcaption.ingest import ingest
+from editcaption.llm import ModelCallConfig
 from editcaption.workspace import Workspace
 from editcaption.workspace.models import GroundTruthRecord, PairRecord
 
@@ -29,7 +30,7 @@ def hq3(tmp_path):  # noqa: ANN001
 
 
 def _config(stub, **kw) -> DraftConfig:  # noqa: ANN001
-    return DraftConfig(llm=f"openai:drafter@{stub.base_url}", max_retries=0, **kw)
+    return DraftConfig(llm=f"openai:drafter@{stub.base_url}", calls=ModelCallConfig(max_retries=0), **kw)
 
 
 def _truths(ws) -> dict[str, GroundTruthRecord]:  # noqa: ANN001
@@ -92,9 +93,22 @@ def test_repair_and_failure(hq3, stub):
 
 def test_cli_gt_draft(hq3, stub):
     stub.responder = lambda req: json.dumps(DRAFT)
-    out = CliRunner().invoke(app, ["gt", "draft", "--llm", f"openai:drafter@{stub.base_url}", "--where",
-                                   "origin=hqedit", "--limit", "2", "--json", "-w", str(hq3.root)])
+    out = CliRunner().invoke(app, ["gt", "draft", "-m", f"openai:drafter@{stub.base_url}", "--where",
+                                   "origin=hqedit", "--limit", "2", "--temperature", "0.3", "--extra-body",
+                                   '{"chat_template_kwargs": {"enable_thinking": false}}', "--json",
+                                   "-w", str(hq3.root)])
     assert out.exit_code == 0, out.output
-    assert json.loads(out.stdout)["drafted"] == 2
-    bad = CliRunner().invoke(app, ["gt", "draft", "--llm", "hf:/nowhere", "-w", str(hq3.root)])
-    assert bad.exit_code == 2 and "--llm must be openai:" in bad.output
+    assert json.loads(out.stdout)["drafted"] == 2 and "Deprecated" not in out.stderr
+    assert [(r.json["temperature"], r.json["chat_template_kwargs"]) for r in stub.requests] == [
+        (0.3, {"enable_thinking": False})] * 2
+    bad = CliRunner().invoke(app, ["gt", "draft", "--model", "hf:/nowhere", "-w", str(hq3.root)])
+    assert bad.exit_code == 2 and "--model must be openai:" in bad.output
+
+
+def test_the_old_llm_spelling_still_drafts_and_says_it_is_deprecated(hq3, stub):
+    stub.responder = lambda req: json.dumps(DRAFT)
+    out = CliRunner().invoke(app, ["gt", "draft", "--llm", f"openai:drafter@{stub.base_url}", "--limit", "1",
+                                   "--json", "-w", str(hq3.root)])
+    assert out.exit_code == 0, out.output
+    assert json.loads(out.stdout)["drafted"] == 1 and stub.count == 1
+    assert "Deprecated: --llm will be removed in the next release; use --model" in out.stderr

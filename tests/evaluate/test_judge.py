@@ -15,6 +15,7 @@ from editcaption.cli import app
 from editcaption.evaluate.judge import JudgeConfig, run_judge
 from editcaption.evaluate.judge_request import IMAGES_NOT_SHOWN, SOURCE_LABEL, TARGET_LABEL
 from editcaption.imageio import load_rgb
+from editcaption.llm import ModelCallConfig
 from editcaption.llm.images import ImageEncoding, encode_image
 from editcaption.testing.stub_openai import Reply
 from editcaption.workspace.models import InstructionRecord, PairRecord, ScoreRecord
@@ -23,8 +24,9 @@ runner = CliRunner()
 
 
 def _config(stub, **kw) -> JudgeConfig:  # noqa: ANN001
-    return JudgeConfig(judge=f"openai:stub-judge@{stub.base_url}", run=kw.pop("run", REFERENCE_RUN),
-                       concurrency=kw.pop("concurrency", 2), max_retries=kw.pop("max_retries", 0), **kw)
+    calls = ModelCallConfig(concurrency=kw.pop("concurrency", 2), max_retries=kw.pop("max_retries", 0))
+    return JudgeConfig(judge=f"openai:stub-judge@{stub.base_url}", run=kw.pop("run", REFERENCE_RUN), calls=calls,
+                       **kw)
 
 
 def _encoded(ws, sha: str, ext: str) -> str:  # noqa: ANN001
@@ -144,7 +146,7 @@ def test_transport_failures_are_unscored_and_retried_next_time(ew4, stub):
 
 def test_a_rejected_key_stops_the_run(ew4, stub):
     stub.responder = lambda req: Reply.unauthorized()
-    result = runner.invoke(app, ["eval", "judge", "--run", REFERENCE_RUN, "--judge",
+    result = runner.invoke(app, ["eval", "judge", "--run", REFERENCE_RUN, "-m",
                                  f"openai:stub-judge@{stub.base_url}", "--max-retries", "0", "--concurrency", "1",
                                  "-w", str(ew4.root)])
     assert result.exit_code == 1 and "judging stopped early" in result.output and "401" in result.output
@@ -183,7 +185,7 @@ def test_cli_judge_benchmark_and_exact_route(ew4, stub, tmp_path):
 
     other = prepare_editworld(ew4, n=2, seed=5, size=96, family="objects", name="ew-small")
     stub.responder = good_reply
-    result = runner.invoke(app, ["eval", "judge", "--run", REFERENCE_RUN, "--judge",
+    result = runner.invoke(app, ["eval", "judge", "--run", REFERENCE_RUN, "-m",
                                  f"openai:stub-judge@{stub.base_url}", "--benchmark", "ew-small", "--json",
                                  "-w", str(ew4.root)])
     assert result.exit_code == 0, result.output
@@ -192,15 +194,30 @@ def test_cli_judge_benchmark_and_exact_route(ew4, stub, tmp_path):
     assert data["means"]["S"] == pytest.approx(4.8)
     scored_pairs = {ins.pair_id for ins in _instruction_rows(ew4, _scores(ew4))}
     assert scored_pairs == set(other.pair_ids)
-    exact = runner.invoke(app, ["eval", "judge", "--run", REFERENCE_RUN, "--judge", "editworld-exact", "--json",
+    exact = runner.invoke(app, ["eval", "judge", "--run", REFERENCE_RUN, "--model", "editworld-exact", "--json",
                                 "-w", str(ew4.root)])
     assert exact.exit_code == 0, exact.output
     assert json.loads(exact.stdout)["scorer"] == "editworld-exact"
-    bad = runner.invoke(app, ["eval", "judge", "--run", REFERENCE_RUN, "--judge", "delta", "-w", str(ew4.root)])
-    assert bad.exit_code == 2 and "--judge must be openai:" in bad.output
-    unknown = runner.invoke(app, ["eval", "judge", "--run", "nope", "--judge", f"openai:m@{stub.base_url}",
+    bad = runner.invoke(app, ["eval", "judge", "--run", REFERENCE_RUN, "-m", "delta", "-w", str(ew4.root)])
+    assert bad.exit_code == 2 and "--model must be openai:" in bad.output
+    unknown = runner.invoke(app, ["eval", "judge", "--run", "nope", "-m", f"openai:m@{stub.base_url}",
                                   "-w", str(ew4.root)])
     assert unknown.exit_code == 2 and "no run named 'nope'" in unknown.output
+
+
+def test_the_old_judge_spelling_still_judges_and_says_it_is_deprecated(ew4, stub):
+    stub.responder = good_reply
+    old = runner.invoke(app, ["eval", "judge", "--run", REFERENCE_RUN, "--judge", f"openai:stub-judge@{stub.base_url}",
+                              "--limit", "1", "--json", "-w", str(ew4.root)])
+    assert old.exit_code == 0, old.output
+    assert json.loads(old.stdout)["scored"] == 1 and stub.count == 3
+    assert "Deprecated: --judge will be removed in the next release; use --model" in old.stderr
+    new = runner.invoke(app, ["eval", "judge", "--run", REFERENCE_RUN, "-m", f"openai:stub-judge@{stub.base_url}",
+                              "--limit", "2", "--json", "-w", str(ew4.root)])
+    assert new.exit_code == 0 and "Deprecated" not in new.stderr
+    assert (json.loads(new.stdout)["scored"], json.loads(new.stdout)["skipped"], stub.count) == (1, 1, 6)
+    missing = runner.invoke(app, ["eval", "judge", "--run", REFERENCE_RUN, "-w", str(ew4.root)])
+    assert missing.exit_code == 2 and "Missing option '-m' / '--model'" in missing.output
 
 
 def _instruction_rows(ws, scores: dict[int, ScoreRecord]) -> list[InstructionRecord]:  # noqa: ANN001

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from editcaption.evaluate.rubric import (
-    accuracy_cap,
     accuracy_score,
     clarity_ceiling,
     completeness_score,
@@ -71,8 +72,16 @@ def test_accuracy_table(kw, expected):
     assert accuracy_score(**kw) == expected
 
 
-def test_accuracy_caps():
-    assert accuracy_cap(1, 1.0) == 2.0 and accuracy_cap(0, 0.2) == 3.0 and accuracy_cap(0, 0.9) == 5.0
+def test_accuracy_caps_hold_whatever_else_the_judge_found():
+    """Any hallucination caps accuracy at 2, coverage below 30% at 3, over every other finding."""
+    for major, minor, hallucinations, coverage in itertools.product((0, 1, 2), (0, 1), (0, 1, 3),
+                                                                   (0.0, 0.2, 0.29, 0.3, 0.5, 0.9, 1.0)):
+        score = accuracy_score(major_errors=major, minor_errors=minor, hallucinations=hallucinations,
+                               coverage=coverage)
+        cap = 2.0 if hallucinations else 3.0 if coverage < 0.30 else 5.0
+        assert score <= cap, (major, minor, hallucinations, coverage)
+        if hallucinations and major < 2:
+            assert score == 2.0  # the cap, not a lower score
 
 
 @pytest.mark.parametrize(

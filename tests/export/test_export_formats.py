@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import os
+import re
 import tarfile
 from pathlib import Path
 from typing import Any
@@ -67,6 +69,25 @@ def test_hf_sft_loads_with_datasets_images_as_image_features(sample_ws, tmp_path
     # The card's YAML header lets datasets find the splits from the folder alone.
     whole = datasets.load_dataset(str(out))
     assert set(whole) == {"train", "validation", "test"} and sum(len(d) for d in whole.values()) == 6
+
+
+def test_hf_card_names_the_splits_as_datasets_loads_them(sample_ws, tmp_path):  # noqa: ANN001
+    out = tmp_path / "sft"
+    report = export_sft(sample_ws, out, ExportOptions(format="hf", split=SPLIT))
+    rows = {s: info["rows"] for s, info in report.manifest["splits"].items()}
+    assert set(rows) == {"train", "val", "test"}  # our names, and the files: train/val/test.parquet
+    card = (out / "README.md").read_text()
+    header = card.split("---\n")[1]
+    assert header == ("configs:\n- config_name: default\n  data_files:\n  - split: train\n    path: train.parquet\n"
+                      "  - split: validation\n    path: val.parquet\n  - split: test\n    path: test.parquet\n")
+    snippet = re.search(r'load_dataset\("parquet", data_files=(\{.*?\})\)', card).group(1)
+    data_files = ast.literal_eval(snippet)
+    assert data_files == {"train": "train.parquet", "validation": "val.parquet", "test": "test.parquet"}
+    by_snippet = datasets.load_dataset("parquet", data_files={k: str(out / v) for k, v in data_files.items()})
+    by_folder = datasets.load_dataset(str(out))
+    expected = {"train": rows["train"], "validation": rows["val"], "test": rows["test"]}
+    assert {k: len(v) for k, v in by_snippet.items()} == {k: len(v) for k, v in by_folder.items()} == expected
+    assert f"| validation | {rows['val']} | `val.parquet` |" in card
 
 
 def test_hf_prefs_columns_and_reference_logprobs(sample_ws, tmp_path):  # noqa: ANN001
@@ -210,6 +231,59 @@ def test_swift_sft_and_prefs_follow_the_documented_layout(sample_ws, tmp_path): 
                                      "Zoom in on the rocket.": 0.15, "Turn the photo black and white.": 0.0,
                                      "Brighten the photo evenly.": 0.0, "Add a red disc at the top left.": 0.05})
     assert all(os.path.isabs(p) and Path(p).is_file() and str(out.resolve()) in p for r in rows for p in r["images"])
+
+
+def swift_opens(path: str, root_image_dir: Path | None) -> Path:
+    """The file ms-swift reads for an image path (its documented loader): the path as given, from its
+    working directory, when that exists; else joined to $ROOT_IMAGE_DIR when set."""
+    if not os.path.exists(path) and root_image_dir is not None:
+        path = os.path.join(root_image_dir, path)
+    return Path(os.path.abspath(path))
+
+
+def test_swift_images_open_from_any_working_directory(sample_ws, tmp_path, monkeypatch):  # noqa: ANN001
+    out = _export(export_sft, sample_ws, tmp_path / "sw", "swift")  # absolute paths: the format's default
+    relative = _export(export_sft, sample_ws, tmp_path / "sw-rel", "swift", absolute_paths=False)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)  # where the trainer runs: not the export folder
+    names = {v: k for k, v in sample_ws.ids.items()}
+    for folder, root_image_dir in ((out, None), (relative, relative)):
+        rows = [json.loads(line) for s in ("train", "val", "test")
+                for line in (folder / f"{s}.jsonl").read_text().splitlines()]
+        assert len(rows) == 6
+        for row in rows:
+            pair_id = next(sample_ws.ids[n] for n, t in SAMPLE_TEXTS.items() if t == row["messages"][1]["content"])
+            opened = tuple(swift_opens(p, root_image_dir).read_bytes() for p in row["images"])
+            assert opened == store_bytes(sample_ws, pair_id), names[pair_id]
+        assert all(os.path.isabs(p) == (folder == out) for r in rows for p in r["images"])
+    assert all(not swift_opens(p, None).exists() for p in rows[0]["images"])  # relative, without ROOT_IMAGE_DIR
+    card = (out / "README.md").read_text()
+    assert "swift sft --model <model> --dataset <this folder>/train.jsonl --val_dataset <this folder>/val.jsonl ..." \
+        in card
+    assert "Image paths are absolute, pointing into this folder where it was written, so ms-swift finds the images " \
+           "from any working directory." in card
+    card = (relative / "README.md").read_text()
+    assert "ROOT_IMAGE_DIR=<this folder> swift sft --model <model> --dataset <this folder>/train.jsonl" in card
+    assert "Image paths are relative to this folder. ms-swift opens a relative path from its working directory, " \
+           "else from `$ROOT_IMAGE_DIR`" in card
+    manifests = [json.loads((d / "export.json").read_text())["image_paths"] for d in (out, relative)]
+    assert manifests == ["absolute", "relative"]
+
+
+def test_export_reports_each_phase_with_its_total(sample_ws, tmp_path):  # noqa: ANN001
+    events: list[tuple[str, int, int]] = []
+    export_sft(sample_ws, tmp_path / "g", ExportOptions(format="swift", split=SPLIT, grounded=True),
+               on_progress=lambda *e: events.append(e))
+    phases = list(dict.fromkeys(phase for phase, _, _ in events))
+    assert phases == ["hashing images", "computing grounding hints", "writing ms-swift JSONL"]
+    # 11 distinct images (two sample pairs share their source), 6 pairs, 6 examples
+    for phase, total in zip(phases, (11, 6, 6), strict=True):
+        assert [(done, t) for p, done, t in events if p == phase] == [(n, total) for n in range(1, total + 1)]
+    events.clear()
+    export_triplets(sample_ws, tmp_path / "w", ExportOptions(format="webdataset", near_dup_distance=-1),
+                    on_progress=lambda *e: events.append(e))
+    assert events == [("writing WebDataset shards", n, 6) for n in range(1, 7)]  # no hashing without near-dups
 
 
 # -- JSONL and WebDataset ----------------------------------------------------------------------------

@@ -8,7 +8,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -20,6 +19,7 @@ from sqlalchemy import func, select, text
 from typer.testing import CliRunner
 
 import imagefactory as f
+from editcaption import testhook
 from editcaption.cli import app
 from editcaption.ingest import ingest, pair_id_for
 from editcaption.workspace import GroundTruthRecord, ImageRecord, InstructionRecord, PairRecord, Workspace
@@ -269,38 +269,28 @@ def _state(ws_dir: Path) -> dict:
     return {"pairs": pairs, "gts": gts, "instructions": ins, "images": n_images}
 
 
+KILL_AFTER = 20  # pairs committed before the ingest process kills itself
+
+
 def test_killed_ingest_resumes_to_the_same_state(tmp_path):
     data = tmp_path / "data"
     data.mkdir()
     manifest = _write_many(data, 120)
     ws_dir = tmp_path / "ws"
     Workspace.init(ws_dir).close()
-    proc = subprocess.Popen([sys.executable, "-m", "editcaption.cli", "ingest", str(manifest), "--json", "-w", str(ws_dir)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    db = ws_dir / "editcaption.db"
-    deadline = time.time() + 60
-    count = 0
-    while time.time() < deadline:
-        time.sleep(0.05)
-        try:
-            import sqlite3
-
-            con = sqlite3.connect(db, timeout=1)
-            count = con.execute("select count(*) from pairs").fetchone()[0]
-            con.close()
-        except sqlite3.Error:
-            continue
-        if count >= 20:
-            break
-    proc.send_signal(signal.SIGKILL)
-    proc.wait()
-    assert 20 <= count < 120, f"the kill should land mid-ingest (saw {count} pairs)"
+    # The process SIGKILLs itself right after committing its 20th pair (editcaption.testhook).
+    env = {**os.environ, testhook.ENV: f"ingest:{KILL_AFTER}"}
+    killed = subprocess.run([sys.executable, "-m", "editcaption.cli", "ingest", str(manifest), "--json",
+                             "-w", str(ws_dir)], env=env, capture_output=True, text=True, timeout=300)
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    assert killed.stdout == ""  # killed before its report
     partial = _state(ws_dir)
-    # Every pair present is whole: its ground truth and instruction are there too.
+    # Exactly the pairs committed before the kill are there, each whole: its images, ground truth and instruction.
+    assert len(partial["pairs"]) == KILL_AFTER and partial["images"] == 2 * KILL_AFTER
     assert partial["pairs"] == partial["gts"] == partial["instructions"]
     result = runner.invoke(app, ["ingest", str(manifest), "--json", "-w", str(ws_dir)])
     report = json.loads(result.stdout)
-    assert report["ingested"] + report["duplicates"] == 120 and not report["rejected"]
+    assert (report["ingested"], report["duplicates"], report["rejected"]) == (120 - KILL_AFTER, KILL_AFTER, [])
     resumed = _state(ws_dir)
     clean_dir = tmp_path / "clean"
     runner.invoke(app, ["ingest", str(manifest), "--json", "-w", str(clean_dir)])

@@ -1,4 +1,9 @@
-"""The shared OpenAI-compatible client against the stub server: requests, retries, faults."""
+"""The shared OpenAI-compatible client against the stub server: requests, retries, faults.
+
+Nothing here races the clock: a timeout is a request the stub holds at a gate (it cannot
+answer in time, however slow the machine), and concurrency is checked with a gate that
+opens only once the expected number of requests wait at it.
+"""
 
 from __future__ import annotations
 
@@ -13,13 +18,14 @@ from editcaption.llm import (
     EmptyContentError,
     FatalServerError,
     ImageEncoding,
+    ModelCallConfig,
     RequestRejected,
     RetriesExhausted,
     RetryPolicy,
     encode_pair,
     pair_messages,
 )
-from editcaption.testing.stub_openai import Reply
+from editcaption.testing.stub_openai import Gate, Reply
 
 RED = (220, 20, 20)
 BLUE = (20, 40, 220)
@@ -135,13 +141,18 @@ def test_401_message_names_the_variable_and_never_the_key(stub, monkeypatch, cap
     assert "authorization" not in stub.requests[-1].headers
 
 
-def test_timeouts_are_retried(stub):
-    stub.script(Reply.hang(3.0), Reply.ok("Zoom in on the clock tower."))
+def test_a_request_that_never_answers_times_out_and_is_retried(stub):
+    never = Gate()  # nothing answers before the test releases it, after the client gave up
+    stub.script(Reply.held(never), Reply.held(never), Reply.ok("never reached"))
     retries = []
-    client = ChatClient(stub.base_url, timeout=0.3, retry=FAST, on_retry=lambda n, e, d: retries.append(e.reason))
-    result = run(chat_once(client, messages()))
-    assert result.text == "Zoom in on the clock tower." and result.attempts == 2
-    assert retries == ["timeout"]
+    client = ChatClient(stub.base_url, timeout=1.0, retry=RetryPolicy(max_retries=1, base_delay=0.01),
+                        on_retry=lambda n, e, d: retries.append(e.reason))
+    with pytest.raises(RetriesExhausted) as info:
+        run(chat_once(client, messages()))
+    never.release()
+    assert info.value.reason == "timeout" and info.value.attempts == 2
+    assert "no answer from" in str(info.value) and "within 1s (gave up after 2 attempts)" in str(info.value)
+    assert retries == ["timeout"] and {r.reply.gate for r in stub.requests} == {never}
 
 
 def test_connection_errors_are_retried_then_reported():
@@ -207,8 +218,11 @@ def test_thinking_boxes_and_fences_are_stripped(stub):
 
 @pytest.mark.parametrize("limit", [3, 20])  # 20 connections are spread over three httpx pools
 def test_concurrency_is_bounded(stub, limit):  # noqa: ANN001
-    stub.latency = 0.15
-    client = ChatClient(stub.base_url, max_concurrency=limit)
+    # The first `limit` requests are held until all of them are in flight together; a client
+    # that sent fewer at once would fail on its (generous) timeout instead of passing.
+    together = Gate(open_at=limit)
+    stub.responder = lambda req: Reply.held(together, Reply.ok("Pan left."))
+    client = ChatClient(stub.base_url, max_concurrency=limit, timeout=60.0, retry=RetryPolicy(max_retries=0))
     msgs = messages()
 
     async def many():
@@ -218,8 +232,8 @@ def test_concurrency_is_bounded(stub, limit):  # noqa: ANN001
             await client.aclose()
 
     results = run(many())
-    assert len(results) == 3 * limit and len(stub.requests) == 3 * limit
-    assert stub.max_in_flight == limit
+    assert len(results) == 3 * limit and len(stub.requests) == 3 * limit and together.arrived == 3 * limit
+    assert {r.text for r in results} == {"Pan left."} and stub.max_in_flight == limit
 
 
 def test_response_cache_answers_repeated_requests(stub):
@@ -240,6 +254,39 @@ def test_response_cache_answers_repeated_requests(stub):
     first, second = run(twice())
     assert first.text == second.text == "Turn the sky orange."
     assert (first.cached, second.cached) == (False, True) and len(stub.requests) == 1
+
+
+def test_after_a_401_a_halting_client_sends_nothing_more(stub):
+    stub.script(Reply.unauthorized(), Reply.ok("never reached"))
+    client = ChatClient(stub.base_url, retry=FAST, api_key_env=None, halt_after_fatal=True, max_concurrency=1)
+
+    async def three():
+        try:
+            return await asyncio.gather(*(client.chat(messages(), model="m") for _ in range(3)),
+                                        return_exceptions=True)
+        finally:
+            await client.aclose()
+
+    first, second, third = run(three())  # the client's one connection slot serialises them
+    assert all(isinstance(e, FatalServerError) and e.reason == "http_401" for e in (first, second, third))
+    assert (first.attempts, second.attempts, third.attempts) == (1, 0, 0) and str(second) == str(first)
+    assert len(stub.requests) == 1
+
+
+def test_the_shared_model_call_settings_make_the_client(stub, monkeypatch):
+    monkeypatch.setenv("STAGE_KEY", "sk-stage")
+    calls = ModelCallConfig(api_key_env="STAGE_KEY", extra_body={"top_k": 20}, timeout=30.0, max_retries=2,
+                            concurrency=None)
+    client = calls.client(stub.base_url, default_concurrency=7)
+    assert (client.max_concurrency, client.timeout, client.retry.max_retries) == (7, 30.0, 2)
+    assert client.halt_after_fatal and "sk-stage" not in repr(client)
+    stub.script(Reply.ok("Crop the left third."))
+    assert run(chat_once(client, messages())).text == "Crop the left third."
+    [req] = stub.requests
+    assert req.headers["authorization"] == "Bearer sk-stage" and req.json["top_k"] == 20
+    assert ModelCallConfig(concurrency=3).client(stub.base_url, default_concurrency=7).max_concurrency == 3
+    assert calls.to_record() == {"api_key_env": "STAGE_KEY", "extra_body": {"top_k": 20}, "temperature": None,
+                                 "timeout": 30.0, "max_retries": 2, "concurrency": None}
 
 
 def test_bad_base_url_is_refused():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from editcaption.llm.jsonparse import JsonFieldError, as_number, number_list, parse_json_reply, require_key
+from editcaption.llm.jsonparse import JsonFieldError, as_number, number_list, parse_json_reply
 
 GOOD = {"reasoning": "The sky turned red as asked.", "score": [20, 18]}
 
@@ -121,9 +121,3 @@ def test_number_lists():
         number_list("20, 18", length=2, name="score")
     with pytest.raises(JsonFieldError, match=r"score\[1\] is the text 'high'"):
         number_list([20, "high"], length=2, name="score")
-
-
-def test_require_key():
-    assert require_key({"score": 1}, "score") == 1
-    with pytest.raises(JsonFieldError, match="missing key 'score' \\(keys present: a, b\\)"):
-        require_key({"b": 1, "a": 2}, "score")

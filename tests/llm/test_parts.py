@@ -117,3 +117,83 @@ def test_encode_pair_resizes_once_and_keeps_order():
     assert pair.urls == [pair.source.url, pair.target.url] and pair.urls[0].startswith("data:image/png;base64,")
     small = encode_pair(tgt[:40, :30], tgt[:40, :30], ImageEncoding(max_side=150))
     assert (small.source.width, small.source.height) == (30, 40)  # never upscaled
+
+
+def _image_files(folder) -> dict[str, str]:  # noqa: ANN001
+    """Stored-image kinds the encoder meets: plain JPEG/PNG, large (resized), EXIF-rotated, grey, RGBA, a comment."""
+    import io
+
+    from PIL import Image
+
+    rng = np.random.default_rng(3)
+    rgb = Image.fromarray(rng.integers(0, 255, (30, 40, 3), dtype=np.uint8)).resize((400, 300))
+    big = Image.fromarray(rng.integers(0, 255, (60, 90, 3), dtype=np.uint8)).resize((1800, 1200))
+    files = {"jpeg": "a.jpg", "png": "b.png", "big": "c.jpg", "rotated": "d.jpg", "grey": "e.jpg", "rgba": "f.png",
+             "comment": "g.jpg", "broken": "h.jpg"}
+    paths = {k: str(folder / v) for k, v in files.items()}
+    rgb.save(paths["jpeg"], quality=95)
+    rgb.save(paths["png"])
+    big.save(paths["big"], quality=80)
+    exif = Image.Exif()
+    exif[0x0112] = 6  # rotate 90° to view
+    rgb.save(paths["rotated"], exif=exif.tobytes())
+    rgb.convert("L").save(paths["grey"])
+    rgb.convert("RGBA").save(paths["rgba"])
+    rgb.save(paths["comment"], comment=b"taken by the test suite", dpi=(300, 300))
+    buf = io.BytesIO()
+    rgb.save(buf, format="JPEG")
+    (folder / files["broken"]).write_bytes(buf.getvalue()[:500])
+    return paths
+
+
+@pytest.mark.parametrize("fmt", ["jpeg", "png"])
+def test_encoding_a_file_gives_the_bytes_of_encoding_its_decoded_pixels(tmp_path, fmt):  # noqa: ANN001
+    from editcaption.imageio import ImageDecodeError, load_rgb
+    from editcaption.llm.images import encode_image, encode_image_file
+
+    encoding = ImageEncoding(max_side=512, format=fmt)
+    for kind, path in _image_files(tmp_path).items():
+        if kind == "broken":
+            with pytest.raises(ImageDecodeError, match="truncated"):
+                encode_image_file(path, encoding)
+            continue
+        fast, full = encode_image_file(path, encoding), encode_image(load_rgb(path), encoding)
+        assert fast == full, kind  # same URL (so the same request bytes and cache keys), same size
+    rotated = encode_image_file(str(tmp_path / "d.jpg"), encoding)
+    assert (rotated.width, rotated.height) == (300, 400)  # upright
+    assert (encode_image_file(str(tmp_path / "c.jpg"), encoding).width,) == (512,)
+
+
+def test_a_stored_jpeg_that_fits_is_sent_as_stored_and_nothing_else_is(tmp_path):  # noqa: ANN001
+    import base64
+    import hashlib
+
+    from editcaption.imageio import ImageDecodeError, load_rgb
+    from editcaption.llm.images import encode_image, encode_image_file
+
+    paths = _image_files(tmp_path)
+    store = tmp_path / "store"
+    store.mkdir()
+
+    def stored(kind: str) -> str:  # a copy named as the workspace store names it: the sha256 of its bytes
+        data = open(paths[kind], "rb").read()
+        copy = store / f"{hashlib.sha256(data).hexdigest()}.jpg"
+        copy.write_bytes(data)
+        return str(copy)
+
+    plain = stored("jpeg")
+    sent = encode_image_file(plain, ImageEncoding(max_side=512))
+    assert sent.url == "data:image/jpeg;base64," + base64.b64encode(open(plain, "rb").read()).decode()
+    assert (sent.width, sent.height) == (400, 300)
+    # re-encoded as before: too large, PNG wanted, EXIF (rotation) or a comment to drop, bytes changed since ingest
+    cases = [(plain, ImageEncoding(max_side=256)), (plain, ImageEncoding(max_side=512, format="png")),
+             (stored("rotated"), ImageEncoding(max_side=512)), (stored("comment"), ImageEncoding(max_side=512))]
+    for path, encoding in cases:
+        assert encode_image_file(path, encoding) == encode_image(load_rgb(path), encoding), (path, encoding)
+    # A store copy damaged after ingest (its bytes no longer match its name) is decoded, and fails with its reason.
+    damaged = stored("jpeg")
+    data = bytearray(open(damaged, "rb").read())
+    data[len(data) // 2:] = b"\x00" * (len(data) - len(data) // 2 - 2)  # pixels gone, end marker kept
+    open(damaged, "wb").write(bytes(data))
+    with pytest.raises(ImageDecodeError, match="truncated image data"):
+        encode_image_file(damaged, ImageEncoding(max_side=512))

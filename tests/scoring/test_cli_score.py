@@ -34,13 +34,13 @@ def invoke(*args: str):  # noqa: ANN201
 def test_score_filter_export_and_show(ws_dir, stub, tmp_path):  # noqa: ANN001
     stub.responder = editscore_responder(SC, answer([25, 25]), repair="Still cannot judge.")
     spec = f"editscore:EditScore-7B@{stub.base_url}"
-    first = invoke("score", "--scorer", spec, "--no-progress", "-w", ws_dir)
+    first = invoke("score", "-m", spec, "--no-progress", "-w", ws_dir)
     assert first.exit_code == 0, first.output
     assert "score-source:manifest-EditScore-7B" in first.output and "unreadable" in first.output
     assert "13 to the server, 0 answered from the workspace cache" in first.output  # 12 + one repair
     assert stub.count == 13
 
-    again = invoke("score", "--scorer", spec, "--json", "-w", ws_dir)
+    again = invoke("score", "--model", spec, "--json", "-w", ws_dir)
     data = json.loads(again.stdout)
     assert stub.count == 13 and data["calls"] == 0 and data["already_scored"] == 5 and data["attempted"] == 1
     assert data["cached_calls"] == 3 and data["run_totals"] == {"ok": 5, "unscored": 1,
@@ -76,10 +76,10 @@ def test_score_filter_export_and_show(ws_dir, stub, tmp_path):  # noqa: ANN001
 
 def test_export_min_score_uses_ok_scores_only(ws_dir, stub, tmp_path):  # noqa: ANN001
     stub.responder = editscore_responder(SC, answer([25, 25]), repair="Still cannot judge.")
-    assert invoke("score", "--scorer", f"editscore:EditScore-7B@{stub.base_url}", "--no-progress",
+    assert invoke("score", "-m", f"editscore:EditScore-7B@{stub.base_url}", "--no-progress",
                   "-w", ws_dir).exit_code == 0
-    result = invoke("export", "sft", str(tmp_path / "sft"), "--source", f"run:{SAMPLE_RUN}", "--min-score", "4.0",
-                    "--scorer", "editscore:EditScore-7B", "--json", "-w", ws_dir)
+    result = invoke("export", "sft", "--out", str(tmp_path / "sft"), "--source", f"run:{SAMPLE_RUN}",
+                    "--min-score", "4.0", "--scorer", "editscore:EditScore-7B", "--json", "-w", ws_dir)
     assert result.exit_code == 0, result.output
     summary = json.loads(result.stdout)
     assert summary["splits"] == {"train": 4}
@@ -88,12 +88,16 @@ def test_export_min_score_uses_ok_scores_only(ws_dir, stub, tmp_path):  # noqa: 
 
 def test_bad_arguments_are_one_line_errors(ws_dir):  # noqa: ANN001
     cases = [
-        (["score", "--scorer", "openai:gpt-4o"], "names a model that writes instructions"),
-        (["score", "--scorer", "editscore:EditScore-7B"], "names no server"),
-        (["score", "--scorer", "editscore:m@http://h/v1", "--base", "qwen2"], "--base must be one of qwen25vl, qwen3vl"),
-        (["score", "--scorer", "editscore:m@http://h/v1", "--passes", "0"], "--passes must be at least 1"),
-        (["score", "--scorer", "editscore:m@http://h/v1", "--run", "nope"], "no run 'nope'"),
-        (["score", "--scorer", "editscore:m@http://h/v1", "--extra-body", "[1]"], "--extra-body must be a JSON object"),
+        (["score", "-m", "openai:gpt-4o"], "names a model that writes instructions"),
+        (["score", "-m", "editscore:EditScore-7B"], "names no server"),
+        (["score", "-m", "editscore:m@http://h/v1", "--base", "qwen2"], "--base must be one of qwen25vl, qwen3vl"),
+        (["score", "-m", "editscore:m@http://h/v1", "--passes", "0"], "--passes must be at least 1"),
+        (["score", "-m", "editscore:m@http://h/v1", "--run", "nope"], "no run 'nope'"),
+        (["score", "-m", "editscore:m@http://h/v1", "--extra-body", "[1]"], "--extra-body must be a JSON object"),
+        (["score"], "Missing option '-m' / '--model'"),
+        (["score", "-m", "editscore:m@http://h/v1", "--scorer", "editscore:n@http://h/v1"],
+         "--scorer and --model name the same thing; give only --model"),
+        (["score", "-m", "editscore:m@http://h/v1", "--max-retries", "-1"], "--max-retries must be at least 0"),
         (["filter", "--min", "high"], "--min expects a number"),
         (["filter"], "have no scores yet; run `editcaption score` first"),
         (["scores", "export", "--run", "nope"], "no run 'nope'"),
@@ -103,3 +107,15 @@ def test_bad_arguments_are_one_line_errors(ws_dir):  # noqa: ANN001
         assert result.exit_code == 2, (args, result.output)
         assert message in result.output, (args, result.output)
         assert "Traceback" not in result.output
+
+
+def test_the_old_scorer_spelling_still_scores_and_says_it_is_deprecated(ws_dir, stub):  # noqa: ANN001
+    stub.responder = editscore_responder(SC, answer([25, 25]), repair="Still cannot judge.")
+    result = invoke("score", "--scorer", f"editscore:EditScore-7B@{stub.base_url}", "--limit", "1", "--json",
+                    "-w", ws_dir)
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["ok"] == 1 and stub.count == 2
+    assert "Deprecated: --scorer will be removed in the next release; use --model" in result.stderr
+    again = invoke("score", "-m", f"editscore:EditScore-7B@{stub.base_url}", "--limit", "1", "--json", "-w", ws_dir)
+    assert again.exit_code == 0 and "Deprecated" not in again.stderr
+    assert json.loads(again.stdout)["already_scored"] == 1

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 
 import pytest
 from scoring_helpers import SAMPLE_RUN, answer, editscore_responder, instruction_of, kind_of
 from sqlalchemy import select
 
+from editcaption.llm import ModelCallConfig
 from editcaption.scoring import ScoreConfig, run_scoring
 from editcaption.scoring.records import select_items
 from editcaption.testing.stub_openai import Reply
@@ -26,8 +28,10 @@ PQ = answer([25, 25])  # PQ 10 → overall = sqrt(10 × SC)
 
 
 def config(stub, **kw) -> ScoreConfig:  # noqa: ANN001
-    kw.setdefault("max_retries", 1)
-    return ScoreConfig(scorer=f"editscore:EditScore-7B@{stub.base_url}", **kw)
+    """A scoring run on the stub; model-call settings (retries, concurrency ...) go to the shared ModelCallConfig."""
+    calls = {k: kw.pop(k) for k in list(kw) if k in {f.name for f in dataclasses.fields(ModelCallConfig)}}
+    calls.setdefault("max_retries", 1)
+    return ScoreConfig(scorer=f"editscore:EditScore-7B@{stub.base_url}", calls=ModelCallConfig(**calls), **kw)
 
 
 def scores_by_text(ws) -> dict[str, ScoreRecord]:  # noqa: ANN001

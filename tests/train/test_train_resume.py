@@ -7,12 +7,14 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 import torch
 from trainhelpers import EXAMPLES, run_cli
+
+from editcaption import testhook
+from editcaption.train.trainers import COMPLETE_MARKER
 
 pytestmark = pytest.mark.slow
 STEPS = 24
@@ -46,17 +48,14 @@ def test_sigkill_then_resume_matches_an_uninterrupted_run(tmp_path, sft_data):
     assert done.returncode == 0, done.stderr[-2000:]
 
     killed = tmp_path / "killed"
-    env = {**os.environ, "TOKENIZERS_PARALLELISM": "false"}
-    proc = subprocess.Popen([sys.executable, "-m", "editcaption.cli", *_args(sft_data, killed)], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    marker = killed / "checkpoint-8" / "editcaption-complete.json"
-    deadline = time.time() + 180
-    while not marker.exists() and proc.poll() is None and time.time() < deadline:
-        time.sleep(0.02)
-    proc.send_signal(signal.SIGKILL)
-    proc.wait()
-    assert marker.exists(), "the run never reached its second checkpoint"
-    assert not (killed / "final").exists(), "the run finished before it could be killed"
+    # The run SIGKILLs itself once its second checkpoint (step 8) is marked complete (editcaption.testhook).
+    env = {**os.environ, "TOKENIZERS_PARALLELISM": "false", testhook.ENV: "checkpoint:2"}
+    proc = subprocess.run([sys.executable, "-m", "editcaption.cli", *_args(sft_data, killed)], env=env,
+                          capture_output=True, text=True, timeout=600)
+    assert proc.returncode == -signal.SIGKILL, proc.stderr[-2000:]
+    assert (killed / "checkpoint-8" / COMPLETE_MARKER).is_file()
+    assert sorted(p.name for p in killed.glob("checkpoint-*")) == ["checkpoint-4", "checkpoint-8"]
+    assert not (killed / "final").exists()
 
     from typer.testing import CliRunner
 
@@ -69,7 +68,7 @@ def test_sigkill_then_resume_matches_an_uninterrupted_run(tmp_path, sft_data):
     assert resumed.returncode == 0, resumed.stderr[-2000:]
     assert "resuming from" in resumed.stderr and "checkpoint-" in resumed.stderr
     resumed_from = int(resumed.stderr.split("resuming from")[1].split("checkpoint-")[1].split()[0])
-    assert 8 <= resumed_from < STEPS
+    assert resumed_from == 8
 
     assert _order(killed) == _order(straight)  # same samples in the same order, step by step
     assert len(_order(straight)) == STEPS

@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..workspace.models import AnnotationQueueRecord, AnnotationSubmissionRecord, AnnotationTaskRecord
@@ -85,7 +85,3 @@ def export_rows(s: Session, queue: AnnotationQueueRecord) -> Iterator[dict[str, 
             "payload": sub.payload, "record": {"kind": sub.record_kind, "id": sub.record_id},
             "seconds": sub.seconds, "created_at": sub.created_at.isoformat(),
         }
-
-
-def submission_count(s: Session) -> int:
-    return s.scalar(select(func.count(AnnotationSubmissionRecord.id))) or 0

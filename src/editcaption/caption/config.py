@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..llm.call_config import ModelCallConfig, ModelCallConfigError
 from ..llm.spec import ModelSpec, parse_model_spec
 from ..prompts import PromptTemplate, load_prompt
 
@@ -17,11 +18,13 @@ class CaptionConfigError(ValueError):
     """A caption request that cannot run as given (one line saying why)."""
 
 
+DEFAULT_TEMPERATURE = 0.0  # greedy, unless --temperature says otherwise
+
+
 @dataclass
 class GenerationOptions:
-    """Sampling settings shared by the openai and hf backends (temperature 0 = greedy)."""
+    """Sampling settings of the openai and hf backends besides the temperature (in ``calls``)."""
 
-    temperature: float = 0.0
     max_tokens: int = 512
     top_p: float | None = None
     seed: int | None = None
@@ -34,7 +37,10 @@ class CaptionConfig:
     grounded: bool = False  # add the delta analyzer's hints to the prompt
     where: dict[str, list[str]] = field(default_factory=dict)
     limit: int | None = None  # the run covers the first N matching pairs
-    concurrency: int | None = None  # requests (openai) / analyses (delta) in flight; None = backend default
+    # How the model is called: API key variable, extra body, temperature, timeout, retries, and
+    # concurrency (requests in flight for openai:, analyses in parallel for delta; None = the
+    # backend's default).
+    calls: ModelCallConfig = field(default_factory=ModelCallConfig)
     run_name: str | None = None
     retry_failed: bool = False
     executor: str = "local"
@@ -43,10 +49,6 @@ class CaptionConfig:
     ray_batch_size: int = 16
     ray_gpus_per_worker: float = 0.0
     # openai backend
-    api_key_env: str = "OPENAI_API_KEY"  # the variable's *name*; its value is never stored
-    timeout: float = 120.0
-    max_retries: int = 5
-    extra_body: dict[str, Any] = field(default_factory=dict)
     image_max_side: int = 1024
     image_format: str = "jpeg"
     # hf backend
@@ -67,10 +69,12 @@ class CaptionConfig:
                                      "--prompt and --grounded apply to openai: and hf: models")
         if self.prompt_path and self.grounded:
             raise CaptionConfigError("use either --prompt FILE or --grounded (put {hints} in your file for both)")
-        for name in ("concurrency", "limit"):
-            value = getattr(self, name)
-            if value is not None and value < 1:
-                raise CaptionConfigError(f"--{name} must be at least 1")
+        if self.limit is not None and self.limit < 1:
+            raise CaptionConfigError("--limit must be at least 1")
+        try:
+            self.calls.validate()
+        except ModelCallConfigError as exc:
+            raise CaptionConfigError(str(exc)) from None
         if self.batch_size < 1 or self.ray_workers < 1 or self.ray_batch_size < 1:
             raise CaptionConfigError("batch sizes and worker counts must be at least 1")
         if self.image_format not in ("jpeg", "png"):
@@ -86,6 +90,10 @@ class CaptionConfig:
             return load_prompt("instruction-grounded" if self.grounded else "instruction")
         except (OSError, UnicodeDecodeError) as exc:
             raise CaptionConfigError(f"cannot read prompt {self.prompt_path}: {exc}") from None
+
+    @property
+    def temperature(self) -> float:
+        return self.calls.temperature_or(DEFAULT_TEMPERATURE)
 
     def wants_hints(self, prompt: PromptTemplate | None) -> bool:
         """Grounding hints are computed when the prompt has a ``{hints}`` slot."""
@@ -104,8 +112,13 @@ class CaptionConfig:
         return base[:128]
 
     def to_record(self, prompt: PromptTemplate | None) -> dict[str, Any]:
-        """The Run's config: every option, plus the prompt's id and origin (never a secret)."""
+        """The Run's config: every option, plus the prompt's id and origin (never a secret).
+
+        The model-call settings are stored at the top level, as every stage stores them.
+        """
         data = dataclasses.asdict(self)
+        data.update(data.pop("calls"))
+        data["temperature"] = self.temperature
         data["producer_key"] = self.producer_key()
         data["prompt_id"] = prompt.id if prompt else None
         data["prompt_source"] = prompt.source if prompt else None

@@ -6,32 +6,32 @@
    started with another model or prompt is refused);
 2. selects the pairs (``where``, the first ``limit``), skips the ones this run already has
    an ``ok`` instruction for — and the ``failed`` ones unless ``retry_failed``;
-3. captions the rest with the local executor (asyncio + threads) or over Ray Data; a
-   single writer merges outcomes into the workspace in small transactions as they come,
-   so a kill at any moment loses at most the requests in flight;
+3. captions the rest through the stage runner (:mod:`editcaption.runner`), locally
+   (asyncio + threads) or over Ray Data; the runner's single writer merges outcomes into the
+   workspace in batches as they come, so a kill loses at most the requests in flight and
+   the last fraction of a second of answers;
 4. finishes the run with its totals and returns a :class:`CaptionSummary`.
 """
 
 from __future__ import annotations
 
-import asyncio
-import os
-import time
+import dataclasses
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy.orm import Session
+
 from ..prompts import PromptTemplate
+from ..runner import DONE, FAILED, ProgressSink, RunReport, Stage, Verdict, plan, run_stage
 from ..workspace import Workspace
 from ..workspace.models import RunRecord
 from ..workspace.queries import finish_run, get_or_start_run
 from .backends import build_backend
 from .config import CaptionConfig, CaptionConfigError
 from .items import Outcome, PairTask
-from .pipeline import Preparer, caption_tasks
-from .progress import NoProgress, ProgressSink
-from .records import run_counts, run_statuses, select_tasks, write_outcomes
+from .pipeline import Preparer, backend_call
+from .records import merge_outcomes, run_counts, run_statuses, select_tasks
 
 RUN_KIND = "caption"
 
@@ -69,35 +69,6 @@ class CaptionSummary:
         return out
 
 
-class _Tally:
-    """Counts of this invocation, updated as outcomes are written."""
-
-    def __init__(self) -> None:
-        self.done = 0
-        self.failed = 0
-        self.reasons: Counter[str] = Counter()
-        self.tokens: Counter[str] = Counter()
-        self.stopped: str | None = None
-
-    def add(self, outcomes: list[Outcome]) -> tuple[int, int]:
-        ok = failed = 0
-        for o in outcomes:
-            if o.ok:
-                ok += 1
-            else:
-                failed += 1
-                self.reasons[o.reason or "unknown"] += 1
-                if o.fatal and self.stopped is None:
-                    self.stopped = o.error
-            for key in ("prompt_tokens", "completion_tokens", "total_tokens"):
-                value = o.usage.get(key)
-                if isinstance(value, int):
-                    self.tokens[key] += value
-        self.done += ok
-        self.failed += failed
-        return ok, failed
-
-
 def _check_resumable(existing: RunRecord, config: CaptionConfig, prompt: PromptTemplate | None) -> None:
     """A run name is resumed only by the same model and prompt (a different one needs a new name)."""
     if existing.kind != RUN_KIND:
@@ -111,17 +82,39 @@ def _check_resumable(existing: RunRecord, config: CaptionConfig, prompt: PromptT
                 "resume it with the same settings or choose another --run-name")
 
 
-def _final_status(tally: _Tally, interrupted: bool, ws: Workspace, run_name: str, selected: list[PairTask]) -> str:
-    if interrupted:
-        return "interrupted"
-    if tally.stopped:
-        return "aborted"
-    with ws.session() as s:
-        statuses = run_statuses(s, run_name)
-    wanted = [statuses.get(t.pair_id) for t in selected]
-    if any(st is None for st in wanted):
-        return "partial"
-    return "done" if all(st == "ok" for st in wanted) else "partial"
+def _verdict(outcome: Outcome) -> Verdict:
+    return Verdict(ok=outcome.ok, reason=outcome.reason, fatal=outcome.error if outcome.fatal else None)
+
+
+class _CaptionStage:
+    """The caption run's select and write (the call side comes from the backend)."""
+
+    def __init__(self, ws: Workspace, config: CaptionConfig, run_name: str, producer: str, prompt_id: str | None):
+        self.ws, self.config, self.run = ws, config, run_name
+        self.producer, self.prompt_id = producer, prompt_id
+        self.tasks: list[PairTask] = []
+        self.tokens: Counter[str] = Counter()  # of this invocation's outcomes, counted as they are written
+
+    def select(self) -> list[tuple[PairTask, str | None]]:
+        self.tasks = select_tasks(self.ws, self.config.where, self.config.limit)
+        with self.ws.session() as s:
+            statuses = run_statuses(s, self.run)
+        previous = {"ok": DONE, "failed": FAILED}
+        return [(t, previous.get(statuses.get(t.pair_id, ""))) for t in self.tasks]
+
+    def write(self, s: Session, outcomes: list[Outcome]) -> None:
+        merge_outcomes(s, self.run, self.producer, self.prompt_id, outcomes)
+        for o in outcomes:
+            for key in ("prompt_tokens", "completion_tokens", "total_tokens"):
+                value = o.usage.get(key)
+                if isinstance(value, int):
+                    self.tokens[key] += value
+
+    def complete(self) -> bool:
+        """Every selected pair has an ok instruction in this run."""
+        with self.ws.session() as s:
+            statuses = run_statuses(s, self.run)
+        return all(statuses.get(t.pair_id) == "ok" for t in self.tasks)
 
 
 def run_caption(ws: Workspace, config: CaptionConfig, *, progress: ProgressSink | None = None) -> CaptionSummary:
@@ -129,111 +122,50 @@ def run_caption(ws: Workspace, config: CaptionConfig, *, progress: ProgressSink 
     config.validate()
     prompt = config.prompt()
     run_name = config.run_name or config.default_run_name(prompt)
-    progress = progress or NoProgress()
-    tasks = select_tasks(ws, config.where, config.limit)
     with ws.session() as s:
         existing = s.get(RunRecord, run_name)
         if existing is not None:
             _check_resumable(existing, config, prompt)
-        statuses = run_statuses(s, run_name)
-    pending = [t for t in tasks if statuses.get(t.pair_id) is None
-               or (config.retry_failed and statuses[t.pair_id] == "failed")]
+    producer = str(config.spec())
+    captions = _CaptionStage(ws, config, run_name, producer, prompt.id if prompt else None)
+    stage: Stage[PairTask, Outcome] = Stage(RUN_KIND, select=captions.select, write=captions.write, verdict=_verdict)
+    report = plan(stage, retry_failed=config.retry_failed)
     summary = CaptionSummary(
-        run=run_name, resumed=existing is not None, producer=str(config.spec()),
-        prompt_id=prompt.id if prompt else None, executor=config.executor, selected=len(tasks),
-        already_done=sum(statuses.get(t.pair_id) == "ok" for t in tasks),
-        failed_not_retried=0 if config.retry_failed else sum(statuses.get(t.pair_id) == "failed" for t in tasks),
-        attempted=len(pending),
+        run=run_name, resumed=existing is not None, producer=producer, prompt_id=captions.prompt_id,
+        executor=config.executor, selected=report.selected, already_done=report.already_done,
+        failed_not_retried=report.failed_not_retried, attempted=report.attempted,
     )
-    # Build the backend before the run is marked running, so a bad key variable or an
-    # unloadable checkpoint fails cleanly (and nothing is loaded when nothing is pending).
-    backend = build_backend(config) if pending and config.executor == "local" else None
+    executor = None
+    if report.pending and config.executor == "ray":
+        from .ray_executor import RayExecutor
+
+        executor = RayExecutor(config, prompt)
+    elif report.pending:
+        # Build the backend before the run is marked running, so a bad key variable or an
+        # unloadable checkpoint fails cleanly (and nothing is loaded when nothing is pending).
+        backend = build_backend(config)
+        stage = dataclasses.replace(
+            stage, prepare=Preparer(backend, prompt, config.wants_hints(prompt)), call=backend_call(backend),
+            workers=backend.concurrency, batch_size=backend.batch_size, close=backend.aclose)
     with ws.session() as s:
         get_or_start_run(s, run_name, RUN_KIND, config.to_record(prompt))
-    tally = _Tally()
-    started = time.perf_counter()
-    interrupted = True
     try:
-        if pending:
-            progress.start(len(pending), f"caption {summary.producer}")
-            writer = _Writer(ws, run_name, summary.producer, summary.prompt_id, tally, progress)
-            if config.executor == "ray":
-                from .ray_executor import run_on_ray
-
-                run_on_ray(pending, config, prompt, writer.write_now)
-            else:
-                assert backend is not None
-                asyncio.run(_run_local(backend, pending, prompt, config, writer))
-        interrupted = False
+        run_stage(ws, stage, report, executor=executor, progress=progress, description=f"caption {producer}")
     finally:
-        progress.stop()
-        summary.wall_time = time.perf_counter() - started
-        summary.done, summary.failed = tally.done, tally.failed
-        summary.failed_by_reason = dict(sorted(tally.reasons.items()))
-        summary.tokens = dict(tally.tokens)
-        summary.stopped = tally.stopped
-        summary.status = _final_status(tally, interrupted, ws, run_name, tasks)
-        with ws.session() as s:
-            totals = run_counts(s, run_name)
-            summary.run_totals = totals
-            finish_run(s, run_name, summary.status,
-                       {**totals, "selected": len(tasks),
-                        "last": {"done": tally.done, "failed": tally.failed, "wall_time": round(summary.wall_time, 3)}})
+        _finish(ws, summary, report, captions)
     return summary
 
 
-class _Writer:
-    """The single writer: merges outcome batches into the workspace and advances the progress bar."""
-
-    def __init__(self, ws: Workspace, run: str, producer: str, prompt_id: str | None, tally: _Tally,
-                 progress: ProgressSink):
-        self.ws, self.run, self.producer, self.prompt_id = ws, run, producer, prompt_id
-        self.tally, self.progress = tally, progress
-
-    def write_now(self, outcomes: list[Outcome]) -> None:
-        write_outcomes(self.ws, self.run, self.producer, self.prompt_id, outcomes)
-        ok, failed = self.tally.add(outcomes)
-        self.progress.advance(ok, failed)
-
-
-async def _run_local(backend: Any, pending: list[PairTask], prompt: PromptTemplate | None, config: CaptionConfig,
-                     writer: _Writer) -> None:
-    queue: asyncio.Queue[list[Outcome] | None] = asyncio.Queue()
-    loop = asyncio.get_running_loop()
-    db_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="caption-db")
-    preparers = max(2, os.cpu_count() or 2)
-    prep_pool = ThreadPoolExecutor(max_workers=preparers, thread_name_prefix="caption-prep")
-
-    async def drain() -> None:
-        # Take whatever has arrived (at least one batch) and commit it in one transaction.
-        while True:
-            first = await queue.get()
-            if first is None:
-                return
-            batch, done = list(first), False
-            while not queue.empty() and len(batch) < 512:
-                nxt = queue.get_nowait()
-                if nxt is None:
-                    done = True
-                    break
-                batch.extend(nxt)
-            await loop.run_in_executor(db_pool, writer.write_now, batch)
-            if done:
-                return
-
-    writer_task = asyncio.create_task(drain())
-
-    async def sink(outcomes: list[Outcome]) -> None:
-        if writer_task.done():
-            writer_task.result()  # the writer failed (database gone?): stop, do not compute results we cannot keep
-        await queue.put(outcomes)
-
-    try:
-        preparer = Preparer(backend, prompt, config.wants_hints(prompt))
-        await caption_tasks(backend, pending, preparer, sink, pool=prep_pool, preparers=preparers)
-    finally:
-        await queue.put(None)
-        await writer_task
-        await backend.aclose()
-        prep_pool.shutdown(wait=False, cancel_futures=True)
-        db_pool.shutdown(wait=True)
+def _finish(ws: Workspace, summary: CaptionSummary, report: RunReport, captions: _CaptionStage) -> None:
+    summary.wall_time = report.wall_time
+    summary.done, summary.failed = report.ok, report.failed
+    summary.failed_by_reason = dict(sorted(report.failed_by_reason.items()))
+    summary.tokens = dict(captions.tokens)
+    summary.stopped = report.stopped
+    summary.status = report.status(complete=report.finished and captions.complete())
+    with ws.session() as s:
+        totals = run_counts(s, summary.run)
+        summary.run_totals = totals
+        finish_run(s, summary.run, summary.status,
+                   {**totals, "selected": summary.selected,
+                    "last": {"done": report.ok, "failed": report.failed, "wall_time": round(report.wall_time, 3)}})

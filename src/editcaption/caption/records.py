@@ -11,7 +11,7 @@ arrive twice (a resumed run, a Ray task retried after a worker died) without dup
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 from sqlalchemy import select
@@ -69,29 +69,35 @@ def _merge(s: Session, existing: InstructionRecord | None, out: Outcome, run_id:
     return True
 
 
+def merge_outcomes(s: Session, run_id: str, producer: str, prompt_version: str | None,
+                   outcomes: list[Outcome]) -> int:
+    """Merge a batch of outcomes in the session's transaction; returns how many rows changed."""
+    # The last outcome for a pair within one batch wins the merge order.
+    by_pair = {o.pair_id: o for o in outcomes}
+    if not by_pair:
+        return 0
+    existing = {
+        r.pair_id: r
+        for r in s.scalars(select(InstructionRecord).where(
+            InstructionRecord.run_id == run_id, InstructionRecord.pair_id.in_(list(by_pair))))
+    }
+    return sum(_merge(s, existing.get(pid), o, run_id, producer, prompt_version) for pid, o in by_pair.items())
+
+
 def write_outcomes(ws: Workspace, run_id: str, producer: str, prompt_version: str | None,
                    outcomes: list[Outcome]) -> int:
     """Merge a batch of outcomes in one transaction; returns how many rows changed."""
     if not outcomes:
         return 0
-    # The last outcome for a pair within one batch wins the merge order.
-    by_pair = {o.pair_id: o for o in outcomes}
     try:
         with ws.session() as s:
-            existing = {
-                r.pair_id: r
-                for r in s.scalars(select(InstructionRecord).where(
-                    InstructionRecord.run_id == run_id, InstructionRecord.pair_id.in_(list(by_pair))))
-            }
-            return sum(_merge(s, existing.get(pid), o, run_id, producer, prompt_version) for pid, o in by_pair.items())
+            return merge_outcomes(s, run_id, producer, prompt_version, outcomes)
     except IntegrityError:
         # Another writer inserted one of these pairs meanwhile: merge row by row instead.
         changed = 0
-        for o in by_pair.values():
+        for o in {o.pair_id: o for o in outcomes}.values():
             with ws.session() as s:
-                row = s.scalar(select(InstructionRecord).where(
-                    InstructionRecord.run_id == run_id, InstructionRecord.pair_id == o.pair_id))
-                changed += _merge(s, row, o, run_id, producer, prompt_version)
+                changed += merge_outcomes(s, run_id, producer, prompt_version, [o])
         return changed
 
 
@@ -147,7 +153,3 @@ def iter_instructions(s: Session, run_id: str, status: str | None = "ok") -> Ite
             "error": ins.error, "attempts": ins.attempts, "usage": ins.usage or {},
             "created_at": ins.created_at.isoformat() if ins.created_at else None,
         }
-
-
-def count_by_status(statuses: Iterable[str]) -> dict[str, int]:
-    return dict(Counter(statuses))

@@ -40,6 +40,62 @@ WhereOpt = Annotated[
     list[str] | None,
     typer.Option("--where", help="Filter pairs: key=value[,value] with key in id, name, category, subtype, split, origin."),
 ]
+NoProgressOpt = Annotated[bool, typer.Option("--no-progress", help="No progress bar.")]
+
+# -- calling a model: the same options, names and help for caption, score, eval judge and gt draft -----
+MODEL_CALLS_PANEL = "Model calls"
+DEFAULT_API_KEY_ENV = "OPENAI_API_KEY"
+DEFAULT_TIMEOUT = 120.0
+DEFAULT_MAX_RETRIES = 5
+
+ApiKeyEnvOpt = Annotated[str, typer.Option(
+    "--api-key-env", rich_help_panel=MODEL_CALLS_PANEL,
+    help="Name of the environment variable holding the API key (the key itself is never stored or printed).")]
+ExtraBodyOpt = Annotated[str | None, typer.Option(
+    "--extra-body", rich_help_panel=MODEL_CALLS_PANEL, show_default=False,
+    help='JSON object merged into every request body, e.g. \'{"chat_template_kwargs": {"enable_thinking": false}}\'.')]
+TemperatureOpt = Annotated[float | None, typer.Option(
+    "--temperature", rich_help_panel=MODEL_CALLS_PANEL, show_default=False,
+    help="Sampling temperature (0 = greedy). Default: 0, except score: the EditScore protocol's 0.7.")]
+TimeoutOpt = Annotated[float, typer.Option(
+    "--timeout", rich_help_panel=MODEL_CALLS_PANEL, help="Seconds to wait for one answer.")]
+MaxRetriesOpt = Annotated[int, typer.Option(
+    "--max-retries", rich_help_panel=MODEL_CALLS_PANEL,
+    help="Retries on 429/5xx, timeouts and garbled answers (exponential backoff, Retry-After honoured).")]
+ConcurrencyOpt = Annotated[int | None, typer.Option(
+    "--concurrency", rich_help_panel=MODEL_CALLS_PANEL, show_default=False,
+    help="Requests in flight. Default: 16 for caption (delta: one analysis per core) and eval judge, "
+         "8 for score and gt draft.")]
+
+
+def model_calls(api_key_env: str, extra_body: str | None, temperature: float | None, timeout: float,
+                max_retries: int, concurrency: int | None) -> Any:
+    """The shared model-call options as one :class:`editcaption.llm.ModelCallConfig` (bad values fail here)."""
+    from ..llm.call_config import ModelCallConfig, ModelCallConfigError
+
+    calls = ModelCallConfig(api_key_env=api_key_env, extra_body=parse_extra_body(extra_body),
+                            temperature=temperature, timeout=timeout, max_retries=max_retries,
+                            concurrency=concurrency)
+    try:
+        calls.validate()
+    except ModelCallConfigError as exc:
+        fail(str(exc))
+    return calls
+
+
+def model_spec(model: str | None, old_value: str | None, *, old: str) -> str:
+    """The -m/--model value, or the one given under its old spelling ``old`` (with a deprecation line)."""
+    value = pick(model, old_value, old=old, new="--model")
+    if value is None:
+        fail("Missing option '-m' / '--model'.")
+    return value
+
+
+def progress_bar(no_progress: bool, as_json: bool) -> Any:
+    """The progress bar of a model-calling stage on standard error (none with --no-progress or --json)."""
+    from ..progress import NoProgress, RichProgress
+
+    return NoProgress() if (no_progress or as_json) else RichProgress(err_console)
 
 
 def fail(message: str, code: int = 2) -> NoReturn:
@@ -53,6 +109,11 @@ def deprecated(old: str, new: str) -> None:
     """Say on stderr that the spelling ``old`` still works for this release but ``new`` replaces it."""
     err_console.print(f"[yellow]Deprecated:[/] {escape(old)} will be removed in the next release; use "
                       f"{escape(new)}", highlight=False, soft_wrap=True)
+
+
+def output_path(out: Path | None, positional: Path | None) -> Path | None:
+    """``--out/-o``, or the output path given the old way, as a positional argument (with a deprecation line)."""
+    return pick(out, positional, old="the output path as a positional argument", new="--out/-o")
 
 
 def pick(new_value: Any, old_value: Any, *, old: str, new: str) -> Any:
@@ -143,7 +204,7 @@ def in_session(workspace: Path | None, db: str | None, fn: Callable[[Any], Any],
 
 
 def parse_extra_body(text: str | None) -> dict:
-    """The --extra-body option (caption, score, eval judge) as a dict; anything but a JSON object fails."""
+    """The --extra-body option as a dict; anything but a JSON object fails."""
     try:
         extra = json.loads(text) if text else {}
         if not isinstance(extra, dict):

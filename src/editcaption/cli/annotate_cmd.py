@@ -148,13 +148,13 @@ def queue_list_cmd(as_json: JsonOpt = False, workspace: WorkspaceOpt = None, db:
 @queue_app.command("export")
 def queue_export_cmd(
     name: Annotated[str, typer.Argument(help="Queue name.")],
-    out: Annotated[Path | None, typer.Option("--out", help="JSONL file (default: standard output).")] = None,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="JSONL file (default: standard output).")] = None,
     workspace: WorkspaceOpt = None,
     db: DbOpt = None,
 ) -> None:
     """Every submission of a queue as JSON lines (annotator, outcome, answer, record id, time).
 
-    Example: editcaption annotate queue export judge-run1 --out judge.jsonl
+    Example: editcaption annotate queue export judge-run1 -o judge.jsonl
     """
     import json
 
@@ -262,7 +262,7 @@ def user_list_cmd(as_json: JsonOpt = False, workspace: WorkspaceOpt = None, db: 
 @annotate_app.command("export-labelstudio")
 def export_labelstudio_cmd(
     run: Annotated[str, typer.Option("--run", help="Run whose instructions become tasks.")],
-    out: Annotated[Path, typer.Option("--out", help="Folder for tasks.json, config.xml and images/.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for tasks.json, config.xml and images/.")],
     where: WhereOpt = None,
     kind: Annotated[str, typer.Option(help="prefer (verdict, failure type, severity) | refine (text only)")] = "prefer",
     images: Annotated[str, typer.Option(help="copy (files in OUT/images) | embed (data: URLs in the tasks)")] = "copy",

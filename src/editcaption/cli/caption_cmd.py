@@ -8,19 +8,29 @@ from typing import Annotated
 import typer
 
 from ._common import (
+    DEFAULT_API_KEY_ENV,
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_TIMEOUT,
+    MODEL_CALLS_PANEL,
+    ApiKeyEnvOpt,
+    ConcurrencyOpt,
     DbOpt,
+    ExtraBodyOpt,
     JsonOpt,
+    MaxRetriesOpt,
+    NoProgressOpt,
+    TemperatureOpt,
+    TimeoutOpt,
     WhereOpt,
     WorkspaceOpt,
     console,
-    err_console,
     fail,
+    model_calls,
     open_workspace,
-    parse_extra_body,
+    progress_bar,
     run_resumable,
 )
 
-MODEL_PANEL = "Model call (openai: and hf:)"
 HF_PANEL = "Local checkpoint (hf:)"
 RAY_PANEL = "Scale-out (--executor ray)"
 
@@ -31,20 +41,20 @@ def caption(
     grounded: Annotated[bool, typer.Option("--grounded", help="Add the delta analyzer's measurements to the prompt.")] = False,
     where: WhereOpt = None,
     limit: Annotated[int | None, typer.Option(help="The run covers the first N matching pairs.")] = None,
-    concurrency: Annotated[int | None, typer.Option(help="Requests in flight (openai, default 16) or analyses in parallel (delta, default: cores).")] = None,
     run_name: Annotated[str | None, typer.Option("--run-name", help="Run name; running again with the same name resumes it (default: derived from model and prompt).")] = None,
     retry_failed: Annotated[bool, typer.Option("--retry-failed", help="Also retry pairs this run failed on before.")] = False,
     executor: Annotated[str, typer.Option(help="local (asyncio + threads) or ray (Ray Data actors).")] = "local",
-    api_key_env: Annotated[str, typer.Option("--api-key-env", help="Name of the environment variable holding the API key (the key itself is never stored or printed).", rich_help_panel=MODEL_PANEL)] = "OPENAI_API_KEY",
-    extra_body: Annotated[str | None, typer.Option("--extra-body", help='JSON merged into every request, e.g. \'{"chat_template_kwargs": {"enable_thinking": false}}\'.', rich_help_panel=MODEL_PANEL)] = None,
-    temperature: Annotated[float, typer.Option(help="Sampling temperature (0 = greedy).", rich_help_panel=MODEL_PANEL)] = 0.0,
-    max_tokens: Annotated[int, typer.Option("--max-tokens", help="Longest answer, in tokens.", rich_help_panel=MODEL_PANEL)] = 512,
-    top_p: Annotated[float | None, typer.Option("--top-p", help="Nucleus sampling (with temperature > 0).", rich_help_panel=MODEL_PANEL)] = None,
-    seed: Annotated[int | None, typer.Option(help="Sampling seed.", rich_help_panel=MODEL_PANEL)] = None,
-    timeout: Annotated[float, typer.Option(help="Seconds to wait for one answer.", rich_help_panel=MODEL_PANEL)] = 120.0,
-    max_retries: Annotated[int, typer.Option("--max-retries", help="Retries on 429/5xx/timeouts (exponential backoff, Retry-After honoured).", rich_help_panel=MODEL_PANEL)] = 5,
-    image_max_side: Annotated[int, typer.Option("--image-max-side", help="Images are downscaled so their longer side is at most this.", rich_help_panel=MODEL_PANEL)] = 1024,
-    image_format: Annotated[str, typer.Option("--image-format", help="jpeg or png (how images travel to an openai: server).", rich_help_panel=MODEL_PANEL)] = "jpeg",
+    api_key_env: ApiKeyEnvOpt = DEFAULT_API_KEY_ENV,
+    extra_body: ExtraBodyOpt = None,
+    temperature: TemperatureOpt = None,
+    timeout: TimeoutOpt = DEFAULT_TIMEOUT,
+    max_retries: MaxRetriesOpt = DEFAULT_MAX_RETRIES,
+    concurrency: ConcurrencyOpt = None,
+    max_tokens: Annotated[int, typer.Option("--max-tokens", help="Longest answer, in tokens.", rich_help_panel=MODEL_CALLS_PANEL)] = 512,
+    top_p: Annotated[float | None, typer.Option("--top-p", help="Nucleus sampling (with temperature > 0).", rich_help_panel=MODEL_CALLS_PANEL)] = None,
+    seed: Annotated[int | None, typer.Option(help="Sampling seed.", rich_help_panel=MODEL_CALLS_PANEL)] = None,
+    image_max_side: Annotated[int, typer.Option("--image-max-side", help="Images are downscaled so their longer side is at most this.", rich_help_panel=MODEL_CALLS_PANEL)] = 1024,
+    image_format: Annotated[str, typer.Option("--image-format", help="jpeg or png (how images travel to an openai: server).", rich_help_panel=MODEL_CALLS_PANEL)] = "jpeg",
     device: Annotated[str, typer.Option(help="auto (a GPU where one is visible), cpu, cuda, cuda:1 ...", rich_help_panel=HF_PANEL)] = "auto",
     dtype: Annotated[str | None, typer.Option(help="float32, bfloat16, float16 (default: the checkpoint's).", rich_help_panel=HF_PANEL)] = None,
     batch_size: Annotated[int, typer.Option("--batch-size", help="Pairs per generate() call.", rich_help_panel=HF_PANEL)] = 4,
@@ -52,7 +62,7 @@ def caption(
     ray_workers: Annotated[int, typer.Option("--ray-workers", help="Actors, each holding one backend.", rich_help_panel=RAY_PANEL)] = 2,
     ray_batch_size: Annotated[int, typer.Option("--ray-batch-size", help="Pairs per Ray batch.", rich_help_panel=RAY_PANEL)] = 16,
     ray_gpus_per_worker: Annotated[float, typer.Option("--ray-gpus-per-worker", help="GPUs each actor reserves (hf: on a GPU cluster).", rich_help_panel=RAY_PANEL)] = 0.0,
-    no_progress: Annotated[bool, typer.Option("--no-progress", help="No progress bar.")] = False,
+    no_progress: NoProgressOpt = False,
     as_json: JsonOpt = False,
     workspace: WorkspaceOpt = None,
     db: DbOpt = None,
@@ -62,35 +72,32 @@ def caption(
     Running the same command again (same --run-name) resumes the run and skips pairs already
     done; --retry-failed also redoes the failed ones.
 
-    Example: editcaption caption --model openai:Qwen/Qwen3-VL-8B-Instruct@http://localhost:8000/v1 --concurrency 32
+    Example: editcaption caption -m openai:Qwen/Qwen3-VL-8B-Instruct@http://localhost:8000/v1 --concurrency 32
     """
 
     from ..caption import CaptionConfig, CaptionConfigError, GenerationOptions, run_caption
-    from ..caption.progress import NoProgress, RichProgress
     from ..importutils import MissingExtraError
     from ..llm.spec import ModelSpecError
     from ..workspace.queries import WhereError, parse_where
 
-    extra = parse_extra_body(extra_body)
+    calls = model_calls(api_key_env, extra_body, temperature, timeout, max_retries, concurrency)
     try:
         config = CaptionConfig(
             model=model, prompt_path=str(prompt) if prompt else None, grounded=grounded, where=parse_where(where),
-            limit=limit, concurrency=concurrency, run_name=run_name, retry_failed=retry_failed, executor=executor,
+            limit=limit, calls=calls, run_name=run_name, retry_failed=retry_failed, executor=executor,
             ray_address=ray_address, ray_workers=ray_workers, ray_batch_size=ray_batch_size,
-            ray_gpus_per_worker=ray_gpus_per_worker, api_key_env=api_key_env, timeout=timeout,
-            max_retries=max_retries, extra_body=extra, image_max_side=image_max_side, image_format=image_format,
+            ray_gpus_per_worker=ray_gpus_per_worker, image_max_side=image_max_side, image_format=image_format,
             device=device, dtype=dtype, batch_size=batch_size,
-            generation=GenerationOptions(temperature=temperature, max_tokens=max_tokens, top_p=top_p, seed=seed),
+            generation=GenerationOptions(max_tokens=max_tokens, top_p=top_p, seed=seed),
         )
         config.validate()
     except (WhereError, ModelSpecError, CaptionConfigError) as exc:
         fail(str(exc))
     ws = open_workspace(workspace, db)
-    progress = NoProgress() if (no_progress or as_json) else RichProgress(err_console)
+    progress = progress_bar(no_progress, as_json)
     run_resumable(ws, lambda: run_caption(ws, config, progress=progress),
                   errors=(CaptionConfigError, MissingExtraError, ModelSpecError), what="run",
                   saved="finished pairs", as_json=as_json, show=_print_summary)
-
 
 
 def _print_summary(summary) -> None:  # noqa: ANN001 - CaptionSummary

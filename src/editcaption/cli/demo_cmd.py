@@ -11,7 +11,7 @@ from ._common import console
 
 
 def demo(
-    out: Annotated[Path, typer.Option("--out", help="Folder for the demo workspace and outputs.")] = Path("editcaption-demo"),
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the demo workspace and outputs.")] = Path("editcaption-demo"),
 ) -> None:
     """Run the pipeline offline on the bundled sample pairs (no model server, no network).
 

@@ -11,25 +11,37 @@ from typing import Annotated
 import typer
 
 from ._common import (
+    DEFAULT_API_KEY_ENV,
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_TIMEOUT,
+    MODEL_CALLS_PANEL,
+    ApiKeyEnvOpt,
+    ConcurrencyOpt,
     DbOpt,
+    ExtraBodyOpt,
     JsonOpt,
+    MaxRetriesOpt,
+    NoProgressOpt,
+    TemperatureOpt,
+    TimeoutOpt,
     WhereOpt,
     WorkspaceOpt,
     console,
     fail,
     in_session,
+    model_calls,
+    model_spec,
     open_workspace,
-    parse_extra_body,
     print_json,
+    progress_bar,
     run_resumable,
 )
 
 eval_app = typer.Typer(
     help="Evaluate instructions: benchmarks, LLM judge, exact EditWorld scores, human statistics.\n\n"
-         "Example: editcaption eval judge --run teacher-v1 --judge openai:gpt-4.1@https://api.openai.com/v1",
+         "Example: editcaption eval judge --run teacher-v1 -m openai:gpt-4.1@https://api.openai.com/v1",
     no_args_is_help=True,
 )
-JUDGE_PANEL = "Judge requests"
 KINDS_HELP = "hqedit, bytemorph, editworld or custom"
 
 
@@ -148,21 +160,23 @@ def _print_scoring(summary) -> None:  # noqa: ANN001 - ScoringSummary
 @eval_app.command("judge")
 def judge(
     run: Annotated[str, typer.Option("--run", help="The run whose instructions are judged.")],
-    judge_spec: Annotated[str, typer.Option("--judge", help="openai:<model>@<base_url>, or editworld-exact for the exact scorer.")],
+    model: Annotated[str | None, typer.Option("--model", "-m", help="The judge: openai:<model>@<base_url>, or editworld-exact for the exact scorer. Required.", show_default=False)] = None,
+    judge_old: Annotated[str | None, typer.Option("--judge", hidden=True, help="Old spelling of --model.")] = None,
     benchmark: Annotated[str | None, typer.Option(help="Only the pairs of this benchmark (eval prepare).")] = None,
-    concurrency: Annotated[int, typer.Option(help="Requests in flight (each instruction needs three).")] = 16,
     images: Annotated[bool, typer.Option("--images/--no-images", help="Send both images (multimodal judge) or the ground truth only.")] = True,
     rescore: Annotated[bool, typer.Option("--rescore", help="Recompute existing scores (cached answers cost no calls).")] = False,
     refresh: Annotated[bool, typer.Option("--refresh", help="Ask the judge again instead of reading cached answers.")] = False,
     verified_only: Annotated[bool, typer.Option("--verified-only", help="Leave pairs with unverified ground truth unscored.")] = False,
     limit: Annotated[int | None, typer.Option(help="Judge only the first N instructions.")] = None,
-    api_key_env: Annotated[str, typer.Option("--api-key-env", help="Name of the variable holding the API key.", rich_help_panel=JUDGE_PANEL)] = "OPENAI_API_KEY",
-    timeout: Annotated[float, typer.Option(help="Seconds to wait for one answer.", rich_help_panel=JUDGE_PANEL)] = 120.0,
-    max_retries: Annotated[int, typer.Option("--max-retries", help="Retries on 429/5xx/timeouts.", rich_help_panel=JUDGE_PANEL)] = 5,
-    max_tokens: Annotated[int, typer.Option("--max-tokens", help="Longest answer, in tokens.", rich_help_panel=JUDGE_PANEL)] = 1024,
-    temperature: Annotated[float, typer.Option(help="Sampling temperature (0 = greedy).", rich_help_panel=JUDGE_PANEL)] = 0.0,
-    image_max_side: Annotated[int, typer.Option("--image-max-side", help="Longer image side sent, in pixels.", rich_help_panel=JUDGE_PANEL)] = 1024,
-    extra_body: Annotated[str | None, typer.Option("--extra-body", help="JSON merged into every request.", rich_help_panel=JUDGE_PANEL)] = None,
+    api_key_env: ApiKeyEnvOpt = DEFAULT_API_KEY_ENV,
+    extra_body: ExtraBodyOpt = None,
+    temperature: TemperatureOpt = None,
+    timeout: TimeoutOpt = DEFAULT_TIMEOUT,
+    max_retries: MaxRetriesOpt = DEFAULT_MAX_RETRIES,
+    concurrency: ConcurrencyOpt = None,
+    max_tokens: Annotated[int, typer.Option("--max-tokens", help="Longest answer, in tokens.", rich_help_panel=MODEL_CALLS_PANEL)] = 1024,
+    image_max_side: Annotated[int, typer.Option("--image-max-side", help="Longer image side sent, in pixels.", rich_help_panel=MODEL_CALLS_PANEL)] = 1024,
+    no_progress: NoProgressOpt = False,
     as_json: JsonOpt = False,
     workspace: WorkspaceOpt = None,
     db: DbOpt = None,
@@ -174,27 +188,28 @@ def judge(
     request, then the instruction is left unscored with the reason. Answers are cached in the
     workspace: running again costs no calls; interrupted runs resume.
 
-    Example: editcaption eval judge --run teacher-v1 --judge openai:Qwen/Qwen3-VL-235B-A22B-Instruct@http://gpu:8000/v1 --benchmark hqedit
+    Example: editcaption eval judge --run teacher-v1 -m openai:Qwen/Qwen3-VL-235B-A22B-Instruct@http://gpu:8000/v1 --benchmark hqedit
     """
     from ..evaluate.benchmarks import BenchmarkError
     from ..evaluate.scores import EvalError
 
-    if judge_spec == "editworld-exact":
+    spec = model_spec(model, judge_old, old="--judge")
+    if spec == "editworld-exact":
         return exact(run=run, benchmark=benchmark, rescore=rescore, as_json=as_json, workspace=workspace, db=db)
     from ..evaluate.judge import JudgeConfig, run_judge
 
-    extra = parse_extra_body(extra_body)
-    config = JudgeConfig(judge=judge_spec, run=run, benchmark=benchmark, images=images, concurrency=concurrency,
-                         rescore=rescore, refresh=refresh, verified_only=verified_only, limit=limit,
-                         api_key_env=api_key_env, timeout=timeout, max_retries=max_retries, max_tokens=max_tokens,
-                         temperature=temperature, image_max_side=image_max_side, extra_body=extra)
+    calls = model_calls(api_key_env, extra_body, temperature, timeout, max_retries, concurrency)
+    config = JudgeConfig(judge=spec, run=run, benchmark=benchmark, images=images, calls=calls, rescore=rescore,
+                         refresh=refresh, verified_only=verified_only, limit=limit, max_tokens=max_tokens,
+                         image_max_side=image_max_side)
     try:
         config.validate()
     except EvalError as exc:
         fail(str(exc))
     ws = open_workspace(workspace, db)
-    run_resumable(ws, lambda: run_judge(ws, config), errors=(EvalError, BenchmarkError), what="judging",
-                  saved="finished scores", as_json=as_json, show=_print_scoring)
+    progress = progress_bar(no_progress, as_json)
+    run_resumable(ws, lambda: run_judge(ws, config, progress=progress), errors=(EvalError, BenchmarkError),
+                  what="judging", saved="finished scores", as_json=as_json, show=_print_scoring)
 
 
 @eval_app.command("exact")
@@ -208,7 +223,7 @@ def exact(
 ) -> None:
     """Score a run's instructions on EditWorld pairs exactly (no judge): S, Accuracy, Completeness, Clarity.
 
-    Instructions on other pairs are counted as not applicable. Same as `eval judge --judge editworld-exact`.
+    Instructions on other pairs are counted as not applicable. Same as `eval judge -m editworld-exact`.
 
     Example: editcaption eval exact --run caption-delta --benchmark editworld-s0-n200
     """

@@ -4,23 +4,53 @@ from __future__ import annotations
 
 import shlex
 import sys
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Annotated, Any
 
+import click
 import typer
+from typer.core import TyperCommand
 
-from ._common import DbOpt, JsonOpt, WhereOpt, WorkspaceOpt, console, err_console, fail, open_workspace, print_json
+from ._common import (
+    DbOpt,
+    JsonOpt,
+    WhereOpt,
+    WorkspaceOpt,
+    console,
+    err_console,
+    fail,
+    open_workspace,
+    pick,
+    print_json,
+)
 
 export_app = typer.Typer(
     help=(
         "Build training datasets from the workspace: SFT examples, preference pairs, editing triplets. "
         "Each export is a folder with the data, a README.md dataset card and export.json.\n\n"
-        "Example: editcaption export sft ./sft-data --format hf --source refined"
+        "Example: editcaption export sft --out ./sft-data --format hf --source refined"
     ),
     no_args_is_help=True,
 )
 
-OutArg = Annotated[Path, typer.Argument(help="Output folder (created; must be empty unless --overwrite).")]
+OutOpt = Annotated[
+    Path | None, typer.Option("--out", "-o", help="Output folder (created; must be empty unless --overwrite).",
+                              show_default=False)]
+# The output folder as a positional argument: the spelling before --out, kept for one release.
+OldOutArg = Annotated[Path | None, typer.Argument(hidden=True, show_default=False)]
+
+
+class _Command(TyperCommand):
+    """A command whose usage line leaves out hidden arguments (the deprecated positional output folder)."""
+
+    def collect_usage_pieces(self, ctx: click.Context) -> list[str]:
+        pieces = [self.options_metavar] if self.options_metavar else []
+        for param in self.get_params(ctx):
+            if not getattr(param, "hidden", False):
+                pieces.extend(param.get_usage_pieces(ctx))
+        return pieces
+
 SplitOpt = Annotated[str, typer.Option("--split", help="Split ratios; pairs sharing or nearly sharing an image stay on one side.")]
 SeedOpt = Annotated[int, typer.Option("--seed", help="Seed for the split order and the balancing choice.")]
 NearDupOpt = Annotated[
@@ -31,7 +61,10 @@ SaveSplitsOpt = Annotated[
     bool, typer.Option("--save-splits", help="Record the assigned splits on pairs that had none, so later exports keep them.")
 ]
 LinkOpt = Annotated[bool, typer.Option("--link-images", help="Hard-link images from the store instead of copying them.")]
-AbsOpt = Annotated[bool, typer.Option("--absolute-paths", help="Write absolute image paths (JSON formats).")]
+AbsOpt = Annotated[bool | None, typer.Option(
+    "--absolute-paths/--relative-paths", show_default=False,
+    help="Image paths in llamafactory / swift / jsonl files: absolute, or relative to the output folder "
+         "(default: absolute for swift, which opens relative paths from its working directory; relative otherwise).")]
 PromptOpt = Annotated[
     Path | None, typer.Option("--prompt", help="Prompt file replacing the packaged instruction prompt (as in caption).")
 ]
@@ -58,13 +91,14 @@ def invoked_command(ctx: typer.Context) -> str:
     for param in ctx.command.params:
         value = ctx.params.get(param.name)
         if param.param_type_name == "argument":
-            parts.append(str(value))
+            if value is not None:
+                parts.append(str(value))
             continue
         if value is None or value == param.default or value == [] or param.name in ("workspace", "db"):
             continue
         flag = max(param.opts, key=len)
         if isinstance(value, bool):
-            parts.append(flag)
+            parts.append(flag if value else max(param.secondary_opts or param.opts, key=len))
         elif isinstance(value, (list, tuple)):
             for v in value:
                 parts += [flag, str(v)]
@@ -73,11 +107,15 @@ def invoked_command(ctx: typer.Context) -> str:
     return shlex.join(parts)
 
 
-def _run(ctx: typer.Context, kind: str, out: Path, as_json: bool, workspace: Path | None, db: str | None, where: list[str] | None,
-         **options: Any) -> None:
+def _run(ctx: typer.Context, kind: str, out: Path | None, old_out: Path | None, as_json: bool, workspace: Path | None,
+         db: str | None, where: list[str] | None, **options: Any) -> None:
     from ..export import ExportError, ExportOptions, export_prefs, export_sft, export_triplets
+    from ..progress import PhaseBar
     from ..workspace.queries import WhereError, parse_where
 
+    out = pick(out, old_out, old="the output folder as a positional argument", new="--out/-o")
+    if out is None:
+        fail(f"give the output folder with --out (e.g. editcaption export {kind} --out ./{kind})")
     try:
         parsed_where = parse_where(where)
     except WhereError as exc:
@@ -86,7 +124,8 @@ def _run(ctx: typer.Context, kind: str, out: Path, as_json: bool, workspace: Pat
     ws = open_workspace(workspace, db)
     builder = {"sft": export_sft, "prefs": export_prefs, "triplets": export_triplets}[kind]
     try:
-        report = builder(ws, out, opts)
+        with nullcontext() if as_json else PhaseBar(err_console) as bar:  # no bar with --json
+            report = builder(ws, out, opts, on_progress=bar)
     except ExportError as exc:
         fail(str(exc))
     finally:
@@ -113,10 +152,11 @@ def _run(ctx: typer.Context, kind: str, out: Path, as_json: bool, workspace: Pat
     console.print(f"dataset card: {report.out / 'README.md'}")
 
 
-@export_app.command("sft")
+@export_app.command("sft", cls=_Command)
 def sft_cmd(
     ctx: typer.Context,
-    out: OutArg,
+    old_out: OldOutArg = None,
+    out: OutOpt = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="hf | llamafactory | swift | jsonl")] = "hf",
     source: SourceOpt = "refined",
     min_score: MinScoreOpt = None,
@@ -132,7 +172,7 @@ def sft_cmd(
     grounded: GroundedOpt = False,
     save_splits: SaveSplitsOpt = False,
     link_images: LinkOpt = False,
-    absolute_paths: AbsOpt = False,
+    absolute_paths: AbsOpt = None,
     overwrite: OverwriteOpt = False,
     as_json: JsonOpt = False,
     workspace: WorkspaceOpt = None,
@@ -140,17 +180,18 @@ def sft_cmd(
 ) -> None:
     """SFT dataset: one example per pair — the shared two-image prompt, and the instruction as completion.
 
-    Example: editcaption export sft ./sft --format hf --source run:glm --min-score 4.0 --balance category=25:25:50
+    Example: editcaption export sft -o ./sft --format hf --source run:glm --min-score 4.0 --balance category=25:25:50
     """
-    _run(ctx, "sft", out, as_json, workspace, db, where, format=fmt, source=source, min_score=min_score, scorer=scorer,
-         balance=balance, seed=seed, split=split, near_dup_distance=near_dup_distance, prompt_path=prompt,
+    _run(ctx, "sft", out, old_out, as_json, workspace, db, where, format=fmt, source=source, min_score=min_score,
+         scorer=scorer, balance=balance, seed=seed, split=split, near_dup_distance=near_dup_distance, prompt_path=prompt,
          grounded=grounded, save_splits=save_splits, link_images=link_images, absolute_paths=absolute_paths, overwrite=overwrite)
 
 
-@export_app.command("prefs")
+@export_app.command("prefs", cls=_Command)
 def prefs_cmd(
     ctx: typer.Context,
-    out: OutArg,
+    old_out: OldOutArg = None,
+    out: OutOpt = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="hf | llamafactory | swift | jsonl")] = "hf",
     balance: Annotated[
         str | None,
@@ -170,7 +211,7 @@ def prefs_cmd(
     grounded: GroundedOpt = False,
     save_splits: SaveSplitsOpt = False,
     link_images: LinkOpt = False,
-    absolute_paths: AbsOpt = False,
+    absolute_paths: AbsOpt = None,
     overwrite: OverwriteOpt = False,
     as_json: JsonOpt = False,
     workspace: WorkspaceOpt = None,
@@ -178,18 +219,19 @@ def prefs_cmd(
 ) -> None:
     """Preference dataset: chosen / rejected / error_type / severity per pair, balanced across failure modes.
 
-    Example: editcaption export prefs ./prefs --format hf --balance error_type=34.2:31.5:34.3
+    Example: editcaption export prefs -o ./prefs --format hf --balance error_type=34.2:31.5:34.3
     """
-    _run(ctx, "prefs", out, as_json, workspace, db, where, format=fmt, balance=balance, seed=seed, split=split,
+    _run(ctx, "prefs", out, old_out, as_json, workspace, db, where, format=fmt, balance=balance, seed=seed, split=split,
          near_dup_distance=near_dup_distance, prompt_path=prompt, ref_logps=ref_logps, grounded=grounded,
          include_simulated=not no_simulated, save_splits=save_splits, link_images=link_images,
          absolute_paths=absolute_paths, overwrite=overwrite)
 
 
-@export_app.command("triplets")
+@export_app.command("triplets", cls=_Command)
 def triplets_cmd(
     ctx: typer.Context,
-    out: OutArg,
+    old_out: OldOutArg = None,
+    out: OutOpt = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="hf | jsonl | webdataset")] = "hf",
     source: SourceOpt = "refined",
     min_score: MinScoreOpt = None,
@@ -202,7 +244,7 @@ def triplets_cmd(
     shard_size: Annotated[int, typer.Option("--shard-size", help="webdataset: samples per tar shard.")] = 1000,
     save_splits: SaveSplitsOpt = False,
     link_images: LinkOpt = False,
-    absolute_paths: AbsOpt = False,
+    absolute_paths: AbsOpt = None,
     overwrite: OverwriteOpt = False,
     as_json: JsonOpt = False,
     workspace: WorkspaceOpt = None,
@@ -210,9 +252,9 @@ def triplets_cmd(
 ) -> None:
     """Editing triplets (source image, target image, instruction) for InstructPix2Pix-style editing models.
 
-    Example: editcaption export triplets ./triplets --format webdataset --shard-size 500
+    Example: editcaption export triplets -o ./triplets --format webdataset --shard-size 500
     """
-    _run(ctx, "triplets", out, as_json, workspace, db, where, format=fmt, source=source, min_score=min_score,
+    _run(ctx, "triplets", out, old_out, as_json, workspace, db, where, format=fmt, source=source, min_score=min_score,
          scorer=scorer, balance=balance, seed=seed, split=split, near_dup_distance=near_dup_distance,
          shard_size=shard_size, save_splits=save_splits, link_images=link_images, absolute_paths=absolute_paths,
          overwrite=overwrite)

@@ -6,27 +6,54 @@ from typing import Annotated
 
 import typer
 
-from ._common import DbOpt, JsonOpt, WhereOpt, WorkspaceOpt, console, fail, open_workspace, run_resumable
+from ._common import (
+    DEFAULT_API_KEY_ENV,
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_TIMEOUT,
+    MODEL_CALLS_PANEL,
+    ApiKeyEnvOpt,
+    ConcurrencyOpt,
+    DbOpt,
+    ExtraBodyOpt,
+    JsonOpt,
+    MaxRetriesOpt,
+    NoProgressOpt,
+    TemperatureOpt,
+    TimeoutOpt,
+    WhereOpt,
+    WorkspaceOpt,
+    console,
+    fail,
+    model_calls,
+    model_spec,
+    open_workspace,
+    progress_bar,
+    run_resumable,
+)
 
-gt_app = typer.Typer(help="Ground truth for evaluation.\n\nExample: editcaption gt draft --llm openai:gpt-4.1 --benchmark hqedit",
+gt_app = typer.Typer(help="Ground truth for evaluation.\n\n"
+                          "Example: editcaption gt draft -m openai:gpt-4.1@https://api.openai.com/v1 --benchmark hqedit",
                      no_args_is_help=True)
-MODEL_PANEL = "Model requests"
 
 
 @gt_app.command("draft")
 def draft(
-    llm: Annotated[str, typer.Option("--llm", help="openai:<model>@<base_url> that writes the drafts.")],
+    model: Annotated[str | None, typer.Option("--model", "-m", help="openai:<model>@<base_url> that writes the drafts. Required.", show_default=False)] = None,
+    llm_old: Annotated[str | None, typer.Option("--llm", hidden=True, help="Old spelling of --model.")] = None,
     where: WhereOpt = None,
     benchmark: Annotated[str | None, typer.Option(help="Only the pairs of this benchmark.")] = None,
     images: Annotated[bool, typer.Option("--images/--no-images", help="Send both images, or only the dataset's text.")] = True,
     overwrite: Annotated[bool, typer.Option("--overwrite", help="Redraft pairs with an unverified draft (verified truth is never touched).")] = False,
     limit: Annotated[int | None, typer.Option(help="Only the first N selected pairs.")] = None,
-    concurrency: Annotated[int, typer.Option(help="Requests in flight.")] = 8,
-    api_key_env: Annotated[str, typer.Option("--api-key-env", help="Name of the variable holding the API key.", rich_help_panel=MODEL_PANEL)] = "OPENAI_API_KEY",
-    timeout: Annotated[float, typer.Option(help="Seconds to wait for one answer.", rich_help_panel=MODEL_PANEL)] = 120.0,
-    max_retries: Annotated[int, typer.Option("--max-retries", help="Retries on 429/5xx/timeouts.", rich_help_panel=MODEL_PANEL)] = 5,
-    max_tokens: Annotated[int, typer.Option("--max-tokens", help="Longest answer, in tokens.", rich_help_panel=MODEL_PANEL)] = 1024,
-    image_max_side: Annotated[int, typer.Option("--image-max-side", help="Longer image side sent, in pixels.", rich_help_panel=MODEL_PANEL)] = 1024,
+    api_key_env: ApiKeyEnvOpt = DEFAULT_API_KEY_ENV,
+    extra_body: ExtraBodyOpt = None,
+    temperature: TemperatureOpt = None,
+    timeout: TimeoutOpt = DEFAULT_TIMEOUT,
+    max_retries: MaxRetriesOpt = DEFAULT_MAX_RETRIES,
+    concurrency: ConcurrencyOpt = None,
+    max_tokens: Annotated[int, typer.Option("--max-tokens", help="Longest answer, in tokens.", rich_help_panel=MODEL_CALLS_PANEL)] = 1024,
+    image_max_side: Annotated[int, typer.Option("--image-max-side", help="Longer image side sent, in pixels.", rich_help_panel=MODEL_CALLS_PANEL)] = 1024,
+    no_progress: NoProgressOpt = False,
     as_json: JsonOpt = False,
     workspace: WorkspaceOpt = None,
     db: DbOpt = None,
@@ -35,24 +62,26 @@ def draft(
     from the images and what the dataset carries (edit text, inverse edit, captions). Drafts are
     stored unverified; people correct and verify them in the annotation studio's Verify-GT queue.
 
-    Example: editcaption gt draft --llm openai:Qwen/Qwen3-VL-235B-A22B-Instruct@http://gpu:8000/v1 --benchmark hqedit
+    Example: editcaption gt draft -m openai:Qwen/Qwen3-VL-235B-A22B-Instruct@http://gpu:8000/v1 --benchmark hqedit
     """
     from ..evaluate.benchmarks import BenchmarkError
     from ..evaluate.gt_draft import DraftConfig, run_gt_draft
     from ..evaluate.scores import EvalError
     from ..workspace.queries import WhereError, parse_where
 
+    spec = model_spec(model, llm_old, old="--llm")
+    calls = model_calls(api_key_env, extra_body, temperature, timeout, max_retries, concurrency)
     try:
-        config = DraftConfig(llm=llm, where=parse_where(where), benchmark=benchmark, images=images,
-                             overwrite=overwrite, limit=limit, concurrency=concurrency, api_key_env=api_key_env,
-                             timeout=timeout, max_retries=max_retries, max_tokens=max_tokens,
+        config = DraftConfig(llm=spec, where=parse_where(where), benchmark=benchmark, images=images,
+                             overwrite=overwrite, limit=limit, calls=calls, max_tokens=max_tokens,
                              image_max_side=image_max_side)
-        config.model()
+        config.validate()
     except (WhereError, EvalError) as exc:
         fail(str(exc))
     ws = open_workspace(workspace, db)
-    run_resumable(ws, lambda: run_gt_draft(ws, config), errors=(EvalError, BenchmarkError), what="drafting",
-                  saved="finished drafts", as_json=as_json, show=_print_draft_summary)
+    progress = progress_bar(no_progress, as_json)
+    run_resumable(ws, lambda: run_gt_draft(ws, config, progress=progress), errors=(EvalError, BenchmarkError),
+                  what="drafting", saved="finished drafts", as_json=as_json, show=_print_draft_summary)
 
 
 def _print_draft_summary(summary) -> None:  # noqa: ANN001 - DraftSummary

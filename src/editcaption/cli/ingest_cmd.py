@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Annotated
 
@@ -28,8 +29,9 @@ def ingest(
 ) -> None:
     """Ingest (source, target) pairs. Re-running adds nothing; broken files are reported, never fatal.
 
-    Folder layouts: NAME_src.EXT + NAME_tgt.EXT (also _source/_target, _0/_1), or src/ + tgt/
-    sub-folders with matching names. Manifests have source/target columns (paths relative to
+    Folder layouts, at any depth and mixed: NAME_src.EXT + NAME_tgt.EXT (also _source/_target, _0/_1),
+    or src/ + tgt/ sub-folders with matching names; every image that is in no pair is reported with
+    its reason. Manifests have source/target columns (paths relative to
     the manifest, or image bytes) and optional id, instruction, category, subtype, split,
     ground_truth.
 
@@ -37,6 +39,7 @@ def ingest(
     """
     from ..ingest import SourceError, resolve_format
     from ..ingest import ingest as run_ingest
+    from ..progress import PhaseBar
 
     ws = open_workspace(workspace, db, create=True)
     try:
@@ -44,21 +47,9 @@ def ingest(
             fmt_resolved = resolve_format(source, fmt)
         except SourceError as exc:
             fail(str(exc))
-        if as_json:
-            report = run_ingest(ws, source, fmt_resolved, both_directions=both_directions, max_pixels=max_pixels)
-        else:
-            from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-
-            with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err_console,
-                          transient=True) as progress:
-                task = progress.add_task("ingesting", total=None)
-
-                def tick(r):  # noqa: ANN001
-                    progress.update(task, description=f"ingested {r.ingested}, duplicates {r.duplicates}, "
-                                                      f"rejected {len(r.rejected)}")
-
-                report = run_ingest(ws, source, fmt_resolved, both_directions=both_directions,
-                                    max_pixels=max_pixels, on_progress=tick)
+        with nullcontext() if as_json else PhaseBar(err_console) as bar:  # no bar with --json
+            report = run_ingest(ws, source, fmt_resolved, both_directions=both_directions, max_pixels=max_pixels,
+                                on_progress=bar)
     except SourceError as exc:
         fail(str(exc))
     finally:

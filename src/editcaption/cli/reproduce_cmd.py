@@ -27,7 +27,7 @@ def mini(
                                         "adds the blank-image control.")] = False,
     seeds: Annotated[int | None, typer.Option("--seeds", min=1, help="Seeds to run (default: 3, or 1 with --quick).")]
     = None,
-    out: Annotated[Path, typer.Option("--out", help="Run directory (re-running the same command resumes it).")]
+    out: Annotated[Path, typer.Option("--out", "-o", help="Run directory (re-running the same command resumes it).")]
     = Path("mini-run"),
     workers: Annotated[int, typer.Option("--workers", min=1, help="Processes in parallel (one torch thread each).")]
     = 2,

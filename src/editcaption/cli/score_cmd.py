@@ -8,28 +8,41 @@ from typing import Annotated
 import typer
 
 from ._common import (
+    DEFAULT_API_KEY_ENV,
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_TIMEOUT,
+    MODEL_CALLS_PANEL,
+    ApiKeyEnvOpt,
+    ConcurrencyOpt,
     DbOpt,
+    ExtraBodyOpt,
     JsonOpt,
+    MaxRetriesOpt,
+    NoProgressOpt,
+    TemperatureOpt,
+    TimeoutOpt,
     WhereOpt,
     WorkspaceOpt,
     console,
     err_console,
     fail,
+    model_calls,
+    model_spec,
     open_workspace,
-    parse_extra_body,
     print_json,
+    progress_bar,
     run_resumable,
     write_jsonl,
 )
 
-SERVER_PANEL = "Server and requests"
 PROTOCOL_PANEL = "Protocol"
 
 RunOpt = Annotated[str | None, typer.Option("--run", help="The run whose instructions to use (default: the only run with instructions).")]
 
 
 def score(
-    scorer: Annotated[str, typer.Option("--scorer", help="editscore:<model>@<base_url> — an EditScore model served by vLLM (or any OpenAI-compatible server).")],
+    model: Annotated[str | None, typer.Option("--model", "-m", help="editscore:<model>@<base_url> — an EditScore model served by vLLM (or any OpenAI-compatible server). Required.", show_default=False)] = None,
+    scorer_old: Annotated[str | None, typer.Option("--scorer", hidden=True, help="Old spelling of --model.")] = None,
     base: Annotated[str | None, typer.Option("--base", help="Prompt layout of the base model: qwen25vl (EditScore-7B/32B/72B) or qwen3vl (EditScore-Qwen3-VL-*). Default: from the model name.", rich_help_panel=PROTOCOL_PANEL)] = None,
     passes: Annotated[int, typer.Option("--passes", help="Passes averaged per item (EditScore's self-ensemble, avg@N); pass i samples with seed+i.", rich_help_panel=PROTOCOL_PANEL)] = 1,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the first pass.", rich_help_panel=PROTOCOL_PANEL)] = 42,
@@ -41,14 +54,15 @@ def score(
     limit: Annotated[int | None, typer.Option(help="Score only the first N matching instructions.")] = None,
     rescore: Annotated[bool, typer.Option("--rescore", help="Score again items this scoring run already scored (cached answers still apply).")] = False,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Ask the server even for requests it answered before (new answers replace cached ones).")] = False,
-    concurrency: Annotated[int, typer.Option(help="Requests in flight.", rich_help_panel=SERVER_PANEL)] = 8,
-    api_key_env: Annotated[str, typer.Option("--api-key-env", help="Name of the environment variable holding the API key (the key itself is never stored or printed).", rich_help_panel=SERVER_PANEL)] = "OPENAI_API_KEY",
-    timeout: Annotated[float, typer.Option(help="Seconds to wait for one answer.", rich_help_panel=SERVER_PANEL)] = 120.0,
-    max_retries: Annotated[int, typer.Option("--max-retries", help="Retries on 429/5xx/timeouts (exponential backoff, Retry-After honoured).", rich_help_panel=SERVER_PANEL)] = 5,
-    image_max_side: Annotated[int, typer.Option("--image-max-side", help="Images are downscaled so their longer side is at most this.", rich_help_panel=SERVER_PANEL)] = 1024,
-    image_format: Annotated[str, typer.Option("--image-format", help="jpeg or png (how images travel to the server).", rich_help_panel=SERVER_PANEL)] = "jpeg",
-    extra_body: Annotated[str | None, typer.Option("--extra-body", help='JSON merged into every request, e.g. \'{"mm_processor_kwargs": {"max_pixels": 802816}}\'.', rich_help_panel=SERVER_PANEL)] = None,
-    no_progress: Annotated[bool, typer.Option("--no-progress", help="No progress bar.")] = False,
+    api_key_env: ApiKeyEnvOpt = DEFAULT_API_KEY_ENV,
+    extra_body: ExtraBodyOpt = None,
+    temperature: TemperatureOpt = None,
+    timeout: TimeoutOpt = DEFAULT_TIMEOUT,
+    max_retries: MaxRetriesOpt = DEFAULT_MAX_RETRIES,
+    concurrency: ConcurrencyOpt = None,
+    image_max_side: Annotated[int, typer.Option("--image-max-side", help="Images are downscaled so their longer side is at most this.", rich_help_panel=MODEL_CALLS_PANEL)] = 1024,
+    image_format: Annotated[str, typer.Option("--image-format", help="jpeg or png (how images travel to the server).", rich_help_panel=MODEL_CALLS_PANEL)] = "jpeg",
+    no_progress: NoProgressOpt = False,
     as_json: JsonOpt = False,
     workspace: WorkspaceOpt = None,
     db: DbOpt = None,
@@ -61,27 +75,26 @@ def score(
     repair request, then the item is `unscored` with the reason — a score is never made up. Answers
     are cached in the workspace: running the same command again makes no new calls.
 
-    Example: editcaption score --scorer editscore:EditScore-7B@http://localhost:8000/v1 --run teacher-v1 --passes 4
+    Example: editcaption score -m editscore:EditScore-7B@http://localhost:8000/v1 --run teacher-v1 --passes 4
     """
-    from ..caption.progress import NoProgress, RichProgress
     from ..llm.spec import ModelSpecError
     from ..scoring import ScoreConfig, ScoreConfigError, ScoringSelectionError, run_scoring
     from ..workspace.queries import WhereError, parse_where
 
-    extra = parse_extra_body(extra_body)
+    spec = model_spec(model, scorer_old, old="--scorer")
+    calls = model_calls(api_key_env, extra_body, temperature, timeout, max_retries, concurrency)
     try:
         config = ScoreConfig(
-            scorer=scorer, base=base, passes=passes, seed=seed, run=run, score_run=score_run, where=parse_where(where),
-            limit=limit, concurrency=concurrency, rescore=rescore, use_cache=not no_cache, api_key_env=api_key_env,
-            timeout=timeout, max_retries=max_retries, image_max_side=image_max_side, image_format=image_format,
-            sc_prompt=str(sc_prompt) if sc_prompt else None, pq_prompt=str(pq_prompt) if pq_prompt else None,
-            extra_body=extra,
+            scorer=spec, base=base, passes=passes, seed=seed, run=run, score_run=score_run, where=parse_where(where),
+            limit=limit, calls=calls, rescore=rescore, use_cache=not no_cache, image_max_side=image_max_side,
+            image_format=image_format, sc_prompt=str(sc_prompt) if sc_prompt else None,
+            pq_prompt=str(pq_prompt) if pq_prompt else None,
         )
         config.validate()
     except (WhereError, ModelSpecError, ScoreConfigError) as exc:
         fail(str(exc))
     ws = open_workspace(workspace, db)
-    progress = NoProgress() if (no_progress or as_json) else RichProgress(err_console)
+    progress = progress_bar(no_progress, as_json)
     run_resumable(ws, lambda: run_scoring(ws, config, progress=progress),
                   errors=(ScoreConfigError, ScoringSelectionError), what="scoring",
                   saved="finished scores", as_json=as_json, show=_print_score_summary)
@@ -113,7 +126,7 @@ def _print_score_summary(summary) -> None:  # noqa: ANN001 - ScoreSummary
 def filter_cmd(
     minimum: Annotated[list[str] | None, typer.Option("--min", help="Threshold on the 0–10 overall: a number (default for all), or CATEGORY=N / SUBTYPE=N. Repeatable. Default 4.0 (the paper's).")] = None,
     run: RunOpt = None,
-    scorer: Annotated[str | None, typer.Option("--scorer", help="Whose scores to use, e.g. editscore:EditScore-7B (needed when several scorers scored the run).")] = None,
+    scorer: Annotated[str | None, typer.Option("--scorer", help="Whose scores to use, e.g. editscore:EditScore-7B (needed when several scorers scored the run). Selects stored scores by the scorer that made them; no model is called.")] = None,
     where: WhereOpt = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Only report keep rates; change no marks.")] = False,
     as_json: JsonOpt = False,
@@ -209,7 +222,7 @@ scores_app = typer.Typer(help="Scores in the workspace.\n\nExample: editcaption 
 def export_cmd(
     run: Annotated[str, typer.Option("--run", help="An instruction run (the scores of its instructions) or a scoring run (its rows).")],
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Output file (default: standard output).", dir_okay=False)] = None,
-    scorer: Annotated[str | None, typer.Option("--scorer", help="Only this scorer's scores, e.g. editscore:EditScore-7B.")] = None,
+    scorer: Annotated[str | None, typer.Option("--scorer", help="Only this scorer's scores, e.g. editscore:EditScore-7B (selects stored scores by the scorer that made them; no model is called).")] = None,
     status: Annotated[str, typer.Option(help="ok, unscored or all.")] = "all",
     workspace: WorkspaceOpt = None,
     db: DbOpt = None,

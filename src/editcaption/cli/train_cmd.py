@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from ._common import JsonOpt, console, fail, print_json
+from ._common import JsonOpt, console, fail, output_path, print_json
 
 train_app = typer.Typer(
     help=(
@@ -105,13 +105,13 @@ def dpo_cmd(
 @train_app.command("reference")
 def reference_cmd(
     config: ConfigArg,
-    out: Annotated[Path, typer.Option("--out", help="Directory for the dataset copy with reference log-probs.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Directory for the dataset copy with reference log-probs.")],
     overrides: OverridesArg = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Compute the frozen reference's log-probs once and write the dataset with them added.
 
-    Example: editcaption train reference examples/train/tiny-dpo.yaml --out runs/tiny-data/pref-ref
+    Example: editcaption train reference examples/train/tiny-dpo.yaml -o runs/tiny-data/pref-ref
     """
     try:
         cfg = _load("dpo", config, overrides)
@@ -152,9 +152,12 @@ def options_cmd(
     console.print(table)
 
 
-@train_app.command("synth-data")
+# The output folder used to be a positional argument: still accepted (as an extra argument, so
+# that the usage line shows only the new spelling), with a deprecation line.
+@train_app.command("synth-data", context_settings={"allow_extra_args": True})
 def synth_data_cmd(
-    out: Annotated[Path, typer.Argument(help="Directory to write train.parquet / val.parquet into.")],
+    ctx: typer.Context,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Directory to write train.parquet / val.parquet into. Required.", show_default=False)] = None,
     kind: Annotated[str, typer.Option(help="sft or preference.")] = "sft",
     n: Annotated[int, typer.Option(help="Training rows.")] = 32,
     n_val: Annotated[int, typer.Option(help="Validation rows.")] = 8,
@@ -163,14 +166,19 @@ def synth_data_cmd(
 ) -> None:
     """Write a small synthetic dataset in the export format (for smoke runs of the tiny configs).
 
-    Example: editcaption train synth-data runs/tiny-data/sft --kind sft
+    Example: editcaption train synth-data -o runs/tiny-data/sft --kind sft
     """
+    if len(ctx.args) > 1:
+        fail(f"unexpected arguments: {' '.join(ctx.args[1:])}")
+    folder = output_path(out, Path(ctx.args[0]) if ctx.args else None)
+    if folder is None:
+        fail("Missing option '-o' / '--out'.")
     if kind not in ("sft", "preference"):
         fail(f"--kind must be sft or preference, got {kind!r}")
     try:
         from ..train.synthetic import write_synthetic_dataset
 
-        path = write_synthetic_dataset(out, kind, n=n, n_val=n_val, seed=seed, image_size=image_size)
+        path = write_synthetic_dataset(folder, kind, n=n, n_val=n_val, seed=seed, image_size=image_size)
     except _errors() as exc:
         fail(str(exc))
     console.print(f"wrote {kind} dataset to {path}")

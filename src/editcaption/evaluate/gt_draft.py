@@ -10,26 +10,27 @@ is where people correct and verify it.
 
 A verified ground truth is never touched; an existing unverified draft is kept unless
 ``overwrite``. A reply that cannot be read gets one repair request, then the pair is
-reported as failed with the reason — nothing is written for it.
+reported as failed with the reason — nothing is written for it. Pairs are drafted through
+the stage runner (:mod:`editcaption.runner`), which writes the drafts in batches.
 """
 
 from __future__ import annotations
 
-import asyncio
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import ValidationError
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from ..imageio import ImageDecodeError
-from ..llm import ChatClient
+from ..llm import ModelCallConfig, ModelCallConfigError
 from ..llm.errors import FatalServerError, LLMError
-from ..llm.images import ImageEncoding, encode_pair_files
+from ..llm.images import EncodedPair, ImageEncoding, encode_pair_files
 from ..llm.jsonparse import parse_json_reply
-from ..llm.retry import RetryPolicy
 from ..prompts import PromptTemplate
+from ..runner import DONE, Finished, ProgressSink, Stage, Verdict, one_by_one, plan, run_stage, workers_for
 from ..schema import GroundTruth
 from ..workspace import Workspace
 from ..workspace.llm_cache import WorkspaceResponseCache
@@ -54,6 +55,10 @@ EXTRA_FIELDS = (
 NO_IMAGES = "The images are not shown to you: work from what the dataset says."
 
 
+DEFAULT_CONCURRENCY = 8  # requests in flight
+DEFAULT_TEMPERATURE = 0.0
+
+
 @dataclass
 class DraftConfig:
     llm: str  # openai:<model>@<base_url>
@@ -62,17 +67,27 @@ class DraftConfig:
     images: bool = True
     overwrite: bool = False  # replace existing unverified drafts (verified truth is never replaced)
     limit: int | None = None
-    concurrency: int = 8
+    # API key variable, extra body, temperature (default 0), timeout, retries, requests in flight (default 8)
+    calls: ModelCallConfig = field(default_factory=ModelCallConfig)
     prompt_version: str = "v1"
-    api_key_env: str = "OPENAI_API_KEY"
-    timeout: float = 120.0
-    max_retries: int = 5
     max_tokens: int = 1024
-    temperature: float = 0.0
     image_max_side: int = 1024
 
     def model(self) -> tuple[str, str]:
-        return openai_model(self.llm, "--llm")
+        return openai_model(self.llm, "--model")
+
+    @property
+    def concurrency(self) -> int:
+        return self.calls.in_flight(DEFAULT_CONCURRENCY)
+
+    def validate(self) -> None:
+        self.model()
+        try:
+            self.calls.validate()
+        except ModelCallConfigError as exc:
+            raise EvalError(str(exc)) from None
+        if self.limit is not None and self.limit < 1:
+            raise EvalError("--limit must be at least 1")
 
 
 @dataclass
@@ -135,124 +150,140 @@ class _Job:
     target_path: str
 
 
-def _select(ws: Workspace, config: DraftConfig, summary: DraftSummary) -> list[_Job]:
-    with ws.session() as s:
-        if config.benchmark:
-            wanted = set(benchmark_pair_ids(s, config.benchmark))
-            pairs = [p for p in list_pairs(s, config.where) if p.id in wanted]
-        else:
-            pairs = list_pairs(s, config.where)
-        if config.limit:
-            pairs = pairs[: config.limit]
-        summary.selected = len(pairs)
-        existing = {g.pair_id: g.verified for g in s.scalars(select(GroundTruthRecord).where(
-            GroundTruthRecord.pair_id.in_([p.id for p in pairs])))}
-        carried: dict[str, list[str]] = {}
-        stmt = select(InstructionRecord.pair_id, InstructionRecord.text).where(
-            InstructionRecord.pair_id.in_([p.id for p in pairs]), InstructionRecord.run_id.like("source:%"),
-            InstructionRecord.status == "ok")
-        for pid, text in s.execute(stmt):
-            carried.setdefault(pid, []).append(text or "")
-        jobs = []
-        for p in pairs:
-            if p.id in existing and (existing[p.id] or not config.overwrite):
-                summary.kept += 1
-                continue
-            jobs.append(_Job(p.id, dataset_text(p.extra or {}, carried.get(p.id, []), p.category, p.subtype),
-                             str(ws.store.path_for(p.source.sha256, p.source.ext)),
-                             str(ws.store.path_for(p.target.sha256, p.target.ext))))
-    return jobs
+@dataclass
+class _Drafted:
+    job: _Job
+    gt: GroundTruth | None = None
+    problem: str | None = None  # why there is no draft
+    counts: Counter[str] = field(default_factory=Counter)
+    fatal: str | None = None  # the server refused the request for good
 
 
-def _store(ws: Workspace, pair_id: str, gt: GroundTruth, source: str) -> bool:
-    """Write the draft unless someone verified the pair's truth meanwhile; True if written."""
-    with ws.session() as s:
-        rec = s.scalar(select(GroundTruthRecord).where(GroundTruthRecord.pair_id == pair_id))
-        if rec is not None and rec.verified:
-            return False
-        if rec is None:
-            rec = GroundTruthRecord(pair_id=pair_id)
-            s.add(rec)
-        rec.primary = [c.model_dump(exclude_none=True) for c in gt.primary]
-        rec.secondary = [c.model_dump(exclude_none=True) for c in gt.secondary]
-        rec.overall = gt.overall
-        rec.verified = False
-        rec.source = source
-        rec.updated_by = source
-    return True
+def _verdict(d: _Drafted) -> Verdict:
+    if d.fatal:
+        return Verdict(ok=False, reason="fatal", fatal=d.fatal)
+    return Verdict(ok=d.gt is not None, reason=None if d.gt is not None else (d.problem or "unknown").split(":", 1)[0])
 
 
-async def _draft_all(ws: Workspace, asker: Asker, prompt: PromptTemplate, config: DraftConfig, jobs: list[_Job],
-                     summary: DraftSummary) -> None:
-    encoding = ImageEncoding(max_side=config.image_max_side)
-    gate = asyncio.Semaphore(config.concurrency)
-    source = f"llm:{asker.model}"[:128]
+class _DraftingStage:
+    """Ground-truth drafting's select, prepare, call and write, for the stage runner."""
 
-    async def one(job: _Job) -> tuple[_Job, GroundTruth | None, str | None, Counter[str]]:
-        counts: Counter[str] = Counter()
-        async with gate:
-            pair = None
-            if config.images:
-                try:
-                    pair = await asyncio.to_thread(encode_pair_files, job.source_path, job.target_path, encoding)
-                except (ImageDecodeError, OSError) as exc:
-                    return job, None, f"images: {exc}", counts
-            text = fill(prompt, images_note=IMAGES_SHOWN if pair is not None else NO_IMAGES, dataset_text=job.text)
-            try:
-                gt, _ = await asker.ask_and_read(two_image_messages(text, pair), read_draft, counts)
-            except FindingError as exc:
-                return job, None, f"unusable reply: {exc}", counts
-            except FatalServerError:
-                raise
-            except LLMError as exc:
-                return job, None, exc.record(), counts
-            return job, gt, None, counts
+    def __init__(self, ws: Workspace, config: DraftConfig, asker: Asker, prompt: PromptTemplate,
+                 summary: DraftSummary):
+        self.ws, self.config, self.asker, self.prompt, self.summary = ws, config, asker, prompt, summary
+        self.encoding = ImageEncoding(max_side=config.image_max_side)
+        self.source = f"llm:{asker.model}"[:128]
 
-    tasks = [asyncio.create_task(one(j)) for j in jobs]
-    try:
-        for fut in asyncio.as_completed(tasks):
-            try:
-                job, gt, problem, counts = await fut
-            except FatalServerError as exc:
-                summary.stopped = str(exc)
-                break
-            summary.calls += counts["calls"]
-            summary.cached += counts["cached"]
-            if gt is None:
-                summary.failed.append({"pair_id": job.pair_id, "reason": problem or "unknown"})
-            elif _store(ws, job.pair_id, gt, source):
+    def select(self) -> list[tuple[Any, str | None]]:
+        config = self.config
+        with self.ws.session() as s:
+            if config.benchmark:
+                wanted = set(benchmark_pair_ids(s, config.benchmark))
+                pairs = [p for p in list_pairs(s, config.where) if p.id in wanted]
+            else:
+                pairs = list_pairs(s, config.where)
+            if config.limit:
+                pairs = pairs[: config.limit]
+            existing = {g.pair_id: g.verified for g in s.scalars(select(GroundTruthRecord).where(
+                GroundTruthRecord.pair_id.in_([p.id for p in pairs])))}
+            carried: dict[str, list[str]] = {}
+            stmt = select(InstructionRecord.pair_id, InstructionRecord.text).where(
+                InstructionRecord.pair_id.in_([p.id for p in pairs]), InstructionRecord.run_id.like("source:%"),
+                InstructionRecord.status == "ok")
+            for pid, text in s.execute(stmt):
+                carried.setdefault(pid, []).append(text or "")
+            selected: list[tuple[Any, str | None]] = []
+            for p in pairs:
+                if p.id in existing and (existing[p.id] or not config.overwrite):
+                    selected.append((p.id, DONE))  # already has ground truth: kept
+                    continue
+                selected.append((_Job(p.id, dataset_text(p.extra or {}, carried.get(p.id, []), p.category,
+                                                         p.subtype),
+                                      str(self.ws.store.path_for(p.source.sha256, p.source.ext)),
+                                      str(self.ws.store.path_for(p.target.sha256, p.target.ext))), None))
+        return selected
+
+    def prepare(self, job: _Job) -> Any:
+        if not self.config.images:
+            return job, None
+        try:
+            return job, encode_pair_files(job.source_path, job.target_path, self.encoding)
+        except (ImageDecodeError, OSError) as exc:
+            return Finished(_Drafted(job, problem=f"images: {exc}"))
+
+    async def call(self, prepared: tuple[_Job, EncodedPair | None]) -> _Drafted:
+        job, pair = prepared
+        out = _Drafted(job)
+        text = fill(self.prompt, images_note=IMAGES_SHOWN if pair is not None else NO_IMAGES, dataset_text=job.text)
+        try:
+            out.gt, _ = await self.asker.ask_and_read(two_image_messages(text, pair), read_draft, out.counts)
+        except FindingError as exc:
+            out.problem = f"unusable reply: {exc}"
+        except FatalServerError as exc:
+            out.fatal = str(exc)
+        except LLMError as exc:
+            out.problem = exc.record()
+        return out
+
+    def write(self, s: Session, results: list[_Drafted]) -> None:
+        summary = self.summary
+        drafted = [d.job.pair_id for d in results if d.gt is not None and not d.fatal]
+        existing = {g.pair_id: g for g in s.scalars(select(GroundTruthRecord).where(
+            GroundTruthRecord.pair_id.in_(drafted)))} if drafted else {}
+        for d in results:
+            if d.fatal:
+                continue  # refused for good: drafted by the next run
+            summary.calls += d.counts["calls"]
+            summary.cached += d.counts["cached"]
+            if d.gt is None:
+                summary.failed.append({"pair_id": d.job.pair_id, "reason": d.problem or "unknown"})
+            elif _store(s, existing.get(d.job.pair_id), d.job.pair_id, d.gt, self.source):
                 summary.drafted += 1
             else:
                 summary.kept += 1
-    finally:
-        for t in tasks:
-            t.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
-        await asker.client.aclose()
 
 
-def run_gt_draft(ws: Workspace, config: DraftConfig) -> DraftSummary:
+def _store(s: Session, rec: GroundTruthRecord | None, pair_id: str, gt: GroundTruth, source: str) -> bool:
+    """Write the draft over ``rec`` (the pair's row, if any) unless someone verified it meanwhile; True if written."""
+    if rec is not None and rec.verified:
+        return False
+    if rec is None:
+        rec = GroundTruthRecord(pair_id=pair_id)
+        s.add(rec)
+    rec.primary = [c.model_dump(exclude_none=True) for c in gt.primary]
+    rec.secondary = [c.model_dump(exclude_none=True) for c in gt.secondary]
+    rec.overall = gt.overall
+    rec.verified = False
+    rec.source = source
+    rec.updated_by = source
+    return True
+
+
+def run_gt_draft(ws: Workspace, config: DraftConfig, *, progress: ProgressSink | None = None) -> DraftSummary:
     """Draft ground truth for the selected pairs (see the module docstring)."""
+    config.validate()
     model, base_url = config.model()
-    if config.concurrency < 1:
-        raise EvalError("--concurrency must be at least 1")
     summary = DraftSummary()
-    jobs = _select(ws, config, summary)
     run_name = f"gt-draft:{model}"[:128]
     prompt = load_eval_prompt("gt-draft", config.prompt_version)
+    cache = WorkspaceResponseCache(ws, deferred=True)
+    client = config.calls.client(base_url, default_concurrency=DEFAULT_CONCURRENCY, cache=cache)
+    asker = Asker(client, model, load_eval_prompt("judge-repair", config.prompt_version),
+                  temperature=config.calls.temperature_or(DEFAULT_TEMPERATURE), max_tokens=config.max_tokens)
+    drafting = _DraftingStage(ws, config, asker, prompt, summary)
+    stage = Stage("gt-draft", select=drafting.select, prepare=drafting.prepare, call=one_by_one(drafting.call),
+                  write=drafting.write, verdict=_verdict, flush=cache.flush, close=client.aclose,
+                  workers=workers_for(config.concurrency, 1))
+    report = plan(stage)
+    summary.selected, summary.kept = report.selected, report.already_done
     with ws.session() as s:
         get_or_start_run(s, run_name, "gt-draft", {"llm": config.llm, "images": config.images, "prompt": prompt.id,
-                                                   "api_key_env": config.api_key_env})
-    client = ChatClient(base_url, api_key_env=config.api_key_env, timeout=config.timeout,
-                        max_concurrency=config.concurrency, retry=RetryPolicy(max_retries=config.max_retries),
-                        cache=WorkspaceResponseCache(ws))
-    asker = Asker(client, model, load_eval_prompt("judge-repair", config.prompt_version),
-                  temperature=config.temperature, max_tokens=config.max_tokens)
-    status = "interrupted"
+                                                   "api_key_env": config.calls.api_key_env})
     try:
-        asyncio.run(_draft_all(ws, asker, prompt, config, jobs, summary))
-        status = "aborted" if summary.stopped else ("done" if not summary.failed else "partial")
+        run_stage(ws, stage, report, progress=progress, description=f"gt draft {model}")
     finally:
+        summary.stopped = report.stopped
+        status = report.status(complete=not summary.failed)
         with ws.session() as s:
             finish_run(s, run_name, status, {"drafted": summary.drafted, "kept": summary.kept,
                                              "failed": len(summary.failed), "calls": summary.calls,

@@ -12,9 +12,11 @@ into the dimension scores with the shared rubric, and S = 0.4·Acc + 0.4·Comp +
 * Every request goes through the workspace response cache: running the same judgement
   again costs no calls (``--rescore`` recomputes every score from the cache;
   ``--refresh`` asks the server again).
-* Scores are written as each instruction finishes, so an interrupted run resumes: the
-  instructions that already hold an ``ok`` score from this judge are skipped.
-* 401/403/404 from the server stop the run (every request would fail the same way).
+* Scores are written in batches as instructions finish (through the stage runner,
+  :mod:`editcaption.runner`), so an interrupted run resumes: the instructions that already
+  hold an ``ok`` score from this judge are skipped.
+* 401/403/404 from the server stop the run (every request would fail the same way); the
+  instruction that met it is left as it was, to be judged by the next run.
 """
 
 from __future__ import annotations
@@ -25,12 +27,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from ..imageio import ImageDecodeError
-from ..llm import ChatClient
+from ..llm import ChatClient, ModelCallConfig, ModelCallConfigError
 from ..llm.errors import FatalServerError, LLMError
 from ..llm.images import EncodedPair, ImageEncoding, encode_pair_files
-from ..llm.retry import RetryPolicy
+from ..runner import DONE, Finished, ProgressSink, Stage, Verdict, one_by_one, plan, run_stage, workers_for
 from ..schema import GroundTruth, Score
 from ..workspace import Workspace
 from ..workspace.llm_cache import WorkspaceResponseCache
@@ -57,38 +60,48 @@ NO_TRUTH = "no ground truth for this pair (draft it with `editcaption gt draft`)
 NOT_VERIFIED = "ground truth not verified yet (verify it in the annotation studio, or drop --verified-only)"
 
 
+DEFAULT_CONCURRENCY = 16  # requests in flight; each instruction needs three
+DEFAULT_TEMPERATURE = 0.0
+
+
 @dataclass
 class JudgeConfig:
     judge: str  # openai:<model>@<base_url>
     run: str
     benchmark: str | None = None
     images: bool = True
-    concurrency: int = 16  # requests in flight (the shared client's limit); each instruction needs three
+    # API key variable, extra body, temperature (default 0), timeout, retries, requests in flight (default 16)
+    calls: ModelCallConfig = field(default_factory=ModelCallConfig)
     rescore: bool = False  # recompute scores that exist (from the cache where possible)
     refresh: bool = False  # ask the server again instead of reading the cache
     verified_only: bool = False  # unverified ground truth → unscored
     limit: int | None = None
     prompt_version: str = "v1"
-    api_key_env: str = "OPENAI_API_KEY"
-    timeout: float = 120.0
-    max_retries: int = 5
     max_tokens: int = 1024
-    temperature: float = 0.0
     image_max_side: int = 1024
-    extra_body: dict[str, Any] = field(default_factory=dict)
 
     def model(self) -> tuple[str, str]:
         """(model name, base URL) of the judge; only OpenAI-compatible servers judge."""
-        return openai_model(self.judge, "--judge", " (or editworld-exact)")
+        return openai_model(self.judge, "--model", " (or editworld-exact)")
 
     @property
     def scorer(self) -> str:
         return f"judge:{self.model()[0]}"
 
+    @property
+    def concurrency(self) -> int:
+        return self.calls.in_flight(DEFAULT_CONCURRENCY)
+
+    @property
+    def temperature(self) -> float:
+        return self.calls.temperature_or(DEFAULT_TEMPERATURE)
+
     def validate(self) -> None:
         self.model()
-        if self.concurrency < 1:
-            raise EvalError("--concurrency must be at least 1")
+        try:
+            self.calls.validate()
+        except ModelCallConfigError as exc:
+            raise EvalError(str(exc)) from None
         if self.limit is not None and self.limit < 1:
             raise EvalError("--limit must be at least 1")
 
@@ -96,7 +109,7 @@ class JudgeConfig:
         return {"scorer": self.scorer, "judge": self.judge, "run": self.run, "benchmark": self.benchmark,
                 "images": self.images, "prompts": prompts.ids, "temperature": self.temperature,
                 "max_tokens": self.max_tokens, "verified_only": self.verified_only,
-                "api_key_env": self.api_key_env, "image_max_side": self.image_max_side}
+                "api_key_env": self.calls.api_key_env, "image_max_side": self.image_max_side}
 
 
 @dataclass
@@ -112,13 +125,17 @@ class _Item:
 
 @dataclass
 class _Outcome:
-    score: Score
+    score: Score | None  # None when the server refused the request for good (``fatal``)
     calls: int = 0
     cached: int = 0
+    fatal: str | None = None
 
 
-class _Stop(Exception):
-    """The server refuses every request (bad key, unknown model): the run ends here."""
+def _verdict(outcome: _Outcome) -> Verdict:
+    if outcome.score is None:
+        return Verdict(ok=False, reason="fatal", fatal=outcome.fatal)
+    ok = outcome.score.status == "ok"
+    return Verdict(ok=ok, reason=None if ok else (outcome.score.reason or "").split(":", 1)[0])
 
 
 class Judge:
@@ -131,7 +148,7 @@ class Judge:
         self.scorer = config.scorer
         self.encoding = ImageEncoding(max_side=config.image_max_side)
         self.asker = Asker(client, config.model()[0], prompts.repair, temperature=config.temperature,
-                           max_tokens=config.max_tokens, extra_body=config.extra_body)
+                           max_tokens=config.max_tokens)
 
     async def dimension(self, dimension: str, item: _Item, pair: EncodedPair | None,
                         counts: Counter[str]) -> tuple[float, dict[str, Any]]:
@@ -145,16 +162,21 @@ class Judge:
             findings["repaired"] = repaired
         return score, findings
 
-    async def score(self, item: _Item) -> _Outcome:
-        counts: Counter[str] = Counter()
+    def prepare(self, item: _Item) -> Any:
+        """On a worker thread: the pair's images, encoded once for the three requests (or a final outcome)."""
         if item.gt is None or item.gt_problem:
-            return _Outcome(self._unscored(item, item.gt_problem or NO_TRUTH))
-        pair = None
-        if self.config.images:
-            try:
-                pair = await asyncio.to_thread(encode_pair_files, item.source_path, item.target_path, self.encoding)
-            except (ImageDecodeError, OSError) as exc:
-                return _Outcome(self._unscored(item, f"images: {exc}"))
+            return Finished(_Outcome(self._unscored(item, item.gt_problem or NO_TRUTH)))
+        if not self.config.images:
+            return item, None
+        try:
+            return item, encode_pair_files(item.source_path, item.target_path, self.encoding)
+        except (ImageDecodeError, OSError) as exc:
+            return Finished(_Outcome(self._unscored(item, f"images: {exc}")))
+
+    async def score(self, prepared: tuple[_Item, EncodedPair | None]) -> _Outcome:
+        item, pair = prepared
+        assert item.gt is not None
+        counts: Counter[str] = Counter()
         results = await asyncio.gather(*(self.dimension(d, item, pair, counts) for d in DIMENSIONS),
                                        return_exceptions=True)
         components: dict[str, Any] = {"findings": {}, "gt_verified": item.gt.verified, "prompts": self.prompts.ids,
@@ -162,7 +184,7 @@ class Judge:
         problems = []
         for dim, res in zip(DIMENSIONS, results, strict=True):
             if isinstance(res, FatalServerError):
-                raise _Stop(str(res))
+                return _Outcome(None, fatal=str(res))
             if isinstance(res, FindingError):
                 problems.append(f"{dim}: unusable reply: {res}")
             elif isinstance(res, LLMError):
@@ -187,90 +209,78 @@ class Judge:
         return Score(instruction_id=item.instruction_id, scorer=self.scorer, status="unscored", reason=reason)
 
 
-def _select(ws: Workspace, config: JudgeConfig, summary: ScoringSummary) -> list[_Item]:
-    with ws.session() as s:
-        pair_ids = benchmark_pair_ids(s, config.benchmark) if config.benchmark else None
-        instructions: list[InstructionRecord] = run_instructions(s, config.run, pair_ids)
-        if config.limit:
-            instructions = instructions[: config.limit]
-        summary.selected = len(instructions)
-        done = set() if config.rescore else scored_ids(s, config.scorer, [i.id for i in instructions])
-        summary.skipped = sum(i.id in done for i in instructions)
-        todo = [i for i in instructions if i.id not in done]
-        pairs = {p.id: p for p in s.scalars(select(PairRecord).where(
-            PairRecord.id.in_([i.pair_id for i in todo]))).unique()}
-        items = []
-        for ins in todo:
-            p = pairs[ins.pair_id]
-            gt = ground_truth_for(s, ins.pair_id)
-            problem = None
-            if gt is None:
-                problem = NO_TRUTH
-            elif config.verified_only and not gt.verified:
-                problem = NOT_VERIFIED
-            items.append(_Item(ins.id, ins.text or "", ins.pair_id, gt,
-                               str(ws.store.path_for(p.source.sha256, p.source.ext)),
-                               str(ws.store.path_for(p.target.sha256, p.target.ext)), problem))
-    return items
+class _JudgingStage:
+    """The judging run's select and write, for the stage runner (the judge makes the calls)."""
 
+    def __init__(self, ws: Workspace, config: JudgeConfig, judge: Judge, eval_run: str, summary: ScoringSummary):
+        self.ws, self.config, self.judge, self.eval_run, self.summary = ws, config, judge, eval_run, summary
+        self.reasons: Counter[str] = Counter()
 
-async def _judge_all(ws: Workspace, judge: Judge, items: list[_Item], eval_run: str, summary: ScoringSummary,
-                     reasons: Counter[str]) -> str | None:
-    """Score every item, writing each result as it arrives; returns why the run stopped, if it did."""
-    gate = asyncio.Semaphore(judge.config.concurrency)
+    def select(self) -> list[tuple[Any, str | None]]:
+        config = self.config
+        with self.ws.session() as s:
+            pair_ids = benchmark_pair_ids(s, config.benchmark) if config.benchmark else None
+            instructions: list[InstructionRecord] = run_instructions(s, config.run, pair_ids)
+            if config.limit:
+                instructions = instructions[: config.limit]
+            done = set() if config.rescore else scored_ids(s, config.scorer, [i.id for i in instructions])
+            todo = [i for i in instructions if i.id not in done]
+            pairs = {p.id: p for p in s.scalars(select(PairRecord).where(
+                PairRecord.id.in_([i.pair_id for i in todo]))).unique()}
+            items: dict[int, _Item] = {}
+            for ins in todo:
+                p = pairs[ins.pair_id]
+                gt = ground_truth_for(s, ins.pair_id)
+                problem = None
+                if gt is None:
+                    problem = NO_TRUTH
+                elif config.verified_only and not gt.verified:
+                    problem = NOT_VERIFIED
+                items[ins.id] = _Item(ins.id, ins.text or "", ins.pair_id, gt,
+                                      str(self.ws.store.path_for(p.source.sha256, p.source.ext)),
+                                      str(self.ws.store.path_for(p.target.sha256, p.target.ext)), problem)
+        # Instructions already scored are named by id only: they are skipped.
+        return [(ins.id, DONE) if ins.id in done else (items[ins.id], None) for ins in instructions]
 
-    async def one(item: _Item) -> _Outcome:
-        async with gate:
-            return await judge.score(item)
-
-    tasks = [asyncio.create_task(one(it)) for it in items]
-    stopped = None
-    try:
-        for fut in asyncio.as_completed(tasks):
-            try:
-                outcome = await fut
-            except _Stop as exc:
-                stopped = str(exc)
-                break
+    def write(self, s: Session, outcomes: list[_Outcome]) -> None:
+        summary = self.summary
+        for outcome in outcomes:
+            if outcome.score is None:
+                continue  # refused for good: judged again by the next run
             summary.calls += outcome.calls
             summary.cached += outcome.cached
-            with ws.session() as s:
-                save_score(s, outcome.score, eval_run)
+            save_score(s, outcome.score, self.eval_run)
             if outcome.score.status == "ok":
                 summary.scored += 1
             else:
                 summary.unscored += 1
-                reasons[(outcome.score.reason or "").split(":", 1)[0]] += 1
-    finally:
-        for t in tasks:
-            t.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
-        await judge.client.aclose()
-    return stopped
+                self.reasons[(outcome.score.reason or "").split(":", 1)[0]] += 1
 
 
-def run_judge(ws: Workspace, config: JudgeConfig) -> ScoringSummary:
+def run_judge(ws: Workspace, config: JudgeConfig, *, progress: ProgressSink | None = None) -> ScoringSummary:
     """Judge the run's instructions (see the module docstring); raises EvalError on bad settings."""
     config.validate()
-    model, base_url = config.model()
+    _, base_url = config.model()
     prompts = JudgePrompts.load(config.prompt_version)
     summary = ScoringSummary(run=config.run, scorer=config.scorer, benchmark=config.benchmark)
-    items = _select(ws, config, summary)
     eval_run = eval_run_name(config.scorer, config.run)
+    cache = WorkspaceResponseCache(ws, read=not config.refresh, deferred=True)
+    client = config.calls.client(base_url, default_concurrency=DEFAULT_CONCURRENCY, cache=cache)
+    judge = Judge(client, config, prompts)
+    judging = _JudgingStage(ws, config, judge, eval_run, summary)
+    stage = Stage("judge", select=judging.select, prepare=judge.prepare, call=one_by_one(judge.score),
+                  write=judging.write, verdict=_verdict, flush=cache.flush, close=client.aclose,
+                  workers=workers_for(config.concurrency, len(DIMENSIONS)))
+    report = plan(stage)
+    summary.selected, summary.skipped = report.selected, report.already_done
     with ws.session() as s:
         get_or_start_run(s, eval_run, EVAL_KIND, config.record(prompts))
-    cache = WorkspaceResponseCache(ws, read=not config.refresh)
-    client = ChatClient(base_url, api_key_env=config.api_key_env, timeout=config.timeout,
-                        max_concurrency=config.concurrency, retry=RetryPolicy(max_retries=config.max_retries),
-                        cache=cache)
-    judge = Judge(client, config, prompts)
-    reasons: Counter[str] = Counter()
-    status = "interrupted"
     try:
-        summary.stopped = asyncio.run(_judge_all(ws, judge, items, eval_run, summary, reasons))
-        status = "aborted" if summary.stopped else ("done" if summary.unscored == 0 else "partial")
+        run_stage(ws, stage, report, progress=progress, description=f"judge {config.scorer}")
     finally:
-        summary.unscored_reasons.update(dict(sorted(reasons.items())))
+        summary.stopped = report.stopped
+        summary.unscored_reasons.update(dict(sorted(judging.reasons.items())))
+        status = report.status(complete=summary.unscored == 0)
         with ws.session() as s:
             summary.means = score_means(s, config.scorer, _all_ids(s, config))
             finish_run(s, eval_run, status, {"scored": summary.scored, "unscored": summary.unscored,

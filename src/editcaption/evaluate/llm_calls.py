@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from ..llm import ChatClient, ModelSpecError, parse_model_spec
@@ -45,11 +45,11 @@ class Asker:
     repair: PromptTemplate
     temperature: float = 0.0
     max_tokens: int = 1024
-    extra_body: dict[str, Any] = field(default_factory=dict)
 
     async def ask(self, messages: list[dict[str, Any]], counts: Counter[str]) -> str:
+        # Extra body fields come with the client (ModelCallConfig.client), as for every stage.
         result = await self.client.chat(messages, model=self.model, temperature=self.temperature,
-                                        max_tokens=self.max_tokens, extra_body=self.extra_body)
+                                        max_tokens=self.max_tokens)
         counts["cached" if result.cached else "calls"] += 1
         return result.text
 

@@ -163,12 +163,3 @@ def accuracy_score(
     if minor_errors > 0 or coverage < 0.50:
         return 4.0
     return 5.0
-
-
-def accuracy_cap(hallucinations: int, coverage: float) -> float:
-    """The ceiling the two accuracy caps impose, whatever else the judge found."""
-    if hallucinations > 0:
-        return 2.0
-    if coverage < 0.30:
-        return 3.0
-    return 5.0

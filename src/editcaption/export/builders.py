@@ -4,6 +4,10 @@ Every export is written into a sibling ``.<name>.partial`` folder and moved into
 when complete, so a killed export never leaves a half-written dataset under the final
 name; the next run reuses the images the killed one had already copied. An existing
 output folder is replaced only with ``overwrite``.
+
+``on_progress(phase, done, total)`` follows the long phases: "hashing images" (near-duplicate
+detection), "computing grounding hints" (grounded exports) and the writer's own ("writing
+parquet", "writing ms-swift JSONL"...), counted in examples.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from typing import Any
 from sqlalchemy import select
 
 from .. import __version__
+from ..progress import ProgressCallback
 from ..prompts import PromptTemplate, instruction_messages, load_prompt
 from ..workspace import Workspace
 from ..workspace.models import PairRecord
@@ -61,7 +66,7 @@ class ExportOptions:
     grounded: bool = False  # each pair's prompt carries its delta hints (prompt needs {hints})
     overwrite: bool = False
     link_images: bool = False
-    absolute_paths: bool = False
+    absolute_paths: bool | None = None  # None: the format's default (absolute for swift, relative otherwise)
     save_splits: bool = False
     include_simulated: bool = True
     ref_logps: Path | None = None
@@ -85,19 +90,22 @@ class ExportReport:
 # -- the three exports -------------------------------------------------------------------
 
 
-def export_sft(ws: Workspace, out: str | os.PathLike[str], opts: ExportOptions) -> ExportReport:
+def export_sft(ws: Workspace, out: str | os.PathLike[str], opts: ExportOptions,
+               on_progress: ProgressCallback | None = None) -> ExportReport:
     """One (two-image prompt → instruction) example per pair."""
-    return _export(ws, Path(out), "sft", opts)
+    return _export(ws, Path(out), "sft", opts, on_progress)
 
 
-def export_prefs(ws: Workspace, out: str | os.PathLike[str], opts: ExportOptions) -> ExportReport:
+def export_prefs(ws: Workspace, out: str | os.PathLike[str], opts: ExportOptions,
+                 on_progress: ProgressCallback | None = None) -> ExportReport:
     """Chosen / rejected instructions with failure type and severity, balanced across failure modes."""
-    return _export(ws, Path(out), "prefs", opts)
+    return _export(ws, Path(out), "prefs", opts, on_progress)
 
 
-def export_triplets(ws: Workspace, out: str | os.PathLike[str], opts: ExportOptions) -> ExportReport:
+def export_triplets(ws: Workspace, out: str | os.PathLike[str], opts: ExportOptions,
+                    on_progress: ProgressCallback | None = None) -> ExportReport:
     """(source image, target image, instruction) triplets for training image-editing models."""
-    return _export(ws, Path(out), "triplets", opts)
+    return _export(ws, Path(out), "triplets", opts, on_progress)
 
 
 # -- steps -------------------------------------------------------------------------------
@@ -119,26 +127,27 @@ def _prompt(kind: str, opts: ExportOptions) -> tuple[PromptTemplate | None, list
         raise ExportError(f"cannot use the prompt {opts.prompt_path or default + '-v1'}: {exc}") from None
 
 
-def _grounded_prompts(ws: Workspace, template: PromptTemplate, items: list[Any]) -> tuple[dict[str, Any], dict]:
+def _grounded_prompts(ws: Workspace, template: PromptTemplate, items: list[Any],
+                      on_progress: ProgressCallback | None) -> tuple[dict[str, Any], dict]:
     """Each pair's prompt with its delta hints — the same text the caption stage's grounded
     prompt gives the model at inference (:func:`editcaption.caption.pipeline.pair_hints`) —
     and the pairs whose hints could not be computed (pair id → reason)."""
     from ..caption.pipeline import pair_hints
     from ..imageio import ImageDecodeError, decode_file
 
+    pairs = {it.pair.id: it.pair for it in items}
     prompts: dict[str, Any] = {}
     failed: dict[str, str] = {}
-    for it in items:
-        p = it.pair
-        if p.id in prompts or p.id in failed:
-            continue
+    for done, p in enumerate(pairs.values(), 1):
         try:
             hints = pair_hints(decode_file(ws.store.path_for(p.source_sha, p.source_ext)).rgb,
                                decode_file(ws.store.path_for(p.target_sha, p.target_ext)).rgb)
         except (ImageDecodeError, OSError, ValueError) as exc:
             failed[p.id] = f"no grounding hints: {exc}"
-            continue
-        prompts[p.id] = instruction_messages(template.render(hints))
+        else:
+            prompts[p.id] = instruction_messages(template.render(hints))
+        if on_progress:
+            on_progress("computing grounding hints", done, len(pairs))
     return prompts, failed
 
 
@@ -178,7 +187,8 @@ def _apply_balance(kind: str, items: list[Any], spec: BalanceSpec | None, seed: 
     return res.kept, report
 
 
-def _hashes(ws: Workspace, items: list[Any], near_dup_distance: int) -> tuple[dict[str, ImageHash], dict[str, str]]:
+def _hashes(ws: Workspace, items: list[Any], near_dup_distance: int, on_progress: ProgressCallback | None
+            ) -> tuple[dict[str, ImageHash], dict[str, str]]:
     if near_dup_distance < 0:
         return {}, {}
     paths: dict[str, str] = {}
@@ -186,17 +196,18 @@ def _hashes(ws: Workspace, items: list[Any], near_dup_distance: int) -> tuple[di
         p = it.pair
         paths.setdefault(p.source_sha, str(ws.store.path_for(p.source_sha, p.source_ext)))
         paths.setdefault(p.target_sha, str(ws.store.path_for(p.target_sha, p.target_ext)))
-    return hash_images(paths.items())
+    return hash_images(paths.items(), on_progress)
 
 
-def _split(ws: Workspace, items: list[Any], opts: ExportOptions) -> tuple[dict[str, list[Any]], SplitResult, dict]:
+def _split(ws: Workspace, items: list[Any], opts: ExportOptions, on_progress: ProgressCallback | None
+           ) -> tuple[dict[str, list[Any]], SplitResult, dict]:
     try:
         ratios = parse_split_spec(opts.split)
     except ValueError as exc:
         raise ExportError(str(exc)) from None
     members = {it.pair.id: SplitMember(it.pair.id, it.pair.source_sha, it.pair.target_sha, it.pair.split)
                for it in items}
-    hashes, failed = _hashes(ws, items, opts.near_dup_distance)
+    hashes, failed = _hashes(ws, items, opts.near_dup_distance, on_progress)
     spec = SplitSpec(ratios=ratios, seed=opts.seed, near_dup_distance=opts.near_dup_distance)
     result = assign_splits(list(members.values()), spec, hashes)
     by_split: dict[str, list[Any]] = {}
@@ -223,7 +234,8 @@ def _save_splits(ws: Workspace, result: SplitResult) -> int:
     return changed
 
 
-def _export(ws: Workspace, out: Path, kind: str, opts: ExportOptions) -> ExportReport:
+def _export(ws: Workspace, out: Path, kind: str, opts: ExportOptions, on_progress: ProgressCallback | None
+            ) -> ExportReport:
     try:
         formats.check_format(opts.format, kind)
     except ValueError as exc:
@@ -251,7 +263,7 @@ def _export(ws: Workspace, out: Path, kind: str, opts: ExportOptions) -> ExportR
     items, balance_report = _apply_balance(kind, sel.items, balance_spec, opts.seed)
     if not items:
         raise ExportError("balancing left nothing to export")
-    splits, split_result, split_info = _split(ws, items, opts)
+    splits, split_result, split_info = _split(ws, items, opts, on_progress)
     if opts.save_splits:
         split_info["saved"] = True
         split_info["saved_pairs"] = _save_splits(ws, split_result)
@@ -260,13 +272,16 @@ def _export(ws: Workspace, out: Path, kind: str, opts: ExportOptions) -> ExportR
 
     pair_prompts = None
     if opts.grounded and template is not None:
-        pair_prompts, no_hints = _grounded_prompts(ws, template, [it for its in splits.values() for it in its])
+        pair_prompts, no_hints = _grounded_prompts(ws, template, [it for its in splits.values() for it in its],
+                                                   on_progress)
         if no_hints:
             splits = {s: [it for it in its if it.pair.id not in no_hints] for s, its in splits.items()}
             warnings.append(f"{len(no_hints)} pair(s) left out: their grounding hints could not be computed")
     partial = outdir.prepare(out, opts.overwrite)
+    absolute = formats.absolute_paths(opts.format, opts.absolute_paths)
     job = ExportJob(kind=kind, splits=splits, store=ws.store, prompt_messages=messages, link_images=opts.link_images,
-                    absolute_paths=opts.absolute_paths, shard_size=opts.shard_size, pair_prompts=pair_prompts)
+                    absolute_paths=bool(absolute), shard_size=opts.shard_size, pair_prompts=pair_prompts,
+                    on_progress=on_progress)
     files = formats.write(opts.format, job, partial, final_dir=out.resolve())
     if job.failures:
         failed = {f["id"] for f in job.failures}
@@ -286,15 +301,11 @@ def _export(ws: Workspace, out: Path, kind: str, opts: ExportOptions) -> ExportR
         "provenance": provenance(ws, kind, sel, items, opts.min_score, opts.scorer),
         "failures": job.failures,
         "images": job.files.get("images"),
+        "image_paths": None if absolute is None else ("absolute" if absolute else "relative"),
         "warnings": warnings,
     }
-    front = ""
-    if opts.format == "hf":
-        from .formats.hf import card_front_matter
-
-        front = card_front_matter(files)
     (partial / "export.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False, default=str) + "\n",
                                          encoding="utf-8")
-    (partial / "README.md").write_text(render_card(manifest, front), encoding="utf-8")
+    (partial / "README.md").write_text(render_card(manifest), encoding="utf-8")
     outdir.finalise(partial, out)
     return ExportReport(out=out, manifest=manifest, warnings=warnings)

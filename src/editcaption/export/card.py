@@ -16,6 +16,8 @@ from typing import Any
 from .sources import PreferenceItem
 
 TITLES = {"sft": "SFT dataset", "prefs": "preference dataset", "triplets": "editing-triplet dataset"}
+# Hugging Face split names: ``datasets`` calls a val.parquet split "validation", with or without the YAML header.
+HF_SPLIT_NAMES = {"train": "train", "val": "validation", "test": "test"}
 COUNT_KEYS = {"sft": ("category", "subtype"), "triplets": ("category", "subtype"),
               "prefs": ("error_type", "severity", "category", "subtype")}
 
@@ -71,33 +73,69 @@ def _count_tables(manifest: dict[str, Any]) -> list[str]:
     return lines
 
 
+def split_label(manifest: dict[str, Any], split: str) -> str:
+    """A split's name as the dataset's readers know it (``validation`` for val in Hugging Face format)."""
+    return HF_SPLIT_NAMES.get(split, split) if manifest["format"] == "hf" else split
+
+
+def front_matter(manifest: dict[str, Any]) -> str:
+    """Hugging Face format: the YAML header by which ``load_dataset(<folder>)`` (and the Hub) names the splits."""
+    if manifest["format"] != "hf":
+        return ""
+    lines = ["---", "configs:", "- config_name: default", "  data_files:"]
+    for split, info in manifest["splits"].items():
+        lines += [f"  - split: {split_label(manifest, split)}", f"    path: {info['file']}"]
+    return "\n".join([*lines, "---"]) + "\n"
+
+
+def _image_paths_note(manifest: dict[str, Any]) -> list[str]:
+    paths = manifest.get("image_paths")
+    if manifest["format"] == "swift":
+        if paths == "absolute":
+            return ["", "Image paths are absolute, pointing into this folder where it was written, so ms-swift "
+                        "finds the images from any working directory. After moving the folder, export again (or "
+                        "export with `--relative-paths` and set `ROOT_IMAGE_DIR`)."]
+        return ["", "Image paths are relative to this folder. ms-swift opens a relative path from its working "
+                    "directory, else from `$ROOT_IMAGE_DIR`: run it inside this folder or set "
+                    "`ROOT_IMAGE_DIR=<this folder>`."]
+    if paths == "absolute":
+        return ["", "Image paths are absolute, pointing into this folder where it was written."]
+    return []
+
+
 def _load_snippet(manifest: dict[str, Any]) -> list[str]:
     fmt, kind = manifest["format"], manifest["kind"]
     files = manifest["splits"]
     if fmt == "hf":
-        data_files = ", ".join(f'"{s}": "{info["file"]}"' for s, info in files.items())
+        data_files = ", ".join(f'"{split_label(manifest, s)}": "{info["file"]}"' for s, info in files.items())
         return ["```python", "from datasets import load_dataset", "",
                 f'ds = load_dataset("parquet", data_files={{{data_files}}})  # run inside this folder',
-                "# or: load_dataset(\"<this folder>\")  (splits from the YAML header above)", "```"]
+                "# or: load_dataset(\"<this folder>\")  (the same split names, from the YAML header above)", "```"]
     if fmt == "llamafactory":
         names = [info["dataset"] for info in files.values()]
         stage = "dpo" if kind == "prefs" else "sft"
         lines = ["```yaml", f"stage: {stage}", "dataset_dir: <this folder>", f"dataset: {names[0]}"]
         if len(names) > 1:
             lines.append(f"eval_dataset: {names[1]}")
-        return lines + ["template: qwen3_vl_nothink", "```"]
+        return lines + ["template: qwen3_vl_nothink", "```", *_image_paths_note(manifest)]
     if fmt == "swift":
-        first = next(iter(files.values()))["file"]
         cmd = "swift rlhf --rlhf_type dpo" if kind == "prefs" else "swift sft"
-        return ["```bash", f"cd <this folder> && {cmd} --model <model> --dataset {first} ...", "```"]
+        data = [f"--dataset <this folder>/{files['train']['file']}"] if "train" in files else []
+        if "val" in files:
+            data.append(f"--val_dataset <this folder>/{files['val']['file']}")
+        if not data:
+            data = [f"--dataset <this folder>/{next(iter(files.values()))['file']}"]
+        env = "" if manifest.get("image_paths") == "absolute" else "ROOT_IMAGE_DIR=<this folder> "
+        return ["```bash", f"{env}{cmd} --model <model> {' '.join(data)} ...", "```", *_image_paths_note(manifest)]
     if fmt == "webdataset":
         pattern = next(iter(files.values()))["pattern"]
         return ["```python", "import webdataset as wds", "",
                 f'ds = wds.WebDataset("{pattern}").decode("pil").to_tuple("src.jpg;src.png;src.webp", '
                 '"tgt.jpg;tgt.png;tgt.webp", "txt")', "```"]
     first = next(iter(files.values()))["file"]
+    where = "absolute" if manifest.get("image_paths") == "absolute" else "relative to this folder"
     return ["```python", "import json", "", f'rows = [json.loads(line) for line in open("{first}")]',
-            "# image paths are relative to this folder", "```"]
+            f"# image paths are {where}", "```"]
 
 
 def _provenance(manifest: dict[str, Any]) -> list[str]:
@@ -172,7 +210,7 @@ def _splits(manifest: dict[str, Any]) -> list[str]:
     return lines
 
 
-def render_card(manifest: dict[str, Any], front_matter: str = "") -> str:
+def render_card(manifest: dict[str, Any]) -> str:
     kind = manifest["kind"]
     lines = [f"# EditCaption {TITLES[kind]}", "",
              "Made with:", "", "```bash", manifest["command"], "```", "",
@@ -180,7 +218,7 @@ def render_card(manifest: dict[str, Any], front_matter: str = "") -> str:
     rows = []
     for split, info in manifest["splits"].items():
         where = info.get("file") or info.get("pattern")
-        rows.append([split, info["rows"], f"`{where}`"])
+        rows.append([split_label(manifest, split), info["rows"], f"`{where}`"])
     lines += _table(["split", "examples", "file"], rows)
     lines += ["", "## Loading", "", *_load_snippet(manifest)]
     lines += ["", "## Counts", *_count_tables(manifest)]
@@ -188,4 +226,4 @@ def render_card(manifest: dict[str, Any], front_matter: str = "") -> str:
     lines += _selection(manifest)
     lines += _splits(manifest)
     lines += ["", "The same facts, machine-readable, are in `export.json`.", ""]
-    return front_matter + "\n".join(lines)
+    return front_matter(manifest) + "\n".join(lines)

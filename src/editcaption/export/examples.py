@@ -18,6 +18,7 @@ from typing import Any
 
 from ..atomicfile import write_atomic
 from ..imageio import exif_orientation, upright_bytes
+from ..progress import ProgressCallback
 from ..workspace.store import ImageStore
 from .sources import PairRef
 
@@ -38,7 +39,10 @@ class ExportJob:
     shard_size: int = 1000
     failures: list[dict[str, str]] = field(default_factory=list)  # items a writer had to skip
     files: dict[str, Any] = field(default_factory=dict)  # what the writer produced, for the card
+    on_progress: ProgressCallback | None = None  # (phase, done, total) after each example written
+    phase: str = "writing"  # the writer names it after its format
     _shared_flat: str | None = field(default=None, init=False, repr=False)
+    _written: int = field(default=0, init=False, repr=False)
 
     def fail(self, key: str, reason: str) -> None:
         self.failures.append({"id": key, "reason": reason})
@@ -60,14 +64,21 @@ class ExportJob:
         return self._shared_flat
 
     def rows(self, items: Iterable[Any], build: Callable[[Any], Any]) -> Iterator[Any]:
-        """``build(item)`` for each item; an item whose image cannot be read is recorded as a failure and skipped."""
+        """``build(item)`` for each item; an item whose image cannot be read is recorded as a failure and skipped.
+
+        Progress counts the items of every split, in the order the writer asks for them.
+        """
+        total = sum(len(its) for its in self.splits.values())
         for item in items:
             try:
                 row = build(item)
             except OSError as exc:  # an image vanished from the store since selection
                 self.fail(item.key, f"cannot read image: {exc.strerror or exc}")
-                continue
-            yield row
+            else:
+                yield row
+            self._written += 1
+            if self.on_progress:
+                self.on_progress(self.phase, self._written, total)
 
 
 def assistant_messages(text: str) -> list[dict[str, Any]]:

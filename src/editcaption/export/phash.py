@@ -27,6 +27,7 @@ import numpy as np
 from PIL import Image
 
 from ..imageio import ImageDecodeError, decode_file, resize_max_side
+from ..progress import ProgressCallback
 
 HASH_BITS = 64
 # A thumbnail whose neighbouring pixels differ by less than this (0-255 grey levels) in
@@ -57,10 +58,6 @@ def dhash_rgb(rgb: np.ndarray) -> ImageHash:
 def dhash_file(path: str | os.PathLike[str]) -> ImageHash:
     """The dHash of an image file, decoded through :mod:`editcaption.imageio` (EXIF applied)."""
     return dhash_rgb(decode_file(path).rgb)
-
-
-def hamming(a: int, b: int) -> int:
-    return (a ^ b).bit_count()
 
 
 def _bands(threshold: int) -> list[tuple[int, int]]:
@@ -118,15 +115,22 @@ def _popcount64(x: np.ndarray) -> np.ndarray:
 _POPCOUNT8 = np.array([bin(i).count("1") for i in range(256)], dtype=np.uint8)
 
 
-def hash_images(paths: Iterable[tuple[str, str]]) -> tuple[dict[str, ImageHash], dict[str, str]]:
-    """Hash ``(key, path)`` items; returns (key → hash, key → reason for the ones that failed)."""
+def hash_images(paths: Iterable[tuple[str, str]], on_progress: ProgressCallback | None = None
+                ) -> tuple[dict[str, ImageHash], dict[str, str]]:
+    """Hash ``(key, path)`` items; returns (key → hash, key → reason for the ones that failed).
+
+    ``on_progress("hashing images", done, total)`` follows each distinct key.
+    """
+    todo: dict[str, str] = {}
+    for key, path in paths:
+        todo.setdefault(key, path)
     out: dict[str, ImageHash] = {}
     failed: dict[str, str] = {}
-    for key, path in paths:
-        if key in out or key in failed:
-            continue
+    for done, (key, path) in enumerate(todo.items(), 1):
         try:
             out[key] = dhash_file(path)
         except ImageDecodeError as exc:
             failed[key] = exc.reason
+        if on_progress:
+            on_progress("hashing images", done, len(todo))
     return out, failed

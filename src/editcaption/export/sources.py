@@ -30,7 +30,7 @@ from ..workspace.models import (
     RunRecord,
     ScoreRecord,
 )
-from ..workspace.queries import pairs_select
+from ..workspace.queries import latest_scores, pairs_select
 from ..workspace.store import ImageStore
 
 
@@ -158,7 +158,7 @@ def select_texts(
     if run is None:
         raise SourceSpecError(f"no run named {run_name!r} in this workspace (see `editcaption runs list`)")
     rows = list(session.scalars(select(InstructionRecord).where(InstructionRecord.run_id == run_name)))
-    scores = _latest_scores(session, [r.id for r in rows], scorer) if min_score is not None else {}
+    scores = latest_scores(session, [r.id for r in rows], scorer) if min_score is not None else {}
     by_pair = {r.pair_id: r for r in rows}
     for pid, pair in pairs.items():
         ins = by_pair.get(pid)
@@ -205,21 +205,6 @@ def _latest_refinements(session: Session, pair_ids: set[str]) -> dict[str, Refin
     for ref in session.scalars(stmt):
         if ref.pair_id in pair_ids:
             latest[ref.pair_id] = ref
-    return latest
-
-
-def _latest_scores(session: Session, instruction_ids: list[int], scorer: str | None) -> dict[int, ScoreRecord]:
-    """The most recent score per instruction (of ``scorer`` when given), whatever its status."""
-    latest: dict[int, ScoreRecord] = {}
-    wanted = set(instruction_ids)
-    stmt = select(ScoreRecord).order_by(ScoreRecord.created_at, ScoreRecord.id)
-    if scorer:
-        stmt = stmt.where(ScoreRecord.scorer == scorer)
-    for chunk_start in range(0, len(instruction_ids), 5000):
-        chunk = instruction_ids[chunk_start : chunk_start + 5000]
-        for sc in session.scalars(stmt.where(ScoreRecord.instruction_id.in_(chunk))):
-            if sc.instruction_id in wanted:
-                latest[sc.instruction_id] = sc
     return latest
 
 

@@ -73,6 +73,23 @@ def bytemorph_subtype(edit_type: Any) -> str | None:
     return text.replace(" ", "_") or None
 
 
+def count_candidates(source: Path, dataset: str, *, both_directions: bool = False) -> int:
+    """How many candidates :func:`iter_dataset` yields: one per row, plus HQ-Edit's inverse edits when asked."""
+    import pyarrow.parquet as pq
+
+    total = 0
+    for path in parquet_files(source):
+        try:
+            meta = pq.ParquetFile(path)
+            total += meta.metadata.num_rows
+            if dataset == "hqedit" and both_directions and "inverse_edit" in meta.schema_arrow.names:
+                inverse = pq.read_table(path, columns=["inverse_edit"]).column("inverse_edit").to_pylist()
+                total += sum(1 for v in inverse if v)
+        except Exception:  # corrupt: iter_dataset says why
+            continue
+    return total
+
+
 def iter_dataset(source: Path, dataset: str, *, both_directions: bool = False) -> Iterator[PairCandidate]:
     for path in parquet_files(source):
         cols = parquet_columns(path)

@@ -3,12 +3,15 @@
 Each pair is written in its own transaction (images first, atomically, then the rows),
 so a crash leaves either a whole pair or none, and re-running the same ingest finishes
 the job: pairs already present count as duplicates and nothing is added twice.
+
+Progress is reported as one phase, "ingesting pairs", whose total (every candidate the
+source holds, refused ones included) is counted before the first pair is read.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,16 +19,19 @@ from typing import Any
 from pydantic import ValidationError
 from sqlalchemy.exc import IntegrityError
 
+from .. import testhook
 from ..imageio import DecodedImage, ImageDecodeError, decode_bytes
+from ..progress import ProgressCallback
 from ..schema import Category, GroundTruth, Split
 from ..workspace import GroundTruthRecord, ImageRecord, InstructionRecord, PairRecord, RunRecord, Workspace
 from ..workspace.models import utcnow
 from .base import PairCandidate, SourceError
-from .datasets import DATASET_COLUMNS, detect_dataset, iter_dataset, parquet_files
+from .datasets import DATASET_COLUMNS, count_candidates, detect_dataset, iter_dataset, parquet_files
 from .folder import iter_folder
-from .manifest import MANIFEST_SUFFIXES, iter_manifest
+from .manifest import MANIFEST_SUFFIXES, count_rows, iter_manifest
 
 FORMATS = ("auto", "folder", "manifest", *DATASET_COLUMNS)
+PHASE = "ingesting pairs"
 _SPLIT_ALIASES = {"validation": "val", "valid": "val", "dev": "val", "eval": "test"}
 
 
@@ -65,17 +71,24 @@ def resolve_format(source: Path, fmt: str = "auto") -> str:
     raise SourceError(f"{source}: cannot tell its format; pass --format folder|manifest|hqedit|bytemorph|magicbrush")
 
 
-def iter_candidates(source: Path, fmt: str, *, both_directions: bool = False) -> Iterator[PairCandidate]:
+def iter_candidates(source: Path, fmt: str, *, both_directions: bool = False, skip: tuple[Path, ...] = ()
+                    ) -> tuple[Iterable[PairCandidate], int]:
+    """The candidates a source holds (streamed from manifests and datasets) and how many there are.
+
+    A folder is searched except for the folders in ``skip``.
+    """
     if fmt == "folder":
         if not source.is_dir():
             raise SourceError(f"{source}: --format folder needs a directory")
-        return iter_folder(source)
+        found = iter_folder(source, skip)
+        return found, len(found)
     if fmt == "manifest":
         if source.is_dir():
             raise SourceError(f"{source}: --format manifest needs a .csv, .jsonl, .json or .parquet file")
-        return iter_manifest(source)
+        return iter_manifest(source), count_rows(source)
     parquet_files(source)  # raises early when there is nothing to read
-    return iter_dataset(source, fmt, both_directions=both_directions)
+    return (iter_dataset(source, fmt, both_directions=both_directions),
+            count_candidates(source, fmt, both_directions=both_directions))
 
 
 def _validate_metadata(c: PairCandidate) -> tuple[dict[str, Any], str | None]:
@@ -116,16 +129,22 @@ def ingest(
     *,
     both_directions: bool = False,
     max_pixels: int | None = None,
-    on_progress: Callable[[IngestReport], None] | None = None,
+    on_progress: ProgressCallback | None = None,
 ) -> IngestReport:
-    """Ingest every pair a source holds; one bad pair is reported and never stops the run."""
+    """Ingest every pair a source holds; one bad pair is reported and never stops the run.
+
+    ``on_progress("ingesting pairs", done, total)`` follows each candidate.
+    """
     source = Path(source)
     report = IngestReport(format=resolve_format(source, fmt))
     source_run = f"source:{report.format}"
-    for cand in iter_candidates(source, report.format, both_directions=both_directions):
+    candidates, total = iter_candidates(source, report.format, both_directions=both_directions, skip=(ws.root,))
+    if on_progress:
+        on_progress(PHASE, 0, total)
+    for done, cand in enumerate(candidates, 1):
         _ingest_one(ws, cand, report, source_run, max_pixels)
         if on_progress:
-            on_progress(report)
+            on_progress(PHASE, done, max(total, done))
     return report
 
 
@@ -195,6 +214,7 @@ def _ingest_one(ws: Workspace, cand: PairCandidate, report: IngestReport, source
         report.duplicates += 1
         return
     report.ingested += 1
+    testhook.item_done("ingest")
 
 
 def _ensure_source_run(s: Any, name: str) -> None:

@@ -7,7 +7,9 @@ client is what captioning, scoring and the LLM judge use to reach them:
 * retries with exponential backoff and jitter on 429/5xx, timeouts, dropped connections
   and garbled bodies, honouring ``Retry-After``; no retry on other 4xx answers, and
   401/403/404 raise :class:`FatalServerError` so a run can stop instead of failing
-  item by item;
+  item by item (with ``halt_after_fatal``, later calls raise the same error unsent);
+* with a response cache, the body is serialised once, in canonical form, and its hash is
+  the cache key;
 * the API key comes from an environment variable named by the caller, is sent only as
   the ``Authorization`` header and never appears in messages, logs or ``repr``;
 * replies are cleaned (reasoning, GLM answer boxes, code fences) and token usage is kept.
@@ -61,9 +63,14 @@ class ResponseCache(Protocol):
     def put(self, key: str, model: str, response: dict[str, Any]) -> None: ...
 
 
+def canonical_body(body: dict[str, Any]) -> bytes:
+    """The body as compact JSON with sorted keys: valid to send, and stable to hash."""
+    return json.dumps(body, sort_keys=True, separators=(",", ":")).encode()
+
+
 def request_key(body: dict[str, Any]) -> str:
     """A stable hash of a request body (sorted keys), for response caches."""
-    return hashlib.sha256(json.dumps(body, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+    return hashlib.sha256(canonical_body(body)).hexdigest()
 
 
 @dataclass
@@ -98,6 +105,9 @@ class ChatClient:
     on_retry: RetryHook | None = None
     cache: ResponseCache | None = None
     seed_rng: int | None = None  # makes backoff jitter reproducible in tests
+    # After a 401/403/404, raise that error for every later request instead of sending it: a
+    # run's other requests (same key, same model) would be refused the same way.
+    halt_after_fatal: bool = False
 
     def __post_init__(self) -> None:
         if not self.base_url.startswith(("http://", "https://")):
@@ -112,6 +122,7 @@ class ChatClient:
         self._sem: asyncio.Semaphore | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._rng = random.Random(self.seed_rng)
+        self._fatal: FatalServerError | None = None
         self.totals = UsageTotals()
 
     def __repr__(self) -> str:
@@ -200,21 +211,26 @@ class ChatClient:
         body = self.build_body(messages, model=model, extra_body=extra_body, temperature=temperature,
                                max_tokens=max_tokens, seed=seed, top_p=top_p, stop=stop,
                                response_format=response_format)
-        key = request_key(body) if self.cache is not None else None
-        if key is not None:
-            hit = self.cache.get(key)  # type: ignore[union-attr]
+        payload: bytes | None = None
+        key: str | None = None
+        if self.cache is not None:
+            # One serialisation serves as the cache key's input and as the bytes sent.
+            payload = canonical_body(body)
+            key = hashlib.sha256(payload).hexdigest()
+            hit = self.cache.get(key)
             if hit is not None:
                 result = self._parse_result(hit, attempts=0, latency=0.0, clean=clean, allow_empty=allow_empty)
                 result.cached = True
                 return result
         http, sem = self._ensure_open()
-        payload: bytes | None = None
         attempt = 0
         while True:
             attempt += 1
             started = time.perf_counter()
             try:
                 async with sem:
+                    if self._fatal is not None:
+                        raise _Halted(self._fatal)
                     # Serialised once, and only when a slot is free: callers may queue thousands
                     # of requests at once without holding thousands of encoded bodies.
                     if payload is None:
@@ -222,6 +238,9 @@ class ChatClient:
                     raw = await self._post(http, payload, timeout)
                 result = self._parse_result(raw, attempts=attempt, latency=time.perf_counter() - started,
                                             clean=clean, allow_empty=allow_empty)
+            except _Halted as halted:
+                first = halted.error
+                raise FatalServerError(str(first), reason=first.reason, status=first.status, attempts=0) from None
             except TransientError as exc:
                 if attempt > self.retry.max_retries:
                     raise RetriesExhausted(f"{exc} (gave up after {attempt} attempts)", reason=exc.reason,
@@ -234,6 +253,8 @@ class ChatClient:
                 continue
             except LLMError as exc:
                 exc.attempts = attempt
+                if isinstance(exc, FatalServerError) and self.halt_after_fatal and self._fatal is None:
+                    self._fatal = exc
                 raise
             self.totals.add(result.usage)
             if key is not None:
@@ -304,6 +325,14 @@ class ChatClient:
         return ChatResult(text=text, usage=usage, raw=raw, raw_text=raw_text, reasoning=reasoning,
                           finish_reason=choice.get("finish_reason"), model=raw.get("model"), attempts=attempts,
                           latency=latency)
+
+
+class _Halted(Exception):
+    """Internal: a request not sent because the server refused an earlier one for good."""
+
+    def __init__(self, error: FatalServerError):
+        super().__init__(str(error))
+        self.error = error
 
 
 class _ShardedPool:

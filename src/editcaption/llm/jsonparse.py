@@ -422,11 +422,3 @@ def number_list(value: Any, *, length: int, name: str = "value") -> list[float]:
     if len(value) != length:
         raise JsonFieldError(f"{name} should hold {length} numbers, got {len(value)}")
     return [as_number(v, name=f"{name}[{i}]") for i, v in enumerate(value)]
-
-
-def require_key(obj: dict[str, Any], key: str) -> Any:
-    """``obj[key]``, or a :class:`JsonFieldError` naming the keys that are there."""
-    if key not in obj:
-        have = ", ".join(sorted(map(str, obj))) or "none"
-        raise JsonFieldError(f"missing key {key!r} (keys present: {have})")
-    return obj[key]

@@ -60,7 +60,7 @@ def parse_model_spec(text: str, kinds: Collection[str] = PRODUCER_KINDS) -> Mode
         raise ModelSpecError(f"unknown model spec {text!r}: expected {forms}")
     rest = rest.strip()
     if kind not in kinds and kind in (*PRODUCER_KINDS, "editscore"):
-        role = "an EditScore scorer (use it with `editcaption score --scorer`)" if kind == "editscore" else \
+        role = "an EditScore scorer (use it with `editcaption score -m`)" if kind == "editscore" else \
             "a model that writes instructions, not one accepted here"
         raise ModelSpecError(f"model spec {text!r} names {role}: expected {forms}")
     if kind == "openai":

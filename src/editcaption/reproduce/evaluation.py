@@ -35,7 +35,7 @@ def caption_with_model(ws: Workspace, config: MiniConfig, model_dir: Path, promp
     """Generate one instruction per pair with a trained checkpoint (greedy), then score them exactly."""
     cfg = CaptionConfig(model=f"hf:{model_dir}", prompt_path=str(prompt), where={"id": pair_ids}, run_name=run_name,
                         batch_size=config.generate_batch,
-                        generation=GenerationOptions(temperature=0.0, max_tokens=config.max_new_tokens))
+                        generation=GenerationOptions(max_tokens=config.max_new_tokens))
     summary = run_caption(ws, cfg)
     scoring = score_run_exact(ws, run_name)
     return {"caption_seconds": round(summary.wall_time, 2), "failed": summary.run_totals.get("failed"),
@@ -89,7 +89,7 @@ def blank_image_results(config: MiniConfig, model_dir: Path, prompt: Path, rows:
     from ..synth import score_one
 
     backend = HFBackend(parse_model_spec(f"hf:{model_dir}"),
-                        generation=GenerationOptions(temperature=0.0, max_tokens=config.max_new_tokens),
+                        generation=GenerationOptions(max_tokens=config.max_new_tokens),
                         batch_size=config.generate_batch)
     blank = to_pil(blank_image(config.image_size))
     text = prompt.read_text(encoding="utf-8").strip()

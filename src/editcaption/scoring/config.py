@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..llm.call_config import ModelCallConfig, ModelCallConfigError
 from ..llm.spec import ModelSpec, parse_model_spec
 from .editscore import DEFAULT_SEED, PROTOCOL
 from .layout import BASES, guess_base
@@ -29,20 +30,23 @@ class ScoreConfig:
     score_run: str | None = None  # default: derived from run and model
     where: dict[str, list[str]] = field(default_factory=dict)
     limit: int | None = None
-    concurrency: int = DEFAULT_CONCURRENCY  # requests in flight
+    # How the server is called (API key variable, extra body, timeout, retries, requests in
+    # flight: default 8); a temperature replaces the protocol's 0.7.
+    calls: ModelCallConfig = field(default_factory=ModelCallConfig)
     rescore: bool = False  # score again even where this scoring run has an ok score
     use_cache: bool = True  # False: call the server even for requests answered before (and store the answers)
-    api_key_env: str = "OPENAI_API_KEY"  # the variable's *name*; its value is never stored
-    timeout: float = 120.0
-    max_retries: int = 5
     image_max_side: int = 1024
     image_format: str = "jpeg"
     sc_prompt: str | None = None
     pq_prompt: str | None = None
-    extra_body: dict[str, Any] = field(default_factory=dict)
 
     def spec(self) -> ModelSpec:
         return parse_model_spec(self.scorer, kinds=SCORER_KINDS)
+
+    @property
+    def concurrency(self) -> int:
+        """Requests in flight."""
+        return self.calls.in_flight(DEFAULT_CONCURRENCY)
 
     @property
     def scorer_name(self) -> str:
@@ -57,10 +61,12 @@ class ScoreConfig:
             raise ScoreConfigError(f"--base must be one of {', '.join(BASES)}, not {self.base!r}")
         if self.passes < 1:
             raise ScoreConfigError("--passes must be at least 1")
-        for name in ("concurrency", "limit", "max_retries"):
-            value = getattr(self, name)
-            if value is not None and value < (0 if name == "max_retries" else 1):
-                raise ScoreConfigError(f"--{name.replace('_', '-')} must be at least {0 if name == 'max_retries' else 1}")
+        if self.limit is not None and self.limit < 1:
+            raise ScoreConfigError("--limit must be at least 1")
+        try:
+            self.calls.validate()
+        except ModelCallConfigError as exc:
+            raise ScoreConfigError(str(exc)) from None
         if self.image_format not in ("jpeg", "png"):
             raise ScoreConfigError(f"--image-format must be jpeg or png, not {self.image_format!r}")
         if self.image_max_side < 16:
@@ -75,6 +81,7 @@ class ScoreConfig:
     def to_record(self, run: str, prompt_ids: dict[str, str]) -> dict[str, Any]:
         spec = self.spec()
         data = dataclasses.asdict(self)
+        data.update(data.pop("calls"))  # stored at the top level, as every stage stores them
         data.update(run=run, scorer_name=self.scorer_name, model=spec.model, base_url=spec.base_url,
                     base=self.resolved_base(), prompt_ids=prompt_ids)
         return data

@@ -112,7 +112,7 @@ class EditScorer:
 
     def __init__(self, client: ChatClient, model: str, *, base: str, passes: int = 1, seed: int = DEFAULT_SEED,
                  prompts: ScoringPrompts | None = None, score_range: int = SCORE_RANGE,
-                 extra_body: dict[str, Any] | None = None):
+                 extra_body: dict[str, Any] | None = None, temperature: float | None = None):
         if base not in layout.BASES:
             raise ValueError(f"base must be one of {', '.join(layout.BASES)}, not {base!r}")
         if passes < 1:
@@ -125,6 +125,8 @@ class EditScorer:
         self.prompts = prompts or ScoringPrompts.load()
         self.score_range = score_range
         self.extra_body = {**layout.EXTRA_SAMPLING, **(extra_body or {})}
+        # The protocol's sampling; a temperature given by the user replaces its 0.7.
+        self.sampling = {**layout.SAMPLING, **({} if temperature is None else {"temperature": temperature})}
 
     @property
     def name(self) -> str:
@@ -135,7 +137,7 @@ class EditScorer:
         """Everything that decides a score besides the item itself (stored; a change means rescoring)."""
         return {"protocol": PROTOCOL, "model": self.model, "base": self.base, "passes": self.passes,
                 "seeds": self.seeds, "score_range": self.score_range, "prompts": self.prompts.ids(),
-                "sampling": {**layout.SAMPLING, **self.extra_body}, "pq_images": "target"}
+                "sampling": {**self.sampling, **self.extra_body}, "pq_images": "target"}
 
     @property
     def seeds(self) -> list[int]:
@@ -188,7 +190,7 @@ class EditScorer:
     async def _chat(self, messages: list[dict[str, Any]], seed: int) -> ChatResult:
         # allow_empty: an empty answer is an unreadable answer (it gets its repair), not a failed request.
         return await self.client.chat(messages, model=self.model, seed=seed, extra_body=self.extra_body,
-                                      allow_empty=True, **layout.SAMPLING)
+                                      allow_empty=True, **self.sampling)
 
     @staticmethod
     def _failed(out: CallOutcome, exc: LLMError) -> CallOutcome:

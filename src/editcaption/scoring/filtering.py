@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from ..workspace import Workspace
 from ..workspace.models import InstructionRecord, PairRecord, ScoreRecord
-from ..workspace.queries import pairs_select
+from ..workspace.queries import latest_scores, pairs_select
 from .records import ScoringSelectionError, resolve_run
 
 PAPER_THRESHOLD = 4.0  # §4.1: auto-captions with an EditScore composite below 4.0 are dropped
@@ -141,7 +141,7 @@ def apply_filter(ws: Workspace, thresholds: Thresholds, *, run: str | None = Non
         ok_rows = [r for r in rows if r[0].status == "ok"]
         scorer = _choose_scorer(s, run, [r[0].id for r in ok_rows], scorer)
         _check_keys(thresholds, ok_rows)
-        latest = _latest_scores(s, [r[0].id for r in ok_rows], scorer)
+        latest = latest_scores(s, [r[0].id for r in ok_rows], scorer)
         report = FilterReport(run=run, scorer=scorer, thresholds=thresholds, dry_run=dry_run,
                               failed_instructions=len(rows) - len(ok_rows))
         for ins, category, subtype in ok_rows:
@@ -194,16 +194,6 @@ def _check_keys(thresholds: Thresholds, rows: list[tuple[Any, str | None, str | 
         shown = ", ".join(sorted(names)) or "none"
         raise ThresholdError(f"--min {unknown[0]!r} matches no category or subtype of these instructions "
                              f"(present: {shown})")
-
-
-def _latest_scores(s: Session, instruction_ids: list[int], scorer: str) -> dict[int, ScoreRecord]:
-    latest: dict[int, ScoreRecord] = {}
-    stmt = select(ScoreRecord).where(ScoreRecord.scorer == scorer).order_by(ScoreRecord.created_at, ScoreRecord.id)
-    for start in range(0, len(instruction_ids), 5000):
-        chunk = instruction_ids[start : start + 5000]
-        for rec in s.scalars(stmt.where(ScoreRecord.instruction_id.in_(chunk))):
-            latest[rec.instruction_id] = rec
-    return latest
 
 
 def _decide(rec: ScoreRecord | None, minimum: float, source: str, scorer: str

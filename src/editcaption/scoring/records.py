@@ -93,11 +93,23 @@ def existing_scores(s: Session, score_run: str, scorer: str) -> dict[int, ScoreR
     return {rec.instruction_id: rec for rec in s.scalars(stmt)}
 
 
-def write_score(s: Session, score_run: str, scorer: str, instruction_id: int, outcome: ScoreOutcome) -> None:
-    """Insert or replace the (instruction, scorer, score run) row."""
-    stmt = select(ScoreRecord).where(ScoreRecord.instruction_id == instruction_id, ScoreRecord.scorer == scorer,
-                                     ScoreRecord.run_id == score_run)
-    rec = s.scalars(stmt).first()
+def write_scores(s: Session, score_run: str, scorer: str, scores: list[tuple[int, ScoreOutcome]]) -> None:
+    """Insert or replace the (instruction, scorer, score run) row of each (instruction id, outcome)."""
+    ids = [iid for iid, _ in scores]
+    stmt = select(ScoreRecord).where(ScoreRecord.run_id == score_run, ScoreRecord.scorer == scorer,
+                                     ScoreRecord.instruction_id.in_(ids))
+    existing = {rec.instruction_id: rec for rec in s.scalars(stmt)} if ids else {}
+    for iid, outcome in scores:
+        existing[iid] = write_score(s, score_run, scorer, iid, outcome, existing.get(iid))
+
+
+def write_score(s: Session, score_run: str, scorer: str, instruction_id: int, outcome: ScoreOutcome,
+                rec: ScoreRecord | None = None) -> ScoreRecord:
+    """Insert or replace the (instruction, scorer, score run) row (``rec``, when the caller has it)."""
+    if rec is None:
+        stmt = select(ScoreRecord).where(ScoreRecord.instruction_id == instruction_id, ScoreRecord.scorer == scorer,
+                                         ScoreRecord.run_id == score_run)
+        rec = s.scalars(stmt).first()
     if rec is None:
         rec = ScoreRecord(instruction_id=instruction_id, scorer=scorer, run_id=score_run)
         s.add(rec)
@@ -106,6 +118,7 @@ def write_score(s: Session, score_run: str, scorer: str, instruction_id: int, ou
     rec.status = "ok" if outcome.ok else "unscored"
     rec.reason = None if outcome.ok else outcome.reason
     rec.created_at = utcnow()
+    return rec
 
 
 def reason_code(reason: str | None) -> str:

@@ -127,6 +127,12 @@ def _pick(rng: np.random.Generator, items: list | tuple):  # noqa: ANN202 - any 
     return items[int(rng.integers(len(items)))]
 
 
+def _pick_editable(scene: Scene, rng: np.random.Generator, ctx: Context) -> Obj | None:
+    """One of the objects an edit may touch, or None when there is none (the RNG is then left untouched)."""
+    cands = editable_objects(scene, ctx)
+    return _pick(rng, cands) if cands else None
+
+
 def _swap_object(scene: Scene, old: Obj, new: Obj | None) -> Scene:
     objs = tuple(o for o in scene.objects if o is not old) if new is None else tuple(
         new if o is old else o for o in scene.objects
@@ -168,10 +174,9 @@ def op_add(scene: Scene, rng: np.random.Generator, ctx: Context) -> tuple[Scene,
 
 
 def op_remove(scene: Scene, rng: np.random.Generator, ctx: Context) -> tuple[Scene, Edit] | None:
-    cands = editable_objects(scene, ctx)
-    if not cands:
+    obj = _pick_editable(scene, rng, ctx)
+    if obj is None:
         return None
-    obj = _pick(rng, cands)
     ctx.touched.add(obj.name)
     return _swap_object(scene, obj, None), Edit(
         "remove", obj.name, "position", before=position_name(scene, obj.x, obj.y, ctx.size),
@@ -180,10 +185,9 @@ def op_remove(scene: Scene, rng: np.random.Generator, ctx: Context) -> tuple[Sce
 
 
 def op_replace(scene: Scene, rng: np.random.Generator, ctx: Context) -> tuple[Scene, Edit] | None:
-    cands = editable_objects(scene, ctx)
-    if not cands:
+    obj = _pick_editable(scene, rng, ctx)
+    if obj is None:
         return None
-    obj = _pick(rng, cands)
     colors = free_colors(scene, ctx)
     shapes = [s for s in SHAPES if s != obj.shape]
     if not colors:
@@ -262,10 +266,9 @@ def op_tone(scene: Scene, rng: np.random.Generator, ctx: Context) -> tuple[Scene
 
 
 def op_move(scene: Scene, rng: np.random.Generator, ctx: Context) -> tuple[Scene, Edit] | None:
-    cands = editable_objects(scene, ctx)
-    if not cands:
+    obj = _pick_editable(scene, rng, ctx)
+    if obj is None:
         return None
-    obj = _pick(rng, cands)
     direction = _pick(rng, HORIZONTAL + VERTICAL)
     d = float(rng.uniform(0.22, 0.36)) * scene.camera.width
     dx, dy = {"left": (-d, 0.0), "right": (d, 0.0), "up": (0.0, -d), "down": (0.0, d)}[direction]
@@ -285,10 +288,9 @@ def op_move(scene: Scene, rng: np.random.Generator, ctx: Context) -> tuple[Scene
 
 
 def op_resize(scene: Scene, rng: np.random.Generator, ctx: Context) -> tuple[Scene, Edit] | None:
-    cands = editable_objects(scene, ctx)
-    if not cands:
+    obj = _pick_editable(scene, rng, ctx)
+    if obj is None:
         return None
-    obj = _pick(rng, cands)
     larger = bool(rng.integers(2))
     f = float(rng.uniform(1.45, 1.8) if larger else rng.uniform(0.5, 0.66))
     new = replace(obj, r=obj.r * f)

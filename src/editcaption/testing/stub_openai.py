@@ -2,8 +2,15 @@
 
 It is a real HTTP server (Starlette on uvicorn) that records every request and answers
 ``POST /v1/chat/completions`` with scripted replies and faults: latency, 429 with
-``Retry-After``, 5xx, hangs longer than a client's timeout, malformed JSON, empty content,
-401 and other client errors. Captioning, scoring and the LLM judge are all tested against it.
+``Retry-After``, 5xx, malformed JSON, empty content, 401 and other client errors, and
+requests *held* at a :class:`Gate` until the test releases it. Captioning, scoring, the LLM
+judge and ground-truth drafting are all tested against it.
+
+Held requests are how tests make timeouts and concurrency exact: a request held at a gate
+never answers before the test says so, so a client's timeout on it always fires, however
+slow the machine; a gate that opens once ``n`` requests wait at it proves that ``n`` were in
+flight at once. Healthy replies answer at once, so tests never pair them with a short
+client timeout.
 
 Scripting, in order of precedence:
 
@@ -31,6 +38,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import base64
+import dataclasses
 import hashlib
 import json
 import signal
@@ -62,6 +70,7 @@ class Reply:
     usage: dict[str, int] | None = None
     reasoning: str | None = None
     finish_reason: str = "stop"
+    gate: Gate | None = None  # set by Reply.held: wait there before answering
 
     @classmethod
     def ok(cls, text: str, **kw: Any) -> Reply:
@@ -97,8 +106,75 @@ class Reply:
 
     @classmethod
     def hang(cls, seconds: float = 30.0, **kw: Any) -> Reply:
-        """Answer only after ``seconds``: longer than a client's timeout, so it times out."""
+        """Answer only after ``seconds`` (benchmarks; a test that needs a timeout holds the request instead)."""
         return cls(delay=seconds, **kw)
+
+    @classmethod
+    def held(cls, gate: Gate, then: Reply | None = None) -> Reply:
+        """Wait at ``gate`` until it opens, then answer as ``then`` (default: a plain OK)."""
+        reply = dataclasses.replace(then) if then is not None else cls()
+        reply.gate = gate
+        return reply
+
+
+class Gate:
+    """Requests held by the stub until the test calls :meth:`release` (or until ``open_at`` of them wait).
+
+    ``Gate()`` holds every request that reaches it until ``release()``: to a client, a request
+    that never answers. ``Gate(open_at=n)`` opens by itself when ``n`` requests wait at it at
+    the same time (a barrier). The stub also releases every gate when it stops, so a held
+    request never delays shutdown.
+    """
+
+    def __init__(self, open_at: int | None = None):
+        self.open_at = open_at
+        self._lock = threading.Lock()
+        self._changed = threading.Condition(self._lock)
+        self._open = False
+        self._waiting: list[tuple[asyncio.AbstractEventLoop, asyncio.Future[None]]] = []
+        self.arrived = 0  # requests that reached the gate
+
+    @property
+    def is_open(self) -> bool:
+        with self._lock:
+            return self._open
+
+    @property
+    def waiting(self) -> int:
+        """Requests held at the gate now."""
+        with self._lock:
+            return len(self._waiting)
+
+    def wait_until_held(self, n: int, timeout: float = 60.0) -> bool:
+        """Block the test until ``n`` requests wait at the gate (False if ``timeout`` passes first)."""
+        with self._changed:
+            return self._changed.wait_for(lambda: len(self._waiting) >= n or self._open, timeout)
+
+    def release(self) -> None:
+        """Open the gate: every held request answers, and later ones pass without waiting."""
+        with self._changed:
+            self._open = True
+            waiting, self._waiting = self._waiting, []
+            self._changed.notify_all()
+        for loop, fut in waiting:
+            try:
+                loop.call_soon_threadsafe(_wake, fut)
+            except RuntimeError:  # the server's loop already closed
+                pass
+
+    async def wait(self) -> None:
+        loop = asyncio.get_running_loop()
+        fut: asyncio.Future[None] = loop.create_future()
+        with self._changed:
+            self.arrived += 1
+            if self._open:
+                return
+            self._waiting.append((loop, fut))
+            self._changed.notify_all()
+            opens = self.open_at is not None and len(self._waiting) >= self.open_at
+        if opens:
+            self.release()
+        await fut
 
 
 # -------------------------------------------------------------------------- requests
@@ -216,6 +292,7 @@ class StubOpenAI:
         self._server: Any = None
         self._thread: threading.Thread | None = None
         self._sleepers: set[asyncio.Future[None]] = set()  # replies being delayed (server loop only)
+        self._gates: set[Gate] = set()  # gates requests have waited at, released when the server stops
         self._loop: asyncio.AbstractEventLoop | None = None
 
     # -- scripting -------------------------------------------------------------------
@@ -308,6 +385,10 @@ class StubOpenAI:
                 wait = self.latency + reply.delay
                 if wait > 0:
                     await self._pause(wait)
+                if reply.gate is not None:
+                    with self._lock:
+                        self._gates.add(reply.gate)
+                    await reply.gate.wait()
             finally:
                 with self._lock:
                     self._in_flight -= 1
@@ -362,6 +443,10 @@ class StubOpenAI:
         return self
 
     def stop(self) -> None:
+        with self._lock:
+            gates, self._gates = list(self._gates), set()
+        for gate in gates:
+            gate.release()
         if self._loop is not None:
             try:
                 self._loop.call_soon_threadsafe(self._wake_all)

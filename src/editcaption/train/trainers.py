@@ -15,6 +15,7 @@ from typing import Any
 import torch
 from transformers import Trainer, TrainerCallback
 
+from .. import testhook
 from .hae import MarginScheme, hae_dpo_loss, hardness
 from .logprobs import DpoForward, completion_token_logps
 
@@ -211,6 +212,7 @@ class CheckpointMarker(TrainerCallback):
 
                     save_processor(self.processor, ckpt)
                 (ckpt / COMPLETE_MARKER).write_text(json.dumps({"global_step": state.global_step}), encoding="utf-8")
+                testhook.item_done("checkpoint")  # kill-and-resume tests only; a no-op otherwise
 
 
 def last_complete_checkpoint(output_dir: str | Path) -> Path | None:

@@ -40,12 +40,6 @@ def create_tables_if_missing(conn: Connection, *names: str) -> None:
     Base.metadata.create_all(conn, tables=tables)
 
 
-def add_column_if_missing(conn: Connection, table: str, column: Column) -> None:
-    if column.name not in {c["name"] for c in inspect(conn).get_columns(table)}:
-        with operations(conn).batch_alter_table(table) as batch:
-            batch.add_column(column)
-
-
 def _v1_core_tables(conn: Connection) -> None:
     create_tables_if_missing(
         conn,

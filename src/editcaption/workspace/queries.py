@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from .. import __version__
 from ..schema import GroundTruth, ImageRef, Pair
-from .models import GroundTruthRecord, PairRecord, RunRecord, utcnow
+from .models import GroundTruthRecord, PairRecord, RunRecord, ScoreRecord, utcnow
 
 WHERE_KEYS = ("id", "name", "category", "subtype", "split", "origin")
 
@@ -118,6 +118,19 @@ def pair_stats(session: Session) -> dict[str, Any]:
         "by_category": dict(Counter(p.category or "unknown" for p in pairs)),
         "by_split": dict(Counter(p.split or "unassigned" for p in pairs)),
     }
+
+
+def latest_scores(session: Session, instruction_ids: list[int], scorer: str | None = None) -> dict[int, ScoreRecord]:
+    """The most recent score of each instruction (of ``scorer`` when given), whatever its status."""
+    latest: dict[int, ScoreRecord] = {}
+    stmt = select(ScoreRecord).order_by(ScoreRecord.created_at, ScoreRecord.id)
+    if scorer:
+        stmt = stmt.where(ScoreRecord.scorer == scorer)
+    for start in range(0, len(instruction_ids), 5000):  # bounded IN lists
+        chunk = instruction_ids[start : start + 5000]
+        for rec in session.scalars(stmt.where(ScoreRecord.instruction_id.in_(chunk))):
+            latest[rec.instruction_id] = rec
+    return latest
 
 
 # -- runs -------------------------------------------------------------------------------

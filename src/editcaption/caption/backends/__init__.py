@@ -13,22 +13,20 @@ def build_backend(config: CaptionConfig) -> CaptionBackend:
     if spec.kind == "delta":
         from .delta_backend import DeltaBackend
 
-        return DeltaBackend(concurrency=config.concurrency)
+        return DeltaBackend(concurrency=config.calls.concurrency)
     if spec.kind == "openai":
         from .openai_backend import OpenAIBackend
 
         return OpenAIBackend(
-            spec, generation=config.generation,
+            spec, calls=config.calls, generation=config.generation, temperature=config.temperature,
             encoding=ImageEncoding(max_side=config.image_max_side, format=config.image_format),
-            concurrency=config.concurrency, api_key_env=config.api_key_env, timeout=config.timeout,
-            max_retries=config.max_retries, extra_body=config.extra_body,
         )
     if spec.kind == "hf":
         from .hf_backend import HFBackend
 
         try:
-            return HFBackend(spec, generation=config.generation, device=config.device, dtype=config.dtype,
-                             batch_size=config.batch_size, image_max_side=config.image_max_side)
+            return HFBackend(spec, generation=config.generation, temperature=config.temperature, device=config.device,
+                             dtype=config.dtype, batch_size=config.batch_size, image_max_side=config.image_max_side)
         except (OSError, ValueError) as exc:  # a missing or unreadable checkpoint, an unknown dtype
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             raise CaptionConfigError(f"cannot load {spec}: {first}") from exc

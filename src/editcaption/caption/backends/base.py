@@ -4,7 +4,8 @@ A run hands a backend batches of :class:`PairInput` and gets one :class:`Outcome
 back; a backend never raises for a single bad pair. Work happens in two steps:
 
 * :meth:`CaptionBackend.encode` — CPU work for one pair (resize, encode images), run on a
-  worker thread so the event loop stays free;
+  worker thread so the event loop stays free; a backend that needs only the image files
+  (no decoded pixels) can take them straight from :meth:`CaptionBackend.encode_files`;
 * :meth:`CaptionBackend.caption` — the model call for a batch of encoded pairs.
 """
 
@@ -13,7 +14,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from typing import Any
 
-from ..items import Outcome, PairInput
+from ..items import Outcome, PairInput, PairTask
 
 
 class CaptionBackend(ABC):
@@ -25,6 +26,14 @@ class CaptionBackend(ABC):
     def encode(self, item: PairInput) -> Any:
         """Per-pair preparation on a worker thread; the default passes the input through."""
         return item
+
+    def encode_files(self, task: PairTask, prompt: str | None) -> Any | None:
+        """Per-pair preparation from the stored files, when no grounding hints need the pixels.
+
+        None (the default) means the pair is decoded and handed to :meth:`encode`; an unreadable
+        file raises ``ImageDecodeError``.
+        """
+        return None
 
     @abstractmethod
     async def caption(self, encoded: list[Any]) -> list[Outcome]:

@@ -32,8 +32,8 @@ class EncodedHF:
 class HFBackend(CaptionBackend):
     concurrency = 1  # one generate() at a time; parallelism comes from batching
 
-    def __init__(self, spec: ModelSpec, *, generation: GenerationOptions, device: str = "auto",
-                 dtype: str | None = None, batch_size: int = 4, image_max_side: int = 1024):
+    def __init__(self, spec: ModelSpec, *, generation: GenerationOptions, temperature: float = 0.0,
+                 device: str = "auto", dtype: str | None = None, batch_size: int = 4, image_max_side: int = 1024):
         from ...importutils import require
 
         require("torch", "transformers", feature="the hf: backend")
@@ -41,6 +41,7 @@ class HFBackend(CaptionBackend):
 
         self.producer = str(spec)
         self.generation = generation
+        self.temperature = temperature
         self.batch_size = batch_size
         self.image_max_side = image_max_side
         self.model, self.processor = load_model_and_processor(spec.path, device=device, dtype=dtype)
@@ -78,10 +79,10 @@ class HFBackend(CaptionBackend):
         images = [img for it in items for img in it.images]  # flat, in prompt order: src, tgt, src, tgt, ...
         inputs = self.processor(text=texts, images=images, padding=True, return_tensors="pt").to(self.model.device)
         g = self.generation
-        kwargs: dict[str, Any] = {"max_new_tokens": g.max_tokens, "do_sample": g.temperature > 0,
+        kwargs: dict[str, Any] = {"max_new_tokens": g.max_tokens, "do_sample": self.temperature > 0,
                                   "pad_token_id": self.tokenizer.pad_token_id}
-        if g.temperature > 0:
-            kwargs["temperature"] = g.temperature
+        if self.temperature > 0:
+            kwargs["temperature"] = self.temperature
             if g.top_p is not None:
                 kwargs["top_p"] = g.top_p
         if g.seed is not None:

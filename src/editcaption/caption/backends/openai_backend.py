@@ -6,18 +6,18 @@ from dataclasses import dataclass
 from typing import Any
 
 from ...llm import (
-    ChatClient,
     EncodedPair,
     FatalServerError,
     ImageEncoding,
     LLMError,
-    RetryPolicy,
+    ModelCallConfig,
     encode_pair,
+    encode_pair_files,
     pair_messages,
 )
 from ...llm.spec import ModelSpec
 from ..config import GenerationOptions
-from ..items import Outcome, PairInput
+from ..items import Outcome, PairInput, PairTask
 from .base import CaptionBackend
 
 DEFAULT_CONCURRENCY = 16
@@ -31,23 +31,26 @@ class EncodedRequest:
 
 
 class OpenAIBackend(CaptionBackend):
-    def __init__(self, spec: ModelSpec, *, generation: GenerationOptions, encoding: ImageEncoding,
-                 concurrency: int | None = None, api_key_env: str | None = "OPENAI_API_KEY", timeout: float = 120.0,
-                 max_retries: int = 5, extra_body: dict[str, Any] | None = None):
+    def __init__(self, spec: ModelSpec, *, calls: ModelCallConfig, generation: GenerationOptions, temperature: float,
+                 encoding: ImageEncoding):
         assert spec.kind == "openai" and spec.model and spec.base_url
         self.producer = str(spec)
         self.model = spec.model
         self.generation = generation
+        self.temperature = temperature
         self.encoding = encoding
-        self.concurrency = concurrency or DEFAULT_CONCURRENCY
-        self.client = ChatClient(spec.base_url, api_key_env=api_key_env, timeout=timeout,
-                                 max_concurrency=self.concurrency, retry=RetryPolicy(max_retries=max_retries),
-                                 default_extra_body=dict(extra_body or {}))
+        self.concurrency = calls.in_flight(DEFAULT_CONCURRENCY)
+        self.client = calls.client(spec.base_url, default_concurrency=DEFAULT_CONCURRENCY)
 
     def encode(self, item: PairInput) -> EncodedRequest:
         # Resize and encode both images once; retries resend the same bytes.
         images = encode_pair(item.source, item.target, self.encoding)
         return EncodedRequest(item.pair_id, pair_messages(item.prompt or "", images), images)
+
+    def encode_files(self, task: PairTask, prompt: str | None) -> EncodedRequest:
+        # From the files: a stored JPEG that already fits is sent as it is, without decoding it.
+        images = encode_pair_files(task.source_path, task.target_path, self.encoding)
+        return EncodedRequest(task.pair_id, pair_messages(prompt or "", images), images)
 
     async def caption(self, encoded: list[EncodedRequest]) -> list[Outcome]:
         return [await self._one(req) for req in encoded]
@@ -55,7 +58,7 @@ class OpenAIBackend(CaptionBackend):
     async def _one(self, req: EncodedRequest) -> Outcome:
         g = self.generation
         try:
-            result = await self.client.chat(req.messages, model=self.model, temperature=g.temperature,
+            result = await self.client.chat(req.messages, model=self.model, temperature=self.temperature,
                                             max_tokens=g.max_tokens, top_p=g.top_p, seed=g.seed)
         except FatalServerError as exc:
             return Outcome.failed(req.pair_id, exc.reason, str(exc), attempts=exc.attempts, fatal=True)

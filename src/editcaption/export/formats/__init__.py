@@ -17,6 +17,13 @@ FORMAT_KINDS: dict[str, tuple[str, ...]] = {
 }
 # formats that reference image files next to the data (the others embed the bytes)
 FILE_IMAGE_FORMATS = ("llamafactory", "swift", "jsonl")
+# ms-swift opens a relative image path from its working directory (else from $ROOT_IMAGE_DIR),
+# never from the dataset file's folder, so its paths are absolute unless asked otherwise;
+# LLaMA-Factory resolves them from its dataset_dir, our JSONL from its own folder.
+ABSOLUTE_BY_DEFAULT = ("swift",)
+# the progress phase of each writer
+PHASES = {"hf": "writing parquet", "llamafactory": "writing LLaMA-Factory JSON", "swift": "writing ms-swift JSONL",
+          "jsonl": "writing JSONL", "webdataset": "writing WebDataset shards"}
 
 
 class FormatError(ValueError):
@@ -31,9 +38,17 @@ def check_format(fmt: str, kind: str) -> None:
         raise FormatError(f"--format {fmt} cannot hold a {kind} dataset; use one of {', '.join(allowed)}")
 
 
+def absolute_paths(fmt: str, asked: bool | None) -> bool | None:
+    """Whether image paths are written absolute (``asked``, else the format's default); None: images embedded."""
+    if fmt not in FILE_IMAGE_FORMATS:
+        return None
+    return asked if asked is not None else fmt in ABSOLUTE_BY_DEFAULT
+
+
 def write(fmt: str, job: ExportJob, out_dir: Path, final_dir: Path | None = None) -> dict[str, Any]:
     """Write ``job`` into ``out_dir`` in format ``fmt``; returns split → file info."""
     check_format(fmt, job.kind)
+    job.phase = PHASES[fmt]
     if fmt == "hf":
         from . import hf
 

@@ -116,14 +116,3 @@ def write(job: ExportJob, out_dir: Path) -> dict[str, Any]:
         files[split] = {"file": path.name, "rows": rows}
     return files
 
-
-HF_SPLIT_NAMES = {"train": "train", "val": "validation", "test": "test"}
-
-
-def card_front_matter(files: dict[str, Any]) -> str:
-    """YAML header so ``load_dataset(<folder>)`` (and the Hub) finds the splits by name."""
-    lines = ["---", "configs:", "- config_name: default", "  data_files:"]
-    for split, info in files.items():
-        lines += [f"  - split: {HF_SPLIT_NAMES.get(split, split)}", f"    path: {info['file']}"]
-    lines.append("---")
-    return "\n".join(lines) + "\n"

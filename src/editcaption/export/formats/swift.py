@@ -6,8 +6,11 @@ their paths in tag order, and preference (DPO/RM) rows put the chosen answer as 
 assistant turn and the rejected one in ``rejected_response``, plus ``margin`` = γ_st·s·c(t)
 (paper eq. 3's static part, default weights). Only documented keys are written (ms-swift drops
 unknown ones); the ``jsonl`` format carries our metadata.
-Relative image paths resolve against the folder of the JSONL file; pass
-``--absolute-paths`` when training from another working directory.
+Image paths are absolute by default: ms-swift opens a relative path from its working
+directory (else from ``$ROOT_IMAGE_DIR``), not from the folder of the JSONL file, so absolute
+paths are what work wherever the trainer runs. ``--relative-paths`` writes them relative to
+the export folder instead, for a folder that will move; the dataset card then says to set
+``ROOT_IMAGE_DIR`` to it.
 """
 
 from __future__ import annotations
@@ -36,7 +39,7 @@ def _row(job: ExportJob, placer: ImagePlacer, item: Any, prompt: str) -> dict[st
     if rejected is not None:
         row["rejected_response"] = rejected
         # ms-swift carries `margin` through preprocessing and its RLHF collator; its reward-model
-        # trainer uses it as is, and a HAE-DPO plugin adds the hardness term to it (README, Training)
+        # trainer uses it as is, and a HAE-DPO plugin adds the hardness term to it (docs/guides/train.md, "235B MoE on Megatron (ms-swift)")
         row["margin"] = static_margin(item.severity, item.error_type)
     return row
 

@@ -1,8 +1,19 @@
-"""Progress of a caption run: a rich bar with rate and ETA, or nothing (library use, tests)."""
+"""Progress bars, one module for both kinds of long work.
+
+- **Item stages** (caption, score, eval judge, gt draft; :mod:`editcaption.runner`) report to a
+  :class:`ProgressSink`: the number of items, then how many finished ok or failed as they are
+  saved. :class:`RichProgress` draws a bar with rate and ETA; :class:`NoProgress` draws nothing.
+- **Phased steps** (ingest, export) call ``on_progress(phase, done, total)`` for each phase they
+  go through ("ingesting pairs", "hashing images", "writing parquet"...), ``total`` known before
+  the phase starts. :class:`PhaseBar` draws one bar line per phase.
+
+The CLI draws on standard error, and draws nothing with ``--json`` or ``--no-progress``.
+"""
 
 from __future__ import annotations
 
-from typing import Protocol
+from collections.abc import Callable
+from typing import Any, Protocol
 
 from rich.console import Console
 from rich.progress import (
@@ -17,8 +28,12 @@ from rich.progress import (
 )
 from rich.text import Text
 
+ProgressCallback = Callable[[str, int, int], None]
+
 
 class ProgressSink(Protocol):
+    """Told the number of items to do, then how many finished ok / failed as they are saved."""
+
     def start(self, total: int, description: str) -> None: ...
 
     def advance(self, ok: int, failed: int) -> None: ...
@@ -27,6 +42,8 @@ class ProgressSink(Protocol):
 
 
 class NoProgress:
+    """No bar (library use, tests, --json, --no-progress)."""
+
     def start(self, total: int, description: str) -> None:
         pass
 
@@ -44,7 +61,7 @@ class _RateColumn(ProgressColumn):
 
 
 class RichProgress:
-    """``caption delta ━━━━━━━━ 120/600 · 3 failed · 41.2/s · 0:00:03 · ETA 0:00:12`` (pairs per second)."""
+    """``caption delta ━━━━━━━━ 120/600 · 3 failed · 41.2/s · 0:00:03 · ETA 0:00:12`` (items per second)."""
 
     def __init__(self, console: Console | None = None):
         self.console = console or Console(stderr=True)
@@ -72,3 +89,25 @@ class RichProgress:
         if self._progress is not None:
             self._progress.stop()
         self._progress = None
+
+
+class PhaseBar:
+    """``with PhaseBar(console) as bar: step(..., on_progress=bar)``: a bar with done/total per phase."""
+
+    def __init__(self, console: Any):
+        self._progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                                  TimeElapsedColumn(), console=console, transient=True)
+        self._tasks: dict[str, Any] = {}
+
+    def __enter__(self) -> PhaseBar:
+        self._progress.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._progress.stop()
+
+    def __call__(self, phase: str, done: int, total: int) -> None:
+        task = self._tasks.get(phase)
+        if task is None:
+            task = self._tasks[phase] = self._progress.add_task(phase, total=total)
+        self._progress.update(task, completed=done, total=total)
