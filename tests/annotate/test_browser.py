@@ -16,6 +16,7 @@ from PIL import Image
 from sqlalchemy import select
 from studio_helpers import PASSWORDS, XSS, one_pair_where
 
+from chromium import chromium
 from editcaption.annotate import media
 from editcaption.annotate.queues import QueueSpec, add_queue
 from editcaption.workspace.models import (
@@ -29,19 +30,13 @@ from editcaption.workspace.models import (
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync"]
 TASK_URL = re.compile(r".*/a/\d+$")
 
 
 @pytest.fixture(scope="module")
 def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+    with chromium() as b:
         yield b
-        b.close()
 
 
 @pytest.fixture

@@ -128,3 +128,50 @@ def test_regions_built_by_hand():
     assert check(report, "Remove the blue vase on the left side.") == []
     assert kinds(check(report, "Remove the blue vase at the lower right.")) == [("orientation", "P0")]
     assert kinds(check(report, "Remove the blue vase at the upper left.")) == [("orientation", "P0")]
+
+
+# ---------------------------------------------------------- real phrasing (issue 20)
+
+
+def test_a_pan_said_of_the_picture_itself_gets_a_p2_clarity_note_not_a_guess(pan_left):
+    # the camera panned left (content slid right): "shift the image to the right" fits the
+    # content reading, "... to the left" the camera reading; neither is flagged as wrong
+    for text in ("Shift the image to the left.", "Move the picture to the right.", "Slide the whole scene left."):
+        flags = check(pan_left, text)
+        assert kinds(flags) == [("viewpoint", "P2")], text
+        assert flags[0].message.startswith("ambiguous pan convention") and "pan the camera left" in flags[0].message
+    assert "camera reading" in check(pan_left, "Shift the image to the left.")[0].message
+    assert "content reading" in check(pan_left, "Shift the image to the right.")[0].message
+    # a camera that did not move: both readings are wrong, as for any pan
+    still = analyze(window(photo("chelsea"), 0.8), window(photo("chelsea"), 0.8))
+    assert kinds(check(still, "Shift the image to the left.")) == [("viewpoint", "P1")]
+
+
+def test_camera_moves_said_with_other_verbs(pan_left):
+    for text in ("The camera trucks left.", "The camera moves slowly to the left, following the dog.",
+                 "The drone glides leftward over the field."):
+        assert check(pan_left, text) == [], text
+        assert kinds(check(pan_left, swap_direction_words(text))) == [("viewpoint", "P0")], text
+    zout = analyze(*zoom(photo("coffee"), "out"))
+    for right, wrong in (("The camera moves back.", "The camera moves forward."),
+                         ("The camera dollies backward from the cup.", "The camera dollies forward to the cup."),
+                         ("Pull out to show the table.", "Push in on the cup.")):
+        assert check(zout, right) == [], right
+        assert kinds(check(zout, wrong)) == [("viewpoint", "P0")], wrong
+
+
+def test_a_camera_roll_turns_the_picture_the_other_way():
+    ccw = analyze(*rotate(photo("astronaut"), 10))  # content turned counter-clockwise
+    assert check(ccw, "The camera rolls clockwise.") == []
+    assert kinds(check(ccw, "The camera rolls counterclockwise.")) == [("viewpoint", "P0")]
+    assert check(ccw, "The camera arcs clockwise around her, rolling clockwise.") == []
+
+
+def test_the_side_of_a_removed_or_changed_thing():
+    r = Region(bbox=(0.7, 0.3, 0.9, 0.6), area=0.05, side="right", vertical="middle", kind="disappeared",
+               color_before="blue", color_after="grey", centroid=(0.8, 0.45), strength=50)
+    report = DeltaReport(camera=CameraMotion(confidence=1.0, method="features"), regions=[r])
+    for right in ("delete the right surfboard", "Get rid of the stained glass from the windows on the right",
+                  "convert the motorbike on the right side into a helicopter"):
+        assert check(report, right) == [], right
+        assert kinds(check(report, swap_direction_words(right))) == [("orientation", "P0")], right

@@ -4,6 +4,7 @@ Markdown and the HTML), and the HTML page opens in Chromium without errors."""
 from __future__ import annotations
 
 import json
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import pytest
 from evalhelpers import add_judgement, add_run, add_score, manifest_workspace
 from typer.testing import CliRunner
 
+from chromium import OVERLAPS_JS, chromium, watch
 from editcaption.cli import app
 from editcaption.evaluate.benchmarks import prepare_custom
 from editcaption.evaluate.report import write_report
@@ -200,8 +202,10 @@ def test_report_files_and_cli(report, tmp_path):
     md = report.markdown.read_text()
     assert "![scores-judge-x.png](charts/scores-judge-x.png)" in md
     html = report.html.read_text()
-    assert html.count("data:image/png;base64,") == len(report.charts)
-    assert "<script" not in html and "http://" not in html and "https://" not in html
+    # charts are inline SVG whose text stays text; nothing is fetched from anywhere
+    assert html.count('<figure class="chart"') == len(report.charts) == html.count("<svg")
+    assert len(re.findall(r"<text\b", html)) > 20
+    assert not re.search(r"""(?:src|href)=["']?(?:https?:|//)|url\((?:["']?)(?:https?:|//)|<link\b|@import""", html)
     empty = tmp_path / "empty"
     from editcaption.workspace import Workspace
 
@@ -214,25 +218,21 @@ def test_report_files_and_cli(report, tmp_path):
 
 @pytest.mark.browser
 def test_html_opens_in_chromium_without_errors(report, artifacts_dir: Path):
-    from playwright.sync_api import sync_playwright
-
     problems: list[str] = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync"])
+    with chromium() as browser:
         page = browser.new_page(viewport={"width": 1280, "height": 900})
-        page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type in ("error", "warning")
-                else None)
-        page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
-        page.on("requestfailed", lambda r: problems.append(f"request failed: {r.url}"))
+        watch(page, problems)
         page.goto(report.html.as_uri())
         page.wait_for_load_state("load")
-        images = page.eval_on_selector_all("img", "els => els.map(e => [e.complete, e.naturalWidth])")
+        charts = page.eval_on_selector_all("figure.chart svg", "els => els.map(e => e.getBoundingClientRect().width)")
+        images = page.eval_on_selector_all("img.thumb", "els => els.map(e => [e.complete, e.naturalWidth])")
         tables = page.eval_on_selector_all("table", "els => els.length")
         best = page.eval_on_selector_all("#scores-judge-x td.best", "els => els.map(e => e.textContent)")
+        layout = page.evaluate(OVERLAPS_JS)
         page.screenshot(path=str(artifacts_dir / "evaluation-report.png"), full_page=True)
-        browser.close()
     assert problems == []
-    assert len(images) == len(report.charts) and all(done and width > 0 for done, width in images)
+    assert len(charts) == len(report.charts) and all(width > 100 for width in charts)
+    assert all(done and width > 0 for done, width in images)
     assert tables >= 10 and "4.900" in best  # hae's S on bench-a, the column's best
+    # four runs, ablations, categories and level charts: no text box runs into another
+    assert layout["svg"] > 50 and layout["hits"] == [], layout["hits"]

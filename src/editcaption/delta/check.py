@@ -11,12 +11,16 @@ Flags use the paper's failure types and severities (Table 6):
 * **detail** (P1, row 5) — a clearly measured global change of brightness, colour
   temperature or grayscale that the instruction does not mention (or states the other way).
 
+A pan said of the picture itself ("move the image left") is ambiguous between the camera and the
+content convention: instead of guessing, the checker adds a P2 clarity note (type viewpoint).
+
 The checker speaks only when the measurement is clear: every rule has a margin beyond the
 analyzer's own thresholds (:class:`~editcaption.delta.thresholds.CheckThresholds`), and a
 camera with low confidence silences all camera rules. Text is read with
-:func:`editcaption.directions.find_statements`, so a person's own side ("her left hand")
-and positions relative to other things ("left of the sofa") are never taken as frame
-positions.
+:func:`editcaption.directions.find_statements` (the grammar reader: camera moves said with any
+camera or motion verb, rolls, the side of an added, removed or changed thing), so a person's own
+side ("her left hand") and positions relative to other things ("left of the sofa") are never
+taken as frame positions.
 """
 
 from __future__ import annotations

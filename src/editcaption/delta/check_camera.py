@@ -1,11 +1,15 @@
-"""Checker rules about the camera: pan/tilt, zoom and rotation directions, and mirrors."""
+"""Checker rules about the camera: pan/tilt, zoom and rotation directions, and mirrors.
+
+A pan said of the picture itself ("move the image left") is ambiguous between the camera and
+the content convention; the checker says so as a P2 clarity note instead of guessing.
+"""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
-from ..directions import DirectionStatement
+from ..directions import DirectionStatement, opposite
+from ..directions.lexicon import TOPIC_PATTERNS
 from .flags import Flag
 from .report import CameraMotion, DeltaReport
 from .thresholds import CheckThresholds
@@ -44,11 +48,8 @@ def _sure_camera(c: CameraMotion, t: CheckThresholds) -> _Sure | None:
     return _Sure(axis(c.shift_x, "left", "right"), axis(c.shift_y, "up", "down"), zoom)
 
 
-_CAMERA_WORDS = re.compile(
-    r"\b(?:camera|view|viewpoint|angle|perspective|framing|frame|shot|zoom\w*|pan\w*|tilt\w*|crop\w*|closer|"
-    r"wider|dolly|push(?:es)?\s+in|pull(?:s)?\s+back|close-up|vantage)\b",
-    re.I,
-)
+# any word about the camera or the framing: an instruction that has one does not leave the camera out
+_CAMERA_WORDS = TOPIC_PATTERNS["camera"]
 
 
 def camera_flags(report: DeltaReport, statements: list[DirectionStatement], text: str,
@@ -58,17 +59,18 @@ def camera_flags(report: DeltaReport, statements: list[DirectionStatement], text
     if sure is None:
         return []
     flags: list[Flag] = []
-    evidence_pan = f"scene content moved {content_motion(c) or 'by less than the pan threshold'}; confidence {c.confidence:.2f}"
     for s in statements:
         if s.kind == "pan" and s.direction in ("left", "right", "up", "down"):
             measured = sure.horizontal if s.direction in ("left", "right") else sure.vertical
             verb = "pan" if s.direction in ("left", "right") else "tilt"
-            if measured not in (None, "none") and measured != s.direction:
+            if s.convention == "ambiguous" and measured not in (None, "none"):
+                flags.append(_ambiguous_pan_note(s, measured, c))
+            elif measured not in (None, "none") and measured != s.direction:
                 flags.append(Flag("viewpoint", "P0", f"says the camera moves {s.direction} ({s.phrase!r}), but it "
                                   f"moves {measured}", _pan_evidence(c)))
             elif measured == "none" and c.flip == "none" and not c.shift_only:
                 flags.append(Flag("viewpoint", "P1", f"says the camera moves {s.direction} ({s.phrase!r}), but the "
-                                  f"view did not {verb}", evidence_pan))
+                                  f"view did not {verb}", _still_evidence(c)))
         elif s.kind == "zoom" and s.direction in ("in", "out"):
             if sure.zoom not in (None, "none") and sure.zoom != s.direction:
                 flags.append(Flag("viewpoint", "P0", f"says zoom {s.direction} ({s.phrase!r}), but the camera zooms "
@@ -94,11 +96,25 @@ def camera_flags(report: DeltaReport, statements: list[DirectionStatement], text
     return flags
 
 
+def _ambiguous_pan_note(s: DirectionStatement, measured: str, c: CameraMotion) -> Flag:
+    """P2 clarity: "move the image left" may mean the camera or the content; say which, don't guess."""
+    content = opposite(measured)
+    reading = ("the camera reading" if s.direction == measured else "the content reading")
+    return Flag("viewpoint", "P2", f"ambiguous pan convention: {s.phrase.strip()!r} can mean the camera moves "
+                f"{s.direction} or the picture content slides {s.direction}; the camera moved {measured} (content "
+                f"slid {content}), which matches {reading} — say \"pan the camera {measured}\"", _pan_evidence(c))
+
+
+def _still_evidence(c: CameraMotion) -> str:
+    moved = content_motion(c) or "by less than the pan threshold"
+    return f"scene content moved {moved}; confidence {c.confidence:.2f}"
+
+
 def _pan_evidence(c: CameraMotion) -> str:
     return f"scene content moved {content_motion(c)} (confidence {c.confidence:.2f})"
 
 
-_MIRROR_WORDS = re.compile(r"\b(?:mirror\w*|flip\w*|reflect\w*|upside[\s-]+down|reverse[sd]?\s+(?:left|the))\b", re.I)
+_MIRROR_WORDS = TOPIC_PATTERNS["mirror"]
 
 
 def mirror_flags(report: DeltaReport, statements: list[DirectionStatement], text: str,

@@ -5,17 +5,18 @@ from __future__ import annotations
 import re
 
 from ..directions import DirectionStatement, position_phrase
+from ..directions.lexicon import EDIT_VERBS
 from .flags import Flag
 from .moves import object_moves
 from .report import DeltaReport, Region
 from .thresholds import CheckThresholds
 from .wording import percent
 
-_EDIT_VERB = re.compile(
-    r"\b(?:add|adds|added|insert|place|put|draw|paint|remove|delete|erase|take\s+away|recolou?r\w*|colou?r|"
-    r"change|replace|turn|make|swap|give)\b",
-    re.I,
-)
+# a clause with one of these edits something: a position in it is where the edit happens
+_EDIT_VERB = re.compile(r"\b(?:" + "|".join(sorted({re.escape(v).replace(r"\ ", r"\s+") for verbs in EDIT_VERBS.values()
+                                                    for v in verbs} | {"get\\s+rid", "fill", "fills", "convert", "converts",
+                                                                       "morph", "morphs"}, key=len, reverse=True))
+                        + r")\b", re.I)
 _COLOUR_WORD = re.compile(
     r"\b(red|orange|yellow|green|cyan|blue|purple|violet|pink|brown|white|gr[ae]y|black)\b", re.I
 )

@@ -53,11 +53,16 @@ def object_moves(report: DeltaReport, min_shift: float = 0.06, same_colour: floa
     for old in big:
         for new in big:
             if old is new or id(old) in used or id(new) in used or old.lab_before is None or new.lab_after is None \
-                    or old.kind == "appeared" or new.kind == "disappeared" or not 0.4 <= new.area / old.area <= 2.5:
+                    or old.kind == "appeared" or new.kind == "disappeared":
                 continue
-            if _lab_distance(old.lab_before, new.lab_after) > same_colour:
+            # a region read as gone and one read as new need less agreement than two that only
+            # changed: the kinds already say that a thing left one place and came to another
+            # (the two parts of a short move also differ in size more than two whole places do)
+            sure = old.kind == "disappeared" and new.kind == "appeared"
+            low, high = (0.25, 4.0) if sure else (0.4, 2.5)
+            if not low <= new.area / old.area <= high or _lab_distance(old.lab_before, new.lab_after) > same_colour:
                 continue  # not the same thing
-            if old.lab_after is not None and _lab_distance(old.lab_before, old.lab_after) < same_colour:
+            if not sure and old.lab_after is not None and _lab_distance(old.lab_before, old.lab_after) < same_colour:
                 continue  # the old place did not lose the thing
             dx, dy = new.centroid[0] - old.centroid[0], new.centroid[1] - old.centroid[1]
             if max(abs(dx), abs(dy)) >= min_shift:

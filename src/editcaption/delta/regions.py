@@ -4,19 +4,31 @@ Per pixel we compare the target with what the source predicts (warped into the t
 global tone change applied) by CIE Lab distance, plus a structure term (gradient magnitude)
 for changes of texture at equal colour. The change mask is cleaned with morphology, split
 into connected regions, and each region gets a position (viewer's, in the target frame),
-named colours before/after (the shared palette of :mod:`editcaption.colors`) and a kind:
+named colours before/after (the shared palette of :mod:`editcaption.colors`) and a kind,
+tested in this order:
 
-* *appeared*: the region stands out from its surroundings in the target, not in the source;
+* a *move* (kind *changed* with ``moved`` set): the same-coloured thing at two places inside
+  the region, its source pixels found again in the target along the displacement (or the
+  outline an edge in both images, as a short move leaves it);
+* *recolored*: the same lightness structure in both images (the thing is still there, with
+  its shading and texture) and a change that is mostly one of colour; or, failing the tests
+  below, the same structure and a different named colour;
+* *appeared*: the region's outline is an edge in the target, not in the source — just inside
+  it the target differs from just outside it, while in the source both sides show the same
+  surroundings. Comparing the two sides of the outline locally (means over thin bands, so
+  texture averages out) holds on busy and textured backgrounds and for objects that cover
+  something else, where a comparison with the median of the whole surroundings does not;
 * *disappeared*: the reverse;
   (both colours are always given when measurable: for an appeared object the colour
   "before" is what the place showed in the source);
-* *recolored*: the same structure in both, a different named colour;
-* *changed*: anything else.
+* *changed*: anything else — a clear edge on both sides of the outline with different
+  structure (one thing replaced by another), or too little to tell.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import cv2
 import numpy as np
@@ -31,6 +43,9 @@ from .thresholds import RegionThresholds
 _OBJECT_DELTA_E = 20.0
 _SAME_OBJECT_DELTA_E = 25.0
 _MIN_INNER_MOVE = 0.03  # displacement (fraction of the frame) that makes a region a move
+_ONE_SIDED = 0.25  # outline contrast above which a displacement must be confirmed by _follows
+_MOVE_MATCH_DELTA_E = 12.0  # median ΔE between a moved thing and the same thing at its new place
+_TEXTURE_WEIGHT = 0.25  # Sobel magnitude of L* → Lab-like units (a step of 1 L* per pixel reads about 2)
 
 
 @dataclass
@@ -39,6 +54,11 @@ class ChangeMap:
 
     difference: np.ndarray  # float32
     mask: np.ndarray  # bool
+    predicted: np.ndarray | None = None  # the tone-matched source (CIE Lab) the target was compared with
+    # faint changes: pixels at a lower score, away from the mask; a blob of them becomes a region
+    # only when its outline clearly belongs to one image (an object that blends in)
+    faint: np.ndarray | None = None  # bool
+    score: np.ndarray | None = None  # float32, 1.0 = the mask's threshold
 
 
 def _gradient(l_channel: np.ndarray) -> np.ndarray:
@@ -76,13 +96,18 @@ def change_map(pred_lab: np.ndarray, tgt_lab: np.ndarray, valid: np.ndarray, t: 
     if n_valid and mask.sum() > t.whole_frame * n_valid:
         # most of the frame differs (another scene, or an alignment that failed): one
         # region for all of it is the honest answer, not a scatter of fragments
-        return ChangeMap(np.where(valid, diff, 0.0).astype(np.float32), valid.copy())
+        return ChangeMap(np.where(valid, diff, 0.0).astype(np.float32), valid.copy(), pred_lab)
+    faint = (score >= t.faint_score).astype(np.uint8)
     k_open = max(1, round(side / 170))
     k_close = max(1, round(side / 40))
     mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, _kernel(2 * k_open + 1))
     mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, _kernel(2 * k_close + 1))
     mask &= valid.astype(np.uint8)
-    return ChangeMap(np.where(valid, diff, 0.0).astype(np.float32), mask.astype(bool))
+    faint = cv2.morphologyEx(faint, cv2.MORPH_OPEN, _kernel(2 * k_open + 1))
+    faint = cv2.morphologyEx(faint, cv2.MORPH_CLOSE, _kernel(2 * k_close + 1))
+    faint &= valid.astype(np.uint8)
+    return ChangeMap(np.where(valid, diff, 0.0).astype(np.float32), mask.astype(bool), pred_lab, faint.astype(bool),
+                     score.astype(np.float32))
 
 
 def _median_lab(lab: np.ndarray, mask: np.ndarray) -> np.ndarray | None:
@@ -114,33 +139,122 @@ class _Reading:
     moved_color: str | None = None
     lab_before: np.ndarray | None = None
     lab_after: np.ndarray | None = None
+    contrast: float = 0.0  # of the steps across the outline: > 0 the target's edge, < 0 the source's
 
 
 def _object_shift(comp: np.ndarray, src_lab: np.ndarray, tgt_lab: np.ndarray, ring_before: np.ndarray | None,
-                  ring_after: np.ndarray | None) -> tuple[tuple[float, float] | None, str | None]:
+                  ring_after: np.ndarray | None, frame: tuple[int, int]) -> tuple[Any, str | None, Any]:
     """Where the thing standing out from the background sits in the source and in the
     target, inside one region: a displacement (fractions of the frame) when the same-coloured
-    thing is found in both at different places (an object moved by less than its size)."""
+    thing is found in both at different places (an object moved by less than its size), its
+    colour, and its source pixels with the displacement in pixels (for :func:`_follows`)."""
     if ring_before is None or ring_after is None:
-        return None, None
-    h, w = comp.shape
+        return None, None, None
+    h, w = frame
     obj_b = comp & (np.linalg.norm(src_lab - ring_before, axis=2) > _OBJECT_DELTA_E)
     obj_a = comp & (np.linalg.norm(tgt_lab - ring_after, axis=2) > _OBJECT_DELTA_E)
     n = comp.sum()
     if obj_b.sum() < 0.15 * n or obj_a.sum() < 0.15 * n:
-        return None, None
+        return None, None, None
     colour_b, colour_a = np.median(src_lab[obj_b], axis=0), np.median(tgt_lab[obj_a], axis=0)
     if np.linalg.norm(colour_b - colour_a) > _SAME_OBJECT_DELTA_E:
-        return None, None
+        return None, None, None
     yb, xb = np.nonzero(obj_b)
     ya, xa = np.nonzero(obj_a)
-    return (float((xa.mean() - xb.mean()) / w), float((ya.mean() - yb.mean()) / h)), name_lab(colour_a)
+    dx, dy = float(xa.mean() - xb.mean()), float(ya.mean() - yb.mean())
+    return (dx / w, dy / h), name_lab(colour_a), (yb, xb, dx, dy)
 
 
-def _classify(
-    comp: np.ndarray, src_lab: np.ndarray, tgt_lab: np.ndarray, valid: np.ndarray, side: int
-) -> _Reading:
-    """Kind, colour names and inner displacement of one region (``src_lab``: warped source)."""
+def _follows(src_lab: np.ndarray, tgt_lab: np.ndarray, ys: np.ndarray, xs: np.ndarray, dx: float, dy: float) -> bool:
+    """Whether the source's thing (pixels ``ys, xs``) is found again in the target a step along
+    (dx, dy): the best of a few steps up to 1.2× the centroid shift (the centroids of the two
+    crescents a short move leaves lie further apart than the move itself) must match it
+    closely, and much better than the same place does. This keeps a busy background that
+    happens to share the new object's colour from passing for a move."""
+    h, w = tgt_lab.shape[:2]
+    # lightly blurred, so that a step that misses by a pixel or two still matches a textured thing
+    src_b, tgt_b = cv2.GaussianBlur(src_lab, (0, 0), 1.5), cv2.GaussianBlur(tgt_lab, (0, 0), 1.5)
+    seen = src_b[ys, xs]
+    here = float(np.median(np.linalg.norm(seen - tgt_b[ys, xs], axis=1)))
+    best = np.inf
+    steps = max(11, min(41, int(np.hypot(dx, dy))))  # about one pixel apart
+    for k in np.linspace(0.2, 1.2, steps):
+        yt = np.clip(np.round(ys + k * dy).astype(int), 0, h - 1)
+        xt = np.clip(np.round(xs + k * dx).astype(int), 0, w - 1)
+        best = min(best, float(np.median(np.linalg.norm(seen - tgt_b[yt, xt], axis=1))))
+    return best <= _MOVE_MATCH_DELTA_E and best <= 0.5 * here
+
+
+def _band_means(lab: np.ndarray, band: np.ndarray, sigma: float) -> tuple[np.ndarray, np.ndarray]:
+    """Local means of ``lab`` over the pixels of ``band`` (normalised convolution) and their weight."""
+    w = band.astype(np.float32)
+    num = cv2.GaussianBlur(lab * w[..., None], (0, 0), sigma)
+    den = cv2.GaussianBlur(w, (0, 0), sigma)
+    return num / np.maximum(den, 1e-6)[..., None], den
+
+
+def _with_texture(lab: np.ndarray) -> np.ndarray:
+    """Lab plus a fourth channel, the local amount of texture (gradient magnitude of L*,
+    scaled to Lab-like units), so that a smooth thing on grass differs from the grass."""
+    return np.concatenate([lab, _TEXTURE_WEIGHT * _gradient(lab[..., 0])[..., None]], axis=2)
+
+
+def _outline_steps(comp: np.ndarray, pred_lab: np.ndarray, tgt_lab: np.ndarray, valid: np.ndarray,
+                   side: int) -> tuple[float, float]:
+    """How much each image changes across the region's outline: the median, along the outline,
+    of the distance between the local means (colour and texture) just inside and just outside
+    it, in the tone-matched source and in the target. The mask's outline only approximates
+    the thing's edge (the difference is blurred, faint parts are left out), so the outline is
+    also tried a little inside and a little outside, and each image keeps its largest step."""
+    gap = max(1, round(side / 250))
+    width = max(3, round(side / 60))
+    sigma = max(2.0, 0.8 * width)
+    images = (_with_texture(pred_lab), _with_texture(tgt_lab))
+    c8 = comp.astype(np.uint8)
+    shift = 2 * gap + 1
+    best = [0.0, 0.0]
+    for shape in (cv2.erode(c8, _kernel(shift)), c8, cv2.dilate(c8, _kernel(shift))):
+        inner = cv2.erode(shape, _kernel(2 * gap + 1)).astype(bool) & ~cv2.erode(
+            shape, _kernel(2 * (gap + width) + 1)).astype(bool) & valid
+        outer = cv2.dilate(shape, _kernel(2 * (gap + width) + 1)).astype(bool) & ~cv2.dilate(
+            shape, _kernel(2 * gap + 1)).astype(bool) & valid
+        outline = shape.astype(bool) & ~cv2.erode(shape, _kernel(3)).astype(bool) & valid
+        if inner.sum() < 4 or outer.sum() < 4 or not outline.any():
+            continue
+        for k, img in enumerate(images):
+            m_in, w_in = _band_means(img, inner, sigma)
+            m_out, w_out = _band_means(img, outer, sigma)
+            seen = outline & (w_in > 0.05) & (w_out > 0.05)  # both sides of the outline measured there
+            if seen.any():
+                best[k] = max(best[k], float(np.median(np.linalg.norm(m_in - m_out, axis=2)[seen])))
+    return best[0], best[1]
+
+
+def _same_structure(comp: np.ndarray, pred_lab: np.ndarray, tgt_lab: np.ndarray, t: RegionThresholds) -> bool:
+    """Whether the region keeps its lightness pattern and changes mostly in colour (a recolour:
+    the same thing, with its shading and texture, in another hue)."""
+    lp, lt = pred_lab[..., 0][comp], tgt_lab[..., 0][comp]
+    if lp.size < 16:
+        return False
+    a, b = lp - lp.mean(), lt - lt.mean()
+    den = float(np.sqrt((a * a).sum() * (b * b).sum()))
+    corr = float((a * b).sum() / den) if den > 1e-6 else 0.0
+    d_l = float(np.median(np.abs(lp - lt)))
+    d_ab = float(np.median(np.linalg.norm(pred_lab[..., 1:][comp] - tgt_lab[..., 1:][comp], axis=1)))
+    return corr >= t.recolor_lightness_corr and d_l <= t.recolor_lightness_share * d_ab
+
+
+def _classify(comp: np.ndarray, shape: np.ndarray, src_lab: np.ndarray, pred_lab: np.ndarray, tgt_lab: np.ndarray,
+              valid: np.ndarray, frame: tuple[int, int], t: RegionThresholds) -> _Reading:
+    """Kind, colour names and inner displacement of one region.
+
+    ``comp`` is the region (its colours are named and a move is looked for inside it),
+    ``shape`` the region with the faint changes joined to it (where the thing really ends:
+    its outline is the one compared). ``src_lab`` is the warped source (its colours name what
+    was there), ``pred_lab`` the same with the global tone change applied (what the target is
+    compared with); all are crops around the region of a frame of ``frame`` = (height, width)
+    pixels."""
+    side = min(frame)
     inner = cv2.erode(comp.astype(np.uint8), _kernel(3)).astype(bool)
     if inner.sum() < 4:
         inner = comp
@@ -151,67 +265,116 @@ def _classify(
     after = _median_lab(tgt_lab, inner)
     ring_before = _median_lab(src_lab, ring)
     ring_after = _median_lab(tgt_lab, ring)
-    stand_before = _delta_e(before, ring_before)
-    stand_after = _delta_e(after, ring_after)
     name_before = name_lab(before) if before is not None else None
     name_after = name_lab(after) if after is not None else None
-    moved, moved_color = _object_shift(comp, src_lab, tgt_lab, ring_before, ring_after)
+
+    contrast = 0.0
+
+    def reading(kind: str) -> _Reading:
+        # both colours are reported whatever the kind: for an appeared object the "before"
+        # colour is what the place showed before (the background), and vice versa
+        return _Reading(kind, name_before, name_after, lab_before=before, lab_after=after, contrast=contrast)
+
+    moved, moved_color, moved_px = _object_shift(comp, src_lab, tgt_lab, ring_before, ring_after, frame)
     if moved is not None and max(abs(moved[0]), abs(moved[1])) >= _MIN_INNER_MOVE:
-        # one thing at two places: neither simply appeared nor disappeared
-        return _Reading("changed", name_before, name_after, moved, moved_color, before, after)
-    moved, moved_color = None, None
-    # both colours are reported whatever the kind: for an appeared object the "before"
-    # colour is what the place showed before (the background), and vice versa
+        # one thing at two places: neither simply appeared nor disappeared. The outline of a
+        # short move is an edge in both images (half of it in each), so an outline that is an
+        # edge in one image only overrules a displacement that the thing's pixels do not follow
+        steps = _outline_steps(shape, pred_lab, tgt_lab, valid, side)
+        one_sided = abs(steps[1] - steps[0]) / max(steps[1] + steps[0], 1e-6) >= _ONE_SIDED
+        if not one_sided or _follows(src_lab, tgt_lab, *moved_px):
+            return _Reading("changed", name_before, name_after, moved, moved_color, before, after)
+    else:
+        steps = None
+    if _same_structure(shape & valid, pred_lab, tgt_lab, t):
+        return reading("recolored")
+    step_before, step_after = steps or _outline_steps(shape, pred_lab, tgt_lab, valid, side)
+    contrast = (step_after - step_before) / max(step_after + step_before, 1e-6)
+    if step_after >= t.outline_step and contrast >= t.outline_contrast:
+        return reading("appeared")
+    if step_before >= t.outline_step and contrast <= -t.outline_contrast:
+        return reading("disappeared")
+    stand_before = _delta_e(before, ring_before)
+    stand_after = _delta_e(after, ring_after)
     if stand_after >= 12 and stand_after > 2.0 * stand_before + 4:
-        return _Reading("appeared", name_before, name_after, lab_before=before, lab_after=after)
+        return reading("appeared")
     if stand_before >= 12 and stand_before > 2.0 * stand_after + 4:
-        return _Reading("disappeared", name_before, name_after, lab_before=before, lab_after=after)
+        return reading("disappeared")
     ys, xs = np.nonzero(grown)
     box = (slice(ys.min(), ys.max() + 1), slice(xs.min(), xs.max() + 1))
     corr = _structure_correlation(_gradient(src_lab[..., 0][box]), _gradient(tgt_lab[..., 0][box]))
     if name_before != name_after and corr >= 0.5:
-        return _Reading("recolored", name_before, name_after, moved, moved_color, before, after)
-    return _Reading("changed", name_before, name_after, moved, moved_color, before, after)
+        return reading("recolored")
+    return reading("changed")
 
 
 def _as_tuple(lab: np.ndarray | None) -> tuple[float, float, float] | None:
     return None if lab is None else (float(lab[0]), float(lab[1]), float(lab[2]))
 
 
+def _components(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[int]]:
+    n, labels, stats, centroids = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=8)
+    return labels, stats, centroids, sorted(range(1, n), key=lambda i: -stats[i, cv2.CC_STAT_AREA])
+
+
 def find_regions(
     changes: ChangeMap, src_lab: np.ndarray, tgt_lab: np.ndarray, valid: np.ndarray, t: RegionThresholds
 ) -> list[Region]:
-    """Connected regions of the change mask, largest first (at most ``t.max_regions``)."""
+    """Connected regions of the change mask, then faint blobs whose outline clearly belongs to
+    one image, largest first (at most ``t.max_regions``)."""
     h, w = changes.mask.shape
     frame = float(h * w)
-    n, labels, stats, centroids = cv2.connectedComponentsWithStats(changes.mask.astype(np.uint8), connectivity=8)
-    order = sorted(range(1, n), key=lambda i: -stats[i, cv2.CC_STAT_AREA])
-    regions: list[Region] = []
-    for i in order:
-        area = stats[i, cv2.CC_STAT_AREA] / frame
-        if area < t.min_area or len(regions) >= t.max_regions:
-            break
-        comp = labels == i
+    side = min(h, w)
+    pred = changes.predicted if changes.predicted is not None else src_lab
+    margin = max(8, side // 10)  # everything the classifier looks at lies this close to the region's box
+
+    def region(labels: np.ndarray, stats: np.ndarray, centroids: np.ndarray, i: int,
+               grow: bool = True) -> tuple[Region, float]:
         x0, y0 = stats[i, cv2.CC_STAT_LEFT], stats[i, cv2.CC_STAT_TOP]
         x1 = x0 + stats[i, cv2.CC_STAT_WIDTH]
         y1 = y0 + stats[i, cv2.CC_STAT_HEIGHT]
         cx, cy = centroids[i]
-        reading = _classify(comp, src_lab, tgt_lab, valid, min(h, w))
-        regions.append(
-            Region(
-                bbox=(x0 / w, y0 / h, x1 / w, y1 / h),
-                area=float(area),
-                side=side_of((cx + 0.5) / w),
-                vertical=vertical_of((cy + 0.5) / h),
-                kind=reading.kind,
-                color_before=reading.before,
-                color_after=reading.after,
-                centroid=(float((cx + 0.5) / w), float((cy + 0.5) / h)),
-                strength=float(changes.difference[comp].mean()),
-                moved=reading.moved,
-                moved_color=reading.moved_color,
-                lab_before=_as_tuple(reading.lab_before),
-                lab_after=_as_tuple(reading.lab_after),
-            )
-        )
+        box = (slice(max(0, y0 - margin), min(h, y1 + margin)), slice(max(0, x0 - margin), min(w, x1 + margin)))
+        comp = labels[box] == i
+        shape = comp
+        if grow and changes.faint is not None:
+            # the faint pixels joined to the region show where the thing really ends
+            n_c, parts = cv2.connectedComponents((comp | changes.faint[box]).astype(np.uint8), connectivity=8)
+            shape = np.isin(parts, np.unique(parts[comp]))
+        reading = _classify(comp, shape, src_lab[box], pred[box], tgt_lab[box], valid[box], (h, w), t)
+        return Region(
+            bbox=(x0 / w, y0 / h, x1 / w, y1 / h),
+            area=float(stats[i, cv2.CC_STAT_AREA] / frame),
+            side=side_of((cx + 0.5) / w),
+            vertical=vertical_of((cy + 0.5) / h),
+            kind=reading.kind,
+            color_before=reading.before,
+            color_after=reading.after,
+            centroid=(float((cx + 0.5) / w), float((cy + 0.5) / h)),
+            strength=float(changes.difference[box][comp].mean()),
+            moved=reading.moved,
+            moved_color=reading.moved_color,
+            lab_before=_as_tuple(reading.lab_before),
+            lab_after=_as_tuple(reading.lab_after),
+        ), reading.contrast
+
+    regions: list[Region] = []
+    labels, stats, centroids, order = _components(changes.mask)
+    kept = [i for i in order if stats[i, cv2.CC_STAT_AREA] / frame >= t.min_area][: t.max_regions]
+    for i in kept:
+        regions.append(region(labels, stats, centroids, i)[0])
+    if changes.faint is not None and changes.score is not None and changes.faint.any():
+        # a faint blob that holds or touches a region is that region's halo, not a change of its own
+        taken = cv2.dilate(np.isin(labels, kept).astype(np.uint8), _kernel(3)) > 0
+        labels, stats, centroids, order = _components(changes.faint)
+        for i in order:
+            if stats[i, cv2.CC_STAT_AREA] / frame < t.faint_min_area or len(regions) >= t.max_regions:
+                break
+            blob = labels == i
+            if (blob & taken).any() or float(changes.score[blob].mean()) < t.faint_mean_score:
+                continue
+            r, contrast = region(labels, stats, centroids, i)
+            if r.kind in ("appeared", "disappeared") and abs(contrast) >= t.faint_contrast:
+                regions.append(r)
+        regions.sort(key=lambda r: -r.area)
     return regions

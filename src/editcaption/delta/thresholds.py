@@ -74,6 +74,20 @@ class RegionThresholds:
     whole_frame: float = 0.5  # above this changed fraction, the whole overlap is one region
     refit_fraction: float = 0.005  # refit the tone model without changed pixels above this fraction
     border: int = 4  # pixels ignored along the warped overlap's edge
+    # kinds: a recolour keeps the lightness pattern (correlation at least this) and changes
+    # lightness by at most this share of the change of colour (median |ΔL*| / median |Δa*b*|) ...
+    recolor_lightness_corr: float = 0.85
+    recolor_lightness_share: float = 0.5
+    # ... an appearance makes the outline an edge in the target: a step across it of at least
+    # this (ΔE) and (after − before) / (after + before) of at least this (the reverse: gone)
+    outline_step: float = 4.0
+    outline_contrast: float = 0.25
+    # faint changes: blobs scoring at least this share of the mask's threshold, this large and
+    # this strong on average, become regions only with an outline contrast of at least this
+    faint_score: float = 0.6
+    faint_min_area: float = 0.003
+    faint_mean_score: float = 0.7
+    faint_contrast: float = 0.5
 
 
 @dataclass(frozen=True)

@@ -136,7 +136,7 @@ class Scene:
 
 
 def frame_position(scene: Scene, x: float, y: float, size: tuple[int, int]) -> tuple[Side, Vertical]:
-    """Viewer's (side, vertical) of a world point in this scene's frame (thirds, directions.py)."""
+    """Viewer's (side, vertical) of a world point in this scene's frame (thirds, editcaption.directions)."""
     qx, qy = scene.camera.world_to_frame(x, y, size)
     return side_of(qx / size[0]), vertical_of(qy / size[1])
 

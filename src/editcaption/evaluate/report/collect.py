@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -77,12 +78,14 @@ class ReportData:
     human: dict[str, Any] = field(default_factory=dict)
     auto_levels: dict[str, Any] = field(default_factory=dict)
     agreement: list[dict[str, Any]] = field(default_factory=list)
+    selected_runs: list[str] = field(default_factory=list)  # `report --run`: the runs shown (empty: all)
+    gallery: dict[str, Any] | None = None  # the example gallery (see .gallery), without its pictures
 
     def to_json(self) -> dict[str, Any]:
         return dict(self.__dict__)
 
 
-def _load_rows(s: Session) -> list[_Row]:
+def _load_rows(s: Session, runs: Sequence[str] | None = None) -> list[_Row]:
     stmt = (
         select(ScoreRecord, InstructionRecord.run_id, InstructionRecord.pair_id, PairRecord.category,
                PairRecord.subtype)
@@ -90,6 +93,8 @@ def _load_rows(s: Session) -> list[_Row]:
         .join(PairRecord, PairRecord.id == InstructionRecord.pair_id)
         .order_by(ScoreRecord.id)
     )
+    if runs is not None:
+        stmt = stmt.where(InstructionRecord.run_id.in_(list(runs)))
     latest: dict[tuple[int, str], _Row] = {}
     for score, run, pid, category, subtype in s.execute(stmt):
         # One score per (instruction, scorer) is kept by the writers; the latest wins regardless.
@@ -144,15 +149,18 @@ def _auto_levels(rows: list[_Row], run_order: list[str]) -> dict[str, Any]:
     return out
 
 
-def collect(ws: Workspace, now: dt.datetime | None = None) -> ReportData:
+def collect(ws: Workspace, now: dt.datetime | None = None, runs: Sequence[str] | None = None) -> ReportData:
+    """The report's numbers; with ``runs``, only the scores and human judgements of those runs
+    (the human "overall" figures stay workspace-wide)."""
     now = now or dt.datetime.now(dt.timezone.utc)
-    data = ReportData(generated_at=now.strftime("%Y-%m-%d %H:%M UTC"), workspace=str(ws.root), version=__version__)
+    data = ReportData(generated_at=now.strftime("%Y-%m-%d %H:%M UTC"), workspace=str(ws.root), version=__version__,
+                      selected_runs=list(runs or []))
     with ws.session() as s:
-        rows = _load_rows(s)
+        rows = _load_rows(s, runs)
         memberships = {b: set(p) for b, p in benchmark_memberships(s).items()}
         data.benchmarks = [{k: v for k, v in b.items() if k != "created_at"} for b in list_benchmarks(s)]
         human = human_statistics(s)
-        run_ids = {r.run for r in rows} | set(human["runs"])
+        run_ids = {r.run for r in rows} | {r for r in human["runs"] if runs is None or r in runs} | set(runs or [])
         data.runs = _run_info(s, run_ids)
         order = [r["id"] for r in data.runs] + sorted(run_ids - {r["id"] for r in data.runs})
         data.scorers = sorted({r.scorer for r in rows})

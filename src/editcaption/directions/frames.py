@@ -1,0 +1,164 @@
+"""Verb frames: the regular-expression building blocks the reader matches, built from the lexicon.
+
+A frame is a verb class with the complements it takes: an inherent camera verb ("pan",
+"truck", "dolly", "zoom") with a direction; a motion verb ("move", "fly", "advance") with an
+optional object and a direction, whose agent (the camera or a thing in the picture) the
+reader decides from the clause; a rotation verb with a sense; a mirror verb with an axis.
+Everything matches the folded (lower-cased, same-length) text.
+"""
+
+from __future__ import annotations
+
+import re
+
+from . import lexicon as L
+from .lexicon import alt
+
+# ----------------------------------------------------------------------------- pieces
+
+# adverbs and fillers that may sit between a verb and its direction ("moves slowly and
+# smoothly downward", "pans slightly to the left", "trucks a little right")
+ADV = (r"(?:\s+(?:[a-z]+ly|and|a\s+(?:little|bit|touch)(?:\s+bit)?|straight|further|farther|just|very|then|also|"
+       r"now|once\s+more|again|all\s+the\s+way|way|somewhat|quite|more|back\s+to|even|much))*")
+H = r"(?:left|right)(?:wards?)?"
+VM = r"(?:up|down)(?:wards?)?"
+FWD = r"(?:forwards?|ahead|closer|nearer|inwards?|in(?=\s*(?:$|[,.;!?)]|\s+(?:on|to|toward|towards|closer|and|while|with|at)\b)))"
+BACKW = r"(?:backwards?|back(?!\s+and\s+forth)|away|outwards?|out(?=\s*(?:$|[,.;!?)]|\s+(?:from|to|and|while|with|of\s+the\s+(?:scene|frame|shot))\b)))"
+# "to the left", "towards the right", "from right to left" (the destination counts)
+LEAD = (r"(?:\s+(?:from\s+(?:the\s+)?(?:left|right|top|bottom|up|down)(?:\s+(?:side|edge))?\s+(?:to(?:wards?)?|toward)|"
+        r"to(?:wards?)?|toward|in\s+the\s+direction\s+of|over\s+to)(?:\s+the)?)?")
+SENSE = L.SENSE
+DET = r"(?:the|a|an|this|that|these|those|his|her|their|its|my|your|our|some)"
+
+CAMERA_NOUN = alt(L.CAMERA_NOUNS - {"view", "shot", "framing", "perspective", "gaze"})  # as an agent or object
+VIEW_NOUN = alt({"view", "shot", "framing", "perspective", "camera view", "frame"})
+CONTENT_NOUN = alt(L.CONTENT_NOUNS)
+
+
+def rx(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
+
+
+def direction_spec(words: str) -> str:
+    """A direction complement: optional lead-in, adverbs, then one of ``words`` as group ``d``."""
+    return rf"{ADV}{LEAD}{ADV}\s+(?P<d>{words})\b"
+
+
+def normalise(word: str) -> str:
+    """A direction word in our vocabulary: "leftwards" → "left", "forward" → "in"."""
+    w = word.replace(" ", "")
+    for stem in ("left", "right", "up", "down"):
+        if w.startswith(stem):
+            return stem
+    if w in ("top",):
+        return "up"
+    if w in ("bottom",):
+        return "down"
+    if w.startswith(("forward", "ahead", "clos", "nearer", "in", "tight")):
+        return "in"
+    if w.startswith(("back", "away", "out", "wide", "far")):
+        return "out"
+    return w
+
+
+def camera_kind(direction: str) -> str:
+    return "zoom" if direction in ("in", "out") else "pan"
+
+
+# ------------------------------------------------------------------- camera verb frames
+
+# inherent camera verbs: (pattern, allowed directions); the camera is always the agent
+CAMERA_FRAMES: list[tuple[set[str], re.Pattern[str]]] = [
+    # pan / tilt: "pan (the camera) (to the) left", "tilts slightly upward", "pans from right to left"
+    (L.PAN_VERBS, rx(rf"\b{alt(L.PAN_VERBS)}(?:\s+(?:the\s+)?(?:{CAMERA_NOUN}|{VIEW_NOUN}))?{direction_spec(H + '|' + VM)}")),
+    (L.TILT_VERBS, rx(rf"\b{alt(L.TILT_VERBS)}(?:\s+(?:the\s+)?(?:{CAMERA_NOUN}|{VIEW_NOUN}))?{direction_spec(VM)}")),
+    # noun forms: "a gentle downward tilt", "an upward pan"
+    ({"tilt", "pan"}, rx(rf"\b(?P<d>{VM}|{H})(?:\s+[a-z]+)?\s+(?:tilt|pan)\b(?!\s*-)")),
+    # truck / track sideways, pedestal / crane / boom vertically, dolly / track along the axis
+    (L.TRUCK_VERBS, rx(rf"\b{alt(L.TRUCK_VERBS)}(?:\s+the\s+camera)?{direction_spec(H + '|forwards?|backwards?')}")),
+    (L.PEDESTAL_VERBS, rx(rf"\b{alt(L.PEDESTAL_VERBS)}(?:\s+the\s+camera)?{direction_spec(VM + '|top|bottom')}")),
+    (L.DOLLY_VERBS, rx(rf"\b{alt(L.DOLLY_VERBS)}(?:\s+the\s+camera)?"
+                       rf"{direction_spec(FWD + '|' + BACKW + '|in|out|' + H + '|' + VM)}")),
+    # zoom: "zoom in", "zooms out", "zoom into the face", "a quick zoom-in"
+    (L.ZOOM_VERBS, rx(rf"\b{alt(L.ZOOM_VERBS)}(?:\s+(?:the\s+)?(?:{CAMERA_NOUN}|lens|{VIEW_NOUN}))?{ADV}[\s-]+"
+                      r"(?P<d>into|in|out|closer|back)\b")),
+    # push in / pull back / pull out (as verbs or as the named move "performs a push in")
+    (L.forms("push"), rx(r"\b(?:push(?:es|ed|ing)?)(?:\s+the\s+camera)?[\s-]+(?P<d>in)\b(?!\s+front)")),
+    (L.forms("pull") | L.forms("back"),
+     rx(r"\b(?:pull(?:s|ed|ing)?|back(?:s|ed|ing)?)(?:\s+the\s+camera)?[\s-]+(?P<d>back|out|away)\b(?!\s+of\b)")),
+    (L.forms("crop"), rx(r"\bcrop(?:s|ped|ping)?(?:\s+(?:the\s+(?:image|picture|photo|shot|frame)))?\s+(?P<d>in|tighter)\b")),
+    ({"closer", "wider", "tighter"}, rx(r"\b(?P<d>closer|wider|tighter)\s+(?:view|shot|framing|crop|angle)\b")),
+    (L.forms("widen", "tighten"), rx(r"\b(?P<d>widen|tighten)(?:s|ed|ing)?\s+the\s+(?:view|shot|framing|crop)\b")),
+    ({"close", "wide"}, rx(r"\b(?:add|make|give|use|take|get|create)\s+(?:it\s+)?an?\s+(?P<d>close(?=[\s-]?up)|wide)"
+                           r"(?:[\s-]?up|[\s-]angle)?(?:\s+lens)?\s+(?:shot|view)\b")),
+    # "show more of the scene on the left" = the new view lies further left = pan left
+    ({"more"}, rx(r"\b(?:show|shows|reveal|reveals|include|includes)\s+more(?:\s+of\s+(?:the\s+)?[\w-]+)?\s+"
+                  r"(?:on|to|towards?|at)\s+the\s+(?P<d>left|right)\b(?!\s+of\s+(?:the\s+|a\s+|an\s+)?(?!image\b|"
+                  r"picture\b|photo\b|frame\b|scene\b)\w)")),
+]
+
+# a camera move continued by "and (then) <direction>": "pans left and then right",
+# "dollies forward and downward"
+CONTINUATION = rx(rf"\s*,?\s+and\s+(?:then\s+)?{ADV.replace('and|', '')}\s*(?P<d>{H}|{VM})\b(?!\s+and\b)")
+
+# ------------------------------------------------------------------------ rotation
+
+# a camera roll turns the picture content the other way
+ROLL = rx(rf"\b{alt(L.ROLL_VERBS)}{ADV}(?:\s+(?:in\s+an?\s+)?)?\s*(?P<s>{SENSE})\b")
+ROLL_NOUN = rx(rf"\b(?P<s>{SENSE})\s+(?:roll|rolling)\b")
+# an orbit's sense is about the path around the subject, not the picture: reserved, no fact
+ORBIT = rx(rf"\b(?:{alt(L.ORBIT_VERBS)})\b[^.;,]{{0,40}}?\b{SENSE}\b|\b{SENSE}\s+(?:arc|orbit|circle|path)\b")
+ROTATE = rx(rf"\b(?P<verb>{alt(L.ROTATE_VERBS - L.ROLL_VERBS)})\b(?P<obj>[^.;]{{0,60}}?)\b(?P<s>{SENSE})\b")
+ROTATE_NOUN = rx(rf"\b(?P<s>{SENSE})\s+(?:rotation|turn|spin|twist)\b")
+
+# ------------------------------------------------------------------------- mirrors
+
+_PICTURE = r"(?:the\s+)?(?:whole\s+|entire\s+)?(?:image|picture|photo|photograph|scene|view|frame|shot|pic|composition|canvas)"
+# "mirror the image", "flip it horizontally", "flip the picture left to right"; "invert"/"reverse"
+# only with an axis ("invert the colors" is no mirror)
+_BARE_MIRROR = alt(L.forms("mirror", "flip", "flop"))
+MIRROR = rx(rf"\b(?:{alt(L.MIRROR_VERBS)})\b(?:\s+{_PICTURE}|\s+it)?\s+(?:along\s+the\s+vertical\s+axis|horizontally|"
+            r"left[\s-]+(?:to|for)[\s-]+right|right[\s-]+to[\s-]+left|from\s+left\s+to\s+right|from\s+right\s+to\s+left|"
+            r"side[\s-]+to[\s-]+side)"
+            rf"|\b{_BARE_MIRROR}\s+{_PICTURE}(?=\s*(?:$|[,.;!?]|\s+(?:and|so|to)\b))"
+            r"|\bhorizontal(?:ly)?[\s-]+(?:flip(?:ped)?|mirror(?:ed|ing)?)\b|\bmirror(?:ed)?[\s-]+(?:image|version)\s+of\s+the\b")
+FLIP_V = rx(rf"\b(?:{alt(L.MIRROR_VERBS)})\b(?:\s+{_PICTURE}|\s+it)?\s+(?:vertically|upside[\s-]+down|top[\s-]+to[\s-]+bottom)"
+            r"|\bvertical(?:ly)?[\s-]+(?:flip(?:ped)?|mirror(?:ed|ing)?)\b")
+
+# ---------------------------------------------------------------------- motion verbs
+
+# Verb-anchored frames: (the verbs, what must follow the verb). The reader finds the verb as a
+# word of the text and matches the rest right after it, which is much faster than one
+# alternation of hundreds of verb forms tried at every position.
+_MOTION_DIRECTIONS = direction_spec(H + '|' + VM + '|' + FWD + '|' + BACKW)
+# the camera as the verb's object: "move the camera down", "shift the view right"
+CAMERA_OBJECT = (L.MOTION_VERBS, rx(rf"\s+(?:the\s+)?(?:{CAMERA_NOUN}|{VIEW_NOUN}){_MOTION_DIRECTIONS}"))
+# the picture as the verb's object: which way it moves is ambiguous (camera or content)
+CONTENT_OBJECT = (L.forms("move", "shift", "slide", "pan", "scroll", "drag", "push", "offset", "nudge"),
+                  rx(rf"\s+(?:the\s+)?(?:{CONTENT_NOUN}){direction_spec(H + '|' + VM)}"))
+# an intransitive motion verb with a direction; its agent comes from the clause
+MOTION_INTRANSITIVE = (L.MOTION_VERBS - L.ROLL_VERBS - L.forms("turn", "point") | L.forms("continue"),
+                       rx(_MOTION_DIRECTIONS))
+# a transitive move of a thing: "move the red circle (to the) left", "shift the cup on the left right"
+NAMED_AT = rx(r"\b(?:on|at|in|near)\s+the\s+(?:(?:top|upper|bottom|lower|middle)[\s-]+)?(?:left|right|centre|center)"
+              r"(?:[\s-]+(?:side|half|edge|corner|part))?\b")
+MOVE_VERB_WORDS = L.forms("move", "shift", "slide", "push", "drag", "nudge", "relocate", "reposition", "pull", "lift",
+                          "raise", "lower", "bring", "roll", "carry", "scoot")
+# the first direction word after a moved thing, with what may lead into it
+MOVE_DIRECTION = rx(rf"(?:\s+(?:to(?:wards?)?|toward|over\s+to)(?:\s+the)?|\s+from\s+(?:the\s+)?(?:left|right|top|bottom)\s+to"
+                    rf"(?:\s+the)?)?{ADV}\s+(?P<d>{H}|{VM})\b")
+NOT_IN_AN_OBJECT = {"and", "while", "then", "into", "onto", "with", "from", "by", "for", "so", "as", "is", "are", "was",
+                    "forward", "forwards", "backward", "backwards", "back", "away", "out", "in", "to", "towards",
+                    "toward", "up", "down", "left", "right"}
+CLAUSE_END = rx(r"[.,;:!?()\n]")
+
+# a relation to another thing right after a direction word ("left of the sofa")
+OF_TAIL = rx(rf"(?:[\s-]+(?:hand[\s-]+)?(?:side|half|edge|corner|part|end))?\s+of\s+(?:{DET}\s+)?(?P<noun>[a-z][a-z'-]*)")
+# a clause whose subject is the camera, or that starts with a camera verb: where the camera
+# is ("the camera begins at the top", "soars above the desert") is no edited thing's place
+CAMERA_CLAUSE = rx(rf"\b(?:{CAMERA_NOUN})\b|^\s*(?:[a-z]+ly\s+)*(?:{alt(L.PAN_VERBS | L.TILT_VERBS | L.TRUCK_VERBS | L.DOLLY_VERBS | L.ZOOM_VERBS | L.PEDESTAL_VERBS | L.ORBIT_VERBS | L.ROLL_VERBS)})\b")
+
+# a sentence whose subject is the camera ("The camera, mounted on the car, trucks left")
+CAMERA_SUBJECT = rx(rf"\b(?:{CAMERA_NOUN}|the\s+view)\b(?:\s*,[^,.;]{{0,80}},)?(?:\s+[a-z]+ly)*\s+(?:is\s+|then\s+|also\s+|"
+                    r"begins\s+to\s+|starts\s+to\s+|continues\s+to\s+)?[a-z]+(?:s|ed)\b")
+CAMERA_WORD_SET = {w for w in L.CAMERA_NOUNS if " " not in w} | {"view", "shot", "framing", "perspective", "frame"}

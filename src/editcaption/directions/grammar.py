@@ -1,0 +1,436 @@
+"""The instruction reader: direction facts out of free text, by clause and verb frame.
+
+The text is folded (:func:`~.lexicon.fold`) and cut into sentences. Each sentence knows
+whether its subject is the camera ("The camera, mounted on the car, trucks left"), so that
+a bare motion verb later in it ("..., then moves backward") is read as the camera's. Rules
+run in priority order and never reuse words another rule has read:
+
+1. a question states nothing ("Does the camera move backward?");
+2. own sides ("her left hand", "the left eye", "to their right");
+3. mirrors and vertical flips;
+4. inherent camera verbs (pan, tilt, truck, pedestal, dolly, zoom, push in, pull back);
+5. rolls (the picture turns the other way), orbits (no fact: the sense is the path's),
+   rotations of the picture or a thing;
+6. a move of the picture itself ("shift the image left": ambiguous between the camera and
+   the content, marked so), of the camera ("move the camera down"), of a thing ("move the
+   red ball to the left"), or intransitive ("..., moving forward"; "the character moves
+   right"), whose agent is the clause's subject;
+7. frame positions, positions relative to another thing, adjectives ("the left cat");
+8. global tone.
+
+Deterministic, offline and fast (regular expressions compiled once; see
+``benchmarks/phrasing.py`` for the speed against the old pattern list).
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from . import frames as F
+from . import lexicon as L
+from . import places as P
+from .statement import DirectionStatement
+
+_SENTENCE_END = re.compile(r"(?<!\d)[.!?;]+(?!\d)|\n+")
+_BOUNDARY = re.compile(r"[,;:()]|\b(?:while|whilst|and|then|before|after|as|when|until|but|so|with|once|since|"
+                       r"initially|first|finally|simultaneously)\b")
+_ADVERBS = re.compile(r"\b(?:[a-z]+ly|also|then|now|just|still|again|slowly|smoothly)\b")
+_CAMERA_WORD = re.compile(rf"\b(?:{F.CAMERA_NOUN}|view)\b")
+_IT = re.compile(r"^\s*(?:it|it\s+then)\s*$")
+_NEXT_WORD = re.compile(r"(?:[\s-]+side)?[\s-]+(?P<w>[a-z][a-z'-]*)")
+_WORD = re.compile(r"[a-z]+")
+# words without which a rule cannot match: a rule runs only when the text has one of them (speed)
+_SIDES = {"left", "right", "leftward", "leftwards", "rightward", "rightwards"}
+_NEEDS_OWN = _SIDES
+_NEEDS_MIRROR = {w for w in L.MIRROR_VERBS} | {"horizontal", "horizontally", "vertical", "vertically", "mirror"}
+_NEEDS_SENSE = {"clockwise", "counterclockwise", "anticlockwise", "counter", "anti", "ccw", "cw"}
+_NEEDS_MOTION = _SIDES | {"up", "down", "upward", "upwards", "downward", "downwards", "forward", "forwards", "backward",
+                          "backwards", "back", "away", "ahead", "closer", "nearer", "in", "out", "inward", "inwards",
+                          "outward", "outwards"}
+_NEEDS_PLACE = _SIDES | {"top", "bottom", "upper", "lower", "middle", "center", "centre", "leftmost", "rightmost",
+                         "topmost", "bottommost", "above", "below", "under", "underneath", "beneath", "atop"}
+_NEEDS_TONE = {w for p in (L.INCREASE_VERBS, L.DECREASE_VERBS) for w in p if " " not in w} | {
+    "brighten", "brightens", "brightened", "brightening", "lighten", "lightens", "lightened", "lightening", "darken",
+    "darkens", "darkened", "darkening", "dim", "dims", "dimmed", "dimming", "warm", "warms", "warmed", "warming",
+    "cool", "cools", "cooled", "cooling", "too", "full", "maximum", "max", "desaturate", "desaturated",
+    "desaturating", "desaturates", "make", "makes", "making", "made", "render", "renders", "get", "turn", "let",
+    "have", "saturation"} | {w.split()[-1] for w in L.TONE_COMPARATIVES}
+_VERTICAL_RELATION_WORDS = {"above", "below", "under", "underneath", "beneath", "atop"}
+_PREVIOUS_WORD = re.compile(r"(?P<w>[a-z']+)[\s-]+$")
+_NOT_BEFORE_A_VERB = L.DETERMINERS | {"of", "on", "at", "in", "to", "into", "onto", "from", "by", "near", "upper"}
+_BOTH_WAYS = re.compile(r"\s+(?:and|or|&)\s+(?:forth|back|down|up|left|right|out|in)\b")
+
+
+class _Hit:
+    """A verb-anchored match: its span and its direction word (the parts of re.Match the rules use)."""
+
+    __slots__ = ("a", "b", "d")
+
+    def __init__(self, a: int, b: int, d: str) -> None:
+        self.a, self.b, self.d = a, b, d
+
+    def start(self) -> int:
+        return self.a
+
+    def end(self) -> int:
+        return self.b
+
+    def span(self) -> tuple[int, int]:
+        return self.a, self.b
+
+    def group(self, _name: str) -> str:
+        return self.d
+
+
+@dataclass(frozen=True)
+class _Sentence:
+    start: int
+    end: int
+    camera: bool  # the sentence's subject is the camera
+    question: bool
+
+
+def _sentences(low: str) -> list[_Sentence]:
+    out: list[_Sentence] = []
+    start = 0
+    previous_camera = False
+    for m in [*_SENTENCE_END.finditer(low), None]:
+        end = m.start() if m else len(low)
+        stop = m.end() if m else len(low)
+        body = low[start:end]
+        if body.strip():
+            camera = bool(F.CAMERA_SUBJECT.search(body)) or (
+                previous_camera and re.search(r"(?:^\s*|[,;]\s*|\b(?:as|while|then|and|now|here)\s+)it\b", body) is not None)
+            out.append(_Sentence(start, end, camera, "?" in low[end:stop]))
+            previous_camera = camera
+        start = stop
+    return out
+
+
+class _Reader:
+    def __init__(self, text: str, tone: bool = True) -> None:
+        self.with_tone = tone
+        self.text = text
+        self.low = L.fold(text)
+        self.sentences = _sentences(self.low)
+        self.starts = [s.start for s in self.sentences]
+        self.found: list[DirectionStatement] = []
+        self.taken: list[tuple[int, int]] = []
+        self.tokens = [(w.group(), w.start(), w.end()) for w in _WORD.finditer(self.low)]
+        self.words = {w for w, _, _ in self.tokens}
+
+    # ------------------------------------------------------------------ bookkeeping
+
+    def free(self, a: int, b: int) -> bool:
+        return not any(a < e and s < b for s, e in self.taken)
+
+    def take(self, a: int, b: int) -> None:
+        self.taken.append((a, b))
+
+    def emit(self, kind: str, direction: str | None, a: int, b: int, vertical: str | None = None,
+             convention: str | None = None) -> None:
+        self.found.append(DirectionStatement(kind, direction, a, b, self.text[a:b], vertical, convention))
+        self.take(a, b)
+
+    def sentence(self, pos: int) -> _Sentence:
+        i = max(0, bisect.bisect_right(self.starts, pos) - 1)
+        return self.sentences[i] if self.sentences else _Sentence(0, len(self.low), False, False)
+
+    def scan(self, pattern: re.Pattern[str], pos: int = 0) -> Iterator[re.Match[str]]:
+        """Matches over words nobody has read yet (a clash retries one character later)."""
+        while True:
+            m = pattern.search(self.low, pos)
+            if m is None:
+                return
+            if m.end() > m.start() and self.free(*m.span()):
+                yield m
+                pos = m.end()
+            else:
+                pos = m.start() + 1
+
+    # ------------------------------------------------------------------------- rules
+
+    def run(self) -> list[DirectionStatement]:
+        for s in self.sentences:
+            if s.question:
+                self.take(s.start, s.end)
+        w = self.words
+        if w & _NEEDS_OWN:
+            self.own_sides()
+        if w & _NEEDS_MIRROR:
+            self.mirrors()
+        self.camera_verbs()
+        if w & _NEEDS_SENSE:
+            self.rotations()
+        if w & _NEEDS_MOTION:
+            self.moves()
+        if w & _NEEDS_PLACE:
+            self.positions()
+        if self.with_tone and w & _NEEDS_TONE:
+            self.tone()
+        self.found.sort(key=lambda st: st.start)
+        return self.found
+
+    def own_sides(self) -> None:
+        for m in self.scan(P.OWN_POSSESSIVE):
+            owner = m.group("owner").removesuffix("'s").removesuffix("'")
+            h = m.group("h")
+            if owner in L.FRAME_NOUNS:
+                self.emit("position", h, *m.span())
+            elif owner in L.PLACE_NOUNS:
+                self.emit("relative", h, *m.span())
+            else:
+                self.emit("own_side", h, *m.span())
+        for m in self.scan(P.OWN_BODY_PART):
+            self.emit("own_side", m.group("h"), *m.span())
+
+    def mirrors(self) -> None:
+        for m in self.scan(F.FLIP_V):
+            self.emit("flip_vertical", None, *m.span())
+        for m in self.scan(F.MIRROR):
+            self.emit("mirror", None, *m.span())
+
+    def camera_verbs(self) -> None:
+        for needs, pattern in F.CAMERA_FRAMES:
+            if not self.words & needs:
+                continue
+            for m in self.scan(pattern):
+                self.camera_fact(m, m.group("d"))
+
+    def camera_fact(self, m: re.Match[str] | _Hit, word: str, convention: str | None = None) -> None:
+        d = F.normalise(word)
+        if _BOTH_WAYS.match(self.low, m.end()):  # "tilting up and down", "moves back and forth"
+            self.take(*m.span())
+            return
+        kind = F.camera_kind(d)
+        self.emit(kind, d, *m.span(), convention=convention)
+        # "pans left and then right", "dollies forward and downward"
+        c = F.CONTINUATION.match(self.low, m.end())
+        if c and self.free(m.end(), c.end()):
+            d2 = F.normalise(c.group("d"))
+            self.emit(F.camera_kind(d2), d2, m.end() + c.start("d") - c.start(), c.end(), convention=convention)
+
+    def rotations(self) -> None:
+        for pattern in (F.ROLL, F.ROLL_NOUN):
+            for m in self.scan(pattern):
+                self.emit("rotate", _sense(m.group("s"), camera=True), *m.span())
+        for pattern in (F.ORBIT,):
+            for m in self.scan(pattern):
+                self.take(*m.span())
+        for m in self.scan(F.ROTATE):
+            obj = m.group("obj")
+            camera = bool(re.search(rf"\b(?:{F.CAMERA_NOUN})\b", obj)) or (
+                not re.search(r"\b(?:the|a|an|it|this|his|her|their|its)\b", obj) and self.sentence(m.start()).camera)
+            self.emit("rotate", _sense(m.group("s"), camera=camera), *m.span())
+        for m in self.scan(F.ROTATE_NOUN):
+            self.emit("rotate", _sense(m.group("s"), camera=self.sentence(m.start()).camera), *m.span())
+
+    def anchored(self, frame: tuple[set[str], re.Pattern[str]]) -> Iterator[_Hit]:
+        """Matches of a verb-anchored frame: a verb of the set, then the frame's rest right after it."""
+        verbs, rest = frame
+        if not self.words & verbs:
+            return
+        for word, a, b in self.tokens:
+            if word in verbs:
+                t = rest.match(self.low, b)
+                if t and self.free(a, t.end()):
+                    yield _Hit(a, t.end(), t.group("d"))
+
+    def moves(self) -> None:
+        for m in self.anchored(F.CONTENT_OBJECT):
+            self.camera_fact(m, m.group("d"), convention="ambiguous")
+        for m in self.anchored(F.CAMERA_OBJECT):
+            self.camera_fact(m, m.group("d"))
+        if self.words & F.MOVE_VERB_WORDS:
+            for v in [w for w in _WORD.finditer(self.low) if w.group() in F.MOVE_VERB_WORDS]:
+                if self.free(*v.span()):
+                    self.object_move(v)
+        for m in self.anchored(F.MOTION_INTRANSITIVE):
+            self.intransitive(m)
+
+    def object_move(self, v: re.Match[str]) -> None:
+        """A thing moved: "move the red circle (to the) left", "shift the cup on the left right"."""
+        stop = F.CLAUSE_END.search(self.low, v.end())
+        end = min(stop.start() if stop else len(self.low), v.end() + 100)
+        # a position naming the thing ("the cup on the left") is part of the object
+        window = F.NAMED_AT.sub(lambda n: "x" * len(n.group()), self.low[v.end():end])
+        for d in F.MOVE_DIRECTION.finditer(window):
+            words = window[:d.start()].split()
+            if not 1 <= len(words) <= 8 or words[0] in ("the",) and len(words) > 1 and \
+                    F.CAMERA_WORD_SET.intersection(words[1:3]):
+                return
+            if any(w in F.NOT_IN_AN_OBJECT or w.endswith("ly") for w in words):
+                return
+            a, b = v.start(), v.end() + d.end()
+            nxt = _NEXT_WORD.match(self.low, b)
+            if self.relative_after(b) or (nxt and P.thing_noun(nxt.group("w"))) or _BOTH_WAYS.match(self.low, b):
+                return  # "move it to the left of the sofa", "shift the right-side tree"
+            if self.free(a, b):
+                self.emit("move", F.normalise(d.group("d")), a, b)
+            return
+
+    def intransitive(self, m: _Hit) -> None:
+        before = _PREVIOUS_WORD.search(self.low, 0, m.start())
+        if before and before.group("w") in _NOT_BEFORE_A_VERB:
+            return  # "at the lower left": an adjective, not the verb "lower"
+        d = F.normalise(m.group("d"))
+        if self.relative_after(m.end()) or _BOTH_WAYS.match(self.low, m.end()):
+            return
+        s = self.sentence(m.start())
+        clause_start = self.clause_start(m.start())
+        subject = _ADVERBS.sub(" ", self.low[clause_start:m.start()]).strip()
+        if _CAMERA_WORD.search(subject) or (_IT.match(subject) and s.camera) or (not subject and s.camera):
+            self.camera_fact(m, m.group("d"))
+        elif d in ("left", "right", "up", "down") and (subject or clause_start == s.start):
+            self.emit("move", d, *m.span())
+
+    def clause_start(self, pos: int) -> int:
+        s = self.sentence(pos)
+        start = s.start
+        for b in _BOUNDARY.finditer(self.low, s.start, pos):
+            start = b.end()
+        return start
+
+    def about_the_camera(self, pos: int) -> bool:
+        """Whether the clause around ``pos`` is about where the camera is or goes."""
+        return self.sentence(pos).camera and bool(F.CAMERA_CLAUSE.search(self.low[self.clause_start(pos):pos]))
+
+    def relative_after(self, end: int) -> bool:
+        """Whether the direction that ends at ``end`` is relative to a thing ("left of the sofa")."""
+        t = F.OF_TAIL.match(self.low, end)
+        return bool(t) and t.group("noun") not in L.FRAME_NOUNS
+
+    # -------------------------------------------------------------------- positions
+
+    def positions(self) -> None:
+        for pattern in (P.PREP_PHRASE, P.PREP_VERTICAL, P.SIDE_NOUN, P.VERTICAL_RELATION):
+            for m in self.scan(pattern):
+                if self.about_the_camera(m.start()):
+                    self.take(*m.span())
+        for pattern in (P.PREP_PHRASE, P.PREP_VERTICAL, P.SIDE_NOUN):
+            for m in self.scan(pattern):
+                self.position(m)
+        for m in self.scan(P.BARE_RELATIVE):
+            self.emit("relative", m.group("h"), m.start(), m.end() - 1)
+        for m in self.scan(P.ADJECTIVE):
+            self.adjective(m)
+        for m in self.scan(P.VERTICAL_RELATION) if self.words & _VERTICAL_RELATION_WORDS else ():
+            words = set(re.findall(r"[a-z]+", self.low[m.start():m.end() + 30])[:6])
+            if not words & (L.AMBIENT_NOUNS | L.TIME_NOUNS) and m.group("head") not in P.NOT_A_THING:
+                self.emit("relative", None, m.start(), m.end(), P.VERTICAL_WORD[m.group("w")])
+
+    def position(self, m: re.Match[str]) -> None:
+        groups = m.groupdict()
+        h = P.HORIZONTAL_WORD.get(groups.get("h") or "")
+        v_raw = groups.get("v")
+        if h is None and v_raw in ("top", "upper", "bottom", "lower"):  # the vertical-only pattern
+            h_out, v = None, P.VERTICAL_WORD[v_raw]
+        elif groups.get("h") in ("top", "bottom", "upper", "lower"):  # SIDE_NOUN "the bottom half"
+            h_out, v = None, P.VERTICAL_WORD[groups["h"]]
+        else:
+            h_out, v = h, P.VERTICAL_WORD.get(v_raw or "")
+            if v == "middle" and h_out == "center":
+                v = None
+        tail = P.OF_NOUN.match(self.low, m.end())
+        if tail:
+            words = {w.removesuffix("'s") for w in re.findall(r"[a-z']+", self.low[tail.start("np"):tail.end() + 24])[:4]}
+            if words & L.FRAME_NOUNS:
+                self.emit("position", h_out, m.start(), tail.end(), v)
+            elif words & L.TIME_NOUNS or words & L.AMBIENT_NOUNS and h_out == "center":
+                self.take(m.start(), tail.end())
+            else:
+                self.emit("relative", h_out, m.start(), tail.end(), v)
+            return
+        nxt = re.match(r"\s+(?P<w>[a-z][a-z'-]*)", self.low[m.end():m.end() + 40])
+        if not groups.get("part") and nxt and nxt.group("w") in P.SUBPART_NOUNS:
+            self.take(*m.span())  # "on the bottom shelf": a part of a thing, not of the frame
+            return
+        if not groups.get("the") and not groups.get("part"):
+            return  # "on top", "to left": no frame position without "the" or a part word
+        if h_out is None and v is None:
+            return
+        self.emit("position", h_out, *m.span(), vertical=v)
+
+    def adjective(self, m: re.Match[str]) -> None:
+        noun = m.group("noun")
+        if not P.thing_noun(noun) or noun in L.BODY_PARTS:
+            return
+        w, v_raw = m.group("h"), m.group("v")
+        a = m.start("v") if v_raw else m.start("h")
+        if w in ("top", "bottom", "upper", "lower", "topmost", "bottommost"):
+            if v_raw:
+                return
+            self.emit("position", None, a, m.end(), P.VERTICAL_WORD[w])
+            return
+        h = P.HORIZONTAL_WORD[w]
+        v = P.VERTICAL_WORD.get(v_raw or "")
+        if v == "middle" and h == "center":
+            v = None
+        self.emit("position", h, a, m.end(), v)
+
+    # ------------------------------------------------------------------------- tone
+
+    def tone(self) -> None:
+        for m in self.scan(P.TONE_NOUN):
+            inc = m.group("inc") is not None
+            if m.group("light"):
+                d = "brighter" if inc else "darker"
+            elif m.group("sat"):
+                d = "more_saturated" if inc else "less_saturated"
+            else:
+                d = "more_contrast" if inc else "less_contrast"
+            self.emit("tone", d, *m.span())
+        for pattern in (P.TONE_MAKE, P.TONE_ADJECTIVE):
+            for m in self.scan(pattern):
+                self.emit("tone", L.TONE_COMPARATIVES[re.sub(r"[\s-]+", " ", m.group("cmp"))], *m.span())
+        for m in self.scan(P.TONE_VERB):
+            obj = m.group("obj")
+            if obj and obj not in L.GLOBAL_NOUNS:
+                continue  # "lighten her hair": a thing's tone, not the picture's
+            verb = m.group("verb")
+            d = next(v for k, v in P.TONE_VERB_WORD.items() if verb.startswith(k))
+            self.emit("tone", d, *m.span())
+        for m in self.scan(P.TONE_TOO):
+            self.emit("tone", "brighter" if m.group("w") in ("dark", "dim", "underexposed") else "darker", *m.span())
+        for m in self.scan(P.TONE_FULL):
+            self.emit("tone", {"saturation": "more_saturated", "brightness": "brighter",
+                               "contrast": "more_contrast"}[m.group("w")], *m.span())
+        # one global tone change said twice in a sentence ("too dark, improve exposure") is one fact
+        seen: set[tuple[int, str | None]] = set()
+        kept = []
+        for st in sorted(self.found, key=lambda x: x.start):
+            key = (self.sentence(st.start).start, st.direction)
+            if st.kind == "tone" and key in seen:
+                continue
+            if st.kind == "tone":
+                seen.add(key)
+            kept.append(st)
+        self.found = kept
+
+
+def _sense(word: str, camera: bool) -> str:
+    """The content's sense of turn: a camera rolling clockwise turns the picture counter-clockwise."""
+    sense = L.SENSES.get(re.sub(r"[\s-]+", " ", word).replace("counter clockwise", "counter-clockwise")
+                         .replace("anti clockwise", "anti-clockwise"), "clockwise")
+    if sense not in ("clockwise", "counter-clockwise"):
+        sense = "counter-clockwise" if "counter" in word or "anti" in word else "clockwise"
+    if camera:
+        return "clockwise" if sense == "counter-clockwise" else "counter-clockwise"
+    return sense
+
+
+def read(text: str) -> list[DirectionStatement]:
+    """Every direction fact in ``text``, own sides and global tone included, in reading order."""
+    return _Reader(text or "").run()
+
+
+def find_statements(text: str) -> list[DirectionStatement]:
+    """The direction statements the checker compares with measurements, in reading order.
+
+    Camera readings win over object moves and positions on the same words; a person's or
+    thing's own side ("her left hand") and global tone are left out (see :func:`read`).
+    """
+    return [s for s in _Reader(text or "", tone=False).run() if s.kind != "own_side"]

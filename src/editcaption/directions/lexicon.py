@@ -1,0 +1,241 @@
+"""The words the reader knows, grouped by what they do in a sentence.
+
+Everything here is lower case: the reader matches a lower-cased copy of the text that keeps
+every character's offset (:func:`fold`). Word classes are plain sets; the regular-expression
+fragments built from them are the grammar's building blocks (:mod:`.frames`, :mod:`.places`,
+read by :mod:`.grammar`).
+"""
+
+from __future__ import annotations
+
+import re
+
+# ------------------------------------------------------------------------------ helpers
+
+_FOLD = str.maketrans({"\u2019": "'", "\u2018": "'", "\u2011": "-", "\u2010": "-", "\u2013": "-", "\u00a0": " "})
+
+
+def fold(text: str) -> str:
+    """Lower case with typographic quotes and hyphens made plain; same length as ``text``."""
+    return text.translate(_FOLD).lower()
+
+
+def alt(words: set[str] | frozenset[str] | list[str] | tuple[str, ...]) -> str:
+    """A regex alternation of words, longest first, spaces matching any run of spaces or hyphens."""
+    parts = sorted(set(words), key=len, reverse=True)
+    return "(?:" + "|".join(re.escape(w).replace(r"\ ", r"[\s-]+") for w in parts) + ")"
+
+
+def forms(*verbs: str) -> set[str]:
+    """The inflections of regular English verbs, with a few irregular ones spelt out."""
+    out: set[str] = set()
+    for v in verbs:
+        if v in _IRREGULAR:
+            out.update(_IRREGULAR[v])
+            continue
+        out.add(v)
+        if v.endswith("e") and not v.endswith("ee"):
+            out.update({v + "s", v + "d", v[:-1] + "ing"})
+        elif v.endswith("y") and v[-2] not in "aeiou":
+            out.update({v[:-1] + "ies", v[:-1] + "ied", v + "ing"})
+        elif v.endswith(("s", "sh", "ch", "x", "z")):
+            out.update({v + "es", v + "ed", v + "ing"})
+        elif v in _DOUBLE:
+            out.update({v + "s", v + v[-1] + "ed", v + v[-1] + "ing"})
+        else:
+            out.update({v + "s", v + "ed", v + "ing"})
+    return out
+
+
+_DOUBLE = {"pan", "step", "drop", "dip", "swivel", "travel", "slip", "hop", "tip"}
+_IRREGULAR = {
+    "fly": {"fly", "flies", "flew", "flown", "flying"},
+    "go": {"go", "goes", "went", "gone", "going"},
+    "swing": {"swing", "swings", "swung", "swinging"},
+    "rise": {"rise", "rises", "rose", "risen", "rising"},
+    "get": {"get", "gets", "got", "getting"},
+    "come": {"come", "comes", "came", "coming"},
+    "draw": {"draw", "draws", "drew", "drawn", "drawing"},
+    "sink": {"sink", "sinks", "sank", "sinking"},
+    "spin": {"spin", "spins", "spun", "spinning"},
+    "dolly": {"dolly", "dollies", "dollys", "dollied", "dollying"},
+    "slide": {"slide", "slides", "slid", "sliding"},
+    "lead": {"lead", "leads", "led", "leading"},
+    "bring": {"bring", "brings", "brought", "bringing"},
+    "put": {"put", "puts", "putting"},
+    "set": {"set", "sets", "setting"},
+    "make": {"make", "makes", "made", "making"},
+    "give": {"give", "gives", "gave", "given", "giving"},
+    "take": {"take", "takes", "took", "taken", "taking"},
+    "run": {"run", "runs", "ran", "running"},
+    "swim": {"swim", "swims", "swam", "swimming"},
+    "dive": {"dive", "dives", "dived", "dove", "diving"},
+    "back": {"back", "backs", "backed", "backing"},
+}
+
+# ------------------------------------------------------------------------ direction words
+
+HORIZONTAL = {"left": "left", "leftward": "left", "leftwards": "left", "right": "right", "rightward": "right",
+              "rightwards": "right"}
+VERTICAL_MOTION = {"up": "up", "upward": "up", "upwards": "up", "down": "down", "downward": "down",
+                   "downwards": "down", "top": "up", "bottom": "down"}
+TOWARD_VIEWER = {"forward", "forwards", "ahead", "in", "inward", "inwards", "closer", "nearer", "into"}
+AWAY = {"backward", "backwards", "back", "away", "out", "outward", "outwards", "farther", "further"}
+SENSES = {
+    "clockwise": "clockwise", "counterclockwise": "counter-clockwise", "counter-clockwise": "counter-clockwise",
+    "counter clockwise": "counter-clockwise", "anticlockwise": "counter-clockwise",
+    "anti-clockwise": "counter-clockwise", "anti clockwise": "counter-clockwise", "ccw": "counter-clockwise",
+    "cw": "clockwise",
+}
+SENSE = r"(?:counter[\s-]?clockwise|anti[\s-]?clockwise|clockwise|ccw|cw)"
+
+# ---------------------------------------------------------------------------------- nouns
+
+CAMERA_NOUNS = {"camera", "cameras", "view", "viewpoint", "shot", "framing", "perspective", "vantage point", "lens",
+                "drone", "drone camera", "handheld camera", "camera view", "point of view", "pov", "camera angle",
+                "viewing angle", "angle of view", "gaze"}
+# nouns naming the picture itself: "the left side of the image" is a frame position
+FRAME_NOUNS = {"image", "images", "picture", "pic", "photo", "photograph", "frame", "scene", "canvas", "view", "shot",
+               "composition", "screen", "foreground", "background", "panorama", "snapshot", "shot's", "image's",
+               "picture's", "photo's", "frame's"}
+# what a "move"/"pan"/"shift" of the picture itself names: the camera or the content is ambiguous
+CONTENT_NOUNS = {"image", "picture", "photo", "photograph", "scene", "content", "contents", "pic", "everything",
+                 "whole image", "whole picture", "whole scene", "entire image", "entire picture", "entire scene",
+                 "subject matter"}
+# places: "on the playground's left" is the left part of a place (relative), not anyone's own side
+PLACE_NOUNS = {"playground", "garden", "street", "road", "room", "kitchen", "lobby", "plaza", "park", "field", "yard",
+               "house", "building", "table", "desk", "stage", "court", "river", "lake", "beach", "city", "town",
+               "market", "square", "track", "path", "pathway", "sidewalk", "bridge", "shelf", "wall", "sky", "screen",
+               "page", "board", "window", "door", "road's", "bed", "sofa", "couch", "counter", "floor", "ground",
+               "forest", "valley", "mountain", "hill", "castle", "tower", "temple", "church", "shop", "store", "avenue",
+               "alley", "parking", "lot", "area", "space", "tree", "cliff", "sea", "ocean", "water", "pond", "garage"}
+BODY_PARTS = {"hand", "hands", "arm", "arms", "leg", "legs", "foot", "feet", "eye", "eyes", "ear", "ears", "cheek",
+              "cheeks", "eyebrow", "eyebrows", "brow", "shoulder", "shoulders", "knee", "knees", "elbow", "wrist",
+              "ankle", "hip", "thigh", "shin", "finger", "fingers", "thumb", "toe", "toes", "palm", "paw", "paws",
+              "wing", "wings", "claw", "claws", "hoof", "hooves", "horn", "horns", "antler", "antlers", "fin", "flipper",
+              "temple", "nostril", "breast", "lung", "eyelid", "pupil", "iris", "pinky", "forearm", "heel", "calf",
+              "side of his face", "side of her face", "fist", "glove", "sleeve", "shoe", "boot", "sock", "earring",
+              "mouse button", "click", "lens"}
+# nouns after "left"/"top"/... that make it something else than a position in the frame
+NOT_POSITION_NOUNS = {"turn", "turns", "way", "ways", "moment", "time", "answer", "amount", "angle", "angles", "hat",
+                      "hats", "notch", "line", "lines", "click", "view", "views", "speed", "shelf", "shelves", "floor",
+                      "floors", "drawer", "drawers", "bunk", "deck", "tier", "layer", "lip", "lips", "jaw", "teeth",
+                      "tooth", "half-", "over", "behind", "out", "alone", "unchanged", "intact", "untouched", "aside",
+                      "to", "of", "and", "or", "side", "sides", "corner", "corners", "half", "edge", "edges", "part",
+                      "parts", "third", "hand", "area", "region", "portion", "section", "quadrant", "border", "margin",
+                      "next", "in", "on", "at", "above", "below", "under", "beside", "into", "onto", "by",
+                      "near", "with", "without", "for", "from", "a", "an", "the", "his", "her", "its", "their", "this",
+                      "that", "these", "those", "is", "are", "was", "were", "be", "it", "them", "him", "up", "down",
+                      "quality", "priority", "secret", "class", "body", "bodies", "case", "cases",
+                      "brain", "wing", "winger", "angled", "handed", "then", "while", "as", "so", "but", "now", "away",
+                      "there", "here", "direction", "directions", "motion", "movement", "pan", "tilt", "roll", "arc",
+                      "shift", "lens", "frame", "shot", "one's", "until", "after", "before", "when", "which",
+                      "who", "where", "every", "each", "all", "both", "left", "right", "center", "centre", "middle",
+                      "top", "bottom", "upper", "lower", "very", "far", "just", "only", "also", "down-facing",
+                      "facing", "aerial", "corner's", "row", "rows", "-", "down-view", "levels", "level"}
+# time words: "in the middle of the night" is no place
+TIME_NOUNS = {"night", "day", "afternoon", "morning", "evening", "season", "year", "summer", "winter", "spring",
+              "autumn", "fall", "week", "month", "video", "shot", "clip", "movement", "motion", "sequence", "scene",
+              "way", "process", "action", "journey", "song"}
+# the light and the weather: "under the sun", "beneath a clear sky" relate nothing in the picture
+AMBIENT_NOUNS = {"sky", "skies", "sun", "sunlight", "sunshine", "moon", "moonlight", "starlight", "stars", "light",
+                 "lights", "lighting", "glow", "rain", "snow", "weather", "gaze", "spotlight", "sunset", "sunrise",
+                 "canopy", "heavens", "horizon", "surface", "influence", "control", "construction", "pressure",
+                 "water", "waves", "clouds", "cloud", "mist", "fog", "shade"}
+DETERMINERS = {"the", "a", "an", "this", "that", "these", "those", "his", "her", "their", "its", "my", "your", "our",
+               "some", "one", "two", "three", "both", "each", "every", "another", "other"}
+PRONOUN_SUBJECTS = {"he", "she", "they", "we", "i", "you"}
+
+# ---------------------------------------------------------------------------------- verbs
+
+# inherently camera verbs
+PAN_VERBS = forms("pan", "swivel")
+TILT_VERBS = forms("tilt")
+TRUCK_VERBS = forms("truck", "track")
+PEDESTAL_VERBS = forms("pedestal", "crane", "boom", "jib")
+DOLLY_VERBS = forms("dolly")
+ZOOM_VERBS = forms("zoom")
+ROLL_VERBS = forms("roll")
+ORBIT_VERBS = forms("orbit", "arc", "circle", "revolve")
+# motion verbs whose agent decides between a camera move and an object move
+MOTION_VERBS = forms("move", "shift", "slide", "glide", "drift", "travel", "fly", "go", "head", "swing", "turn", "point",
+                     "sweep", "rotate", "rise", "climb", "ascend", "descend", "drop", "dive", "sink", "advance", "approach",
+                     "retreat", "push", "pull", "step", "back", "draw", "get", "come", "proceed", "veer", "scroll",
+                     "nudge", "drag", "relocate", "reposition", "bring", "lift", "raise", "lower", "walk", "run", "jump",
+                     "swim", "roll", "float", "hover", "soar", "sail", "crawl", "fall", "lean", "bend", "slip", "hop")
+# verbs whose moved thing is the object only (never the subject)
+TRANSITIVE_ONLY = forms("nudge", "drag", "relocate", "reposition", "bring", "lift", "raise", "lower", "push", "put",
+                        "place", "set")
+ROTATE_VERBS = forms("rotate", "turn", "spin", "tilt", "twist", "roll", "swivel")
+MIRROR_VERBS = forms("mirror", "flip", "reflect", "reverse", "invert", "flop")
+# an instruction's edit verbs (the clause edits something), by the edit they name
+EDIT_VERBS: dict[str, set[str]] = {
+    "add": forms("add", "insert", "place", "put", "draw", "include", "introduce", "integrate", "embed", "attach",
+                 "affix", "install", "hang", "set", "stand", "arrange", "position", "tuck", "create", "generate",
+                 "paste", "give", "bring", "plant", "sprinkle", "scatter", "fill"),
+    "remove": forms("remove", "delete", "erase", "eliminate", "clear", "drop", "crop", "cut") | {"take away",
+                                                                                               "takes away",
+                                                                                               "get rid of",
+                                                                                               "rid"},
+    "recolour": forms("recolour", "recolor", "colour", "color", "paint", "dye", "tint", "repaint"),
+    "replace": forms("replace", "swap", "change", "turn", "convert", "transform", "morph", "make", "substitute",
+                     "exchange", "switch", "modify", "alter", "adjust", "edit", "have", "dry", "wear", "let"),
+    "move": forms("move", "shift", "slide", "drag", "nudge", "relocate", "reposition", "push", "pull", "raise", "lower"),
+}
+
+# ---------------------------------------------------------------------------------- tone
+
+INCREASE_VERBS = forms("increase", "boost", "raise", "enhance", "augment", "intensify", "amplify", "elevate", "enrich",
+                       "strengthen", "reinforce", "magnify", "improve", "enliven", "heighten", "lift", "maximize",
+                       "maximise", "up", "crank", "pump", "turn") | {"amp up", "amps up", "amping up", "amped up",
+                                                                     "bump up", "bumps up", "turn up", "turning up",
+                                                                     "crank up", "pump up", "add more", "more",
+                                                                     "higher", "greater", "stronger", "add"}
+DECREASE_VERBS = forms("decrease", "reduce", "lower", "lessen", "diminish", "cut", "drop", "soften", "weaken", "mute",
+                       "dampen", "minimize", "minimise") | {"tone down", "turn down", "turning down", "tones down",
+                                                           "less", "lower", "weaker", "dial down", "dials down"}
+LIGHT_NOUNS = {"brightness", "luminosity", "luminous quality", "radiance", "light levels", "light level", "lighting",
+               "brilliance", "exposure", "lightness", "luminance", "illumination", "light", "lights"}
+SATURATION_NOUNS = {"saturation", "color saturation", "colour saturation", "colorfulness", "colourfulness", "vibrance",
+                    "vividness", "color intensity", "colour intensity", "chroma"}
+CONTRAST_NOUNS = {"contrast", "contrasts"}
+# what a global tone change applies to
+GLOBAL_NOUNS = {"image", "picture", "pic", "photo", "photograph", "scene", "frame", "shot", "colors", "colours",
+                "color", "colour", "tones", "tone", "lighting", "light", "exposure", "everything", "it", "this", "all",
+                "whole thing", "overall look", "look", "palette", "color palette", "colour palette", "atmosphere",
+                "mood", "environment", "ambience", "ambiance", "video", "footage", "view"}
+TONE_COMPARATIVES = {
+    "brighter": "brighter", "lighter": "brighter", "darker": "darker", "dimmer": "darker", "warmer": "warmer",
+    "cooler": "cooler", "colder": "cooler", "more saturated": "more_saturated", "less saturated": "less_saturated",
+    "more vivid": "more_saturated", "more vibrant": "more_saturated", "more colorful": "more_saturated",
+    "more colourful": "more_saturated", "less vivid": "less_saturated", "less vibrant": "less_saturated",
+    "less colorful": "less_saturated", "less colourful": "less_saturated", "duller": "less_saturated",
+    "more muted": "less_saturated", "more contrasty": "more_contrast", "more contrasted": "more_contrast",
+    "less contrasty": "less_contrast", "more contrast": "more_contrast", "higher contrast": "more_contrast",
+    "less contrast": "less_contrast", "lower contrast": "less_contrast", "flatter": "less_contrast",
+}
+TONE_NOUN_AFTER_ADJECTIVE = {"tone", "tones", "color temperature", "colour temperature", "temperature", "look", "cast",
+                             "hue", "hues", "palette", "feel", "atmosphere", "lighting", "mood", "color tone",
+                             "colour tone", "color grade", "colour grade", "grade", "tint", "white balance",
+                             "color balance", "colour balance", "colors", "colours", "exposure"}
+
+# ------------------------------------------------------------------ topics (mentions)
+
+TOPIC_PATTERNS: dict[str, re.Pattern[str]] = {
+    # anything about the camera or the framing (an instruction mentioning it does not leave it out)
+    "camera": re.compile(
+        r"\b(?:camera|view|viewpoint|angle|perspective|framing|frame|shot|zoom\w*|pan|pans|panned|panning|tilt\w*|"
+        r"crop\w*|closer|wider|dolly|dollies|dollying|push(?:es)?\s+in|pull(?:s)?\s+(?:back|out)|close-up|vantage|"
+        r"truck\w*|pedestal\w*|crane\w*|boom\w*|orbit\w*|lens|drone)\b", re.I),
+    "mirror": re.compile(r"\b(?:mirror\w*|flip\w*|reflect\w*|upside[\s-]+down|reverse[sd]?\s+(?:left|the))\b", re.I),
+    "brightness": re.compile(r"\b(?:bright\w*|dark\w*|dim\w*|light(?:en|er|ing|s)?|exposure|expose\w*|lumin\w*|"
+                             r"shad\w*|night|dusk|dawn|gloom\w*|radian\w*|brilliance|illuminat\w*)\b", re.I),
+    "warmth": re.compile(r"\b(?:warm\w*|cool\w*|cold\w*|temperature|tint\w*|cast|golden|sepia|yellow\w*|orange\w*|"
+                         r"blu(?:e|ish|er)\w*|white\s+balance|sunset|amber|teal)\b", re.I),
+    "grayscale": re.compile(r"\b(?:gr[ae]y\s*-?\s*scale|black[\s-]+(?:and|&)[\s-]+white|b\s*&\s*w|monochrom\w*|"
+                            r"desaturat\w*|colou?rless|(?:remove|drain|strip)\w*\s+(?:all\s+)?(?:the\s+)?colou?rs?|"
+                            r"no\s+colou?r|without\s+colou?r)\b", re.I),
+    # a named look explains the tone shifts it brings (sepia brightens and warms, blur mixes colours)
+    "style": re.compile(r"\b(?:sepia|posteri[sz]\w*|blur\w*|vintage|retro|filter|film|noir|cartoon\w*|paint\w*\s+"
+                        r"style|sketch\w*|watercolou?r|oil[\s-]+painting|hdr|vignett\w*|style)\b", re.I),
+}

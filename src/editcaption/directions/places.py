@@ -1,0 +1,106 @@
+"""Phrases for where things are and how the whole picture's tone changes, built from the lexicon.
+
+* own sides: "her left hand", "the bird's left", "to their right", "the left eye";
+* frame positions: "on the left (side)", "in the top-right corner", "the left cat",
+  "the bottom sheep", "at the center right";
+* positions relative to another thing: "to the left of the sofa", "right of the ipad",
+  "above the vase", "on top of the table";
+* global tone: "increase the brightness", "make the image warmer", "darken the picture".
+"""
+
+from __future__ import annotations
+
+import re
+
+from . import lexicon as L
+from .lexicon import alt
+
+_DET = r"(?:the|a|an|this|that|these|those|some|one|two|both|each|every)"
+_POSSESSOR = r"(?P<owner>[a-z]+'s|[a-z]+s'|his|her|their|its|my|your|our)"
+_PART = r"(?:side|half|edge|corner|part|third|area|region|portion|section|border|margin|quadrant|end)"
+_V = r"(?:top|upper|bottom|lower|middle|center|centre)"
+_HX = r"(?:left|right|center|centre|middle)"
+
+# ----------------------------------------------------------------------------- own sides
+
+OWN_POSSESSIVE = re.compile(rf"\b{_POSSESSOR}\s+(?:own\s+)?(?:(?:upper|lower|top|bottom|front|back|far)[\s-]+)?"
+                            r"(?P<h>left|right)\b(?:[\s-]+(?:hand[\s-]+)?side\b)?")
+OWN_BODY_PART = re.compile(rf"\b(?P<h>left|right)[\s-]+(?:{alt(L.BODY_PARTS)})\b")
+
+# ------------------------------------------------------------------------ frame positions
+
+# "on the left", "at the top-right corner", "in the center", "to the left side", "at left of"
+PREP_PHRASE = re.compile(
+    r"\b(?:on|at|in|to|into|onto|near|along|toward|towards|from|across|by)\s+(?P<the>the\s+)?(?:(?:very|far|extreme)\s+)?"
+    rf"(?:(?P<v>{_V})[\s-]+)?(?P<h>{_HX})(?:[\s-]+(?:hand[\s-]+)?(?P<part>{_PART}|foreground|background))?\b")
+# "on the top", "at the bottom edge", "on top of the fork", "to the bottom of the sink"
+PREP_VERTICAL = re.compile(
+    r"\b(?:on|at|in|to|into|onto|near|along|toward|towards|from|across)\s+(?P<the>the\s+)?(?:very\s+)?"
+    rf"(?P<v>top|bottom|upper|lower)(?:[\s-]+(?P<part>{_PART}|row))?\b(?!-)")
+# "the left side", "the bottom half" (a frame part named as a thing)
+SIDE_NOUN = re.compile(rf"\bthe\s+(?:(?P<v>{_V})[\s-]+)?(?P<h>left|right|top|bottom|upper|lower)[\s-]+(?:hand[\s-]+)?"
+                       r"(?P<part>side|half|part|portion|corner|edge|third)\b")
+# adjectives: "the left cat", "remove the right shower head", "top right giraffe", "right-side animals"
+ADJECTIVE = re.compile(
+    rf"\b(?P<pre>{_DET}|of|to|from|in|on|at|near|with|and|remove|delete|erase|change|replace|make|turn|convert|"
+    r"paint|color|colour|shift|swap|give|add|put|morph|recolou?r)\s+"
+    r"(?:(?:front|back|rear|far|very)[\s-]+)?(?:(?P<v>top|upper|bottom|lower|middle|center|centre)[\s-]+)?"
+    r"(?P<h>left|right|top|bottom|upper|lower|middle|center|centre|leftmost|rightmost|topmost|bottommost)"
+    r"(?:[\s-]+(?:side|most))?\s+(?P<noun>[a-z][a-z-]*(?:'s)?)")
+# relative to a thing without a preposition: "right of the ipad", "left of the bread"
+BARE_RELATIVE = re.compile(rf"\b(?P<h>left|right)\s+of\s+(?:{_DET}\s+)?[a-z]")
+# vertical relations: "above the vase", "beneath the lamp post", "atop the bottle"
+_STOP = r"(?!(?:and|or|with|in|into|on|onto|at|to|of|while|as|by|for|from|a|an|the|is|are|was|were|be|that|which)\b)"
+_NP = rf"(?P<np>(?:{_STOP}[a-z'-]+ +){{0,2}}?(?P<head>{_STOP}[a-z][a-z'-]*))"
+VERTICAL_RELATION = re.compile(rf"\b(?P<w>above|below|under|underneath|beneath|atop)\s+(?:{_DET}\s+|his\s+|her\s+|"
+                               rf"their\s+|its\s+){_NP}\b")
+OF_NOUN = re.compile(rf"\s+of\s+(?:{_DET}\s+|his\s+|her\s+|their\s+|its\s+|my\s+|your\s+)?{_NP}")
+
+VERTICAL_WORD = {"top": "top", "upper": "top", "topmost": "top", "bottom": "bottom", "lower": "bottom",
+                 "bottommost": "bottom", "middle": "middle", "center": "middle", "centre": "middle",
+                 "above": "top", "atop": "top", "below": "bottom", "under": "bottom", "underneath": "bottom",
+                 "beneath": "bottom"}
+HORIZONTAL_WORD = {"left": "left", "leftmost": "left", "right": "right", "rightmost": "right", "center": "center",
+                   "centre": "center", "middle": "center"}
+
+_FUNCTION_WORDS = {"and", "or", "of", "to", "in", "on", "at", "by", "with", "the", "a", "an", "is", "are", "was",
+                   "be", "it", "as", "so", "but", "then", "while", "from", "into", "onto", "for", "than", "that",
+                   "this", "which", "who", "where", "when", "until", "after", "before", "if", "not", "no", "has",
+                   "have", "had", "will", "would", "can", "could", "should", "must", "may", "might", "one", "ones",
+                   "thing", "things", "sides"}
+NOT_A_THING = L.NOT_POSITION_NOUNS | _FUNCTION_WORDS
+# "on the bottom shelf", "the top floor": a part of a thing, not a place in the frame
+SUBPART_NOUNS = {"shelf", "shelves", "floor", "floors", "drawer", "drawers", "bunk", "deck", "tier", "layer", "row",
+                 "rows", "level", "levels", "lip", "lips", "jaw", "teeth", "tooth", "step", "steps"}
+
+
+def thing_noun(word: str) -> bool:
+    """Whether ``word`` after a position adjective names a thing ("left cat"), not a filler ("left turn")."""
+    w = word.removesuffix("'s")
+    return w not in NOT_A_THING and w not in L.TIME_NOUNS and not w.endswith("ly")
+
+
+# ------------------------------------------------------------------------------- tone
+
+_INCREASE = alt((L.INCREASE_VERBS - {"add", "up", "more", "higher", "greater", "stronger", "turn", "lift"} -
+                 L.forms("turn", "up", "raise")) | {"turn up", "turning up", "turns up", "raise", "raises",
+                                                     "raising"})
+_DECREASE = alt(L.DECREASE_VERBS - {"less", "lower", "weaker", "drop", "cut"} | {"lower", "lowers", "lowering"})
+_LIGHT, _SAT, _CON = alt(L.LIGHT_NOUNS), alt(L.SATURATION_NOUNS), alt(L.CONTRAST_NOUNS)
+TONE_NOUN = re.compile(rf"\b(?:(?P<inc>{_INCREASE})|(?P<dec>{_DECREASE}))(?:\s+(?:up|down))?\s+(?:the\s+|its\s+|an\s+|"
+                       r"(?:image|picture|photo)'s\s+)?(?:overall\s+|global\s+|general\s+)?"
+                       rf"(?:(?P<light>{_LIGHT})|(?P<sat>{_SAT})|(?P<con>{_CON}))\b")
+_GLOBAL = alt(L.GLOBAL_NOUNS)
+TONE_MAKE = re.compile(rf"\b(?:make|makes|making|made|render|renders|get|turn|let|have)\s+(?:the\s+|this\s+|my\s+|its\s+)?"
+                       rf"(?:whole\s+|entire\s+|overall\s+)?(?:{_GLOBAL})(?:\s+(?:look|appear|seem|feel|be|become))?"
+                       r"(?:\s+(?:a\s+(?:bit|little|touch)|slightly|much|even|somewhat|far|way|significantly))?\s+"
+                       rf"(?P<cmp>{alt(L.TONE_COMPARATIVES)})\b")
+TONE_ADJECTIVE = re.compile(rf"\b(?P<cmp>{alt(L.TONE_COMPARATIVES)})(?:\s*,\s*[a-z]+er)?\s+(?:{alt(L.TONE_NOUN_AFTER_ADJECTIVE)})\b")
+TONE_VERB = re.compile(r"\b(?P<verb>brighten\w*|lighten\w*|darken\w*|dim(?:s|med|ming)?|desaturat\w*|warm(?:s|ed|ing)?\s+up|"
+                       r"cool(?:s|ed|ing)?\s+down)\b(?:\s+up)?(?P<rest>(?:\s+(?:the|this|my|its)\s+(?:whole\s+|entire\s+)?"
+                       r"(?P<obj>[a-z]+))?)")
+TONE_TOO = re.compile(r"\btoo\s+(?P<w>dark|dim|bright|underexposed|overexposed)\b")
+TONE_FULL = re.compile(r"(?:\b(?:full|maximum|max)|\b100\s*%)\s+(?P<w>saturation|brightness|contrast)\b")
+
+TONE_VERB_WORD = {"brighten": "brighter", "lighten": "brighter", "darken": "darker", "dim": "darker",
+                  "desaturat": "less_saturated", "warm": "warmer", "cool": "cooler"}

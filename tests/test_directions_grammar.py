@@ -1,0 +1,143 @@
+"""The grammar reader on real phrasing: examples from the development part of the corpus.
+
+The held-out part (``split: heldout``) is never read here: it is only measured, by
+``benchmarks/phrasing.py``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from editcaption.directions import find_statements, read
+
+CORPUS = Path(__file__).parent / "data" / "phrasing" / "corpus.jsonl"
+README = CORPUS.parent / "README.md"
+
+
+def rows() -> list[dict]:
+    return [json.loads(line) for line in CORPUS.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def facts(text: str) -> list[tuple[str, str | None, str | None]]:
+    return [(s.kind, s.direction, s.vertical) for s in read(text)]
+
+
+# every text here is quoted from the corpus's development part (its id in the comment)
+@pytest.mark.parametrize("text, expected", [
+    # camera verbs beyond pan/move/shift (cbcap-*, director-*, vb2aug-*)
+    ("The camera smoothly trucks slightly to the left, then quickly tilts downward before moving backward to "
+     "follow the skateboarder, maintaining minimal shaking throughout.",  # cbcap-43
+     [("pan", "left", None), ("pan", "down", None), ("zoom", "out", None)]),
+    ("The camera moves slowly and smoothly backward with minimal shaking.", [("zoom", "out", None)]),  # cbcap-9
+    ("The camera smoothly pedestals upward while moderately dollying backward, capturing the scene with a "
+     "steady, shake-free motion.", [("pan", "up", None), ("zoom", "out", None)]),  # cbcap-31
+    ("The camera quickly pans from right to left while smoothly tilting down, maintaining minimal shaking "
+     "throughout the movement.", [("pan", "left", None), ("pan", "down", None)]),  # cbcap-20
+    ("The camera moves forward while panning left and shifting right, with a slightly unsteady motion that "
+     "includes some shaking.", [("zoom", "in", None), ("pan", "left", None), ("pan", "right", None)]),  # cbcap-113
+    ("While the character moves right, the camera performs a push in.",  # director-2
+     [("move", "right", None), ("zoom", "in", None)]),
+    ("While the character stays static, the camera performs a boom top.", [("pan", "up", None)]),  # director-5
+    # rolls turn the picture the other way; an orbit's sense is no rotation (cbcap-*)
+    ("The camera rolls clockwise with a slightly unsteady motion, exhibiting some shaking.",  # cbcap-136
+     [("rotate", "counter-clockwise", None)]),
+    ("The camera slowly and smoothly performs a counterclockwise arc while simultaneously executing a "
+     "counterclockwise roll, steadily approaching the smartphone without any shaking.",  # cbcap-105
+     [("rotate", "clockwise", None)]),
+    ("The camera arcs counterclockwise in a slow, smooth motion with minimal shaking.", []),  # cbcap-109
+    ("The camera remains completely fixed, exhibiting no movement or shaking.", []),  # cbcap-19
+    ("Does the camera move backward while zooming in?", []),  # camerabench-2: a question states nothing
+    # positions of edited things, including removed ones (cbedit-*, ggip2p-*)
+    ("delete the right surfboard\r\ndelete the left surfboard\r\nchange the left person to a woman",  # cbedit-57
+     [("position", "right", None), ("position", "left", None), ("position", "left", None)]),
+    ("delete the hat of the person\r\ndelete the kite at the center right\r\nchange the person to wear a T-shirt",
+     [("position", "right", "middle")]),  # cbedit-25
+    ("change the right sports ball to red bucket\r\nchange the bottom sheep to yellow hay bale\r\n"
+     "change the top sheep to brown cow",  # cbedit-23
+     [("position", "right", None), ("position", None, "bottom"), ("position", None, "top")]),
+    ("Remove the top balloon", [("position", None, "top")]),  # ggip2p-tf-140
+    ("replace the right-side animals with humans", [("position", "right", None)]),  # ggip2p-tf-106
+    ("take away the left man's newspaper", [("position", "left", None)]),  # ggip2p-tf-176
+    ("make the cameras on the bottom shelf out of gold", []),  # ggip2p-test-38
+    # relative to another thing; own sides
+    ("Place a horse right of the skateboard", [("relative", "right", None)]),  # i2ebench-60
+    ("Add a small caterpillar on top of the fork", [("relative", None, "top")]),  # i2ebench-34
+    ("turn the son on the playground's left into a dog", [("relative", "left", None)]),  # ggip2p-tf-111
+    ("make the stone on the bird's left a penguin", [("own_side", "left", None)]),  # ggip2p-tf-172
+    ("change the snowboard to ski\r\nadd the ski pole to the right hand\r\nadd the ski pole to the left hand",
+     [("own_side", "right", None), ("own_side", "left", None)]),  # cbedit-78
+    ("Move them to the right side.", [("move", "right", None)]),  # ggip2p-tf-158
+    ("Move the chair to the left of the table.", [("relative", "left", None)]),  # ggip2p-tf-151
+    # global tone; words that look like directions but are not
+    ("Amping up the lighting", [("tone", "brighter", None)]),  # i2ebench-97
+    ("heavily darken the image", [("tone", "darker", None)]),  # ggip2p-tf-13
+    ("Make them all have a darker skin tone", []),  # ggip2p-tf-149
+    ("flip the sky to have a starry night.", []),  # ggip2p-tf-132
+    ("More like a tilt-shift photo", []),  # ggip2p-tf-134
+    ("Flip image horizontally (left to right).", [("mirror", None, None)]),  # pillow-2
+])
+def test_reads_development_phrasings(text, expected):
+    assert facts(text) == expected
+
+
+def test_find_statements_leaves_out_own_sides_and_tone_and_marks_an_ambiguous_pan():
+    assert find_statements("Raise the woman's left hand and brighten the image.") == []
+    (s,) = find_statements("Shift the image to the left.")
+    assert (s.kind, s.direction, s.convention) == ("pan", "left", "ambiguous")
+    (s,) = find_statements("Pan the camera to the left.")
+    assert s.convention is None
+
+
+def test_development_part_figures():
+    """Recall and wrong facts on the development part, scored as the benchmark scores them."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    from phrasing import score_reader
+
+    dev = [r for r in rows() if r["split"] == "dev"]
+    result = score_reader(dev, read)
+    assert result["labelled"] >= 500
+    assert result["recall"] >= 0.99, result["misses"]
+    assert result["wrong"] <= 0.01, result["wrongs"]
+
+
+def test_corpus_has_sources_licences_and_a_fixed_split():
+    all_rows = rows()
+    assert len(all_rows) >= 900 and len({r["id"] for r in all_rows}) == len(all_rows)
+    readme = README.read_text(encoding="utf-8")
+    for r in all_rows:
+        assert r["split"] in ("dev", "heldout")
+        assert r["source"]["url"].startswith("https://") and r["source"]["licence"], r["id"]
+        assert f"`{r['id'].rsplit('-', 1)[0]}`" in readme, r["id"]  # every source is described
+        for f in r["facts"]:
+            assert f["words"] in r["text"], r["id"]
+    splits = Counter(r["split"] for r in all_rows)
+    assert splits["heldout"] >= 300 and splits["dev"] >= 500
+    kinds = Counter(f["kind"] for r in all_rows for f in r["facts"])
+    for kind in ("pan", "zoom", "rotate", "mirror", "flip_vertical", "move", "position", "relative", "own_side", "tone"):
+        assert kinds[kind] >= 1, kind
+
+
+@pytest.mark.parametrize("row_id", ["cbcap-43", "cbcap-136", "ggip2p-tf-158", "cbedit-39"])
+def test_checker_on_dev_texts_and_their_reversals_against_pairs_that_show_them(row_id):
+    """The benchmark's instrument on a few dev texts: a pair built from the labels passes the
+    text as written, and the text with its labelled directions reversed is flagged."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    from phrasing_pairs import build
+
+    from editcaption.delta import analyze, check
+
+    (row,) = [r for r in rows() if r["id"] == row_id]
+    assert row["split"] == "dev"
+    case = build(row)
+    report = analyze(case.src, case.tgt)
+    assert [f for f in check(report, case.text) if f.severity != "P2"] == []
+    assert case.reversed and case.reversed != case.text
+    assert any(f.severity == "P0" for f in check(report, case.reversed)), case.reversed
