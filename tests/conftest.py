@@ -71,3 +71,12 @@ def sqlite_workspace(tmp_path):  # noqa: ANN001
     ws = Workspace.init(tmp_path / "ws")
     yield ws
     ws.close()
+
+
+@pytest.fixture(scope="module")
+def local_ray():
+    """A Ray instance started in this process for one test module (2 CPUs, no dashboard)."""
+    ray = pytest.importorskip("ray")
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False, logging_level="warning")
+    yield ray
+    ray.shutdown()

@@ -62,7 +62,8 @@ def _sample_files(ctx: DemoContext) -> list[tuple[str, Path, Path]]:
 
     store = ctx.workspace.store
     with ctx.workspace.session() as s:
-        return [(p.name or p.id, store.path_for(p.source.sha256, p.source.ext), store.path_for(p.target.sha256, p.target.ext))
+        return [(p.name or p.id, store.local_path(p.source.sha256, p.source.ext),
+                 store.local_path(p.target.sha256, p.target.ext))
                 for p in list_pairs(s, {"origin": ["samples"]})]
 
 

@@ -16,14 +16,6 @@ from editcaption.workspace.models import InstructionRecord
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(scope="module")
-def local_ray():
-    ray = pytest.importorskip("ray")
-    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False, logging_level="warning")
-    yield ray
-    ray.shutdown()
-
-
 def texts(ws, run):  # noqa: ANN001
     with ws.session() as s:
         return {r.pair_id: (r.status, r.text, r.error) for r in

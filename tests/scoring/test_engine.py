@@ -132,11 +132,11 @@ def test_a_missing_image_is_unscored_and_the_batch_goes_on(samples_sqlite, stub)
     stub.responder = editscore_responder(SC_BY_INSTRUCTION, PQ)
     items = select_items(samples_sqlite, SAMPLE_RUN)
     victim = next(i for i in items if i.text == "Zoom in on the center of the image.")
-    os.remove(victim.target_path)
+    os.remove(samples_sqlite.store.local_path(victim.target))
     summary = run_scoring(samples_sqlite, config(stub))
     assert (summary.ok, summary.unscored_by_reason) == (5, {"image_unreadable": 1})
     rec = scores_by_text(samples_sqlite)["Zoom in on the center of the image."]
-    assert rec.reason.startswith("image_unreadable:") and "file not found" in rec.reason
+    assert rec.reason.startswith("image_unreadable:") and "not in the store" in rec.reason
 
 
 def test_an_unauthorised_server_stops_the_run(samples_sqlite, stub):

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import inspect, text
 
+from editcaption.store import LocalStore
 from editcaption.workspace import Base, PairRecord, Workspace, WorkspaceError
 from editcaption.workspace.migrations import SCHEMA_VERSION, SchemaTooNewError, migrate
-from editcaption.workspace.store import ImageStore
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -82,10 +82,11 @@ def test_missing_workspace_is_a_clear_error(tmp_path):
 
 
 def test_store_is_content_addressed_and_atomic(tmp_path):
-    store = ImageStore(tmp_path / "images")
-    p1 = store.put(b"abc", ".png")
-    p2 = store.put(b"abc", ".png")
-    assert p1 == p2 and p1.read_bytes() == b"abc"
+    store = LocalStore(tmp_path / "images")
+    k1 = store.put(b"abc", ".png")
+    assert store.put(b"abc", ".png") == k1
+    p1 = store.local_path(k1)
+    assert p1.read_bytes() == b"abc"
     assert p1.name.startswith("ba7816bf") and p1.parent.name == "ba"
     assert not list(p1.parent.glob(".tmp-*"))
     with pytest.raises(ValueError):

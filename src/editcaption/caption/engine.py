@@ -137,15 +137,15 @@ def run_caption(ws: Workspace, config: CaptionConfig, *, progress: ProgressSink 
     )
     executor = None
     if report.pending and config.executor == "ray":
-        from .ray_executor import RayExecutor
+        from .ray_executor import ray_executor
 
-        executor = RayExecutor(config, prompt)
+        executor = ray_executor(config, prompt, ws.store)
     elif report.pending:
         # Build the backend before the run is marked running, so a bad key variable or an
         # unloadable checkpoint fails cleanly (and nothing is loaded when nothing is pending).
         backend = build_backend(config)
         stage = dataclasses.replace(
-            stage, prepare=Preparer(backend, prompt, config.wants_hints(prompt)), call=backend_call(backend),
+            stage, prepare=Preparer(backend, prompt, config.wants_hints(prompt), ws.store), call=backend_call(backend),
             workers=backend.concurrency, batch_size=backend.batch_size, close=backend.aclose)
     with ws.session() as s:
         get_or_start_run(s, run_name, RUN_KIND, config.to_record(prompt))

@@ -7,10 +7,21 @@ from typing import Any
 
 import numpy as np
 
+from ..store import ImageKey
+
 
 @dataclass(frozen=True)
 class PairTask:
-    """A pair to caption: its id and where its two images are stored."""
+    """A pair to caption: its id and its two images' store keys (read wherever the pair is prepared)."""
+
+    pair_id: str
+    source: ImageKey
+    target: ImageKey
+
+
+@dataclass(frozen=True)
+class PairFiles:
+    """A pair's two images as local files, on the machine preparing it (what ``encode_files`` reads)."""
 
     pair_id: str
     source_path: str

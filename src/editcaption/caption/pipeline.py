@@ -16,7 +16,7 @@ from ..imageio import ImageDecodeError, decode_file
 from ..prompts import PromptTemplate
 from ..runner import Finished
 from .backends.base import CaptionBackend
-from .items import Outcome, PairInput, PairTask
+from .items import Outcome, PairFiles, PairInput, PairTask
 
 
 def pair_hints(source: Any, target: Any) -> str:
@@ -27,16 +27,25 @@ def pair_hints(source: Any, target: Any) -> str:
 
 
 class Preparer:
-    """Turns a :class:`PairTask` into what the backend's ``caption`` takes, or :class:`Finished` (a failed outcome)."""
+    """Turns a :class:`PairTask` into what the backend's ``caption`` takes, or :class:`Finished` (a failed outcome).
 
-    def __init__(self, backend: CaptionBackend, prompt: PromptTemplate | None, with_hints: bool):
+    The pair's images are read through ``store`` — the workspace's, or a Ray worker's copy of it.
+    """
+
+    def __init__(self, backend: CaptionBackend, prompt: PromptTemplate | None, with_hints: bool, store: Any):
         self.backend = backend
+        self.store = store
         self.prompt = prompt
         self.with_hints = with_hints
         # Without hints, every pair gets the same prompt text.
         self.plain_text = prompt.render() if prompt is not None and backend.uses_prompt and not with_hints else None
 
-    def __call__(self, task: PairTask) -> Any:
+    def __call__(self, pair: PairTask) -> Any:
+        try:
+            task = PairFiles(pair.pair_id, str(self.store.local_path(pair.source)),
+                             str(self.store.local_path(pair.target)))
+        except Exception as exc:  # noqa: BLE001 - the store cannot be reached: this pair fails, retryable
+            return Finished(Outcome.failed(pair.pair_id, "image_read", f"{type(exc).__name__}: {exc}"))
         if not self.with_hints:
             try:
                 encoded = self.backend.encode_files(task, self.plain_text)

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
+from ..store import ImageKey
 from ..workspace import Workspace
 from ..workspace.models import ImageRecord, InstructionRecord, PairRecord, RunRecord
 from ..workspace.queries import pairs_select
@@ -25,7 +26,7 @@ from .items import Outcome, PairTask, reason_of
 
 
 def select_tasks(ws: Workspace, where: dict[str, list[str]] | None, limit: int | None) -> list[PairTask]:
-    """The pairs a run covers, in the workspace's stable order, with their image paths."""
+    """The pairs a run covers, in the workspace's stable order, with their images' store keys."""
     src, tgt = aliased(ImageRecord), aliased(ImageRecord)
     stmt = (
         pairs_select(where)
@@ -37,10 +38,7 @@ def select_tasks(ws: Workspace, where: dict[str, list[str]] | None, limit: int |
         stmt = stmt.limit(limit)
     with ws.session() as s:
         rows = s.execute(stmt).all()
-    return [
-        PairTask(pair_id=pid, source_path=str(ws.store.path_for(ss, se)), target_path=str(ws.store.path_for(ts, te)))
-        for pid, ss, se, ts, te in rows
-    ]
+    return [PairTask(pair_id=pid, source=ImageKey(ss, se), target=ImageKey(ts, te)) for pid, ss, se, ts, te in rows]
 
 
 def run_statuses(s: Session, run_id: str) -> dict[str, str]:

@@ -58,6 +58,7 @@ STAGE_MODULES = [
     "analyze_cmd",
     "check_cmd",
     "reproduce_cmd",
+    "store_cmd",
 ]
 for _name in STAGE_MODULES:
     importlib.import_module(f"{__name__}.{_name}").register(app)

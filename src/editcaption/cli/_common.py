@@ -68,6 +68,34 @@ ConcurrencyOpt = Annotated[int | None, typer.Option(
          "8 for score and gt draft.")]
 
 
+# -- where the calls run: the same options for caption, score, eval judge and gt draft ---------------
+RAY_PANEL = "Scale-out (--executor ray)"
+
+ExecutorOpt = Annotated[str, typer.Option(
+    "--executor", help="local (asyncio + threads here) or ray (Ray actors, on a cluster with --ray-address).")]
+RayAddressOpt = Annotated[str | None, typer.Option(
+    "--ray-address", rich_help_panel=RAY_PANEL, show_default=False,
+    help="Ray cluster address (default: $RAY_ADDRESS, else a Ray started for this command).")]
+RayWorkersOpt = Annotated[int, typer.Option(
+    "--ray-workers", rich_help_panel=RAY_PANEL, help="Ray actors, each with its own client or backend.")]
+RayBatchSizeOpt = Annotated[int, typer.Option(
+    "--ray-batch-size", rich_help_panel=RAY_PANEL, help="Items per batch sent to an actor.")]
+
+
+def ray_options(executor: str, address: str | None, workers: int, batch_size: int,
+                gpus_per_worker: float = 0.0) -> Any:
+    """None for ``--executor local``; the :class:`editcaption.runner.ray_executor.RayOptions` for ``ray``."""
+    if executor not in ("local", "ray"):
+        fail(f"--executor must be local or ray, not {executor!r}")
+    if workers < 1 or batch_size < 1:
+        fail("--ray-workers and --ray-batch-size must be at least 1")
+    if executor == "local":
+        return None
+    from ..runner.ray_executor import RayOptions
+
+    return RayOptions(address=address, workers=workers, batch_size=batch_size, gpus_per_worker=gpus_per_worker)
+
+
 def model_calls(api_key_env: str, extra_body: str | None, temperature: float | None, timeout: float,
                 max_retries: int, concurrency: int | None) -> Any:
     """The shared model-call options as one :class:`editcaption.llm.ModelCallConfig` (bad values fail here)."""

@@ -12,13 +12,18 @@ from ._common import (
     DEFAULT_MAX_RETRIES,
     DEFAULT_TIMEOUT,
     MODEL_CALLS_PANEL,
+    RAY_PANEL,
     ApiKeyEnvOpt,
     ConcurrencyOpt,
     DbOpt,
+    ExecutorOpt,
     ExtraBodyOpt,
     JsonOpt,
     MaxRetriesOpt,
     NoProgressOpt,
+    RayAddressOpt,
+    RayBatchSizeOpt,
+    RayWorkersOpt,
     TemperatureOpt,
     TimeoutOpt,
     WhereOpt,
@@ -32,7 +37,6 @@ from ._common import (
 )
 
 HF_PANEL = "Local checkpoint (hf:)"
-RAY_PANEL = "Scale-out (--executor ray)"
 
 
 def caption(
@@ -43,7 +47,7 @@ def caption(
     limit: Annotated[int | None, typer.Option(help="The run covers the first N matching pairs.")] = None,
     run_name: Annotated[str | None, typer.Option("--run-name", help="Run name; running again with the same name resumes it (default: derived from model and prompt).")] = None,
     retry_failed: Annotated[bool, typer.Option("--retry-failed", help="Also retry pairs this run failed on before.")] = False,
-    executor: Annotated[str, typer.Option(help="local (asyncio + threads) or ray (Ray Data actors).")] = "local",
+    executor: ExecutorOpt = "local",
     api_key_env: ApiKeyEnvOpt = DEFAULT_API_KEY_ENV,
     extra_body: ExtraBodyOpt = None,
     temperature: TemperatureOpt = None,
@@ -58,9 +62,9 @@ def caption(
     device: Annotated[str, typer.Option(help="auto (a GPU where one is visible), cpu, cuda, cuda:1 ...", rich_help_panel=HF_PANEL)] = "auto",
     dtype: Annotated[str | None, typer.Option(help="float32, bfloat16, float16 (default: the checkpoint's).", rich_help_panel=HF_PANEL)] = None,
     batch_size: Annotated[int, typer.Option("--batch-size", help="Pairs per generate() call.", rich_help_panel=HF_PANEL)] = 4,
-    ray_address: Annotated[str | None, typer.Option("--ray-address", help="Ray cluster address (default: $RAY_ADDRESS, else a local Ray).", rich_help_panel=RAY_PANEL)] = None,
-    ray_workers: Annotated[int, typer.Option("--ray-workers", help="Actors, each holding one backend.", rich_help_panel=RAY_PANEL)] = 2,
-    ray_batch_size: Annotated[int, typer.Option("--ray-batch-size", help="Pairs per Ray batch.", rich_help_panel=RAY_PANEL)] = 16,
+    ray_address: RayAddressOpt = None,
+    ray_workers: RayWorkersOpt = 2,
+    ray_batch_size: RayBatchSizeOpt = 16,
     ray_gpus_per_worker: Annotated[float, typer.Option("--ray-gpus-per-worker", help="GPUs each actor reserves (hf: on a GPU cluster).", rich_help_panel=RAY_PANEL)] = 0.0,
     no_progress: NoProgressOpt = False,
     as_json: JsonOpt = False,
@@ -78,6 +82,7 @@ def caption(
     from ..caption import CaptionConfig, CaptionConfigError, GenerationOptions, run_caption
     from ..importutils import MissingExtraError
     from ..llm.spec import ModelSpecError
+    from ..runner.ray_executor import RayWorkerError
     from ..workspace.queries import WhereError, parse_where
 
     calls = model_calls(api_key_env, extra_body, temperature, timeout, max_retries, concurrency)
@@ -96,7 +101,7 @@ def caption(
     ws = open_workspace(workspace, db)
     progress = progress_bar(no_progress, as_json)
     run_resumable(ws, lambda: run_caption(ws, config, progress=progress),
-                  errors=(CaptionConfigError, MissingExtraError, ModelSpecError), what="run",
+                  errors=(CaptionConfigError, MissingExtraError, ModelSpecError, RayWorkerError), what="run",
                   saved="finished pairs", as_json=as_json, show=_print_summary)
 
 

@@ -18,10 +18,14 @@ from ._common import (
     ApiKeyEnvOpt,
     ConcurrencyOpt,
     DbOpt,
+    ExecutorOpt,
     ExtraBodyOpt,
     JsonOpt,
     MaxRetriesOpt,
     NoProgressOpt,
+    RayAddressOpt,
+    RayBatchSizeOpt,
+    RayWorkersOpt,
     TemperatureOpt,
     TimeoutOpt,
     WhereOpt,
@@ -34,6 +38,7 @@ from ._common import (
     open_workspace,
     print_json,
     progress_bar,
+    ray_options,
     run_resumable,
 )
 
@@ -176,6 +181,10 @@ def judge(
     concurrency: ConcurrencyOpt = None,
     max_tokens: Annotated[int, typer.Option("--max-tokens", help="Longest answer, in tokens.", rich_help_panel=MODEL_CALLS_PANEL)] = 1024,
     image_max_side: Annotated[int, typer.Option("--image-max-side", help="Longer image side sent, in pixels.", rich_help_panel=MODEL_CALLS_PANEL)] = 1024,
+    executor: ExecutorOpt = "local",
+    ray_address: RayAddressOpt = None,
+    ray_workers: RayWorkersOpt = 2,
+    ray_batch_size: RayBatchSizeOpt = 16,
     no_progress: NoProgressOpt = False,
     as_json: JsonOpt = False,
     workspace: WorkspaceOpt = None,
@@ -186,7 +195,8 @@ def judge(
     Three requests per instruction carry the ground truth and both images; the judge reports
     findings in JSON and the scores are computed from them. Unusable answers get one repair
     request, then the instruction is left unscored with the reason. Answers are cached in the
-    workspace: running again costs no calls; interrupted runs resume.
+    workspace: running again costs no calls; interrupted runs resume. --executor ray sends the
+    requests from Ray actors (on a cluster: --ray-address).
 
     Example: editcaption eval judge --run teacher-v1 -m openai:Qwen/Qwen3-VL-235B-A22B-Instruct@http://gpu:8000/v1 --benchmark hqedit
     """
@@ -197,8 +207,11 @@ def judge(
     if spec == "editworld-exact":
         return exact(run=run, benchmark=benchmark, rescore=rescore, as_json=as_json, workspace=workspace, db=db)
     from ..evaluate.judge import JudgeConfig, run_judge
+    from ..importutils import MissingExtraError
+    from ..runner.ray_executor import RayWorkerError
 
     calls = model_calls(api_key_env, extra_body, temperature, timeout, max_retries, concurrency)
+    ray = ray_options(executor, ray_address, ray_workers, ray_batch_size)
     config = JudgeConfig(judge=spec, run=run, benchmark=benchmark, images=images, calls=calls, rescore=rescore,
                          refresh=refresh, verified_only=verified_only, limit=limit, max_tokens=max_tokens,
                          image_max_side=image_max_side)
@@ -208,7 +221,8 @@ def judge(
         fail(str(exc))
     ws = open_workspace(workspace, db)
     progress = progress_bar(no_progress, as_json)
-    run_resumable(ws, lambda: run_judge(ws, config, progress=progress), errors=(EvalError, BenchmarkError),
+    run_resumable(ws, lambda: run_judge(ws, config, progress=progress, ray=ray),
+                  errors=(EvalError, BenchmarkError, MissingExtraError, RayWorkerError),
                   what="judging", saved="finished scores", as_json=as_json, show=_print_scoring)
 
 

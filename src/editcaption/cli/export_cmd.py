@@ -111,6 +111,7 @@ def _run(ctx: typer.Context, kind: str, out: Path | None, old_out: Path | None, 
          db: str | None, where: list[str] | None, **options: Any) -> None:
     from ..export import ExportError, ExportOptions, export_prefs, export_sft, export_triplets
     from ..progress import PhaseBar
+    from ..store import StoreError
     from ..workspace.queries import WhereError, parse_where
 
     out = pick(out, old_out, old="the output folder as a positional argument", new="--out/-o")
@@ -126,7 +127,7 @@ def _run(ctx: typer.Context, kind: str, out: Path | None, old_out: Path | None, 
     try:
         with nullcontext() if as_json else PhaseBar(err_console) as bar:  # no bar with --json
             report = builder(ws, out, opts, on_progress=bar)
-    except ExportError as exc:
+    except (ExportError, StoreError) as exc:  # StoreError: the image store went away (nothing written)
         fail(str(exc))
     finally:
         ws.close()

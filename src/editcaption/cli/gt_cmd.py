@@ -14,10 +14,14 @@ from ._common import (
     ApiKeyEnvOpt,
     ConcurrencyOpt,
     DbOpt,
+    ExecutorOpt,
     ExtraBodyOpt,
     JsonOpt,
     MaxRetriesOpt,
     NoProgressOpt,
+    RayAddressOpt,
+    RayBatchSizeOpt,
+    RayWorkersOpt,
     TemperatureOpt,
     TimeoutOpt,
     WhereOpt,
@@ -28,6 +32,7 @@ from ._common import (
     model_spec,
     open_workspace,
     progress_bar,
+    ray_options,
     run_resumable,
 )
 
@@ -53,6 +58,10 @@ def draft(
     concurrency: ConcurrencyOpt = None,
     max_tokens: Annotated[int, typer.Option("--max-tokens", help="Longest answer, in tokens.", rich_help_panel=MODEL_CALLS_PANEL)] = 1024,
     image_max_side: Annotated[int, typer.Option("--image-max-side", help="Longer image side sent, in pixels.", rich_help_panel=MODEL_CALLS_PANEL)] = 1024,
+    executor: ExecutorOpt = "local",
+    ray_address: RayAddressOpt = None,
+    ray_workers: RayWorkersOpt = 2,
+    ray_batch_size: RayBatchSizeOpt = 16,
     no_progress: NoProgressOpt = False,
     as_json: JsonOpt = False,
     workspace: WorkspaceOpt = None,
@@ -61,16 +70,20 @@ def draft(
     """Draft primary/secondary changes and an overall description for pairs without ground truth,
     from the images and what the dataset carries (edit text, inverse edit, captions). Drafts are
     stored unverified; people correct and verify them in the annotation studio's Verify-GT queue.
+    --executor ray sends the requests from Ray actors (on a cluster: --ray-address).
 
     Example: editcaption gt draft -m openai:Qwen/Qwen3-VL-235B-A22B-Instruct@http://gpu:8000/v1 --benchmark hqedit
     """
     from ..evaluate.benchmarks import BenchmarkError
     from ..evaluate.gt_draft import DraftConfig, run_gt_draft
     from ..evaluate.scores import EvalError
+    from ..importutils import MissingExtraError
+    from ..runner.ray_executor import RayWorkerError
     from ..workspace.queries import WhereError, parse_where
 
     spec = model_spec(model, llm_old, old="--llm")
     calls = model_calls(api_key_env, extra_body, temperature, timeout, max_retries, concurrency)
+    ray = ray_options(executor, ray_address, ray_workers, ray_batch_size)
     try:
         config = DraftConfig(llm=spec, where=parse_where(where), benchmark=benchmark, images=images,
                              overwrite=overwrite, limit=limit, calls=calls, max_tokens=max_tokens,
@@ -80,7 +93,8 @@ def draft(
         fail(str(exc))
     ws = open_workspace(workspace, db)
     progress = progress_bar(no_progress, as_json)
-    run_resumable(ws, lambda: run_gt_draft(ws, config, progress=progress), errors=(EvalError, BenchmarkError),
+    run_resumable(ws, lambda: run_gt_draft(ws, config, progress=progress, ray=ray),
+                  errors=(EvalError, BenchmarkError, MissingExtraError, RayWorkerError),
                   what="drafting", saved="finished drafts", as_json=as_json, show=_print_draft_summary)
 
 

@@ -40,6 +40,7 @@ def ingest(
     from ..ingest import SourceError, resolve_format
     from ..ingest import ingest as run_ingest
     from ..progress import PhaseBar
+    from ..store import StoreError
 
     ws = open_workspace(workspace, db, create=True)
     try:
@@ -52,6 +53,8 @@ def ingest(
                                 on_progress=bar)
     except SourceError as exc:
         fail(str(exc))
+    except StoreError as exc:  # the image store went away: pairs committed so far are kept
+        fail(f"{exc}. Pairs ingested before the failure are kept; run the same command again to continue.", code=1)
     finally:
         ws.close()
     for w in report.warnings:

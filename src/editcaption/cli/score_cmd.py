@@ -15,10 +15,14 @@ from ._common import (
     ApiKeyEnvOpt,
     ConcurrencyOpt,
     DbOpt,
+    ExecutorOpt,
     ExtraBodyOpt,
     JsonOpt,
     MaxRetriesOpt,
     NoProgressOpt,
+    RayAddressOpt,
+    RayBatchSizeOpt,
+    RayWorkersOpt,
     TemperatureOpt,
     TimeoutOpt,
     WhereOpt,
@@ -31,6 +35,7 @@ from ._common import (
     open_workspace,
     print_json,
     progress_bar,
+    ray_options,
     run_resumable,
     write_jsonl,
 )
@@ -62,6 +67,10 @@ def score(
     concurrency: ConcurrencyOpt = None,
     image_max_side: Annotated[int, typer.Option("--image-max-side", help="Images are downscaled so their longer side is at most this.", rich_help_panel=MODEL_CALLS_PANEL)] = 1024,
     image_format: Annotated[str, typer.Option("--image-format", help="jpeg or png (how images travel to the server).", rich_help_panel=MODEL_CALLS_PANEL)] = "jpeg",
+    executor: ExecutorOpt = "local",
+    ray_address: RayAddressOpt = None,
+    ray_workers: RayWorkersOpt = 2,
+    ray_batch_size: RayBatchSizeOpt = 16,
     no_progress: NoProgressOpt = False,
     as_json: JsonOpt = False,
     workspace: WorkspaceOpt = None,
@@ -75,14 +84,20 @@ def score(
     repair request, then the item is `unscored` with the reason — a score is never made up. Answers
     are cached in the workspace: running the same command again makes no new calls.
 
+    With --executor ray the requests are made by Ray actors (on a cluster: --ray-address); the
+    scores are the same, written here as they arrive.
+
     Example: editcaption score -m editscore:EditScore-7B@http://localhost:8000/v1 --run teacher-v1 --passes 4
     """
+    from ..importutils import MissingExtraError
     from ..llm.spec import ModelSpecError
+    from ..runner.ray_executor import RayWorkerError
     from ..scoring import ScoreConfig, ScoreConfigError, ScoringSelectionError, run_scoring
     from ..workspace.queries import WhereError, parse_where
 
     spec = model_spec(model, scorer_old, old="--scorer")
     calls = model_calls(api_key_env, extra_body, temperature, timeout, max_retries, concurrency)
+    ray = ray_options(executor, ray_address, ray_workers, ray_batch_size)
     try:
         config = ScoreConfig(
             scorer=spec, base=base, passes=passes, seed=seed, run=run, score_run=score_run, where=parse_where(where),
@@ -95,8 +110,8 @@ def score(
         fail(str(exc))
     ws = open_workspace(workspace, db)
     progress = progress_bar(no_progress, as_json)
-    run_resumable(ws, lambda: run_scoring(ws, config, progress=progress),
-                  errors=(ScoreConfigError, ScoringSelectionError), what="scoring",
+    run_resumable(ws, lambda: run_scoring(ws, config, progress=progress, ray=ray),
+                  errors=(ScoreConfigError, ScoringSelectionError, MissingExtraError, RayWorkerError), what="scoring",
                   saved="finished scores", as_json=as_json, show=_print_score_summary)
 
 

@@ -11,14 +11,15 @@ is where people correct and verify it.
 A verified ground truth is never touched; an existing unverified draft is kept unless
 ``overwrite``. A reply that cannot be read gets one repair request, then the pair is
 reported as failed with the reason — nothing is written for it. Pairs are drafted through
-the stage runner (:mod:`editcaption.runner`), which writes the drafts in batches.
+the stage runner (:mod:`editcaption.runner`), which writes the drafts in batches — locally, or
+with ``ray=RayOptions(...)`` from Ray actors built from a :class:`DraftRecipe`.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 from sqlalchemy import select
@@ -32,6 +33,7 @@ from ..llm.jsonparse import parse_json_reply
 from ..prompts import PromptTemplate
 from ..runner import DONE, Finished, ProgressSink, Stage, Verdict, one_by_one, plan, run_stage, workers_for
 from ..schema import GroundTruth
+from ..store import ImageKey
 from ..workspace import Workspace
 from ..workspace.llm_cache import WorkspaceResponseCache
 from ..workspace.models import GroundTruthRecord, InstructionRecord
@@ -41,6 +43,9 @@ from .judge_request import IMAGES_SHOWN, two_image_messages
 from .llm_calls import Asker, FindingError, openai_model
 from .prompts import fill, load_eval_prompt
 from .scores import EvalError
+
+if TYPE_CHECKING:
+    from ..runner.ray_executor import RayOptions
 
 # Fields of PairRecord.extra that describe the edit, with the label the model sees.
 EXTRA_FIELDS = (
@@ -146,8 +151,8 @@ def read_draft(reply: str) -> GroundTruth:
 class _Job:
     pair_id: str
     text: str
-    source_path: str
-    target_path: str
+    source: ImageKey  # the pair's images, by store key
+    target: ImageKey
 
 
 @dataclass
@@ -165,14 +170,71 @@ def _verdict(d: _Drafted) -> Verdict:
     return Verdict(ok=d.gt is not None, reason=None if d.gt is not None else (d.problem or "unknown").split(":", 1)[0])
 
 
-class _DraftingStage:
-    """Ground-truth drafting's select, prepare, call and write, for the stage runner."""
+class DraftCalls:
+    """The call side of drafting — read and encode a pair's images, ask the model — on the driver or a Ray actor."""
 
-    def __init__(self, ws: Workspace, config: DraftConfig, asker: Asker, prompt: PromptTemplate,
-                 summary: DraftSummary):
-        self.ws, self.config, self.asker, self.prompt, self.summary = ws, config, asker, prompt, summary
+    def __init__(self, config: DraftConfig, asker: Asker, prompt: PromptTemplate, store: Any):
+        self.config, self.asker, self.prompt, self.store = config, asker, prompt, store
         self.encoding = ImageEncoding(max_side=config.image_max_side)
-        self.source = f"llm:{asker.model}"[:128]
+
+    def prepare(self, job: _Job) -> Any:
+        if not self.config.images:
+            return job, None
+        try:
+            return job, encode_pair_files(str(self.store.local_path(job.source)),
+                                          str(self.store.local_path(job.target)), self.encoding)
+        except (ImageDecodeError, OSError) as exc:
+            return Finished(_Drafted(job, problem=f"images: {exc}"))
+        except Exception as exc:  # noqa: BLE001 - the store cannot be reached: this pair fails, drafted next run
+            return Finished(_Drafted(job, problem=f"images: {type(exc).__name__}: {exc}"))
+
+    async def call(self, prepared: tuple[_Job, EncodedPair | None]) -> _Drafted:
+        job, pair = prepared
+        out = _Drafted(job)
+        text = fill(self.prompt, images_note=IMAGES_SHOWN if pair is not None else NO_IMAGES, dataset_text=job.text)
+        try:
+            out.gt, _ = await self.asker.ask_and_read(two_image_messages(text, pair), read_draft, out.counts)
+        except FindingError as exc:
+            out.problem = f"unusable reply: {exc}"
+        except FatalServerError as exc:
+            out.fatal = str(exc)
+        except LLMError as exc:
+            out.problem = exc.record()
+        return out
+
+
+def _calls(config: DraftConfig, store: Any, cache: Any) -> DraftCalls:
+    """The drafting calls for ``config``, with an HTTP client answering from ``cache`` first."""
+    model, base_url = config.model()
+    client = config.calls.client(base_url, default_concurrency=DEFAULT_CONCURRENCY, cache=cache)
+    asker = Asker(client, model, load_eval_prompt("judge-repair", config.prompt_version),
+                  temperature=config.calls.temperature_or(DEFAULT_TEMPERATURE), max_tokens=config.max_tokens)
+    return DraftCalls(config, asker, load_eval_prompt("gt-draft", config.prompt_version), store)
+
+
+@dataclass
+class DraftRecipe:
+    """What a Ray actor needs to draft: the settings, the store and the database (for the cache)."""
+
+    config: DraftConfig
+    store: Any
+    db_url: str
+
+    def build(self) -> Any:
+        from ..runner.ray_executor import CarriedCache, WorkerSide
+
+        cache = CarriedCache(self.db_url)
+        calls = _calls(self.config, self.store, cache)
+        return WorkerSide(one_by_one(calls.call), prepare=calls.prepare, workers=workers_for(self.config.concurrency, 1),
+                          fatal=lambda d: d.fatal is not None, carry=cache.take)
+
+
+class _DraftingStage:
+    """Ground-truth drafting's select and write, for the stage runner (the calls: :class:`DraftCalls`)."""
+
+    def __init__(self, ws: Workspace, config: DraftConfig, model: str, summary: DraftSummary):
+        self.ws, self.config, self.summary = ws, config, summary
+        self.source = f"llm:{model}"[:128]
 
     def select(self) -> list[tuple[Any, str | None]]:
         config = self.config
@@ -199,31 +261,8 @@ class _DraftingStage:
                     continue
                 selected.append((_Job(p.id, dataset_text(p.extra or {}, carried.get(p.id, []), p.category,
                                                          p.subtype),
-                                      str(self.ws.store.path_for(p.source.sha256, p.source.ext)),
-                                      str(self.ws.store.path_for(p.target.sha256, p.target.ext))), None))
+                                      ImageKey(p.source.sha256, p.source.ext), ImageKey(p.target.sha256, p.target.ext)), None))
         return selected
-
-    def prepare(self, job: _Job) -> Any:
-        if not self.config.images:
-            return job, None
-        try:
-            return job, encode_pair_files(job.source_path, job.target_path, self.encoding)
-        except (ImageDecodeError, OSError) as exc:
-            return Finished(_Drafted(job, problem=f"images: {exc}"))
-
-    async def call(self, prepared: tuple[_Job, EncodedPair | None]) -> _Drafted:
-        job, pair = prepared
-        out = _Drafted(job)
-        text = fill(self.prompt, images_note=IMAGES_SHOWN if pair is not None else NO_IMAGES, dataset_text=job.text)
-        try:
-            out.gt, _ = await self.asker.ask_and_read(two_image_messages(text, pair), read_draft, out.counts)
-        except FindingError as exc:
-            out.problem = f"unusable reply: {exc}"
-        except FatalServerError as exc:
-            out.fatal = str(exc)
-        except LLMError as exc:
-            out.problem = exc.record()
-        return out
 
     def write(self, s: Session, results: list[_Drafted]) -> None:
         summary = self.summary
@@ -259,28 +298,32 @@ def _store(s: Session, rec: GroundTruthRecord | None, pair_id: str, gt: GroundTr
     return True
 
 
-def run_gt_draft(ws: Workspace, config: DraftConfig, *, progress: ProgressSink | None = None) -> DraftSummary:
-    """Draft ground truth for the selected pairs (see the module docstring)."""
+def run_gt_draft(ws: Workspace, config: DraftConfig, *, progress: ProgressSink | None = None,
+                 ray: RayOptions | None = None) -> DraftSummary:
+    """Draft ground truth for the selected pairs (on Ray actors if ``ray``; see the module docstring)."""
     config.validate()
-    model, base_url = config.model()
+    model, _ = config.model()
     summary = DraftSummary()
     run_name = f"gt-draft:{model}"[:128]
-    prompt = load_eval_prompt("gt-draft", config.prompt_version)
     cache = WorkspaceResponseCache(ws, deferred=True)
-    client = config.calls.client(base_url, default_concurrency=DEFAULT_CONCURRENCY, cache=cache)
-    asker = Asker(client, model, load_eval_prompt("judge-repair", config.prompt_version),
-                  temperature=config.calls.temperature_or(DEFAULT_TEMPERATURE), max_tokens=config.max_tokens)
-    drafting = _DraftingStage(ws, config, asker, prompt, summary)
-    stage = Stage("gt-draft", select=drafting.select, prepare=drafting.prepare, call=one_by_one(drafting.call),
-                  write=drafting.write, verdict=_verdict, flush=cache.flush, close=client.aclose,
+    calls = _calls(config, ws.store, cache)
+    prompt = calls.prompt
+    drafting = _DraftingStage(ws, config, model, summary)
+    stage = Stage("gt-draft", select=drafting.select, prepare=calls.prepare, call=one_by_one(calls.call),
+                  write=drafting.write, verdict=_verdict, flush=cache.flush, close=calls.asker.client.aclose,
                   workers=workers_for(config.concurrency, 1))
     report = plan(stage)
     summary.selected, summary.kept = report.selected, report.already_done
     with ws.session() as s:
         get_or_start_run(s, run_name, "gt-draft", {"llm": config.llm, "images": config.images, "prompt": prompt.id,
                                                    "api_key_env": config.calls.api_key_env})
+    executor = None
+    if report.pending and ray is not None:
+        from ..runner.ray_executor import RayExecutor, absorb_answers
+
+        executor = RayExecutor(DraftRecipe(config, ws.store, ws.db_url), ray, absorb=absorb_answers(cache))
     try:
-        run_stage(ws, stage, report, progress=progress, description=f"gt draft {model}")
+        run_stage(ws, stage, report, executor=executor, progress=progress, description=f"gt draft {model}")
     finally:
         summary.stopped = report.stopped
         status = report.status(complete=not summary.failed)

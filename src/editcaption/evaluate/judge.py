@@ -17,6 +17,8 @@ into the dimension scores with the shared rubric, and S = 0.4·Acc + 0.4·Comp +
   hold an ``ok`` score from this judge are skipped.
 * 401/403/404 from the server stop the run (every request would fail the same way); the
   instruction that met it is left as it was, to be judged by the next run.
+* With ``ray=RayOptions(...)`` the requests are made by Ray actors, each building its own judge
+  from a :class:`JudgeRecipe` (:mod:`editcaption.runner.ray_executor`).
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from __future__ import annotations
 import asyncio
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -35,6 +37,7 @@ from ..llm.errors import FatalServerError, LLMError
 from ..llm.images import EncodedPair, ImageEncoding, encode_pair_files
 from ..runner import DONE, Finished, ProgressSink, Stage, Verdict, one_by_one, plan, run_stage, workers_for
 from ..schema import GroundTruth, Score
+from ..store import ImageKey
 from ..workspace import Workspace
 from ..workspace.llm_cache import WorkspaceResponseCache
 from ..workspace.models import InstructionRecord, PairRecord
@@ -54,6 +57,9 @@ from .scores import (
     score_means,
     scored_ids,
 )
+
+if TYPE_CHECKING:
+    from ..runner.ray_executor import RayOptions
 
 EVAL_KIND = "eval"
 NO_TRUTH = "no ground truth for this pair (draft it with `editcaption gt draft`)"
@@ -118,8 +124,8 @@ class _Item:
     text: str
     pair_id: str
     gt: GroundTruth | None
-    source_path: str
-    target_path: str
+    source: ImageKey  # the pair's images, by store key
+    target: ImageKey
     gt_problem: str | None = None  # why the ground truth cannot be used, if it cannot
 
 
@@ -141,8 +147,9 @@ def _verdict(outcome: _Outcome) -> Verdict:
 class Judge:
     """Runs the three dimension requests for one instruction and combines them."""
 
-    def __init__(self, client: ChatClient, config: JudgeConfig, prompts: JudgePrompts):
+    def __init__(self, client: ChatClient, config: JudgeConfig, prompts: JudgePrompts, store: Any):
         self.client = client
+        self.store = store  # where the images are read: the workspace's store, or a Ray worker's copy
         self.config = config
         self.prompts = prompts
         self.scorer = config.scorer
@@ -169,9 +176,12 @@ class Judge:
         if not self.config.images:
             return item, None
         try:
-            return item, encode_pair_files(item.source_path, item.target_path, self.encoding)
+            return item, encode_pair_files(str(self.store.local_path(item.source)),
+                                           str(self.store.local_path(item.target)), self.encoding)
         except (ImageDecodeError, OSError) as exc:
             return Finished(_Outcome(self._unscored(item, f"images: {exc}")))
+        except Exception as exc:  # noqa: BLE001 - the store cannot be reached: unscored, judged again next run
+            return Finished(_Outcome(self._unscored(item, f"images: {type(exc).__name__}: {exc}")))
 
     async def score(self, prepared: tuple[_Item, EncodedPair | None]) -> _Outcome:
         item, pair = prepared
@@ -236,9 +246,8 @@ class _JudgingStage:
                     problem = NO_TRUTH
                 elif config.verified_only and not gt.verified:
                     problem = NOT_VERIFIED
-                items[ins.id] = _Item(ins.id, ins.text or "", ins.pair_id, gt,
-                                      str(self.ws.store.path_for(p.source.sha256, p.source.ext)),
-                                      str(self.ws.store.path_for(p.target.sha256, p.target.ext)), problem)
+                items[ins.id] = _Item(ins.id, ins.text or "", ins.pair_id, gt, ImageKey(p.source.sha256, p.source.ext),
+                                      ImageKey(p.target.sha256, p.target.ext), problem)
         # Instructions already scored are named by id only: they are skipped.
         return [(ins.id, DONE) if ins.id in done else (items[ins.id], None) for ins in instructions]
 
@@ -257,26 +266,60 @@ class _JudgingStage:
                 self.reasons[(outcome.score.reason or "").split(":", 1)[0]] += 1
 
 
-def run_judge(ws: Workspace, config: JudgeConfig, *, progress: ProgressSink | None = None) -> ScoringSummary:
-    """Judge the run's instructions (see the module docstring); raises EvalError on bad settings."""
+@dataclass
+class JudgeRecipe:
+    """What a Ray actor needs to judge: the settings, the prompts, the store and the database (for the cache)."""
+
+    config: JudgeConfig
+    prompts: JudgePrompts
+    store: Any
+    db_url: str
+
+    def build(self) -> Any:
+        from ..runner.ray_executor import CarriedCache, WorkerSide
+
+        cache = CarriedCache(self.db_url, read=not self.config.refresh)
+        judge = _judge(self.config, self.prompts, self.store, cache)
+        return WorkerSide(one_by_one(judge.score), prepare=judge.prepare, workers=_workers(self.config),
+                          fatal=lambda o: o.fatal is not None, carry=cache.take)
+
+
+def _judge(config: JudgeConfig, prompts: JudgePrompts, store: Any, cache: Any) -> Judge:
+    client = config.calls.client(config.model()[1], default_concurrency=DEFAULT_CONCURRENCY, cache=cache)
+    return Judge(client, config, prompts, store)
+
+
+def _workers(config: JudgeConfig) -> int:
+    return workers_for(config.concurrency, len(DIMENSIONS))
+
+
+def run_judge(ws: Workspace, config: JudgeConfig, *, progress: ProgressSink | None = None,
+              ray: RayOptions | None = None) -> ScoringSummary:
+    """Judge the run's instructions (on Ray actors if ``ray``; see the module docstring).
+
+    Raises EvalError on bad settings.
+    """
     config.validate()
-    _, base_url = config.model()
     prompts = JudgePrompts.load(config.prompt_version)
     summary = ScoringSummary(run=config.run, scorer=config.scorer, benchmark=config.benchmark)
     eval_run = eval_run_name(config.scorer, config.run)
     cache = WorkspaceResponseCache(ws, read=not config.refresh, deferred=True)
-    client = config.calls.client(base_url, default_concurrency=DEFAULT_CONCURRENCY, cache=cache)
-    judge = Judge(client, config, prompts)
+    judge = _judge(config, prompts, ws.store, cache)
     judging = _JudgingStage(ws, config, judge, eval_run, summary)
     stage = Stage("judge", select=judging.select, prepare=judge.prepare, call=one_by_one(judge.score),
-                  write=judging.write, verdict=_verdict, flush=cache.flush, close=client.aclose,
-                  workers=workers_for(config.concurrency, len(DIMENSIONS)))
+                  write=judging.write, verdict=_verdict, flush=cache.flush, close=judge.client.aclose,
+                  workers=_workers(config))
     report = plan(stage)
     summary.selected, summary.skipped = report.selected, report.already_done
     with ws.session() as s:
         get_or_start_run(s, eval_run, EVAL_KIND, config.record(prompts))
+    executor = None
+    if report.pending and ray is not None:
+        from ..runner.ray_executor import RayExecutor, absorb_answers
+
+        executor = RayExecutor(JudgeRecipe(config, prompts, ws.store, ws.db_url), ray, absorb=absorb_answers(cache))
     try:
-        run_stage(ws, stage, report, progress=progress, description=f"judge {config.scorer}")
+        run_stage(ws, stage, report, executor=executor, progress=progress, description=f"judge {config.scorer}")
     finally:
         summary.stopped = report.stopped
         summary.unscored_reasons.update(dict(sorted(judging.reasons.items())))

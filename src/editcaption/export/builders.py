@@ -16,7 +16,9 @@ import datetime as dt
 import json
 import os
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -140,8 +142,8 @@ def _grounded_prompts(ws: Workspace, template: PromptTemplate, items: list[Any],
     failed: dict[str, str] = {}
     for done, p in enumerate(pairs.values(), 1):
         try:
-            hints = pair_hints(decode_file(ws.store.path_for(p.source_sha, p.source_ext)).rgb,
-                               decode_file(ws.store.path_for(p.target_sha, p.target_ext)).rgb)
+            hints = pair_hints(decode_file(ws.store.local_path(p.source_sha, p.source_ext)).rgb,
+                               decode_file(ws.store.local_path(p.target_sha, p.target_ext)).rgb)
         except (ImageDecodeError, OSError, ValueError) as exc:
             failed[p.id] = f"no grounding hints: {exc}"
         else:
@@ -191,12 +193,17 @@ def _hashes(ws: Workspace, items: list[Any], near_dup_distance: int, on_progress
             ) -> tuple[dict[str, ImageHash], dict[str, str]]:
     if near_dup_distance < 0:
         return {}, {}
-    paths: dict[str, str] = {}
+    # Files are asked for one at a time as they are hashed; an object store downloads a bounded
+    # window of them ahead (prefetch), so its read cache stays within its size.
+    files: dict[str, Callable[[], Path]] = {}
+    keys: dict[str, tuple[str, str]] = {}
     for it in items:
         p = it.pair
-        paths.setdefault(p.source_sha, str(ws.store.path_for(p.source_sha, p.source_ext)))
-        paths.setdefault(p.target_sha, str(ws.store.path_for(p.target_sha, p.target_ext)))
-    return hash_images(paths.items(), on_progress)
+        for sha, ext in ((p.source_sha, p.source_ext), (p.target_sha, p.target_ext)):
+            keys.setdefault(sha, (sha, ext))
+            files.setdefault(sha, partial(ws.store.local_path, sha, ext))
+    ws.store.prefetch(keys.values())
+    return hash_images(files.items(), on_progress)
 
 
 def _split(ws: Workspace, items: list[Any], opts: ExportOptions, on_progress: ProgressCallback | None

@@ -19,7 +19,8 @@ from typing import Any
 from ..atomicfile import write_atomic
 from ..imageio import exif_orientation, upright_bytes
 from ..progress import ProgressCallback
-from ..workspace.store import ImageStore
+from ..store import ImageKey, ImageStore, StoreUnavailable
+from .errors import ExportError
 from .sources import PairRef
 
 KINDS = ("sft", "prefs", "triplets")
@@ -72,6 +73,8 @@ class ExportJob:
         for item in items:
             try:
                 row = build(item)
+            except StoreUnavailable as exc:  # the whole store is away: stop rather than write a partial dataset
+                raise ExportError(f"{exc}; nothing was written: run the export again once the store answers") from None
             except OSError as exc:  # an image vanished from the store since selection
                 self.fail(item.key, f"cannot read image: {exc.strerror or exc}")
             else:
@@ -134,14 +137,15 @@ class ImagePlacer:
         An original carrying an EXIF rotation is written as an upright PNG instead
         (``<sha>.upright.png``): the trainers these files feed do not apply EXIF.
         """
-        src = self.store.path_for(sha256, ext)
+        src = self.store.local_path(sha256, ext)  # the stored file, or its read-cache copy
         size = src.stat().st_size  # FileNotFoundError propagates to the writer, which skips the item
         upright = None
         with src.open("rb") as fh:
             head = fh.read(1 << 16)  # EXIF sits in the header
         if exif_orientation(head) not in (0, 1):
             upright, _ = upright_bytes(src.read_bytes(), ext, str(src))
-        rel = Path("images") / sha256[:2] / (f"{sha256}.upright.png" if upright is not None else image_name(sha256, ext))
+        key = ImageKey.of(sha256, ext)  # the dataset's images/ folder uses the store's layout
+        rel = Path("images") / (key.derived_relpath(".upright.png") if upright is not None else key.relpath)
         dest = self.out_dir / rel
         expected = len(upright) if upright is not None else size
         if dest.exists() and dest.stat().st_size == expected:

@@ -20,8 +20,9 @@ from __future__ import annotations
 
 import os
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 from PIL import Image
@@ -115,9 +116,12 @@ def _popcount64(x: np.ndarray) -> np.ndarray:
 _POPCOUNT8 = np.array([bin(i).count("1") for i in range(256)], dtype=np.uint8)
 
 
-def hash_images(paths: Iterable[tuple[str, str]], on_progress: ProgressCallback | None = None
+def hash_images(paths: Iterable[tuple[str, str | Callable[[], Path]]], on_progress: ProgressCallback | None = None
                 ) -> tuple[dict[str, ImageHash], dict[str, str]]:
     """Hash ``(key, path)`` items; returns (key → hash, key → reason for the ones that failed).
+
+    A path may be a function returning it (called when that image's turn comes: an image store's
+    local copy, fetched one at a time).
 
     ``on_progress("hashing images", done, total)`` follows each distinct key.
     """
@@ -128,9 +132,11 @@ def hash_images(paths: Iterable[tuple[str, str]], on_progress: ProgressCallback 
     failed: dict[str, str] = {}
     for done, (key, path) in enumerate(todo.items(), 1):
         try:
-            out[key] = dhash_file(path)
+            out[key] = dhash_file(path() if callable(path) else path)
         except ImageDecodeError as exc:
             failed[key] = exc.reason
+        except OSError as exc:  # the store could not hand out the image
+            failed[key] = str(exc)
         if on_progress:
             on_progress("hashing images", done, len(todo))
     return out, failed

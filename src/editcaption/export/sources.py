@@ -15,6 +15,7 @@ Everything skipped is counted with its reason, so the dataset card can say what 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -117,6 +118,12 @@ def _pairs(session: Session, where: dict[str, list[str]] | None) -> dict[str, Pa
     return {p.id: p for p in session.scalars(pairs_select(where)).unique()}
 
 
+def _look_up_images(store: ImageStore, pairs: Iterable[PairRecord]) -> None:
+    """Ask the store about every image at once: an object store answers in parallel and remembers,
+    so the per-pair checks below cost no round trip each."""
+    store.sizes([(p.source_sha, p.source.ext) for p in pairs] + [(p.target_sha, p.target.ext) for p in pairs])
+
+
 def _images_present(store: ImageStore, rec: PairRecord) -> bool:
     return store.exists(rec.source_sha, rec.source.ext) and store.exists(rec.target_sha, rec.target.ext)
 
@@ -132,6 +139,7 @@ def select_texts(
     """One instruction per pair from ``refined`` or ``run:NAME`` (see the module docstring)."""
     kind, run_name = parse_source(source)
     pairs = _pairs(session, where)
+    _look_up_images(store, pairs.values())
     sel = Selection(items=[], source=source)
     if kind == "refined":
         if min_score is not None:
@@ -220,6 +228,7 @@ def select_preferences(session: Session, store: ImageStore, where: dict[str, lis
                        include_simulated: bool = True) -> Selection:
     """Preference pairs for the pairs matching ``where`` (see the module docstring)."""
     pairs = _pairs(session, where)
+    _look_up_images(store, pairs.values())
     sel = Selection(items=[], source="preferences")
     latest: dict[tuple[str, str], PreferenceRecord] = {}
     stmt = select(PreferenceRecord).order_by(PreferenceRecord.created_at, PreferenceRecord.id)

@@ -4,7 +4,7 @@ A stage supplies a :class:`Stage` — how to select its items, (prepare and) cal
 them, and write the results — and the runner does the rest the same way for all:
 
 * bounded concurrency: items prepared ahead on threads, a fixed number being called at once
-  (:class:`LocalExecutor`; captioning can use its Ray executor instead);
+  (:class:`LocalExecutor`; or Ray actors on a cluster, :mod:`editcaption.runner.ray_executor`);
 * results written by one thread, in batches of whatever has arrived (:class:`BatchWriter`);
 * resume: items done before are skipped, failed ones retried on request (:func:`plan`);
 * a fatal answer (401/403/404) stops the run; Ctrl-C stops it too, after saving what

@@ -3,9 +3,9 @@
 An executor takes the pending items, calls the model on them and hands every finished
 batch of results to ``emit`` (from whichever thread it likes); it stops taking new items
 once ``stop`` is set (a fatal answer, the writer failing). Items it never called simply stay
-pending for the next run. Captioning can also run on Ray
-(:class:`editcaption.caption.ray_executor.RayExecutor`): the same interface, with the calls
-made by actors that build their own backend.
+pending for the next run. Every stage can also run on Ray
+(:class:`editcaption.runner.ray_executor.RayExecutor`): the same interface, with the calls
+made by actors that build the stage's client or backend themselves.
 """
 
 from __future__ import annotations

@@ -14,13 +14,15 @@
    the run with its totals.
 
 A 401/403/404 from the server stops the run (every other item would fail the same way).
+With ``ray=RayOptions(...)`` the calls are made by Ray actors, each building its own scorer
+from a :class:`ScoreRecipe` (:mod:`editcaption.runner.ray_executor`); the scores are the same.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
 
@@ -43,6 +45,9 @@ from .records import (
     select_items,
     write_scores,
 )
+
+if TYPE_CHECKING:
+    from ..runner.ray_executor import RayOptions
 
 
 @dataclass
@@ -86,14 +91,63 @@ def _verdict(scored: _Scored) -> Verdict:
     return Verdict(ok=o.ok, reason=o.code, fatal=o.reason if o.fatal else None)
 
 
+class ScoreCalls:
+    """The call side of scoring — read and encode a pair's images, ask the scorer — on the driver or a Ray actor."""
+
+    def __init__(self, config: ScoreConfig, scorer: EditScorer, store: Any):
+        self.scorer, self.store = scorer, store
+        self.encoding = ImageEncoding(max_side=config.image_max_side, format=config.image_format)
+        # Each item sends its requests (two per pass) at once; the client bounds them.
+        self.workers = workers_for(config.concurrency, 2 * scorer.passes)
+
+    def prepare(self, item: ScoreItem) -> Any:
+        try:
+            return item, encode_pair_files(str(self.store.local_path(item.source)),
+                                           str(self.store.local_path(item.target)), self.encoding)
+        except ImageDecodeError as exc:
+            return Finished(_Scored(item, unscored(IMAGE_UNREADABLE, f"{exc.name}: {exc.reason}")))
+        except Exception as exc:  # noqa: BLE001 - the store cannot be reached: unscored, tried again next run
+            return Finished(_Scored(item, unscored(IMAGE_UNREADABLE, f"{type(exc).__name__}: {exc}")))
+
+    async def call(self, prepared: tuple[ScoreItem, EncodedPair]) -> _Scored:
+        item, pair = prepared
+        return _Scored(item, await self.scorer.score(item.text, pair))
+
+
+def build_scorer(config: ScoreConfig, prompts: ScoringPrompts, cache: Any) -> EditScorer:
+    """The scorer (and its HTTP client, answering from ``cache`` first) for ``config``."""
+    spec = config.spec()
+    client = config.calls.client(spec.base_url or "", default_concurrency=DEFAULT_CONCURRENCY, cache=cache)
+    return EditScorer(client, spec.model or "", base=config.resolved_base(), passes=config.passes,
+                      seed=config.seed, prompts=prompts, extra_body=config.calls.extra_body,
+                      temperature=config.calls.temperature)
+
+
+@dataclass
+class ScoreRecipe:
+    """What a Ray actor needs to score: the settings, the prompts, the store and the database (for the cache)."""
+
+    config: ScoreConfig
+    prompts: ScoringPrompts
+    store: Any
+    db_url: str
+
+    def build(self) -> Any:
+        from ..runner.ray_executor import CarriedCache, WorkerSide
+
+        cache = CarriedCache(self.db_url, read=self.config.use_cache)
+        calls = ScoreCalls(self.config, build_scorer(self.config, self.prompts, cache), self.store)
+        return WorkerSide(one_by_one(calls.call), prepare=calls.prepare, workers=calls.workers,
+                          fatal=lambda r: _verdict(r).fatal is not None, carry=cache.take)
+
+
 class _ScoringStage:
-    """The scoring run's select, prepare, call and write, for the stage runner."""
+    """The scoring run's select and write, for the stage runner (the calls: :class:`ScoreCalls`)."""
 
     def __init__(self, ws: Workspace, config: ScoreConfig, run: str, score_run: str, scorer: EditScorer,
                  cache: WorkspaceResponseCache):
         self.ws, self.config, self.run, self.score_run = ws, config, run, score_run
         self.scorer, self.cache = scorer, cache
-        self.encoding = ImageEncoding(max_side=config.image_max_side, format=config.image_format)
         self.settings = scorer.settings()
         self.items: list[ScoreItem] = []
         self.calls = self.cached = 0  # of this invocation, counted as scores are written
@@ -107,16 +161,6 @@ class _ScoringStage:
         return [(it, DONE if not self.config.rescore and _still_valid(done.get(it.instruction_id), it, self.settings)
                  else None) for it in self.items]
 
-    def prepare(self, item: ScoreItem) -> Any:
-        try:
-            return item, encode_pair_files(item.source_path, item.target_path, self.encoding)
-        except ImageDecodeError as exc:
-            return Finished(_Scored(item, unscored(IMAGE_UNREADABLE, f"{exc.name}: {exc.reason}")))
-
-    async def call(self, prepared: tuple[ScoreItem, EncodedPair]) -> _Scored:
-        item, pair = prepared
-        return _Scored(item, await self.scorer.score(item.text, pair))
-
     def write(self, s: Session, results: list[_Scored]) -> None:
         write_scores(s, self.score_run, self.scorer.name, [(r.item.instruction_id, r.outcome) for r in results])
         for r in results:
@@ -125,28 +169,28 @@ class _ScoringStage:
             self.tokens.update(r.outcome.usage)
 
     def stage(self) -> Stage[ScoreItem, _Scored]:
-        return Stage("score", select=self.select, prepare=self.prepare, call=one_by_one(self.call), write=self.write,
-                     verdict=_verdict, flush=self.cache.flush, close=self.scorer.client.aclose,
-                     # Each item sends its requests (two per pass) at once; the client bounds them.
-                     workers=workers_for(self.config.concurrency, 2 * self.scorer.passes))
+        calls = ScoreCalls(self.config, self.scorer, self.ws.store)
+        return Stage("score", select=self.select, prepare=calls.prepare, call=one_by_one(calls.call),
+                     write=self.write, verdict=_verdict, flush=self.cache.flush, close=self.scorer.client.aclose,
+                     workers=calls.workers)
 
 
-def run_scoring(ws: Workspace, config: ScoreConfig, *, progress: ProgressSink | None = None) -> ScoreSummary:
-    """Score the selected instructions; see the module docstring. Raises ScoreConfigError and friends."""
+def run_scoring(ws: Workspace, config: ScoreConfig, *, progress: ProgressSink | None = None,
+                ray: RayOptions | None = None) -> ScoreSummary:
+    """Score the selected instructions (on Ray actors if ``ray``); see the module docstring.
+
+    Raises ScoreConfigError and friends.
+    """
     config.validate()
     try:
         prompts = ScoringPrompts.load(config.sc_prompt, config.pq_prompt)
     except ScoringPromptError as exc:
         raise ScoreConfigError(str(exc)) from None
-    spec = config.spec()
     with ws.session() as s:
         run = resolve_run(s, config.run)
     score_run = config.score_run or config.default_score_run(run)
     cache = WorkspaceResponseCache(ws, read=config.use_cache, deferred=True)
-    client = config.calls.client(spec.base_url or "", default_concurrency=DEFAULT_CONCURRENCY, cache=cache)
-    scorer = EditScorer(client, spec.model or "", base=config.resolved_base(), passes=config.passes,
-                        seed=config.seed, prompts=prompts, extra_body=config.calls.extra_body,
-                        temperature=config.calls.temperature)
+    scorer = build_scorer(config, prompts, cache)
     with ws.session() as s:
         existing = s.get(RunRecord, score_run)
         if existing is not None and existing.kind != SCORE_RUN_KIND:
@@ -161,8 +205,13 @@ def run_scoring(ws: Workspace, config: ScoreConfig, *, progress: ProgressSink | 
     with ws.session() as s:
         rec, _ = get_or_start_run(s, score_run, SCORE_RUN_KIND, {})
         rec.config = config.to_record(run, prompts.ids())  # the latest settings this run was scored with
+    executor = None
+    if report.pending and ray is not None:
+        from ..runner.ray_executor import RayExecutor, absorb_answers
+
+        executor = RayExecutor(ScoreRecipe(config, prompts, ws.store, ws.db_url), ray, absorb=absorb_answers(cache))
     try:
-        run_stage(ws, stage, report, progress=progress, description=f"score {scorer.name}")
+        run_stage(ws, stage, report, executor=executor, progress=progress, description=f"score {scorer.name}")
     finally:
         _finish(ws, summary, report, scoring)
     return summary

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
+from ..store import ImageKey
 from ..workspace import Workspace
 from ..workspace.models import ImageRecord, InstructionRecord, PairRecord, RunRecord, ScoreRecord, utcnow
 from ..workspace.queries import pairs_select
@@ -30,13 +31,13 @@ class ScoringSelectionError(ValueError):
 
 @dataclass(frozen=True)
 class ScoreItem:
-    """An instruction to score, with where its pair's images are."""
+    """An instruction to score, with its pair's images' store keys."""
 
     instruction_id: int
     pair_id: str
     text: str
-    source_path: str
-    target_path: str
+    source: ImageKey
+    target: ImageKey
 
 
 def instruction_runs(s: Session) -> list[str]:
@@ -67,7 +68,7 @@ def resolve_run(s: Session, run: str | None) -> str:
 
 def select_items(ws: Workspace, run: str, where: dict[str, list[str]] | None = None,
                  limit: int | None = None) -> list[ScoreItem]:
-    """The run's ok instructions with text, in the workspace's pair order, with their image paths."""
+    """The run's ok instructions with text, in the workspace's pair order, with their images' store keys."""
     src, tgt = aliased(ImageRecord), aliased(ImageRecord)
     stmt = (
         pairs_select(where)
@@ -82,7 +83,7 @@ def select_items(ws: Workspace, run: str, where: dict[str, list[str]] | None = N
     with ws.session() as s:
         rows = s.execute(stmt).all()
     items = [
-        ScoreItem(iid, pid, text, str(ws.store.path_for(ss, se)), str(ws.store.path_for(ts, te)))
+        ScoreItem(iid, pid, text, ImageKey(ss, se), ImageKey(ts, te))
         for iid, pid, text, ss, se, ts, te in rows if (text or "").strip()
     ]
     return items[:limit] if limit else items

@@ -17,7 +17,7 @@ from collections.abc import Callable
 
 from alembic.migration import MigrationContext
 from alembic.operations import Operations
-from sqlalchemy import Column, Connection, Engine, Integer, MetaData, Table, inspect, select
+from sqlalchemy import Column, Connection, Engine, Integer, MetaData, String, Table, inspect, select, text
 
 from .models import Base
 
@@ -72,11 +72,49 @@ def _v3_benchmarks(conn: Connection) -> None:
     create_tables_if_missing(conn, "benchmarks", "benchmark_pairs")
 
 
+def _v4_studio_security(conn: Connection) -> None:
+    """The studio for a team: shared login throttling, aggregated anonymous audit events, and a
+    count of live slots per queue item (so finding the next free item reads an index)."""
+    create_tables_if_missing(conn, "login_throttle")
+    ops = operations(conn)
+    insp = inspect(conn)
+    task_columns = {c["name"] for c in insp.get_columns("annotation_tasks")}
+    if "live_slots" not in task_columns:
+        ops.add_column("annotation_tasks", Column("live_slots", Integer, nullable=False, server_default=text("0")))
+        conn.execute(text(
+            "UPDATE annotation_tasks SET live_slots = (SELECT count(*) FROM annotation_assignments a "
+            "WHERE a.task_id = annotation_tasks.id AND a.slot IS NOT NULL)"))
+    if "ix_annotation_tasks_queue_live" not in {i["name"] for i in insp.get_indexes("annotation_tasks")}:
+        ops.create_index("ix_annotation_tasks_queue_live", "annotation_tasks", ["queue_id", "live_slots", "position"])
+    event_columns = {c["name"] for c in insp.get_columns("annotation_events")}
+    if "bucket" not in event_columns:
+        ops.add_column("annotation_events", Column("bucket", String(255), nullable=True))
+    if "count" not in event_columns:
+        ops.add_column("annotation_events", Column("count", Integer, nullable=False, server_default=text("1")))
+    if "ix_annotation_events_bucket" not in {i["name"] for i in insp.get_indexes("annotation_events")}:
+        ops.create_index("ix_annotation_events_bucket", "annotation_events", ["bucket"], unique=True)
+
+
+def _v5_labelstudio_provenance(conn: Connection) -> None:
+    """Every imported version of a Label Studio annotation, keyed by server, project, task, annotation
+    and ``updated_at``. Imports made before it (keys ``ls:TASK:ANNOTATION`` in annotation_submissions)
+    are claimed by the first matching import after it (``annotate.labelstudio.importer``)."""
+    create_tables_if_missing(conn, "labelstudio_annotations")
+
+
+def _v6_annotation_drafts(conn: Connection) -> None:
+    """The studio keeps what annotators type (drafts) and every earlier version of a corrected answer."""
+    create_tables_if_missing(conn, "annotation_drafts", "annotation_submission_versions")
+
+
 # Append new migrations at the end; never edit or reorder shipped ones.
 MIGRATIONS: list[Callable[[Connection], None]] = [
     _v1_core_tables,
     _v2_annotation_studio,
     _v3_benchmarks,
+    _v4_studio_security,
+    _v5_labelstudio_provenance,
+    _v6_annotation_drafts,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -233,6 +233,8 @@ class AnnotationTaskRecord(Base):
     __table_args__ = (
         UniqueConstraint("queue_id", "pair_id", name="uq_annotation_task_queue_pair"),
         Index("ix_annotation_tasks_queue_position", "queue_id", "position"),
+        # finding the next free item reads this index instead of scanning every finished item
+        Index("ix_annotation_tasks_queue_live", "queue_id", "live_slots", "position"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -240,6 +242,9 @@ class AnnotationTaskRecord(Base):
     pair_id: Mapped[str] = mapped_column(ForeignKey("pairs.id", ondelete="CASCADE"))
     instruction_id: Mapped[int | None] = mapped_column(ForeignKey("instructions.id", ondelete="SET NULL"))
     position: Mapped[int] = mapped_column(Integer, default=0)
+    # slots held by a lease or a submission (kept by annotate.leases in the transaction that
+    # changes a slot; recounted from the assignments when a queue looks exhausted)
+    live_slots: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
@@ -297,9 +302,14 @@ class AnnotationSubmissionRecord(Base):
 
 
 class AnnotationEventRecord(Base):
-    """Audit log of the studio: logins, leases, skips, expiries, submissions, edits (with before/after)."""
+    """Audit log of the studio: logins, leases, skips, expiries, submissions, edits (with before/after).
+
+    Events of people not logged in (failed and throttled logins) are aggregated: one row per
+    ``bucket`` (action, key, minute) whose ``count`` says how many happened.
+    """
 
     __tablename__ = "annotation_events"
+    __table_args__ = (Index("ix_annotation_events_bucket", "bucket", unique=True),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
@@ -308,6 +318,26 @@ class AnnotationEventRecord(Base):
     queue_id: Mapped[int | None] = mapped_column(Integer)
     task_id: Mapped[int | None] = mapped_column(Integer)
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    bucket: Mapped[str | None] = mapped_column(String(255))  # aggregated events only (unique)
+    count: Mapped[int] = mapped_column(Integer, default=1, server_default=text("1"))
+
+
+class LoginThrottleRecord(Base):
+    """Login attempts per key (account, client, account from one client), shared by every server process.
+
+    An attempt is counted in ``inflight`` when it is admitted, before its password is checked,
+    then moves to ``failures`` or (a success) is dropped; ``next_at`` is the earliest time
+    (epoch seconds) the key admits another once its allowance is used. Rows whose window has
+    passed are deleted by a periodic sweep (see ``annotate.auth.LoginLimiter``).
+    """
+
+    __tablename__ = "login_throttle"
+
+    key: Mapped[str] = mapped_column(String(160), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    inflight: Mapped[int] = mapped_column(Integer, default=0)
+    last_at: Mapped[float] = mapped_column(Float)
+    next_at: Mapped[float] = mapped_column(Float, index=True)
 
 
 # -- evaluation (issue 10): benchmarks as named, seeded selections of pairs -------------------
@@ -334,3 +364,90 @@ class BenchmarkPairRecord(Base):
     benchmark: Mapped[str] = mapped_column(ForeignKey("benchmarks.name", ondelete="CASCADE"), index=True)
     pair_id: Mapped[str] = mapped_column(ForeignKey("pairs.id", ondelete="CASCADE"), index=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+# -- Label Studio provenance: every imported version of a Label Studio annotation -------------
+
+
+class LabelStudioAnnotationRecord(Base):
+    """One version of a Label Studio annotation, keyed by server, project, task, annotation and ``updated_at``.
+
+    Every version has its own Refinement (created at the version's ``updated_at``); only the newest
+    version of an annotation keeps a Preference. Older versions point to the next one through
+    ``superseded_by`` / ``superseded_at``.
+    """
+
+    __tablename__ = "labelstudio_annotations"
+    __table_args__ = (
+        UniqueConstraint("ls_url", "ls_project", "ls_task", "ls_annotation", "updated_at",
+                         name="uq_labelstudio_annotation_version"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    ls_url: Mapped[str] = mapped_column(String(512))  # the server, normalised (scheme://host[:port][/path])
+    ls_project: Mapped[int] = mapped_column(Integer)
+    ls_task: Mapped[int] = mapped_column(Integer)
+    ls_annotation: Mapped[int] = mapped_column(Integer)
+    ls_user_id: Mapped[int | None] = mapped_column(Integer)
+    ls_user_email: Mapped[str | None] = mapped_column(String(256))
+    annotator: Mapped[str] = mapped_column(String(128))
+    pair_id: Mapped[str] = mapped_column(ForeignKey("pairs.id", ondelete="CASCADE"), index=True)
+    instruction_id: Mapped[int | None] = mapped_column(ForeignKey("instructions.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))  # Label Studio's, first submission
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))  # Label Studio's: this version
+    lead_time: Mapped[float | None] = mapped_column(Float)  # seconds, as Label Studio counts them
+    verdict: Mapped[str | None] = mapped_column(String(16))
+    text: Mapped[str] = mapped_column(Text)
+    failure_type: Mapped[str | None] = mapped_column(String(16))
+    severity: Mapped[str | None] = mapped_column(String(4))
+    outcome: Mapped[str] = mapped_column(String(16))  # correct | refined | preference
+    refinement_id: Mapped[int | None] = mapped_column(ForeignKey("refinements.id", ondelete="SET NULL"))
+    preference_id: Mapped[int | None] = mapped_column(ForeignKey("preferences.id", ondelete="SET NULL"))
+    superseded_by: Mapped[int | None] = mapped_column(Integer)  # id of the next newer version
+    superseded_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    export_format: Mapped[str] = mapped_column(String(16))  # JSON | JSON_MIN: the file it first came from
+    note: Mapped[str | None] = mapped_column(Text)
+    imported_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+# -- studio drafts and corrected submissions ---------------------------------------------------
+
+
+class AnnotationDraftRecord(Base):
+    """What an annotator has typed into an item's form and not submitted yet (saved as they type).
+
+    One row per assignment (so per annotator and item); deleted when the item is submitted.
+    ``fields`` maps each form field to its list of values, as the form would send them.
+    """
+
+    __tablename__ = "annotation_drafts"
+
+    assignment_id: Mapped[int] = mapped_column(ForeignKey("annotation_assignments.id", ondelete="CASCADE"),
+                                               primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("annotators.id", ondelete="CASCADE"), index=True)
+    fields: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class AnnotationSubmissionVersionRecord(Base):
+    """An earlier version of a submission, kept when its annotator submits a correction.
+
+    The submission row always holds the newest version; each correction first copies the row's
+    previous state here (``version`` 1 is the first answer), so no answer is ever overwritten.
+    """
+
+    __tablename__ = "annotation_submission_versions"
+    __table_args__ = (UniqueConstraint("submission_id", "version", name="uq_annotation_submission_version"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("annotation_submissions.id", ondelete="CASCADE"),
+                                               index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    token: Mapped[str] = mapped_column(String(128))
+    outcome: Mapped[str] = mapped_column(String(32))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    record_kind: Mapped[str | None] = mapped_column(String(32))
+    record_id: Mapped[int | None] = mapped_column(Integer)
+    record: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # the workspace record's fields, if it was removed
+    submitted_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    replaced_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

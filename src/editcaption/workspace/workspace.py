@@ -2,7 +2,9 @@
 
 ``Workspace.open(path)`` is how every stage reaches data. The database URL is, in order:
 the ``db_url`` argument (``--db``), ``$EDITCAPTION_DB``, the URL recorded by
-``editcaption init --db``, else ``sqlite:///<workspace>/editcaption.db``.
+``editcaption init --db``, else ``sqlite:///<workspace>/editcaption.db``. The image store is
+the one recorded by ``editcaption init --store`` (e.g. ``s3://bucket/prefix``), else
+``<workspace>/images`` (see :mod:`editcaption.store`).
 """
 
 from __future__ import annotations
@@ -18,9 +20,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from .. import __version__
 from ..atomicfile import write_atomic
+from ..store import ImageStore, StoreError, open_store
 from .migrations import migrate
-from .models import ImageRecord
-from .store import ImageStore
 
 MARKER = "workspace.json"
 DB_FILE = "editcaption.db"
@@ -72,27 +73,59 @@ def redact(url: str) -> str:
 
 
 class Workspace:
-    def __init__(self, root: Path, db_url: str, engine: Engine):
+    def __init__(self, root: Path, db_url: str, engine: Engine, store: ImageStore | None = None):
         self.root = root
         self.db_url = db_url
         self.engine = engine
-        self.store = ImageStore(root / "images")
+        self.store = store or open_store(None, root)
         self._sessions = sessionmaker(engine, expire_on_commit=False)
 
     # -- opening -----------------------------------------------------------------
     @classmethod
-    def init(cls, root: str | os.PathLike[str] | None = None, db_url: str | None = None) -> Workspace:
-        """Create (or open, if it exists) a workspace folder and bring its schema up to date."""
+    def init(cls, root: str | os.PathLike[str] | None = None, db_url: str | None = None,
+             store_url: str | None = None) -> Workspace:
+        """Create (or open, if it exists) a workspace folder and bring its schema up to date.
+
+        ``store_url`` (``s3://bucket/prefix``...) is recorded for a new workspace; an existing
+        one keeps its store (``editcaption store migrate`` moves images).
+        """
         path = Path(root) if root else default_workspace_path()
         path.mkdir(parents=True, exist_ok=True)
         marker = path / MARKER
         info = json.loads(marker.read_text()) if marker.exists() else {}
         if db_url and not info.get("db"):
             info["db"] = db_url
+        if store_url and (info.get("store") or None) != store_url:
+            if marker.exists():
+                raise WorkspaceError(f"{path} already keeps its images in {info.get('store') or path / 'images'}; "
+                                     f"move them with: editcaption store migrate -w {path} --to {store_url}")
+            try:
+                open_store(store_url, path.resolve()).check()  # wrong credentials fail before anything is written
+            except StoreError as exc:
+                raise WorkspaceError(str(exc)) from None
+            info["store"] = store_url
         info.setdefault("created_by", f"editcaption {__version__}")
         write_atomic(marker, json.dumps(info, indent=2) + "\n")
-        (path / "images").mkdir(exist_ok=True)
+        if not info.get("store"):
+            (path / "images").mkdir(exist_ok=True)
         return cls.open(path, db_url)
+
+    def record_store(self, store_url: str | None) -> None:
+        """Point ``workspace.json`` at another image store (after `store migrate` copied every image)."""
+        marker = self.root / MARKER
+        info = json.loads(marker.read_text())
+        if store_url:
+            info["store"] = store_url
+        else:
+            info.pop("store", None)
+        write_atomic(marker, json.dumps(info, indent=2) + "\n")
+        self.store = open_store(store_url, self.root)
+
+    @property
+    def store_url(self) -> str | None:
+        """What ``workspace.json`` records as the image store (None: ``<workspace>/images``)."""
+        marker = self.root / MARKER
+        return json.loads(marker.read_text()).get("store") if marker.exists() else None
 
     @classmethod
     def open(
@@ -118,7 +151,12 @@ class Workspace:
                 raise
             first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             raise WorkspaceError(f"cannot open the database {redact(url)}: {first}") from exc
-        return cls(path.resolve(), url, engine)
+        try:
+            store = open_store(info.get("store"), path.resolve())
+        except StoreError as exc:
+            engine.dispose()
+            raise WorkspaceError(str(exc)) from None
+        return cls(path.resolve(), url, engine, store)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -135,16 +173,6 @@ class Workspace:
         """A transaction: committed when the block ends, rolled back on any exception."""
         with self._sessions() as s, s.begin():
             yield s
-
-    # -- images --------------------------------------------------------------------
-    def image_path(self, image: ImageRecord | str) -> Path:
-        if isinstance(image, str):
-            with self.session() as s:
-                rec = s.get(ImageRecord, image)
-                if rec is None:
-                    raise KeyError(f"no image {image} in this workspace")
-                image = rec
-        return self.store.path_for(image.sha256, image.ext)
 
     @property
     def is_sqlite(self) -> bool:

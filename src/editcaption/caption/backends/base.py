@@ -14,7 +14,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from typing import Any
 
-from ..items import Outcome, PairInput, PairTask
+from ..items import Outcome, PairFiles, PairInput
 
 
 class CaptionBackend(ABC):
@@ -27,7 +27,7 @@ class CaptionBackend(ABC):
         """Per-pair preparation on a worker thread; the default passes the input through."""
         return item
 
-    def encode_files(self, task: PairTask, prompt: str | None) -> Any | None:
+    def encode_files(self, task: PairFiles, prompt: str | None) -> Any | None:
         """Per-pair preparation from the stored files, when no grounding hints need the pixels.
 
         None (the default) means the pair is decoded and handed to :meth:`encode`; an unreadable

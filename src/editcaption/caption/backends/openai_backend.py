@@ -17,7 +17,7 @@ from ...llm import (
 )
 from ...llm.spec import ModelSpec
 from ..config import GenerationOptions
-from ..items import Outcome, PairInput, PairTask
+from ..items import Outcome, PairFiles, PairInput
 from .base import CaptionBackend
 
 DEFAULT_CONCURRENCY = 16
@@ -47,7 +47,7 @@ class OpenAIBackend(CaptionBackend):
         images = encode_pair(item.source, item.target, self.encoding)
         return EncodedRequest(item.pair_id, pair_messages(item.prompt or "", images), images)
 
-    def encode_files(self, task: PairTask, prompt: str | None) -> EncodedRequest:
+    def encode_files(self, task: PairFiles, prompt: str | None) -> EncodedRequest:
         # From the files: a stored JPEG that already fits is sent as it is, without decoding it.
         images = encode_pair_files(task.source_path, task.target_path, self.encoding)
         return EncodedRequest(task.pair_id, pair_messages(prompt or "", images), images)

@@ -69,7 +69,7 @@ def schema_for(kind: str, ref_columns: tuple[str, ...] = ()) -> pa.Schema:
 
 
 def _image(job: ExportJob, sha: str, ext: str) -> dict[str, Any]:
-    return {"bytes": job.store.read(sha, ext), "path": image_name(sha, ext)}
+    return {"bytes": job.store.read_bytes(sha, ext), "path": image_name(sha, ext)}
 
 
 def _pair_images(job: ExportJob, pair: PairRef) -> list[dict[str, Any]]:

@@ -37,8 +37,8 @@ def _sample(job: ExportJob, item: TextItem) -> list[tuple[str, bytes]]:
     meta = {"id": p.id, "name": p.name, "instruction": item.text, "category": p.category, "subtype": p.subtype,
             "source_sha256": p.source_sha, "target_sha256": p.target_sha, "dataset": p.dataset}
     # Upright pixels: webdataset readers decode with plain PIL and ignore EXIF rotation.
-    src, src_ext = upright_bytes(job.store.read(p.source_sha, p.source_ext), p.source_ext)
-    tgt, tgt_ext = upright_bytes(job.store.read(p.target_sha, p.target_ext), p.target_ext)
+    src, src_ext = upright_bytes(job.store.read_bytes(p.source_sha, p.source_ext), p.source_ext)
+    tgt, tgt_ext = upright_bytes(job.store.read_bytes(p.target_sha, p.target_ext), p.target_ext)
     return [
         (f"{p.id}.src{src_ext}", src),
         (f"{p.id}.tgt{tgt_ext}", tgt),
