@@ -8,7 +8,7 @@ FULL   := $(VENV)/.installed-full
 SYS    := $(VENV)/.installed-system
 DOCS   := $(VENV)/.installed-docs
 
-.PHONY: demo test test-fast test-torchvision gpu-check gpu-wheels docs install install-full system-deps bench lint clean
+.PHONY: demo test test-fast test-torchvision test-labelstudio gpu-check gpu-wheels docs install install-full system-deps bench lint clean
 
 demo: $(CORE)
 	$(BIN)/editcaption demo --out editcaption-demo
@@ -35,6 +35,24 @@ $(TV_VENV)/.installed: pyproject.toml
 	$(TV_VENV)/bin/python -m pip install -q "torch==2.14.1" "torchvision==0.29.1"
 	$(TV_VENV)/bin/python -m pip install -q -e ".[train,dev]"
 	touch $@
+
+# Optional, not part of `make test`: the Label Studio round trip against real servers. label-studio
+# 1.23 from PyPI goes into its own venv (.venv-labelstudio); the test starts two label-studio servers
+# on 127.0.0.1 with throwaway data directories and plays the scenario of
+# tests/annotate/labelstudio_live.py. When label-studio cannot be installed the test is skipped, with
+# a notice.
+LS_VENV := .venv-labelstudio
+test-labelstudio: $(FULL)
+	@if [ -f $(LS_VENV)/.installed ] || { $(PYTHON) -m venv $(LS_VENV) \
+	     && $(LS_VENV)/bin/python -m pip install -q "label-studio==1.23.*" && touch $(LS_VENV)/.installed; }; then \
+	  $(LS_VENV)/bin/python -c "import label_studio; print('label-studio', label_studio.__version__)"; \
+	  EDITCAPTION_LABEL_STUDIO=$(CURDIR)/$(LS_VENV)/bin/label-studio \
+	    $(BIN)/python -m pytest -q tests/annotate/test_labelstudio.py -k live_round_trip $(PYTEST_ARGS); \
+	else \
+	  rm -rf $(LS_VENV); \
+	  echo "NOTICE: label-studio 1.23 could not be installed; the live Label Studio round trip is SKIPPED"; \
+	  $(BIN)/python -m pytest -q tests/annotate/test_labelstudio.py -k live_round_trip $(PYTEST_ARGS); \
+	fi
 
 # On a machine with an NVIDIA GPU, CUDA torch and the train extra (pip install -e '.[train]'):
 # train tests on CUDA, an end-to-end CLI run on a 0.78 B Qwen3-VL in bf16, the DPO-step
@@ -86,4 +104,4 @@ lint: $(FULL)
 	$(BIN)/python -m ruff check src tests benchmarks
 
 clean:
-	rm -rf $(VENV) $(TV_VENV) editcaption-demo test-artifacts .pytest_cache site
+	rm -rf $(VENV) $(TV_VENV) $(LS_VENV) editcaption-demo test-artifacts .pytest_cache site

@@ -1,11 +1,17 @@
 """Annotation studio under load: simulated annotators against the real server on 127.0.0.1.
 
-    .venv/bin/python benchmarks/annotate_load.py [--annotators 50] [--seconds 30] [--pairs 4000] [--db URL]
+    .venv/bin/python benchmarks/annotate_load.py [--mode closed|open|logins] [--annotators 50]
+        [--seconds 30] [--every 5] [--pairs 4000] [--db URL] [--workers N]
 
 Half the annotators work a refine queue (one annotator per item), half a judge queue
-(two per item). Each loops: fetch its task page, then submit (the server saves it and
-leases the next item); 5% of submissions are sent twice with the same token, as a
-double click or a retry would. The peer, measured side by side from the same clients on
+(two per item). ``closed`` (the default): each loops as fast as the server answers: fetch
+its task page, then submit (the server saves it and leases the next item). ``open``: each
+annotator submits on a schedule, one item every ``--every`` seconds (the think time
+between fetching a page and submitting it fills the rest), so the offered load is fixed
+(200 annotators every 5 s: 40 items/s) and latencies are not hidden by a slower pace.
+``logins``: every annotator loads the login form, then all send their password at once;
+the time until the last is in is reported. In the first two modes 5% of submissions are
+sent twice with the same token, as a double click or a retry would. The peer, measured side by side from the same clients on
 the same server, is a static file (the studio's stylesheet): what a request costs before
 any of our code runs. At the end every acknowledged submission is looked up in the
 database: the script reports lost and duplicated submissions (both must be 0).
@@ -111,10 +117,15 @@ def _answer(kind: str, rng: random.Random) -> dict[str, str | list[str]]:
 
 
 async def annotator(client: httpx.AsyncClient, csrf: str, queue_id: int, kind: str, deadline: float | None,
-                    stats: Stats, retry_rate: float, seed: int, items: int | None = None) -> None:
+                    stats: Stats, retry_rate: float, seed: int, items: int | None = None,
+                    every: float | None = None) -> None:
     """One annotator's loop until ``deadline`` (or until it has submitted ``items``): fetch the page,
-    fetch the peer, submit (sometimes twice)."""
+    fetch the peer, submit (sometimes twice). With ``every``, the k-th submission is sent at
+    ``start + offset + k * every`` (open loop; a late answer does not move the schedule)."""
     rng = random.Random(seed)
+    start = time.perf_counter() + (rng.random() * every if every else 0.0)
+    if every:
+        await asyncio.sleep(start - time.perf_counter())  # annotators start spread over one period
     r = await client.post(f"/queues/{queue_id}/next", data={"csrf_token": csrf})
     location = r.headers.get("location", "/")
     done = 0
@@ -132,6 +143,8 @@ async def annotator(client: httpx.AsyncClient, csrf: str, queue_id: int, kind: s
         stats.peer.append(time.perf_counter() - t)
         if peer.status_code != 200:
             stats.errors.append(f"peer: {peer.status_code}")
+        if every:  # think: the submission goes out at its scheduled time
+            await asyncio.sleep(max(0.0, start + done * every - time.perf_counter()))
         token = uuid.uuid4().hex
         form = {"csrf_token": csrf, "submission_token": token, **_answer(kind, rng)}
         sends = 2 if rng.random() < retry_rate else 1
@@ -149,7 +162,7 @@ async def annotator(client: httpx.AsyncClient, csrf: str, queue_id: int, kind: s
 
 async def simulate(base_url: str, queue_ids: list[int], annotators: int, seconds: float | None = None,
                    retry_rate: float = 0.05, on_start: Callable[[], None] | None = None,
-                   items: int | None = None) -> Stats:
+                   items: int | None = None, every: float | None = None) -> Stats:
     """Log everyone in (argon2 checks are slow on purpose), then run all annotators for ``seconds``
     (the benchmark) or until each has submitted ``items`` (the test: the same work on any machine);
     ``on_start`` is called between the two."""
@@ -164,12 +177,34 @@ async def simulate(base_url: str, queue_ids: list[int], annotators: int, seconds
             on_start()
         deadline = None if seconds is None else time.perf_counter() + seconds
         await asyncio.gather(*(
-            annotator(c, tokens[n], queue_ids[n % 2], kinds[n % 2], deadline, stats, retry_rate, n, items)
+            annotator(c, tokens[n], queue_ids[n % 2], kinds[n % 2], deadline, stats, retry_rate, n, items, every)
             for n, c in enumerate(clients)
         ))
     finally:
         await asyncio.gather(*(c.aclose() for c in clients))
     return stats
+
+
+async def login_storm(base_url: str, annotators: int) -> tuple[list[float], float, list[int]]:
+    """Every annotator loads the login form, then all log in at once: (latencies, seconds until the
+    last is in, status codes)."""
+    clients = [httpx.AsyncClient(base_url=base_url, follow_redirects=False, timeout=300) for _ in range(annotators)]
+    try:
+        tokens = [CSRF_RE.search((await c.get("/login")).text).group(1) for c in clients]
+        latencies: list[float] = []
+
+        async def one(n: int) -> int:
+            t = time.perf_counter()
+            r = await clients[n].post("/login", data={"username": f"ann{n:03d}", "password": PASSWORD,
+                                                      "csrf_token": tokens[n], "next": "/"})
+            latencies.append(time.perf_counter() - t)
+            return r.status_code
+
+        t0 = time.perf_counter()
+        codes = await asyncio.gather(*(one(n) for n in range(annotators)))
+        return latencies, time.perf_counter() - t0, list(codes)
+    finally:
+        await asyncio.gather(*(c.aclose() for c in clients))
 
 
 # -- checking -------------------------------------------------------------------------------------
@@ -211,8 +246,9 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_server(ws_root: Path, port: int, db: str | None) -> subprocess.Popen:
-    cmd = [sys.executable, "-m", "editcaption.cli", "annotate", "serve", "-w", str(ws_root), "--port", str(port)]
+def start_server(ws_root: Path, port: int, db: str | None, workers: int = 1) -> subprocess.Popen:
+    cmd = [sys.executable, "-m", "editcaption.cli", "annotate", "serve", "-w", str(ws_root), "--port", str(port),
+           "--workers", str(workers)]
     if db:
         cmd += ["--db", db]
     env = {**os.environ, "EDITCAPTION_SECRET_KEY": "load-benchmark-key"}
@@ -231,38 +267,77 @@ def start_server(ws_root: Path, port: int, db: str | None) -> subprocess.Popen:
 
 
 def cpu_seconds(pid: int) -> float:
-    """CPU time (user + system, all threads) a process has used so far (Linux /proc)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    """CPU time (user + system, all threads) a process and its worker processes have used so far (Linux /proc)."""
+    total = 0.0
+    for p in [pid, *_children(pid)]:
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--mode", choices=["closed", "open", "logins"], default="closed")
     ap.add_argument("--annotators", type=int, default=50)
     ap.add_argument("--seconds", type=float, default=30.0)
+    ap.add_argument("--every", type=float, default=5.0, help="open loop: seconds between one annotator's submissions")
     ap.add_argument("--pairs", type=int, default=4000)
     ap.add_argument("--db", default=None, help="database URL (default: SQLite in a temporary workspace)")
+    ap.add_argument("--workers", type=int, default=1, help="server processes (PostgreSQL only)")
     args = ap.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="ec-annotate-load-") as tmp:
         t = time.perf_counter()
         ws = build_workspace(Path(tmp) / "ws", args.pairs, args.annotators, args.db)
-        print(f"workspace: {args.pairs} pairs, 2 queues, {args.annotators} annotators "
-              f"({time.perf_counter() - t:.1f} s to build)")
+        print(f"workspace: {args.pairs} pairs, 2 queues, {args.annotators} annotators on "
+              f"{'PostgreSQL' if args.db else 'SQLite'} ({time.perf_counter() - t:.1f} s to build); "
+              f"server: {args.workers} worker(s)")
         port = free_port()
-        server = start_server(ws.root, port, args.db)
+        server = start_server(ws.root, port, args.db, args.workers)
+        url = f"http://127.0.0.1:{port}"
         try:
+            if args.mode == "logins":
+                cpu = cpu_seconds(server.pid)
+                latencies, total, codes = asyncio.run(login_storm(url, args.annotators))
+                report_logins(args, latencies, total, codes, cpu_seconds(server.pid) - cpu)
+                return
             cpu_at_start: list[float] = []
-            stats = asyncio.run(simulate(f"http://127.0.0.1:{port}", queue_ids(ws), args.annotators, args.seconds,
-                                         on_start=lambda: cpu_at_start.append(cpu_seconds(server.pid))))
+            stats = asyncio.run(simulate(url, queue_ids(ws), args.annotators, args.seconds,
+                                         on_start=lambda: cpu_at_start.append(cpu_seconds(server.pid)),
+                                         every=args.every if args.mode == "open" else None))
             server_cpu = cpu_seconds(server.pid) - cpu_at_start[0]  # after the logins
         finally:
             server.send_signal(signal.SIGINT)
             server.wait(timeout=30)
         result = audit(ws, stats)
         ws.close()
+    report(args, stats, server_cpu, result)
 
-    print(f"\n{args.annotators} concurrent annotators for {args.seconds:g} s (logged in beforehand)\n")
+
+def report_logins(args: argparse.Namespace, latencies: list[float], total: float, codes: list[int],
+                  server_cpu: float) -> None:
+    print(f"\n{args.annotators} simultaneous logins (argon2id checks, bounded to the server's CPUs)\n")
+    print(f"all done in {total:.2f} s; per login p50 {pct(latencies, .5):.0f} ms, p99 {pct(latencies, .99):.0f} ms; "
+          f"server CPU {1000 * server_cpu / args.annotators:.1f} ms per login (form + check); "
+          f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+    print("status codes: " + ", ".join(f"{c}: {codes.count(c)}" for c in sorted(set(codes))))
+    if set(codes) != {303}:
+        sys.exit(1)
+
+
+def report(args: argparse.Namespace, stats: Stats, server_cpu: float, result: dict[str, int]) -> None:
+    pace = f"each submitting every {args.every:g} s" if args.mode == "open" else "closed loop"
+    print(f"\n{args.annotators} concurrent annotators for {args.seconds:g} s, {pace} (logged in beforehand)\n")
     print(f"{'request':<34}{'n':>7}{'p50 ms':>10}{'p99 ms':>10}")
     for label, values in (("fetch task page (GET /a/ID)", stats.fetch),
                           ("submit + lease next (POST)", stats.submit),

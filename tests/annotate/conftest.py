@@ -51,8 +51,11 @@ def module_ws(tmp_path_factory, studio_template):  # noqa: ANN001
 
 @pytest.fixture(scope="module")
 def studio(module_ws):  # noqa: ANN001
-    """A real studio server on 127.0.0.1 over the module's workspace: (workspace, app, base url)."""
-    app = create_app(module_ws, StudioSettings(login_limiter=LoginLimiter(per_name=3, per_address=1000)))
+    """A real studio server on 127.0.0.1 over the module's workspace: (workspace, app, base url).
+
+    Login delays are an hour, so a throttled attempt stays throttled however slowly the test runs."""
+    limiter = LoginLimiter(per_pair=3, per_client=1000, base_delay_s=3600, max_delay_s=3600)
+    app = create_app(module_ws, StudioSettings(login_limiter=limiter))
     server = ServerThread(app).start()
     yield module_ws, app, server.url
     server.stop()

@@ -59,18 +59,27 @@ def test_queues_from_the_command_line(studio_sqlite, tmp_path):
 
 
 def test_label_studio_round_trip_from_the_command_line(studio_sqlite, tmp_path):
-    r = cli(studio_sqlite, "export-labelstudio", "--run", "source:manifest", "--out", str(tmp_path / "ls"), "--json")
-    assert r.exit_code == 0 and json.loads(r.stdout)["tasks"] == 6
+    # the recorded Label Studio exports and every option are in tests/annotate/test_labelstudio.py
+    r = cli(studio_sqlite, "export-labelstudio", "--run", "source:manifest", "--ls-url", "http://localhost:8080",
+            "--out", str(tmp_path / "ls"), "--json")
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.stdout)["tasks"] == 6 and (tmp_path / "ls" / "SETUP.md").is_file()
     tasks = json.loads((tmp_path / "ls" / "tasks.json").read_text())
-    export = [{"id": 1, "data": tasks[0]["data"], "annotations": [{"id": 1, "completed_by": 3, "result": [
-        {"from_name": "instruction", "to_name": "target", "type": "textarea", "value": {"text": ["New text."]}},
-        {"from_name": "failure_type", "to_name": "target", "type": "choices", "value": {"choices": ["detail"]}},
-        {"from_name": "severity", "to_name": "target", "type": "choices", "value": {"choices": ["P2"]}}]}]}]
+    export = [{"id": 1, "project": 2, "data": tasks[0]["data"], "annotations": [{
+        "id": 1, "completed_by": 3, "created_at": "2026-11-23T10:00:00Z", "updated_at": "2026-11-23T10:00:00Z",
+        "lead_time": 4.5, "result": [
+            {"from_name": "verdict", "to_name": "target", "type": "choices", "value": {"choices": ["corrected"]}},
+            {"from_name": "instruction", "to_name": "target", "type": "textarea", "value": {"text": ["New text."]}},
+            {"from_name": "failure_type", "to_name": "target", "type": "choices", "value": {"choices": ["detail"]}},
+            {"from_name": "severity", "to_name": "target", "type": "choices", "value": {"choices": ["P2"]}}]}]}]
     (tmp_path / "export.json").write_text(json.dumps(export))
     r = cli(studio_sqlite, "import-labelstudio", str(tmp_path / "export.json"), "--json")
     assert r.exit_code == 0, r.output
-    assert json.loads(r.stdout) | {"skipped": [], "notes": []} == {
-        "refinements": 1, "preferences": 1, "duplicates": 0, "skipped": [], "notes": []}
+    assert json.loads(r.stdout) == {
+        "refinements": 1, "preferences": 1, "revisions": 0, "history": 0, "duplicates": 0, "cancelled": 0,
+        "ls_url": "http://localhost:8080", "ls_project": 2, "skipped": [], "notes": []}
+    r = cli(studio_sqlite, "import-labelstudio", str(tmp_path / "export.json"), "--json")
+    assert json.loads(r.stdout)["duplicates"] == 1  # safe to repeat
     broken = tmp_path / "broken.json"
     broken.write_text("{not json")
     r = cli(studio_sqlite, "import-labelstudio", str(broken))

@@ -28,13 +28,13 @@ def test_jpeg_and_png_are_served_as_stored(studio_sqlite):
     with studio_sqlite.session() as s:
         pair = s.scalars(select(PairRecord)).first()
     path, kind = media.display_image(studio_sqlite, pair.source)
-    assert kind == "image/jpeg" and path == studio_sqlite.store.path_for(pair.source.sha256, ".jpg")
+    assert kind == "image/jpeg" and path == studio_sqlite.store.local_path(pair.source.sha256, ".jpg")
 
 
 def test_other_formats_are_decoded_once_to_png(sqlite_workspace, bmp_pair):
     path, kind = media.display_image(sqlite_workspace, bmp_pair.source)
     assert kind == "image/png" and path.parent == sqlite_workspace.root / "cache" / "annotate" / "display"
-    original = load_rgb(sqlite_workspace.store.path_for(bmp_pair.source.sha256, ".bmp"))
+    original = load_rgb(sqlite_workspace.store.local_path(bmp_pair.source.sha256, ".bmp"))
     assert np.array_equal(np.asarray(Image.open(path).convert("RGB")), original)
     stamp = path.stat().st_mtime_ns
     assert media.display_image(sqlite_workspace, bmp_pair.source)[0].stat().st_mtime_ns == stamp
@@ -70,6 +70,6 @@ def test_hints_state_measurements_and_flag_a_wrong_direction(studio_sqlite):
 
 def test_a_broken_image_costs_the_hints_only(studio_sqlite):
     pair = pan_left(studio_sqlite)
-    studio_sqlite.store.path_for(pair.source.sha256, pair.source.ext).unlink()
+    studio_sqlite.store.local_path(pair.source.sha256, pair.source.ext).unlink()
     hints = media.hints(studio_sqlite, pair, "Pan left.")
     assert hints["facts"] == [] and hints["unavailable"].startswith("delta analysis failed")

@@ -4,27 +4,37 @@ Server-rendered Jinja2 pages with a little dependency-free JavaScript. Security 
 every route needs a session (app-wide dependency, see :mod:`.auth`), every POST a CSRF
 token, templates escape everything, and a strict Content-Security-Policy allows only
 our own scripts and styles (no inline script can run even if text slipped through).
+Request bodies are limited while they are read (:class:`BodyLimit`), other ``Host:``
+headers can be refused (``allowed_hosts``) and a proxy's client address is trusted only
+from the addresses named in ``forwarded_allow_ips``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import asyncio
+import json
+import os
+from dataclasses import dataclass, field, fields
 from pathlib import Path
-from urllib.parse import quote
 
 from fastapi import Depends, FastAPI, HTTPException, Request
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.middleware.sessions import SessionMiddleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..workspace import Workspace
-from .auth import LoginLimiter, NotAuthenticated, require_csrf, require_session, secret_key
+from .auth import LoginLimiter, require_csrf, require_session, secret_key
+from .db import studio_db, studio_workspace
+from .media import NotServable
 
 HERE = Path(__file__).parent
 SESSION_COOKIE = "ec_session"
+SETTINGS_ENV = "EDITCAPTION_STUDIO"  # how `serve --workers N` hands the settings to each worker process
+LIMITER_FIELDS = ("per_pair", "per_client", "per_client_inflight", "per_account", "base_delay_s", "max_delay_s",
+                  "window_s")
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
@@ -35,6 +45,27 @@ class StudioSettings:
     secure_cookies: bool = False  # set when the studio is served over HTTPS (e.g. behind a proxy)
     session_hours: float = 12.0
     login_limiter: LoginLimiter | None = None
+    # Threads that run requests (and database connections kept open: one per thread, plus a few
+    # for the event loop's own short reads). 2 cores do not gain from more: the work is CPU-bound.
+    threads: int = 16
+    hash_slots: int = 0  # password checks at once (argon2: ~20 ms and 19 MiB each); 0: one per CPU
+    max_body_kb: int = 1024  # request bodies of logged-in people (forms are a few kB)
+    anonymous_body_kb: int = 16  # request bodies without a session (the login form)
+    allowed_hosts: list[str] = field(default_factory=list)  # empty: any Host header
+    forwarded_allow_ips: list[str] = field(default_factory=list)  # proxies whose X-Forwarded-For is trusted
+
+    def to_json(self) -> str:
+        """The settings for a worker process (the limiter as its parameters: its state is in the database)."""
+        out = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "login_limiter"}
+        if self.login_limiter is not None:
+            out["login_limiter"] = {k: getattr(self.login_limiter, k) for k in LIMITER_FIELDS}
+        return json.dumps(out)
+
+    @classmethod
+    def from_json(cls, text: str) -> StudioSettings:
+        values = json.loads(text)
+        limiter = values.pop("login_limiter", None)
+        return cls(**values, login_limiter=LoginLimiter(**limiter) if limiter else None)
 
 
 class SecurityHeaders:
@@ -62,35 +93,81 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
-def wants_html(request: Request) -> bool:
-    return request.method == "GET" and "text/html" in request.headers.get("accept", "")
+class BodyTooLarge(HTTPException):
+    def __init__(self, limit: int):
+        super().__init__(status_code=413, detail=f"request body over {limit // 1024} kB")
+
+
+class BodyLimit:
+    """Refuses request bodies over a limit while they are read, so no more than the limit is ever held.
+
+    A declared ``Content-Length`` over the limit is answered 413 before a byte of the body is
+    read; a chunked body is counted as it arrives and the request fails with 413 as soon as
+    it passes the limit (the rest is never read: the server closes the connection). Requests
+    without a session (only the login form is open to them) get a much smaller limit. Must sit
+    inside ``SessionMiddleware`` (it reads ``scope["session"]``).
+    """
+
+    def __init__(self, app: ASGIApp, limit: int, anonymous_limit: int):
+        self.app, self.limit, self.anonymous_limit = app, limit, anonymous_limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        limit = self.limit if scope.get("session", {}).get("uid") is not None else self.anonymous_limit
+        declared = dict(scope["headers"]).get(b"content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > limit):
+            from .errors import too_large
+
+            await too_large(scope, limit)(scope, receive, send)
+            return
+        seen = 0
+
+        async def counted() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > limit:
+                    raise BodyTooLarge(limit)
+            return message
+
+        await self.app(scope, counted, send)
+
+
+class ThreadLimit:
+    """Sets the number of threads that run requests (anyio's default limiter) on the first request,
+    to match the database pool: a request thread never waits for a connection."""
+
+    def __init__(self, app: ASGIApp, threads: int):
+        self.app, self.threads, self.done = app, threads, False
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if not self.done:
+            import anyio.to_thread
+
+            anyio.to_thread.current_default_thread_limiter().total_tokens = self.threads
+            self.done = True
+        await self.app(scope, receive, send)
 
 
 def _install_error_handlers(app: FastAPI) -> None:
-    from .render import render
+    """The app's own errors; the general answers (pages or JSON) are :func:`.errors.install`'s."""
 
-    @app.exception_handler(NotAuthenticated)
-    async def _not_authenticated(request: Request, exc: NotAuthenticated) -> Response:
-        if wants_html(request):
-            target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-            return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
-        return JSONResponse({"detail": "log in first"}, status_code=401)
-
-    @app.exception_handler(HTTPException)
-    async def _http_error(request: Request, exc: HTTPException) -> Response:
-        if wants_html(request) or request.headers.get("content-type", "").startswith("application/x-www-form"):
-            return render(request, "message.html", {"title": f"Error {exc.status_code}", "message": exc.detail},
-                          status_code=exc.status_code)
-        return JSONResponse({"detail": exc.detail}, status_code=exc.status_code)
-
-    @app.exception_handler(RequestValidationError)
-    async def _bad_request(request: Request, exc: RequestValidationError) -> Response:
-        # Parameters that fail validation (e.g. "../x" where an id is expected) never reach a handler.
-        return JSONResponse({"detail": "bad request parameters"}, status_code=422)
+    @app.exception_handler(NotServable)
+    async def _not_servable(request: Request, exc: NotServable) -> Response:
+        # a store entry that is a link or not a regular file: answered as if it did not exist
+        return JSONResponse({"detail": "no such image"}, status_code=404)
 
 
 def create_app(ws: Workspace, settings: StudioSettings | None = None) -> FastAPI:
-    """The studio app on an open workspace (the caller keeps the workspace open while serving)."""
+    """The studio app on an open workspace (the caller keeps the workspace open while serving).
+
+    The app works on its own engine over the same database, with a pool of ``settings.threads``
+    connections opened once (see :func:`.db.studio_engine`).
+    """
+    from . import errors
     from .routes import admin, home, login, work
 
     settings = settings or StudioSettings()
@@ -99,23 +176,50 @@ def create_app(ws: Workspace, settings: StudioSettings | None = None) -> FastAPI
         docs_url=None, redoc_url=None, openapi_url=None,
         dependencies=[Depends(require_session), Depends(require_csrf)],
     )
-    app.state.ws = ws
+    app.state.ws = studio_workspace(ws, pool_size=settings.threads + 4)
+    app.state.db = studio_db(app.state.ws)
     app.state.settings = settings
     app.state.limiter = settings.login_limiter or LoginLimiter()
+    app.state.hash_slots = asyncio.Semaphore(settings.hash_slots or os.cpu_count() or 1)
     app.state.templates = Jinja2Templates(directory=str(HERE / "templates"))
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     for module in (login, home, work, admin):
         app.include_router(module.router)
+    errors.install(app)  # pages for people, JSON for programs
     _install_error_handlers(app)
+    # added innermost first: a request passes the proxy and host checks, then the session, then the body limit
+    app.add_middleware(BodyLimit, limit=settings.max_body_kb * 1024, anonymous_limit=settings.anonymous_body_kb * 1024)
     app.add_middleware(SessionMiddleware, secret_key=secret_key(ws), session_cookie=SESSION_COOKIE,
                        max_age=int(settings.session_hours * 3600), same_site="lax",
                        https_only=settings.secure_cookies)
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(ThreadLimit, threads=settings.threads)
+    if settings.allowed_hosts:
+        app.add_middleware(TrustedHostMiddleware, allowed_hosts=settings.allowed_hosts)  # others: 400
+    if settings.forwarded_allow_ips:
+        from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
+
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.forwarded_allow_ips)
     return app
 
 
-def serve(ws: Workspace, host: str = "127.0.0.1", port: int = 8000, settings: StudioSettings | None = None) -> None:
-    """Run the studio with uvicorn until interrupted."""
+def app_from_env() -> FastAPI:
+    """The app of one worker process of ``annotate serve --workers N`` (settings from ``$EDITCAPTION_STUDIO``)."""
+    spec = json.loads(os.environ[SETTINGS_ENV])
+    ws = Workspace.open(spec["workspace"], spec["db"])
+    return create_app(ws, StudioSettings.from_json(spec["settings"]))
+
+
+def serve(ws: Workspace, host: str = "127.0.0.1", port: int = 8000, settings: StudioSettings | None = None,
+          workers: int = 1) -> None:
+    """Run the studio with uvicorn until interrupted (``workers`` processes share the database)."""
     import uvicorn
 
-    uvicorn.run(create_app(ws, settings), host=host, port=port, log_level="info", proxy_headers=False)
+    settings = settings or StudioSettings()
+    common = {"host": host, "port": port, "log_level": "info", "proxy_headers": False,
+              "limit_concurrency": None, "timeout_keep_alive": 30}
+    if workers <= 1:
+        uvicorn.run(create_app(ws, settings), **common)
+        return
+    os.environ[SETTINGS_ENV] = json.dumps({"workspace": str(ws.root), "db": ws.db_url, "settings": settings.to_json()})
+    uvicorn.run("editcaption.annotate.app:app_from_env", factory=True, workers=workers, **common)

@@ -6,106 +6,190 @@ their requests race, and a partial unique index allows one live lease per annota
 queue. A lease that runs out is returned: the next lease request in that queue frees its
 slot (the row stays, marked ``expired``). Every lease, skip and expiry is logged.
 
-Each attempt to take a slot is its own short transaction, so a lost race (a unique
-violation) is rolled back cleanly on SQLite and PostgreSQL alike and the next candidate
-is tried.
+Leasing the next item is one short transaction of a few Core statements (see :mod:`.db`):
+the annotator's current lease and the queue's settings (one query), the expiry of stale
+leases (one update), the candidates (one query on the ``live_slots`` index, so finished
+items are never scanned), then ``INSERT ... ON CONFLICT DO NOTHING`` of the lease, the
+task's slot count and the audit event. A lost race (another annotator took that slot, or a
+parallel request of the same annotator leased first) inserts nothing and the next
+candidate is tried, on SQLite and PostgreSQL alike. ``annotation_tasks.live_slots`` counts
+the slots held (leased or submitted) and is changed in the same transaction as the slot;
+if it ever disagreed with the assignments, a queue that looks exhausted recounts it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import random
+import threading
+import time
+from typing import Any
 
-from sqlalchemy import exists, func, select, update
+from sqlalchemy import Connection, and_, bindparam, exists, func, literal, select, union_all, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
 from ..workspace import Workspace
-from ..workspace.models import AnnotationAssignmentRecord as Assignment
-from ..workspace.models import AnnotationQueueRecord, AnnotationTaskRecord
+from ..workspace.models import AnnotationAssignmentRecord, AnnotationQueueRecord, AnnotationTaskRecord
 from .accounts import User
-from .audit import log_event
+from .audit import add_events, event_row
+from .auth import USER_COLUMNS, USERS, Claims, verified_user
+from .db import StudioDB, studio_db
 from .queues import QueueError
-from .timeutil import now
+from .timeutil import as_utc, now
 
+A = AnnotationAssignmentRecord.__table__
+T = AnnotationTaskRecord.__table__
+Q = AnnotationQueueRecord.__table__
 ACTIVE = ("leased", "submitted", "skipped")  # an annotator holding one of these is not offered the task again
+CANDIDATES = 16
+RECOUNT_EVERY_S = 60.0
+_recounted: dict[tuple[str, int], float] = {}
+_recount_lock = threading.Lock()
+
+
+def _held(queue_id: int, user_id: int, at: dt.datetime) -> Any:
+    """The annotator's live lease in the queue (a scalar subquery; the partial unique index allows one)."""
+    return (select(A.c.id).where(A.c.queue_id == queue_id, A.c.user_id == user_id, A.c.status == "leased",
+                                 A.c.expires_at > at).limit(1).scalar_subquery())
+
+
+def _expire(conn: Connection, queue_id: int, at: dt.datetime) -> int:
+    """Return every lease in the queue whose time ran out (in the caller's transaction)."""
+    stale = conn.execute(update(A).where(A.c.queue_id == queue_id, A.c.status == "leased", A.c.expires_at <= at)
+                         .values(status="expired", slot=None).returning(A.c.id, A.c.task_id, A.c.user_id)).all()
+    if stale:
+        conn.execute(update(T).where(T.c.id == bindparam("tid")).values(live_slots=T.c.live_slots - 1),
+                     [{"tid": r.task_id} for r in stale])
+        add_events(conn, [event_row("system", "lease_expire", queue_id=queue_id, task_id=r.task_id, at=at,
+                                    detail={"assignment": r.id, "user_id": r.user_id}) for r in stale])
+    return len(stale)
 
 
 def expire_stale(ws: Workspace, queue_id: int, at: dt.datetime | None = None) -> int:
     """Return every lease in the queue whose time ran out; returns how many."""
-    at = at or now()
-    with ws.session() as s:
-        stale = list(s.execute(select(Assignment.id, Assignment.task_id, Assignment.user_id).where(
-            Assignment.queue_id == queue_id, Assignment.status == "leased", Assignment.expires_at <= at)).all())
-        freed = 0
-        for aid, task_id, user_id in stale:
-            res = s.execute(update(Assignment).where(
-                Assignment.id == aid, Assignment.status == "leased", Assignment.expires_at <= at,
-            ).values(status="expired", slot=None).execution_options(synchronize_session=False))
-            if res.rowcount == 1:
-                freed += 1
-                log_event(s, "system", "lease_expire", queue_id=queue_id, task_id=task_id,
-                          detail={"assignment": aid, "user_id": user_id})
-    return freed
+    with studio_db(ws).write() as conn:
+        return _expire(conn, queue_id, at or now())
 
 
-def active_lease(s: Session, queue_id: int, user: User, at: dt.datetime) -> Assignment | None:
-    return s.scalar(select(Assignment).where(
-        Assignment.queue_id == queue_id, Assignment.user_id == user.id, Assignment.status == "leased",
-        Assignment.expires_at > at).order_by(Assignment.leased_at, Assignment.id).limit(1))
+def _candidates(conn: Connection, db: StudioDB, queue_id: int, overlap: int, user_id: int) -> list[Any]:
+    """Tasks this user could take now, best first: items others started (so overlapped items get
+    finished), then untouched items in queue order. One statement; each part stops after a few rows."""
+    mine = exists().where(A.c.task_id == T.c.id, A.c.user_id == user_id, A.c.status.in_(ACTIVE))
+    own = select(A.c.id).where(A.c.task_id == T.c.id, A.c.user_id == user_id).limit(1).scalar_subquery()
+
+    def part(rank: int, *where: Any) -> Any:
+        return (select(literal(rank).label("rank"), T.c.id, T.c.position, T.c.live_slots, own.label("own"))
+                .where(T.c.queue_id == queue_id, *where, ~mine).order_by(T.c.position).limit(CANDIDATES)
+                .subquery())
+
+    parts = [part(1, T.c.live_slots == 0)]
+    if overlap > 1:
+        parts.insert(0, part(0, T.c.live_slots > 0, T.c.live_slots < overlap))
+    if len(parts) == 1:
+        rows = list(conn.execute(select(parts[0])))
+    else:
+        merged = union_all(*(select(p) for p in parts)).subquery()
+        rows = list(conn.execute(select(merged).order_by(merged.c.rank, merged.c.position)))
+    if not db.is_sqlite:
+        # Concurrent writers (PostgreSQL): spread simultaneous requests over the first few free
+        # items instead of all racing for one. SQLite runs one writer at a time: queue order.
+        head = [r for r in rows if r.rank == rows[0].rank][:4] if rows else []
+        random.shuffle(head)
+        rows = head + rows[len(head):]
+    return rows
 
 
-def _candidates(s: Session, queue: AnnotationQueueRecord, user: User, limit: int = 24) -> list[int]:
-    """Task ids this user could take now: items others started first (so overlapped items get
-    finished), then untouched items in queue order. Both queries stop at ``limit`` rows."""
-    T, A = AnnotationTaskRecord, Assignment
-    mine = exists().where(A.task_id == T.id, A.user_id == user.id, A.status.in_(ACTIVE))
-    started: list[int] = []
-    if queue.overlap > 1:
-        in_progress = (select(A.task_id).where(A.queue_id == queue.id, A.slot.is_not(None)).group_by(A.task_id)
-                       .having(func.count(A.id) < queue.overlap).subquery())
-        started = list(s.scalars(select(T.id).join(in_progress, in_progress.c.task_id == T.id).where(~mine)
-                                 .order_by(T.position).limit(limit)))
-    untouched = ~exists().where(A.task_id == T.id, A.slot.is_not(None))
-    fresh = list(s.scalars(select(T.id).where(T.queue_id == queue.id, untouched, ~mine)
-                           .order_by(T.position).limit(limit)))
-    # Spread simultaneous requests over the first few items instead of all racing for one.
-    head = fresh[:4]
-    random.shuffle(head)
-    return started + head + fresh[4:]
+def _free_slot(conn: Connection, task_id: int, overlap: int) -> int | None:
+    taken = set(conn.scalars(select(A.c.slot).where(A.c.task_id == task_id, A.c.slot.is_not(None))))
+    return next((k for k in range(overlap) if k not in taken), None)
 
 
-def _take_slot(ws: Workspace, queue: AnnotationQueueRecord, task_id: int, user: User, at: dt.datetime) -> int | None:
-    """Try to lease ``task_id`` to ``user`` in one transaction; the assignment id, or None if lost."""
-    try:
-        with ws.session() as s:
-            taken = set(s.scalars(select(Assignment.slot).where(Assignment.task_id == task_id,
-                                                               Assignment.slot.is_not(None))))
-            free = [k for k in range(queue.overlap) if k not in taken]
-            if not free:
-                return None
-            expires = at + dt.timedelta(seconds=queue.lease_seconds)
-            own = s.scalar(select(Assignment).where(Assignment.task_id == task_id, Assignment.user_id == user.id))
-            if own is not None:
-                if own.status in ACTIVE:
-                    return None
-                res = s.execute(update(Assignment).where(Assignment.id == own.id, Assignment.status == own.status)
-                                .values(slot=free[0], status="leased", leased_at=at, expires_at=expires,
-                                        submitted_at=None).execution_options(synchronize_session=False))
-                if res.rowcount != 1:
-                    return None
-                aid = own.id
-            else:
-                row = Assignment(task_id=task_id, queue_id=queue.id, user_id=user.id, slot=free[0], status="leased",
-                                 leased_at=at, expires_at=expires)
-                s.add(row)
-                s.flush()
-                aid = row.id
-            log_event(s, user.name, "lease", queue_id=queue.id, task_id=task_id,
-                      detail={"assignment": aid, "slot": free[0], "expires_at": expires.isoformat()})
-            return aid
-    except IntegrityError:
-        return None  # someone took that slot (or this user raced themselves); try the next item
+def _take(conn: Connection, db: StudioDB, queue_id: int, overlap: int, lease_seconds: int, cand: Any,
+          user_id: int, user_name: str, at: dt.datetime) -> int | None:
+    """Lease one candidate task to the user in the caller's transaction; the assignment id, or None if lost."""
+    expires = at + dt.timedelta(seconds=lease_seconds)
+    if cand.own is not None:
+        # The user held this item before and the lease ran out: the old row is leased again.
+        slot = _free_slot(conn, cand.id, overlap)
+        if slot is None:
+            return None
+        try:
+            with conn.begin_nested():  # a racing insert of that slot (PostgreSQL) undoes only this step
+                done = conn.execute(update(A).where(A.c.id == cand.own, A.c.status == "expired").values(
+                    slot=slot, status="leased", leased_at=at, expires_at=expires, submitted_at=None)).rowcount
+        except IntegrityError:
+            return None
+        aid = cand.own if done == 1 else None
+    else:
+        # Slots fill in order, so the count of live slots is usually the free one; if an earlier
+        # slot was given back, that insert does nothing and the free slot is looked up.
+        aid, slot = None, cand.live_slots
+        for _attempt in range(2):
+            aid = conn.execute(db.insert(A).values(
+                task_id=cand.id, queue_id=queue_id, user_id=user_id, slot=slot, status="leased", leased_at=at,
+                expires_at=expires).on_conflict_do_nothing().returning(A.c.id)).scalar()
+            if aid is not None or overlap == 1:
+                break
+            slot = _free_slot(conn, cand.id, overlap)
+            if slot is None:
+                break
+    if aid is None:
+        return None
+    conn.execute(update(T).where(T.c.id == cand.id).values(live_slots=T.c.live_slots + 1))
+    add_events(conn, [event_row(user_name, "lease", queue_id=queue_id, task_id=cand.id, at=at,
+                                detail={"assignment": aid, "slot": slot, "expires_at": expires.isoformat()})])
+    return aid
+
+
+def _recount(conn: Connection, db: StudioDB, queue_id: int) -> int:
+    """Set ``live_slots`` of the queue's tasks from their assignments (at most once a minute per
+    queue and process); returns how many were wrong."""
+    key, clock = (str(db.engine.url), queue_id), time.monotonic()
+    with _recount_lock:
+        if clock - _recounted.get(key, -RECOUNT_EVERY_S) < RECOUNT_EVERY_S:
+            return 0
+        _recounted[key] = clock
+    live = (select(func.count(A.c.id)).where(A.c.task_id == T.c.id, A.c.slot.is_not(None)).correlate(T)
+            .scalar_subquery())
+    return conn.execute(update(T).where(T.c.queue_id == queue_id, T.c.live_slots != live)
+                        .values(live_slots=live)).rowcount
+
+
+def lease_in(conn: Connection, db: StudioDB, queue_id: int, user_id: int, user_name: str, at: dt.datetime,
+             claims: Claims | None = None) -> tuple[int | None, User | None]:
+    """Lease the user's next item of the queue in the caller's write transaction.
+
+    Returns (assignment id or None when nothing is left for this user, the user when ``claims``
+    were given: the session is then checked in the first statement). Raises
+    :class:`~.queues.QueueError` for a queue that does not exist.
+    """
+    cols = [Q.c.id, Q.c.overlap, Q.c.lease_seconds, _held(queue_id, user_id, at).label("held")]
+    if claims is None:
+        head = conn.execute(select(*cols).where(Q.c.id == queue_id)).first()
+        user = None
+    else:
+        head = conn.execute(select(*USER_COLUMNS, *cols).select_from(
+            USERS.outerjoin(Q, Q.c.id == queue_id)).where(USERS.c.id == user_id)).first()
+        user = verified_user(head, claims)
+    if head is None or head.id is None:
+        raise QueueError(f"no queue {queue_id}")
+    if head.held is not None:
+        return head.held, user
+    _expire(conn, queue_id, at)
+    for _round in range(3):
+        candidates = _candidates(conn, db, queue_id, head.overlap, user_id)
+        if not candidates:
+            if _recount(conn, db, queue_id):
+                continue
+            return None, user
+        for cand in candidates:
+            aid = _take(conn, db, queue_id, head.overlap, head.lease_seconds, cand, user_id, user_name, at)
+            if aid is not None:
+                return aid, user
+            held = conn.execute(select(_held(queue_id, user_id, at))).scalar()
+            if held is not None:  # a parallel request of this user leased meanwhile
+                return held, user
+    return None, user
 
 
 def lease_next(ws: Workspace, queue_id: int, user: User, at: dt.datetime | None = None) -> int | None:
@@ -115,63 +199,85 @@ def lease_next(ws: Workspace, queue_id: int, user: User, at: dt.datetime | None 
     requests of the same user racing here end on the same item: the database allows one
     live lease per annotator and queue, and the loser picks up the winner's lease.
     """
-    at = at or now()
-    with ws.session() as s:
-        queue = s.get(AnnotationQueueRecord, queue_id)
-        if queue is None:
-            raise QueueError(f"no queue {queue_id}")
-        s.expunge(queue)
+    db = studio_db(ws)
+    with db.write() as conn:
+        return lease_in(conn, db, queue_id, user.id, user.name, at or now())[0]
 
-    def current() -> int | None:
-        with ws.session() as s:
-            lease = active_lease(s, queue_id, user, at)
-            return lease.id if lease is not None else None
 
-    if (held := current()) is not None:
-        return held
-    expire_stale(ws, queue_id, at)
-    for _round in range(3):
-        with ws.session() as s:
-            candidates = _candidates(s, queue, user)
-        if not candidates:
-            return None
-        for task_id in candidates:
-            aid = _take_slot(ws, queue, task_id, user, at)
-            if aid is not None:
-                return aid
-            if (held := current()) is not None:  # a parallel request of this user leased meanwhile
-                return held
-    return None
+def take_slot_for_late_answer(conn: Connection, a: Any, overlap: int, user_name: str, at: dt.datetime) -> bool:
+    """An answer to an item whose lease ran out or was skipped: it keeps the item if a slot is free.
+
+    ``a`` has the assignment's ``id``, ``status``, ``task_id`` and ``queue_id``. The assignment
+    goes straight to ``submitted`` with the free slot (the caller writes the answer in the same
+    transaction), so it never competes with the annotator's current lease elsewhere.
+    """
+    slot = _free_slot(conn, a.task_id, overlap)
+    if slot is None:
+        return False
+    try:
+        with conn.begin_nested():
+            done = conn.execute(update(A).where(A.c.id == a.id, A.c.status == a.status).values(
+                slot=slot, status="submitted", submitted_at=at)).rowcount
+    except IntegrityError:
+        return False
+    if done != 1:
+        return False
+    conn.execute(update(T).where(T.c.id == a.task_id).values(live_slots=T.c.live_slots + 1))
+    add_events(conn, [event_row(user_name, "lease", queue_id=a.queue_id, task_id=a.task_id, at=at,
+                                detail={"assignment": a.id, "slot": slot, "late_answer": True})])
+    return True
 
 
 def reacquire(ws: Workspace, assignment_id: int, user: User, at: dt.datetime | None = None) -> bool:
-    """Lease again an item whose lease ran out or was skipped (a late submit); False if it is full."""
+    """Lease again an item whose lease ran out or was skipped; False if it is full."""
     at = at or now()
-    with ws.session() as s:
-        a = s.get(Assignment, assignment_id)
-        if a is None or a.user_id != user.id:
+    with studio_db(ws).write() as conn:
+        a = conn.execute(select(A.c.id, A.c.status, A.c.task_id, A.c.queue_id, A.c.user_id, Q.c.overlap,
+                                Q.c.lease_seconds).join(Q, Q.c.id == A.c.queue_id)
+                         .where(A.c.id == assignment_id)).first()
+        if a is None or a.user_id != user.id or a.status == "submitted":
             return False
         if a.status == "leased":
             return True
-        if a.status == "submitted":
+        slot = _free_slot(conn, a.task_id, a.overlap)
+        if slot is None:
             return False
-        queue = s.get(AnnotationQueueRecord, a.queue_id)
-        s.expunge(queue)
-        task_id = a.task_id
-    return _take_slot(ws, queue, task_id, user, at) == assignment_id
+        try:
+            with conn.begin_nested():
+                done = conn.execute(update(A).where(A.c.id == a.id, A.c.status == a.status).values(
+                    slot=slot, status="leased", leased_at=at, submitted_at=None,
+                    expires_at=at + dt.timedelta(seconds=a.lease_seconds))).rowcount
+        except IntegrityError:
+            return False
+        if done != 1:
+            return False
+        conn.execute(update(T).where(T.c.id == a.task_id).values(live_slots=T.c.live_slots + 1))
+        add_events(conn, [event_row(user.name, "lease", queue_id=a.queue_id, task_id=a.task_id, at=at,
+                                    detail={"assignment": a.id, "slot": slot})])
+        return True
+
+
+def skip_in(conn: Connection, assignment_id: int, user: User) -> int | None:
+    """Give the item back in the caller's transaction; the queue id, or None if it was not the user's lease."""
+    row = conn.execute(update(A).where(A.c.id == assignment_id, A.c.user_id == user.id, A.c.status == "leased")
+                       .values(status="skipped", slot=None).returning(A.c.task_id, A.c.queue_id)).first()
+    if row is None:
+        return None
+    conn.execute(update(T).where(T.c.id == row.task_id).values(live_slots=T.c.live_slots - 1))
+    add_events(conn, [event_row(user.name, "skip", queue_id=row.queue_id, task_id=row.task_id,
+                                detail={"assignment": assignment_id})])
+    return row.queue_id
 
 
 def skip(ws: Workspace, assignment_id: int, user: User) -> bool:
     """Give the item back (its slot goes to someone else) and do not offer it to this user again."""
-    with ws.session() as s:
-        a = s.get(Assignment, assignment_id)
-        if a is None or a.user_id != user.id or a.status != "leased":
-            return False
-        res = s.execute(update(Assignment).where(Assignment.id == a.id, Assignment.status == "leased")
-                        .values(status="skipped", slot=None).execution_options(synchronize_session=False))
-        if res.rowcount == 1:
-            log_event(s, user.name, "skip", queue_id=a.queue_id, task_id=a.task_id, detail={"assignment": a.id})
-            return True
-        return False
+    with studio_db(ws).write() as conn:
+        return skip_in(conn, assignment_id, user) is not None
 
 
+def lease_expires(a_expires_at: dt.datetime | None) -> dt.datetime | None:
+    return as_utc(a_expires_at)
+
+
+__all__ = ["ACTIVE", "expire_stale", "lease_in", "lease_next", "reacquire", "skip", "skip_in",
+           "take_slot_for_late_answer", "and_"]

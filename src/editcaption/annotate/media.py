@@ -12,6 +12,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import stat
+import threading
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -26,6 +29,41 @@ HEATMAP_MAX_SIDE = 1024
 HINTS_VERSION = "1"
 
 
+class NotServable(LookupError):
+    """A file the studio will not send: missing, a symbolic link, or not a regular file inside its folder."""
+
+
+def regular_file(root: Path, path: Path) -> Path:
+    """``path`` if it is a regular file below ``root`` with no symbolic link on the way, else
+    :class:`NotServable`. The store and cache are written only by us; a link found there (planted,
+    or left by a careless copy) must never turn an image request into a read of another file."""
+    try:
+        rel = path.relative_to(root)
+    except ValueError:
+        raise NotServable(str(path)) from None
+    current = root
+    for part in rel.parts:
+        current = current / part
+        try:
+            mode = os.lstat(current).st_mode
+        except OSError:
+            raise NotServable(str(path)) from None
+        if stat.S_ISLNK(mode):
+            raise NotServable(str(path))
+    if not stat.S_ISREG(mode) or ".." in rel.parts:
+        raise NotServable(str(path))
+    return path
+
+
+def stored(ws: Workspace, image: ImageRecord) -> Path:
+    """A local file holding a stored image; :class:`NotServable` when the store refuses it (a
+    symlink or not a regular file in a folder store) or does not have it."""
+    try:
+        return ws.store.local_path(image.sha256, image.ext)
+    except (OSError, ValueError, RuntimeError) as exc:  # the store's own errors derive from these
+        raise NotServable(str(exc)) from None
+
+
 def cache_dir(ws: Workspace, *parts: str) -> Path:
     path = ws.root.joinpath("cache", "annotate", *parts)
     path.mkdir(parents=True, exist_ok=True)
@@ -34,13 +72,14 @@ def cache_dir(ws: Workspace, *parts: str) -> Path:
 
 def display_image(ws: Workspace, image: ImageRecord) -> tuple[Path, str]:
     """(file, media type) to send for a stored image."""
-    original = ws.store.path_for(image.sha256, image.ext)
+    original = stored(ws, image)
     if image.ext in SERVE_AS_IS:
         return original, SERVE_AS_IS[image.ext]
-    cached = cache_dir(ws, "display") / f"{image.sha256}.png"
+    folder = cache_dir(ws, "display")
+    cached = folder / f"{image.sha256}.png"
     if not cached.exists():
-        write_atomic(cached, encode_png(load_rgb(original)))
-    return cached, "image/png"
+        write_atomic(cached, encode_png(load_rgb(original)), durable=False)  # a cache: rebuilt if lost
+    return regular_file(folder, cached), "image/png"
 
 
 def delta_available() -> str | None:
@@ -58,12 +97,13 @@ def heatmap_path(ws: Workspace, pair: PairRecord) -> Path | None:
         return None
     from ..delta import difference_heatmap
 
-    path = cache_dir(ws, "heatmap") / f"{pair.source_sha}_{pair.target_sha}.png"
+    folder = cache_dir(ws, "heatmap")
+    path = folder / f"{pair.source_sha}_{pair.target_sha}.png"
     if not path.exists():
-        src = load_rgb(ws.store.path_for(pair.source.sha256, pair.source.ext), max_side=HEATMAP_MAX_SIDE)
-        tgt = load_rgb(ws.store.path_for(pair.target.sha256, pair.target.ext), max_side=HEATMAP_MAX_SIDE)
-        write_atomic(path, encode_png(difference_heatmap(src, tgt)))
-    return path
+        src = load_rgb(stored(ws, pair.source), max_side=HEATMAP_MAX_SIDE)
+        tgt = load_rgb(stored(ws, pair.target), max_side=HEATMAP_MAX_SIDE)
+        write_atomic(path, encode_png(difference_heatmap(src, tgt)), durable=False)
+    return regular_file(folder, path)
 
 
 @lru_cache(maxsize=256)
@@ -82,6 +122,21 @@ def measured_facts(report: Any) -> list[str]:
     return [line.strip().removeprefix("- ") for line in grounding_hints(report).splitlines() if line.strip()]
 
 
+_HINTS: dict[str, dict[str, Any]] = {}
+HINTS_IN_MEMORY = 4096
+
+
+_HINTS_LOCK = threading.Lock()
+
+
+def _remember(key: str, value: dict[str, Any]) -> dict[str, Any]:
+    with _HINTS_LOCK:
+        if len(_HINTS) >= HINTS_IN_MEMORY:
+            _HINTS.pop(next(iter(_HINTS)))  # the oldest entry
+        _HINTS[key] = value
+    return value
+
+
 def hints(ws: Workspace, pair: PairRecord, instruction: str | None) -> dict[str, Any]:
     """Measured facts and checker flags for a pair and the instruction shown (cached).
 
@@ -92,21 +147,24 @@ def hints(ws: Workspace, pair: PairRecord, instruction: str | None) -> dict[str,
         return {"facts": [], "flags": [], "unavailable": reason}
     key = hashlib.sha256(f"{HINTS_VERSION}|{pair.source_sha}|{pair.target_sha}|{instruction or ''}".encode()).hexdigest()
     path = cache_dir(ws, "hints") / f"{key}.json"
+    known = _HINTS.get(str(path))  # a task page is shown again and again (reloads, the next annotator of the item)
+    if known is not None:
+        return known
     if path.exists():
         try:
-            return json.loads(path.read_text())
+            return _remember(str(path), json.loads(path.read_text()))
         except (OSError, json.JSONDecodeError):
             pass  # a damaged cache entry is recomputed
     from ..delta import check
 
     try:
-        report = _report_for(ws.store.path_for(pair.source.sha256, pair.source.ext),
-                             ws.store.path_for(pair.target.sha256, pair.target.ext))
+        report = _report_for(stored(ws, pair.source), stored(ws, pair.target))
         flags = [f.to_json() for f in check(report, instruction)] if instruction else []
         out = {"facts": measured_facts(report), "flags": flags, "unavailable": None}
     except Exception as exc:  # noqa: BLE001 - a hint failure must never block annotation
         return {"facts": [], "flags": [], "unavailable": f"delta analysis failed: {type(exc).__name__}: {exc}"}
-    write_atomic(path, json.dumps(out).encode())
+    write_atomic(path, json.dumps(out).encode(), durable=False)
+    _remember(str(path), out)
     return out
 
 

@@ -166,16 +166,18 @@ def queue_progress(s: Session, queue: AnnotationQueueRecord, at: dt.datetime | N
         "id": queue.id, "name": queue.name, "kind": queue.kind, "run": queue.run_id, "overlap": queue.overlap,
         "lease_minutes": queue.lease_seconds / 60, "tasks": tasks, "slots": slots, "submitted": submitted,
         "leased": leased, "complete_items": complete, "remaining": max(slots - submitted, 0),
-        "percent": round(100.0 * submitted / slots, 1) if slots else 100.0,
+        "percent": round(100.0 * submitted / slots, 1) if slots else None,  # an empty queue is not "done"
     }
 
 
 def queue_counts(s: Session, queue: AnnotationQueueRecord) -> dict[str, int]:
-    """Slots and submissions of a queue (the cheap part of :func:`queue_progress`, for task pages)."""
-    tasks = s.scalar(select(func.count(AnnotationTaskRecord.id)).where(AnnotationTaskRecord.queue_id == queue.id)) or 0
-    submitted = s.scalar(select(func.count(AnnotationSubmissionRecord.id)).where(
-        AnnotationSubmissionRecord.queue_id == queue.id)) or 0
-    return {"slots": tasks * queue.overlap, "submitted": submitted}
+    """Slots and submissions of a queue (the cheap part of :func:`queue_progress`, for task pages; one statement)."""
+    tasks = (select(func.count(AnnotationTaskRecord.id)).where(AnnotationTaskRecord.queue_id == queue.id)
+             .scalar_subquery())
+    submitted = (select(func.count(AnnotationSubmissionRecord.id))
+                 .where(AnnotationSubmissionRecord.queue_id == queue.id).scalar_subquery())
+    row = s.execute(select(tasks, submitted)).one()
+    return {"slots": (row[0] or 0) * queue.overlap, "submitted": row[1] or 0}
 
 
 def user_progress(s: Session, queue: AnnotationQueueRecord, user: User) -> dict[str, Any]:

@@ -27,6 +27,7 @@ from ..workspace.models import (
 )
 from .accounts import User
 from .audit import log_event
+from .drafts import drop_draft
 from .leases import reacquire
 from .tasks import module_for
 from .tasks.common import Form, InvalidSubmission, TaskContext
@@ -126,6 +127,7 @@ def _write(ws: Workspace, assignment_id: int, user: User, token: str, form: Form
                         .values(status="submitted", submitted_at=at).execution_options(synchronize_session=False))
         if res.rowcount != 1:
             raise SubmitConflict("this item is no longer leased to you")
+        drop_draft(s.connection(), a.id)  # answered now
         log_event(s, user.name, "submit", queue_id=ctx.queue.id, task_id=ctx.task.id,
                   detail={"assignment": a.id, "submission": sub.id, "outcome": saved.outcome,
                           "record": [saved.record_kind, saved.record_id]})

@@ -39,22 +39,42 @@ def serve_cmd(
     host: Annotated[str, typer.Option(help="Address to listen on (keep 127.0.0.1 unless behind a TLS proxy).")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
     secure_cookies: Annotated[bool, typer.Option(help="Mark session cookies Secure (when served over HTTPS).")] = False,
+    workers: Annotated[int, typer.Option(min=1, help="Server processes (PostgreSQL only; limits and leases are "
+                                                     "shared through the database).")] = 1,
+    threads: Annotated[int, typer.Option(min=1, help="Request threads per process (= database connections kept "
+                                                     "open).")] = 16,
+    forwarded_allow_ips: Annotated[str, typer.Option(help="Comma-separated proxy addresses whose X-Forwarded-For "
+                                                          "is trusted as the client's address (default: none).")] = "",
+    allowed_hosts: Annotated[str, typer.Option(help="Comma-separated Host names to answer (others get 400); "
+                                                    "default: any.")] = "",
+    max_body_kb: Annotated[int, typer.Option(min=1, help="Largest request body of a logged-in person, in kB.")] = 1024,
     workspace: WorkspaceOpt = None,
     db: DbOpt = None,
 ) -> None:
     """Serve the studio on the workspace's database until Ctrl+C.
 
-    Example: editcaption annotate serve -w ./ws --host 127.0.0.1 --port 8000
+    Example: editcaption annotate serve -w ./ws --db postgresql://studio@db/ws --workers 2 --forwarded-allow-ips 127.0.0.1
     """
     from ..annotate.app import StudioSettings, serve
 
     ws = open_workspace(workspace, db)
-    console.print(f"Annotation studio on http://{host}:{port}/ (workspace {ws.root}); Ctrl+C stops it.")
+    if workers > 1 and ws.is_sqlite:
+        ws.close()
+        fail("--workers above 1 needs PostgreSQL: SQLite lets one process write at a time, so more processes "
+             "only queue on its lock. Serve SQLite with --workers 1 (the default), or move the workspace to "
+             "PostgreSQL (editcaption init --db postgresql://...).")
+    settings = StudioSettings(secure_cookies=secure_cookies, threads=threads, max_body_kb=max_body_kb,
+                              forwarded_allow_ips=_csv(forwarded_allow_ips), allowed_hosts=_csv(allowed_hosts))
+    console.print(f"Annotation studio on http://{host}:{port}/ (workspace {ws.root}, {workers} worker(s)); "
+                  f"Ctrl+C stops it.")
     try:
-        serve(ws, host=host, port=port, settings=StudioSettings(secure_cookies=secure_cookies))
+        serve(ws, host=host, port=port, settings=settings, workers=workers)
     finally:
         ws.close()
 
+
+def _csv(value: str) -> list[str]:
+    return [v.strip() for v in value.split(",") if v.strip()]
 
 
 # -- queues -------------------------------------------------------------------------------------
@@ -141,7 +161,8 @@ def queue_list_cmd(as_json: JsonOpt = False, workspace: WorkspaceOpt = None, db:
     table = Table("queue", "task", "run", "items", "overlap", "submitted", "leased", "done %")
     for r in rows:
         table.add_row(r["name"], r["kind"], r["run"] or "", str(r["tasks"]), str(r["overlap"]),
-                      f"{r['submitted']}/{r['slots']}", str(r["leased"]), f"{r['percent']}")
+                      f"{r['submitted']}/{r['slots']}", str(r["leased"]),
+                      "no items" if r["percent"] is None else f"{r['percent']}")
     console.print(table)
 
 
@@ -256,65 +277,6 @@ def user_list_cmd(as_json: JsonOpt = False, workspace: WorkspaceOpt = None, db: 
         console.print(f"{u['name']}\t{u['role']}\t{'active' if u['active'] else 'disabled'}")
 
 
-# -- Label Studio -------------------------------------------------------------------------------
-
-
-@annotate_app.command("export-labelstudio")
-def export_labelstudio_cmd(
-    run: Annotated[str, typer.Option("--run", help="Run whose instructions become tasks.")],
-    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for tasks.json, config.xml and images/.")],
-    where: WhereOpt = None,
-    kind: Annotated[str, typer.Option(help="prefer (verdict, failure type, severity) | refine (text only)")] = "prefer",
-    images: Annotated[str, typer.Option(help="copy (files in OUT/images) | embed (data: URLs in the tasks)")] = "copy",
-    image_url: Annotated[str, typer.Option(help="URL prefix for copied images, as Label Studio will fetch them.")] =
-        "/data/local-files/?d=images/",
-    limit: Annotated[int | None, typer.Option(help="At most this many tasks.")] = None,
-    as_json: JsonOpt = False,
-    workspace: WorkspaceOpt = None,
-    db: DbOpt = None,
-) -> None:
-    """Write Label Studio tasks and a labelling config (two images, pre-filled editable instruction, choices).
-
-    Example: editcaption annotate export-labelstudio --run source:manifest --out ls-project
-    """
-    from ..annotate.labelstudio import LabelStudioError, export_labelstudio
-    from ..workspace.queries import WhereError, parse_where
-
-    try:
-        w = parse_where(where)
-    except WhereError as exc:
-        fail(str(exc))
-    report = on_workspace(workspace, db, lambda ws: export_labelstudio(
-        ws, run, out, where=w, kind=kind, images=images, image_url=image_url, limit=limit), errors=(LabelStudioError,))
-    if as_json:
-        print_json(report.as_json())
-        return
-    console.print(f"{report.tasks} tasks, {report.images} images → {out} (import tasks.json; paste config.xml "
-                  f"under Settings → Labeling Interface → Code)")
-
-
-@annotate_app.command("import-labelstudio")
-def import_labelstudio_cmd(
-    export: Annotated[Path, typer.Argument(help="Label Studio JSON (or JSON_MIN) export file.")],
-    as_json: JsonOpt = False,
-    workspace: WorkspaceOpt = None,
-    db: DbOpt = None,
-) -> None:
-    """Read a Label Studio JSON export back into Refinements and Preferences (safe to repeat).
-
-    Example: editcaption annotate import-labelstudio project-1-export.json --json
-    """
-    from ..annotate.labelstudio import LabelStudioError, import_labelstudio
-
-    report = on_workspace(workspace, db, lambda ws: import_labelstudio(ws, export), errors=(LabelStudioError,))
-    if as_json:
-        print_json(report.as_json())
-        return
-    console.print(f"{report.refinements} refinements, {report.preferences} preferences, "
-                  f"{report.duplicates} already imported, {len(report.skipped)} skipped")
-    for item in report.skipped:
-        console.print(f"  skipped {item['annotation']}: {item['reason']}")
-
-
 def register(app: typer.Typer) -> None:
+    from . import labelstudio_cmd  # noqa: F401 - adds export-labelstudio and import-labelstudio to annotate_app
     app.add_typer(annotate_app, name="annotate")

@@ -1,59 +1,61 @@
-"""Task pages: show an item, serve its images, take a submission, skip it.
+"""Task pages: show an item, serve its images, keep its draft, take a submission, skip it (and undo).
 
 Items are addressed by assignment id; every handler first checks that the assignment is
 the signed-in user's (otherwise 404, so ids of other people's items reveal nothing).
 Images are looked up through the pair's image hashes, never from a path in the request.
+Revisiting one's own submissions is :mod:`.mine`.
 """
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import FileResponse, Response
-from sqlalchemy.orm import Session
+from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
+from sqlalchemy import select
 
-from ...workspace.models import AnnotationAssignmentRecord as Assignment
+from ...workspace.models import AnnotationSubmissionRecord
 from .. import media
 from ..accounts import User
 from ..auth import current_user
+from ..drafts import DraftError, clean_fields, load_draft, save_draft
 from ..leases import skip
 from ..queues import queue_counts, user_progress
-from ..render import render
-from ..submissions import NotYours, SubmitConflict, TaskContext, load_context, submit
+from ..render import flash, render
+from ..submissions import NotYours, SubmitConflict, load_context, submit
 from ..tasks import module_for
 from ..tasks.common import Form, InvalidSubmission
-from ..timeutil import as_utc
+from ..timeutil import as_utc, now
+from ..undo import UndoRefused, undo_skip
+from . import mine
 from .home import next_item_redirect
 
 router = APIRouter()
 AssignmentId = Path(ge=1, le=2**62)
 NOT_YOURS = "no such item for you"
+UNDO_KEY = "undo_skip"  # in the session: the skip the next page may undo, until the next action
 
 
-def _context(s: Session, assignment_id: int, user: User) -> tuple[Assignment, TaskContext]:
-    """:func:`load_context`, with an item that is not this user's answered as 404."""
-    try:
-        return load_context(s, assignment_id, user)
-    except NotYours:
-        raise HTTPException(status_code=404, detail=NOT_YOURS) from None
-
-
-def _page(request: Request, assignment_id: int, user: User, form: Form | None = None, error: str | None = None,
-          status_code: int = 200) -> Response:
+def task_page(request: Request, assignment_id: int, user: User, form: Form | None = None, error: str | None = None,
+              status_code: int = 200, revisit: dict[str, Any] | None = None) -> Response:
+    """An item's page: the viewer and its task form, filled from ``form`` (an answer that failed
+    validation), else the user's draft, else ``revisit['form']`` (the saved answer), else the item."""
     ws = request.app.state.ws
     with ws.session() as s:
-        a, ctx = _context(s, assignment_id, user)
-        if a.status != "leased" and form is None:
-            state = {"submitted": "already submitted", "skipped": "skipped", "expired": "no longer leased to you"}
-            return render(request, "message.html", {
-                "title": "Item closed", "message": f"This item is {state.get(a.status, a.status)}.",
-                "next_queue": ctx.queue.id}, status_code=409)
+        try:
+            a, ctx = load_context(s, assignment_id, user)
+        except NotYours:
+            raise HTTPException(status_code=404, detail=NOT_YOURS) from None
+        draft = load_draft(s.connection(), assignment_id, user.id)
+        if form is None and draft is not None:
+            form = draft[0]
+        if revisit is None and a.status in ("submitted", "skipped") and error is None:
+            return _closed(request, s, a, ctx, draft)
+        if form is None and revisit is not None:
+            form = revisit["form"]
         kind = module_for(ctx.queue.kind)
         instruction_text = ctx.instruction.text if ctx.instruction else None
-        progress = queue_counts(s, ctx.queue)
-        done = user_progress(s, ctx.queue, user)["done"]
         pair = ctx.pair
         no_delta = media.delta_available()
         viewer = {
@@ -64,17 +66,34 @@ def _page(request: Request, assignment_id: int, user: User, form: Form | None = 
             "heatmap_reason": no_delta,
             "hints": media.hints(ws, pair, instruction_text),
         }
+        undo = request.session.get(UNDO_KEY)
+        expires_at = as_utc(a.expires_at)
         context = {
             "assignment_id": assignment_id, "queue": ctx.queue, "kind": ctx.queue.kind, "pair": pair,
             "instruction": ctx.instruction, "viewer": viewer, "task": kind.page(ctx, form), "error": error,
-            "progress": progress, "done": done, "expires_at": as_utc(a.expires_at),
+            "progress": queue_counts(s, ctx.queue), "done": user_progress(s, ctx.queue, user)["done"],
+            "expires_at": expires_at, "lease_over": a.status != "leased" or (expires_at or now()) <= now(),
+            "action": revisit["action"] if revisit else f"/a/{assignment_id}/submit",
+            "revisit": revisit, "draft_at": draft[1].isoformat() if draft else "",
+            "undo": undo if revisit is None and undo and undo.get("queue") == ctx.queue.id
+            and undo.get("id") != assignment_id else None,
         }
         return render(request, kind.TEMPLATE, context, status_code=status_code)
 
 
+def _closed(request: Request, s: Any, a: Any, ctx: Any, draft: Any) -> Response:
+    """The page of an item that is no longer open for a first answer (and what to do instead)."""
+    words = {"submitted": "already submitted", "skipped": "skipped"}
+    sub_id = s.scalar(select(AnnotationSubmissionRecord.id).where(AnnotationSubmissionRecord.assignment_id == a.id))
+    return render(request, "message.html", {
+        "title": "Item closed", "message": f"This item is {words.get(a.status, a.status)}.",
+        "next_queue": ctx.queue.id, "kept": draft[0] if draft else None,
+        "revisit_link": f"/mine/{sub_id}" if sub_id else None}, status_code=409)
+
+
 @router.get("/a/{assignment_id}")
-def task_page(request: Request, assignment_id: int = AssignmentId, user: User = Depends(current_user)) -> Response:
-    return _page(request, assignment_id, user)
+def show_task(request: Request, assignment_id: int = AssignmentId, user: User = Depends(current_user)) -> Response:
+    return task_page(request, assignment_id, user)
 
 
 @router.get("/a/{assignment_id}/image/{which}")
@@ -82,7 +101,10 @@ def task_image(request: Request, which: Literal["source", "target", "heatmap"], 
                user: User = Depends(current_user)) -> Response:
     ws = request.app.state.ws
     with ws.session() as s:
-        _a, ctx = _context(s, assignment_id, user)
+        try:
+            _a, ctx = load_context(s, assignment_id, user)
+        except NotYours:
+            raise HTTPException(status_code=404, detail=NOT_YOURS) from None
         pair = ctx.pair
         if which == "heatmap":
             path = media.heatmap_path(ws, pair)
@@ -94,7 +116,22 @@ def task_image(request: Request, which: Literal["source", "target", "heatmap"], 
     return FileResponse(path, media_type=media_type, headers={"Cache-Control": "private, max-age=86400"})
 
 
-async def _form_of(request: Request) -> Form:
+@router.post("/a/{assignment_id}/draft")
+async def task_draft(request: Request, assignment_id: int = AssignmentId,
+                     user: User = Depends(current_user)) -> Response:
+    """Keep what the page's form holds now (JSON ``{"fields": {name: [values]}}``, sent as the user types)."""
+    try:
+        body = await request.json()
+        fields = clean_fields(body.get("fields") if isinstance(body, dict) else None)
+    except (ValueError, DraftError) as exc:
+        return JSONResponse({"detail": str(exc) if isinstance(exc, DraftError) else "send JSON"}, status_code=400)
+    at = await run_in_threadpool(save_draft, request.app.state.ws, assignment_id, user, fields)
+    if at is None:
+        raise HTTPException(status_code=404, detail=NOT_YOURS)
+    return JSONResponse({"saved_at": at.isoformat()})
+
+
+async def form_of(request: Request) -> Form:
     form = await request.form()
     return {k: [v for v in form.getlist(k) if isinstance(v, str)] for k in form.keys()}
 
@@ -102,15 +139,16 @@ async def _form_of(request: Request) -> Form:
 @router.post("/a/{assignment_id}/submit")
 async def task_submit(request: Request, assignment_id: int = AssignmentId,
                       user: User = Depends(current_user)) -> Response:
-    form = await _form_of(request)
+    form = await form_of(request)
     token = (form.get("submission_token") or [""])[0]
     ws = request.app.state.ws
+    request.session.pop(UNDO_KEY, None)  # an answer is the next action: the skip before it stays
     try:
         result = await run_in_threadpool(submit, ws, assignment_id, user, token, form)
     except NotYours:
         raise HTTPException(status_code=404, detail=NOT_YOURS) from None
     except InvalidSubmission as exc:
-        return await run_in_threadpool(_page, request, assignment_id, user, form, str(exc), 422)
+        return await run_in_threadpool(task_page, request, assignment_id, user, form, str(exc), 422)
     except SubmitConflict as exc:
         return render(request, "message.html", {"title": "Not saved", "message": str(exc), "kept": form,
                                                 "next_queue": _queue_of(request, assignment_id, user)},
@@ -131,5 +169,26 @@ def task_skip(request: Request, assignment_id: int = AssignmentId, user: User = 
     queue_id = _queue_of(request, assignment_id, user)
     if queue_id is None:
         raise HTTPException(status_code=404, detail=NOT_YOURS)
-    skip(request.app.state.ws, assignment_id, user)
+    if skip(request.app.state.ws, assignment_id, user):
+        request.session[UNDO_KEY] = {"id": assignment_id, "queue": queue_id}
     return next_item_redirect(request, queue_id, user)
+
+
+@router.post("/a/{assignment_id}/unskip")
+def task_unskip(request: Request, assignment_id: int = AssignmentId, user: User = Depends(current_user)) -> Response:
+    """Undo the last skip: only the one the session offers, and only before the next action."""
+    undo = request.session.get(UNDO_KEY) or {}
+    if undo.get("id") != assignment_id:
+        raise HTTPException(status_code=409, detail="there is no skip of this item to undo (only the last skip "
+                                                    "can be undone, before the next answer or skip)")
+    try:
+        aid = undo_skip(request.app.state.ws, assignment_id, user)
+    except UndoRefused as exc:
+        request.session.pop(UNDO_KEY, None)
+        flash(request, f"The skip could not be undone: {exc}.")
+        return RedirectResponse("/", status_code=303)
+    request.session.pop(UNDO_KEY, None)
+    return RedirectResponse(f"/a/{aid}", status_code=303)
+
+
+router.include_router(mine.router)

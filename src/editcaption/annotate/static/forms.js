@@ -37,7 +37,10 @@
     editor.setSelectionRange(editor.value.length, editor.value.length);
   });
   var skip = document.getElementById("skip-form");
-  if (skip) S.bind("n", G, "Skip this item (it goes back to the queue)", function () { skip.requestSubmit(); });
+  if (skip) S.bind("n", G, "Skip this item (it goes back to the queue; Ctrl+Z on the next item undoes it)",
+                   function () { skip.requestSubmit(); });
+  var undo = document.getElementById("undo-form");
+  if (undo) S.bind("Ctrl+Z", G, "Undo the skip of the previous item", function () { undo.requestSubmit(); });
   var verified = document.getElementById("verified");
   if (verified) S.bind("v", G, "Verified on/off", function () { verified.checked = !verified.checked; });
 })();

@@ -15,11 +15,24 @@
   // means the same place in every pane.
   var tw = Number(viewer.getAttribute("data-target-w")) || 4, th = Number(viewer.getAttribute("data-target-h")) || 3;
   $$(".frame").forEach(function (f) { f.style.aspectRatio = tw + " / " + th; });
+  viewer.style.setProperty("--frame-ratio", String(tw / th));  // the CSS caps a single pane's height with it
 
+  // The zoom that shows the target at its natural size: one image pixel per screen pixel. The
+  // image fills the frame's width at zoom 1 (the frame has the target's aspect ratio).
+  function nativeZoom() {
+    var frame = $$(".frame").filter(function (f) { return f.clientWidth > 0; })[0];
+    var img = $(".layer.over") && !$("#pane-overlay").hidden ? $(".layer.over") : $("#pane-target .layer");
+    var natural = (img && img.naturalWidth) || tw;
+    return frame ? natural / (window.devicePixelRatio || 1) / frame.clientWidth : 1;
+  }
+  function minZoom() { return Math.min(1, state.native || 1); }
+
+  // At zoom k >= 1 the view pans within the image; below 1 (1:1 of a small image) it stays inside the frame.
   function clampView() {
-    state.k = Math.min(16, Math.max(1, state.k));
-    state.x = Math.min(0, Math.max(1 - state.k, state.x));
-    state.y = Math.min(0, Math.max(1 - state.k, state.y));
+    state.k = Math.min(16, Math.max(minZoom(), state.k));
+    var lo = Math.min(0, 1 - state.k), hi = Math.max(0, 1 - state.k);
+    state.x = Math.min(hi, Math.max(lo, state.x));
+    state.y = Math.min(hi, Math.max(lo, state.y));
   }
 
   function render() {
@@ -88,14 +101,21 @@
   }
   // Zoom by `factor` keeping the point (u, v) of the frame (fractions) where it is.
   function zoomAt(factor, u, v) {
-    var k2 = Math.min(16, Math.max(1, state.k * factor));
+    var k2 = Math.min(16, Math.max(minZoom(), state.k * factor));
     state.x = u - (k2 / state.k) * (u - state.x);
     state.y = v - (k2 / state.k) * (v - state.y);
     state.k = k2;
     render();
   }
   function pan(dx, dy) { state.x += dx; state.y += dy; render(); }
-  function resetZoom() { state.k = 1; state.x = 0; state.y = 0; render(); }
+  function resetZoom() { state.native = null; state.k = 1; state.x = 0; state.y = 0; render(); }
+  function nativeSize() {
+    state.native = nativeZoom();
+    state.k = state.native;
+    state.x = state.y = (1 - state.k) / 2;  // centred
+    render();
+    viewer.setAttribute("data-native", state.native.toFixed(4));
+  }
 
   $$("[data-mode-button]").forEach(function (b) {
     b.addEventListener("click", function () { setMode(b.getAttribute("data-mode-button")); });
@@ -104,6 +124,7 @@
   $("#zoom-in").addEventListener("click", function () { zoomAt(1.25, 0.5, 0.5); });
   $("#zoom-out").addEventListener("click", function () { zoomAt(0.8, 0.5, 0.5); });
   $("#zoom-reset").addEventListener("click", resetZoom);
+  $("#zoom-native").addEventListener("click", nativeSize);
   $("#swipe").addEventListener("input", function (ev) { state.swipe = Number(ev.target.value); render(); });
 
   $$(".frame").forEach(function (frame) {
@@ -137,7 +158,8 @@
   S.bind("h", G, "Difference heatmap on/off", toggleHeat);
   S.bind(["+", "="], G, "Zoom in (all panes)", function () { zoomAt(1.25, 0.5, 0.5); });
   S.bind("-", G, "Zoom out", function () { zoomAt(0.8, 0.5, 0.5); });
-  S.bind("z", G, "Reset zoom", resetZoom);
+  S.bind("z", G, "Fit the frame (reset zoom)", resetZoom);
+  S.bind("Shift+Z", G, "1:1: the target at its natural size", nativeSize);
   S.bind(["ArrowLeft", "ArrowRight", "ArrowUp", "ArrowDown"], G, "Pan the zoomed view", function (ev) {
     var step = 0.1;
     pan(ev.key === "ArrowLeft" ? step : ev.key === "ArrowRight" ? -step : 0,

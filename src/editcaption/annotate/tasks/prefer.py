@@ -66,7 +66,8 @@ def page(ctx: TaskContext, form: Form | None = None) -> dict[str, Any]:
         "error_types": ERROR_TYPES,
         "severities": SEVERITIES,
         "verdict": first(form, "verdict") if form else "",
-        "chosen": first(form, "chosen") if form else model,
+        # What was typed, else the model's text to edit (a form sent with "correct" ticked has no text).
+        "chosen": (first(form, "chosen") if form else "") or model,
         "error_type": first(form, "error_type") if form else "",
         "severity": first(form, "severity") if form else "",
     }

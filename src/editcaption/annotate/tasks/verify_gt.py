@@ -78,11 +78,13 @@ def page(ctx: TaskContext, form: Form | None = None) -> dict[str, Any]:
     if form:
         return {"primary": first(form, "primary"), "secondary": first(form, "secondary"),
                 "overall": first(form, "overall"), "drafted": gt is not None,
+                "verified": first(form, "verified") in ("1", "on", "true"),
                 "reference": ctx.instruction.text if ctx.instruction else None}
     return {
         "primary": "\n".join(_text(c) for c in (gt.primary if gt else [])),
         "secondary": "\n".join(_text(c) for c in (gt.secondary if gt else [])),
         "overall": gt.overall if gt else "",
         "drafted": gt is not None,
+        "verified": True,  # ticked to start with: saving is verifying, unless the annotator unticks it
         "reference": ctx.instruction.text if ctx.instruction else None,
     }

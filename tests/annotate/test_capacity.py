@@ -1,0 +1,202 @@
+"""The studio for a team: few statements per item, a pool that matches the threads, password
+checks off the event loop, and several server processes sharing one PostgreSQL database."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+
+import httpx
+import pytest
+from sqlalchemy import event, func, select
+from studio_helpers import PASSWORDS, ServerThread, csrf_of, queue_id, user
+from test_load import load_bench
+from typer.testing import CliRunner
+
+from editcaption.annotate.app import SETTINGS_ENV, StudioSettings, create_app
+from editcaption.annotate.auth import LoginLimiter
+from editcaption.annotate.leases import lease_next
+from editcaption.annotate.queues import QueueSpec, add_queue
+from editcaption.cli import app as cli_app
+from editcaption.workspace.models import AnnotationEventRecord
+
+
+class Statements:
+    """Counts the SQL statements and transactions an engine runs (a listener on the real engine)."""
+
+    def __init__(self, engine):  # noqa: ANN001
+        self.engine, self.sql = engine, []
+        event.listen(engine, "before_cursor_execute", self._seen)
+
+    def _seen(self, _conn, _cursor, statement, *_args) -> None:  # noqa: ANN001, ANN002
+        self.sql.append(statement.split()[0].upper())
+
+    def close(self) -> None:
+        event.remove(self.engine, "before_cursor_execute", self._seen)
+
+
+def test_leasing_the_next_item_is_one_short_transaction(studio_ws):
+    add_queue(studio_ws, QueueSpec("refine", "source:manifest", name="few"))
+    qid, alice = queue_id(studio_ws, "few"), user(studio_ws, "alice")
+    app = create_app(studio_ws)
+    ws = app.state.ws
+    seen = Statements(ws.engine)
+    try:
+        first = lease_next(ws, qid, alice)
+        fresh = list(seen.sql)
+        seen.sql.clear()
+        assert lease_next(ws, qid, alice) == first  # the lease held is found by the first query
+        again = list(seen.sql)
+    finally:
+        seen.close()
+    writes = [s for s in fresh if s in ("INSERT", "UPDATE", "DELETE")]
+    # the queue and the held lease, stale leases, candidates, the lease, the slot count, the audit event
+    assert len([s for s in fresh if s not in ("BEGIN", "COMMIT", "SAVEPOINT", "RELEASE")]) <= 6, fresh
+    assert len(writes) == 4 and fresh.count("SELECT") == 2, fresh
+    assert len([s for s in again if s == "SELECT"]) == 1 and not [s for s in again if s in ("INSERT", "UPDATE")]
+
+
+def test_the_pool_holds_one_connection_per_thread_and_never_overflows(studio_sqlite):
+    app = create_app(studio_sqlite, StudioSettings(threads=6))
+    pool = app.state.ws.engine.pool
+    assert pool.size() == 6 + 4 and pool._max_overflow == 0  # noqa: SLF001 - the setting under test
+
+
+async def _storm(url: str, names: list[str]) -> list[int]:
+    clients = [httpx.AsyncClient(base_url=url, timeout=300) for _ in names]
+    try:
+        tokens = [csrf_of((await c.get("/login")).text) for c in clients]
+        answers = await asyncio.gather(*(
+            c.post("/login", data={"username": n, "password": PASSWORDS[n.split("-")[0]], "csrf_token": t})
+            for c, n, t in zip(clients, names, tokens, strict=False)))
+    finally:
+        await asyncio.gather(*(c.aclose() for c in clients))
+    return [a.status_code for a in answers]
+
+
+def test_a_login_storm_lets_everyone_in(studio_sqlite):
+    from studio_helpers import add_person
+
+    names = [f"alice-{n}" for n in range(120)]  # more than the per-client failure allowance: one NAT, one team
+    with studio_sqlite.session() as s:
+        for name in names:
+            add_person(s, name, password=PASSWORDS["alice"])
+    server = ServerThread(create_app(studio_sqlite, StudioSettings(hash_slots=2))).start()
+    try:
+        codes = asyncio.run(_storm(server.url, names))
+    finally:
+        server.stop()
+    assert codes == [303] * len(names)
+    with studio_sqlite.session() as s:
+        assert s.scalar(select(func.count()).where(AnnotationEventRecord.action == "login")) == len(names)
+
+
+def test_more_workers_than_one_need_postgresql(studio_sqlite):
+    r = CliRunner().invoke(cli_app, ["annotate", "serve", "-w", str(studio_sqlite.root), "--workers", "2"])
+    assert r.exit_code == 2 and "needs PostgreSQL" in r.output
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _start_workers(ws, settings: StudioSettings, workers: int) -> tuple[subprocess.Popen, str]:  # noqa: ANN001
+    """``workers`` uvicorn processes running the studio as `annotate serve --workers N` does."""
+    port = _free_port()
+    env = {**os.environ, "EDITCAPTION_SECRET_KEY": "capacity-test-key",
+           SETTINGS_ENV: json.dumps({"workspace": str(ws.root), "db": ws.db_url, "settings": settings.to_json()})}
+    proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "editcaption.annotate.app:app_from_env", "--factory",
+                             "--workers", str(workers), "--host", "127.0.0.1", "--port", str(port), "--no-proxy-headers",
+                             "--log-level", "warning"], env=env, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(600):  # startup only: the server is up when it answers
+        try:
+            httpx.get(f"{url}/login", timeout=5)
+            return proc, url
+        except httpx.TransportError:
+            if proc.poll() is not None:
+                raise RuntimeError(proc.stderr.read().decode()) from None
+            time.sleep(0.1)
+    proc.kill()
+    raise RuntimeError("the workers did not start")
+
+
+def test_two_workers_share_the_login_limit_and_the_leases(tmp_path, db_url):
+    if db_url is None:
+        pytest.skip("several workers are for PostgreSQL (SQLite is refused: see the test above)")
+    bench = load_bench()
+    ws = bench.build_workspace(tmp_path / "ws", pairs=80, annotators=12, db=db_url)
+    with ws.session() as s:
+        from studio_helpers import add_person
+        add_person(s, "carol")
+    limiter = LoginLimiter(base_delay_s=3600, max_delay_s=3600)  # no delay passes during the test
+    proc, url = _start_workers(ws, StudioSettings(login_limiter=limiter, threads=4), workers=2)
+    try:
+        guesses = asyncio.run(_guess_many(url, "carol", 30))
+        stats = asyncio.run(bench.simulate(url, bench.queue_ids(ws), annotators=12, items=4, retry_rate=0.3))
+    finally:
+        proc.terminate()
+        proc.wait(timeout=60)
+    assert guesses.count(401) == 5 and guesses.count(429) == 25  # one count for both processes
+    result = bench.audit(ws, stats)
+    ws.close()
+    assert stats.errors == [] and result["acknowledged"] == 12 * 4
+    assert result["lost"] == 0 and result["duplicated"] == 0 and result["saved"] == result["records"]
+
+
+async def _guess_many(url: str, name: str, n: int) -> list[int]:
+    clients = [httpx.AsyncClient(base_url=url, timeout=300) for _ in range(n)]
+    try:
+        tokens = [csrf_of((await c.get("/login")).text) for c in clients]
+        answers = await asyncio.gather(*(
+            c.post("/login", data={"username": name, "password": "wrong-password", "csrf_token": t})
+            for c, t in zip(clients, tokens, strict=False)))
+    finally:
+        await asyncio.gather(*(c.aclose() for c in clients))
+    return [a.status_code for a in answers]
+
+
+def test_orm_and_core_writers_of_one_process_take_turns_on_sqlite(studio_sqlite):
+    """ORM sessions and StudioDB transactions write at the same moment: all succeed, none is left holding the lock."""
+    import threading
+
+    from editcaption.annotate.audit import add_events, event_row, log_event
+    from editcaption.annotate.db import _write_lock
+
+    app = create_app(studio_sqlite, StudioSettings(threads=8))
+    ws, db = app.state.ws, app.state.db
+    start = threading.Barrier(16)
+    failures: list[BaseException] = []
+
+    def orm_writer(n: int) -> None:
+        start.wait()
+        try:
+            with ws.session() as s:
+                log_event(s, f"orm{n}", "capacity_test")
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            failures.append(exc)
+
+    def core_writer(n: int) -> None:
+        start.wait()
+        try:
+            with db.write() as conn:
+                add_events(conn, [event_row(f"core{n}", "capacity_test")])
+        except BaseException as exc:  # noqa: BLE001
+            failures.append(exc)
+
+    threads = [threading.Thread(target=orm_writer if n % 2 else core_writer, args=(n,)) for n in range(16)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert failures == []
+    with ws.session() as s:
+        assert s.scalar(select(func.count()).where(AnnotationEventRecord.action == "capacity_test")) == 16
+    assert not _write_lock(str(ws.engine.url)).locked()
