@@ -345,7 +345,9 @@ def report(args: argparse.Namespace, stats: Stats, server_cpu: float, result: di
         print(f"{label:<34}{len(values):>7}{pct(values, 0.5):>10.1f}{pct(values, 0.99):>10.1f}")
     print(f"\nratio p50 fetch / peer: {pct(stats.fetch, .5) / pct(stats.peer, .5):.1f}×, "
           f"submit / peer: {pct(stats.submit, .5) / pct(stats.peer, .5):.1f}×")
-    print(f"submissions/s: {len(stats.submit) / args.seconds:.1f}; duplicate sends (retries): {stats.retries}")
+    print(f"submissions/s: {len(stats.submit) / args.seconds:.1f}; simulated double sends (the same token sent "
+          f"twice at once, as a double click would; 5% of submissions by design, not client retries): "
+          f"{stats.retries}")
     print(f"server CPU: {server_cpu:.1f} s in all, {1000 * server_cpu / max(len(stats.submit), 1):.1f} ms per "
           f"annotated item (page + peer + submit + next lease); load average "
           f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")

@@ -200,3 +200,97 @@ def test_orm_and_core_writers_of_one_process_take_turns_on_sqlite(studio_sqlite)
     with ws.session() as s:
         assert s.scalar(select(func.count()).where(AnnotationEventRecord.action == "capacity_test")) == 16
     assert not _write_lock(str(ws.engine.url)).locked()
+
+
+def _page_and_submit_statements(ws_in, kind_queue: tuple[str, str], answer: dict[str, str]):  # noqa: ANN001
+    """SQL statements (first words) of one task page, one submission with its next lease, and a resend."""
+    from studio_helpers import login, take
+
+    add_queue(ws_in, QueueSpec(kind_queue[0], "source:manifest", name=kind_queue[1]))
+    app = create_app(ws_in)
+    server = ServerThread(app).start()
+    seen = Statements(app.state.ws.engine)
+    try:
+        client, csrf = login(server.url, "alice")
+        aid = take(client, csrf, queue_id(ws_in, kind_queue[1]))
+        seen.sql.clear()
+        page = client.get(f"/a/{aid}")
+        assert page.status_code == 200 and 'id="task-form"' in page.text
+        fetch = list(seen.sql)
+        seen.sql.clear()
+        form = {"csrf_token": csrf, "submission_token": "capacity-token-0001", **answer}
+        first = client.post(f"/a/{aid}/submit", data=form)
+        submit = list(seen.sql)
+        seen.sql.clear()
+        again = client.post(f"/a/{aid}/submit", data=form)  # a double click: answered as the first one
+        resend = list(seen.sql)
+        client.close()
+    finally:
+        seen.close()
+        server.stop()
+    assert first.status_code == 303 and first.headers["location"].startswith("/a/")
+    assert again.status_code == 303 and again.headers["location"] == first.headers["location"]
+    return aid, fetch, submit, resend
+
+
+def _statements(sql: list[str]) -> list[str]:
+    return [s for s in sql if s not in ("BEGIN", "COMMIT", "SAVEPOINT", "RELEASE")]
+
+
+def test_a_task_page_is_one_query(studio_ws):
+    _aid, fetch, _submit, _resend = _page_and_submit_statements(studio_ws, ("refine", "page"), {"text": "Pan left."})
+    # the item with the account (the session check), its draft and the counts in one SELECT; nothing written
+    assert fetch == ["SELECT"], fetch
+
+
+def test_a_submission_and_the_next_lease_are_one_short_transaction(studio_ws):
+    from editcaption.workspace.models import AnnotationSubmissionRecord, RefinementRecord
+
+    aid, _fetch, submit, resend = _page_and_submit_statements(studio_ws, ("refine", "subm"), {"text": "Pan left."})
+    writes = [s for s in submit if s in ("INSERT", "UPDATE", "DELETE")]
+    # the item with the account and any answer with this token in one query; the record, the submission,
+    # the assignment, the audit event; then the lease: queue and held lease, stale leases, candidates,
+    # lease, slot count, event
+    assert submit.count("BEGIN") <= 1, submit
+    assert len(_statements(submit)) <= 11 and submit.count("SELECT") == 3, submit
+    assert writes == ["INSERT", "INSERT", "UPDATE", "INSERT", "UPDATE", "INSERT", "UPDATE", "INSERT"], submit
+    # a resend with the same token writes nothing: the saved answer and the lease already held are found
+    assert not [s for s in resend if s in ("INSERT", "UPDATE", "DELETE")], resend
+    assert len(_statements(resend)) <= 2, resend
+    with studio_ws.session() as s:
+        sub = s.scalar(select(AnnotationSubmissionRecord).where(AnnotationSubmissionRecord.assignment_id == aid))
+        rec = s.get(RefinementRecord, sub.record_id)
+        assert (sub.token, sub.outcome, sub.record_kind, rec.text) == ("capacity-token-0001", "edited",
+                                                                       "refinement", "Pan left.")
+        events = s.scalars(select(AnnotationEventRecord).where(AnnotationEventRecord.action == "submit")).all()
+        assert [e.detail for e in events] == [{"assignment": aid, "submission": sub.id, "outcome": "edited",
+                                               "record": ["refinement", rec.id]}]
+
+
+def test_the_page_and_the_submission_check_the_session_in_their_query(studio_ws):
+    """A cookie from before a logout opens no page and saves nothing, though no dependency read the account."""
+    from studio_helpers import login, take
+
+    from editcaption.workspace.models import AnnotationSubmissionRecord, AnnotatorRecord
+
+    add_queue(studio_ws, QueueSpec("refine", "source:manifest", name="ended"))
+    server = ServerThread(create_app(studio_ws)).start()
+    try:
+        client, csrf = login(server.url, "alice")
+        aid = take(client, csrf, queue_id(studio_ws, "ended"))
+        assert client.get(f"/a/{aid}").status_code == 200
+        with studio_ws.session() as s:  # what logging out elsewhere does: every older cookie ends
+            s.scalar(select(AnnotatorRecord).where(AnnotatorRecord.name == "alice")).session_epoch += 1
+        html = {"accept": "text/html"}
+        page = client.get(f"/a/{aid}", headers=html)
+        sent = client.post(f"/a/{aid}/submit", data={"csrf_token": csrf, "submission_token": "ended-session-0001",
+                                                      "text": "Pan left."})
+        missing = client.get("/a/999999", headers=html)
+        client.close()
+    finally:
+        server.stop()
+    assert page.status_code == 303 and page.headers["location"].startswith("/login")
+    assert sent.status_code == 303 and sent.headers["location"].startswith("/login")  # a form post: a page
+    assert missing.status_code == 303 and missing.headers["location"].startswith("/login")
+    with studio_ws.session() as s:
+        assert s.scalar(select(func.count()).select_from(AnnotationSubmissionRecord)) == 0

@@ -128,8 +128,12 @@ def verified_user(row: Any, claims: Claims) -> User:
 
 def load_user(db: StudioDB, claims: Claims) -> User:
     with db.read() as conn:
-        row = conn.execute(select(*USER_COLUMNS).where(USERS.c.id == claims.uid)).first()
-    return verified_user(row, claims)
+        return user_on(conn, claims)
+
+
+def user_on(conn: Connection, claims: Claims) -> User:
+    """The cookie's user read on ``conn`` (:class:`NotAuthenticated` if the session is not valid)."""
+    return verified_user(conn.execute(select(*USER_COLUMNS).where(USERS.c.id == claims.uid)).first(), claims)
 
 
 def session_user(request: Request) -> User | None:

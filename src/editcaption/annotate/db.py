@@ -2,8 +2,8 @@
 
 The request paths that run for every annotated item (session check, task page, submit,
 lease) use SQLAlchemy Core statements on one pooled connection through :class:`StudioDB`,
-not ORM sessions: a page is one query, a submission and the next lease are one short
-transaction each.
+not ORM sessions: a task page is one query (the session check included), a submission and
+the next lease are one short transaction (see :mod:`.submissions`).
 
 * :meth:`StudioDB.read` — a connection for reads; on SQLite each statement sees the latest
   commit (no transaction is opened for reads).

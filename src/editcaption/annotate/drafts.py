@@ -75,13 +75,18 @@ def load_draft(conn: Connection, assignment_id: int, user_id: int) -> tuple[Form
     """(fields, saved at) of the user's draft of an assignment, or None."""
     row = conn.execute(select(D.c.fields, D.c.updated_at).where(
         D.c.assignment_id == assignment_id, D.c.user_id == user_id)).first()
-    if row is None:
+    return None if row is None else draft_of(row.fields, row.updated_at)
+
+
+def draft_of(raw: Any, updated_at: dt.datetime | None) -> tuple[Form, dt.datetime] | None:
+    """A stored draft row's (fields, saved at), or None (no draft, or one that cannot be shown)."""
+    if updated_at is None:
         return None
     try:
-        fields = clean_fields(row.fields)
+        fields = clean_fields(raw)
     except DraftError:
         return None  # stored by an older version in another shape: the item's own text is shown
-    return fields, as_utc(row.updated_at)
+    return fields, as_utc(updated_at)
 
 
 def drop_draft(conn: Connection, assignment_id: int) -> None:

@@ -19,7 +19,8 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import Scope
 
-from .auth import NotAuthenticated
+from .accounts import User
+from .auth import NotAuthenticated, load_user
 
 log = logging.getLogger(__name__)
 TITLES = {400: "Bad request", 401: "Log in first", 403: "Not allowed", 404: "Not found",
@@ -57,11 +58,25 @@ def login_url(request: Request) -> str:
     return f"/login?next={quote(return_path(request), safe='')}"
 
 
+def _page_user(request: Request) -> User | None:
+    """The signed-in user for the page's header. Routes that check the session in their own query
+    (:func:`.auth.session_in_query`) may fail before it ran: the account is read here then (a short
+    primary-key read; error pages are rare)."""
+    user = getattr(request.state, "user", None)
+    claims = getattr(request.state, "claims", None)
+    if user is None and claims is not None:
+        try:
+            user = request.state.user = load_user(request.app.state.db, claims)
+        except NotAuthenticated:
+            return None
+    return user
+
+
 def error_page(request: Request, status: int, message: str, headers: dict[str, str] | None = None,
                with_session: bool = True) -> Response:
     """The studio's error page (without touching the session when it may be unavailable)."""
     context = {"title": f"{TITLES.get(status, 'Error')} ({status})", "message": message, "hint": HINTS.get(status),
-               "status": status, "user": getattr(request.state, "user", None) if with_session else None}
+               "status": status, "user": _page_user(request) if with_session else None}
     if with_session:
         from .render import render
 

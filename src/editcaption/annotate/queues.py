@@ -170,14 +170,23 @@ def queue_progress(s: Session, queue: AnnotationQueueRecord, at: dt.datetime | N
     }
 
 
-def queue_counts(s: Session, queue: AnnotationQueueRecord) -> dict[str, int]:
-    """Slots and submissions of a queue (the cheap part of :func:`queue_progress`, for task pages; one statement)."""
-    tasks = (select(func.count(AnnotationTaskRecord.id)).where(AnnotationTaskRecord.queue_id == queue.id)
-             .scalar_subquery())
+def count_columns(queue_id: Any, user_id: Any) -> list[Any]:
+    """The cheap part of :func:`queue_progress` for task pages, as scalar subqueries to select
+    with the item: the queue's tasks, its submissions, and the user's submissions in it."""
+    # counted from these tables even when the outer query selects from them too (only the
+    # outer query's other tables correlate, e.g. the assignment's queue id)
+    tasks = (select(func.count(AnnotationTaskRecord.id)).where(AnnotationTaskRecord.queue_id == queue_id)
+             .correlate_except(AnnotationTaskRecord))
     submitted = (select(func.count(AnnotationSubmissionRecord.id))
-                 .where(AnnotationSubmissionRecord.queue_id == queue.id).scalar_subquery())
-    row = s.execute(select(tasks, submitted)).one()
-    return {"slots": (row[0] or 0) * queue.overlap, "submitted": row[1] or 0}
+                 .where(AnnotationSubmissionRecord.queue_id == queue_id).correlate_except(AnnotationSubmissionRecord))
+    done = submitted.where(AnnotationSubmissionRecord.user_id == user_id)
+    return [tasks.scalar_subquery().label("queue_tasks"), submitted.scalar_subquery().label("queue_submitted"),
+            done.scalar_subquery().label("user_done")]
+
+
+def counts_of(row: Any, overlap: int) -> tuple[dict[str, int], int]:
+    """({"slots", "submitted"} of the queue, the user's done) from a row holding :func:`count_columns`."""
+    return {"slots": (row.queue_tasks or 0) * overlap, "submitted": row.queue_submitted or 0}, row.user_done or 0
 
 
 def user_progress(s: Session, queue: AnnotationQueueRecord, user: User) -> dict[str, Any]:

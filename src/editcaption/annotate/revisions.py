@@ -24,7 +24,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..workspace import Workspace
-from ..workspace.models import AnnotationAssignmentRecord as Assignment
 from ..workspace.models import (
     AnnotationQueueRecord,
     AnnotationSubmissionRecord,
@@ -36,7 +35,7 @@ from ..workspace.models import (
 from .accounts import User
 from .audit import log_event
 from .drafts import drop_draft
-from .submissions import TOKEN_RE, NotYours, load_context
+from .submissions import TOKEN_RE, Held, NotYours, load_context
 from .tasks import module_for
 from .tasks.common import Form, InvalidSubmission, TaskContext
 from .timeutil import as_utc, now
@@ -73,7 +72,7 @@ def my_submissions(s: Session, user: User, before_id: int | None = None, limit: 
             for sub, queue, pair_name, pair_id, n in s.execute(stmt)]
 
 
-def load_own(s: Session, submission_id: int, user: User) -> tuple[Submission, Assignment, TaskContext]:
+def load_own(s: Session, submission_id: int, user: User) -> tuple[Submission, Held, TaskContext]:
     """A submission of the user with its item; :class:`NotYours` for anyone else's or none."""
     sub = s.get(Submission, submission_id)
     if sub is None or sub.user_id != user.id or sub.assignment_id is None:
@@ -160,7 +159,7 @@ def correct(ws: Workspace, submission_id: int, user: User, token: str, form: For
                           submitted_at=as_utc(sub.created_at) if version == 1 else _last_change(s, sub.id, sub),
                           replaced_at=at))
             s.flush()  # the unique (submission, version) constraint: two racing corrections make one version
-            saved = kind.save(s, ctx, payload, user.name)
+            saved = kind.save(s.connection(), ctx, payload, user.name)
             before = {"outcome": sub.outcome, "payload": sub.payload, "record": [sub.record_kind, sub.record_id]}
             sub.token, sub.outcome, sub.payload = token, saved.outcome, payload
             sub.record_kind, sub.record_id = saved.record_kind, saved.record_id

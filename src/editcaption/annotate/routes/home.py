@@ -24,12 +24,16 @@ def home(request: Request, user: User = Depends(current_user)) -> Response:
 
 def next_item_redirect(request: Request, queue_id: int, user: User) -> Response:
     """303 to the user's next item in the queue, or home with a note when none is left."""
-    ws = request.app.state.ws
-    assignment = lease_next(ws, queue_id, user)
+    return item_redirect(request, queue_id, lease_next(request.app.state.ws, queue_id, user))
+
+
+def item_redirect(request: Request, queue_id: int, assignment: int | None, queue_name: str | None = None) -> Response:
+    """303 to a leased item, or (None) home with a note that nothing is left in the queue."""
     if assignment is None:
-        with ws.session() as s:
-            name = s.get(AnnotationQueueRecord, queue_id).name
-        flash(request, f"Nothing left for you in {name}. Thank you!")
+        if queue_name is None:
+            with request.app.state.ws.session() as s:
+                queue_name = s.get(AnnotationQueueRecord, queue_id).name
+        flash(request, f"Nothing left for you in {queue_name}. Thank you!")
         return RedirectResponse("/", status_code=303)
     return RedirectResponse(f"/a/{assignment}", status_code=303)
 

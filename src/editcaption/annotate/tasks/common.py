@@ -4,14 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-
-from ...workspace.models import (
-    AnnotationQueueRecord,
-    AnnotationTaskRecord,
-    GroundTruthRecord,
-    InstructionRecord,
-    PairRecord,
-)
+from typing import Any
 
 MAX_TEXT = 4000
 
@@ -22,13 +15,72 @@ class InvalidSubmission(ValueError):
     """A submission that cannot be saved; the message is shown to the annotator."""
 
 
+# The item as read for a page or a submission: plain values from one Core query
+# (see :func:`..submissions.context_select`), not ORM objects.
+
+
+@dataclass(frozen=True)
+class Queue:
+    id: int
+    name: str
+    kind: str
+    overlap: int
+    lease_seconds: int
+
+
+@dataclass(frozen=True)
+class Task:
+    id: int
+    pair_id: str
+    instruction_id: int | None
+
+
+@dataclass(frozen=True)
+class Image:
+    sha256: str
+    ext: str
+    width: int
+    height: int
+
+
+@dataclass(frozen=True)
+class Pair:
+    id: str
+    name: str | None
+    source: Image
+    target: Image
+
+    @property
+    def source_sha(self) -> str:
+        return self.source.sha256
+
+    @property
+    def target_sha(self) -> str:
+        return self.target.sha256
+
+
+@dataclass(frozen=True)
+class Instruction:
+    id: int
+    text: str | None
+
+
+@dataclass(frozen=True)
+class GroundTruth:
+    id: int
+    primary: list[Any]
+    secondary: list[Any]
+    overall: str
+    verified: bool
+
+
 @dataclass
 class TaskContext:
-    queue: AnnotationQueueRecord
-    task: AnnotationTaskRecord
-    pair: PairRecord
-    instruction: InstructionRecord | None
-    ground_truth: GroundTruthRecord | None
+    queue: Queue
+    task: Task
+    pair: Pair
+    instruction: Instruction | None
+    ground_truth: GroundTruth | None
 
 
 @dataclass(frozen=True)

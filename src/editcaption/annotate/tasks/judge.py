@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, insert
 
 from ...workspace.models import JudgementRecord
 from ..checklist import LEVELS, ChecklistError, level_of, ordered, rows_at
@@ -32,13 +32,13 @@ def parse(form: Form, ctx: TaskContext) -> dict[str, Any]:
     return {"level": level, "checklist": ordered(checked), "note": note or None}
 
 
-def save(s: Session, ctx: TaskContext, payload: dict[str, Any], annotator: str) -> Saved:
+def save(conn: Connection, ctx: TaskContext, payload: dict[str, Any], annotator: str) -> Saved:
     assert ctx.instruction is not None
-    rec = JudgementRecord(instruction_id=ctx.instruction.id, level=payload["level"], checklist=payload["checklist"],
-                          annotator=annotator, note=payload["note"], task_id=ctx.task.id)
-    s.add(rec)
-    s.flush()
-    return Saved(payload["level"], "judgement", rec.id)
+    table = JudgementRecord.__table__
+    rec_id = conn.execute(insert(table).values(
+        instruction_id=ctx.instruction.id, level=payload["level"], checklist=payload["checklist"],
+        annotator=annotator, note=payload["note"], task_id=ctx.task.id).returning(table.c.id)).scalar_one()
+    return Saved(payload["level"], "judgement", rec_id)
 
 
 def page(ctx: TaskContext, form: Form | None = None) -> dict[str, Any]:

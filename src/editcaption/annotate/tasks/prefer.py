@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, insert
 
 from ...schema import ErrorType, Severity
 from ...workspace.models import PreferenceRecord
@@ -47,16 +47,16 @@ def parse(form: Form, ctx: TaskContext) -> dict[str, Any]:
     return {"verdict": "corrected", "chosen": chosen, "error_type": error_type, "severity": severity}
 
 
-def save(s: Session, ctx: TaskContext, payload: dict[str, Any], annotator: str) -> Saved:
+def save(conn: Connection, ctx: TaskContext, payload: dict[str, Any], annotator: str) -> Saved:
     if payload["verdict"] == "correct":
         return Saved("correct")
-    rec = PreferenceRecord(pair_id=ctx.pair.id, rejected_instruction_id=ctx.instruction.id if ctx.instruction else None,
-                           chosen=payload["chosen"], rejected=ctx.instruction.text if ctx.instruction else "",
-                           error_type=payload["error_type"], severity=payload["severity"], annotator=annotator,
-                           task_id=ctx.task.id)
-    s.add(rec)
-    s.flush()
-    return Saved(payload["error_type"], "preference", rec.id)
+    table = PreferenceRecord.__table__
+    rec_id = conn.execute(insert(table).values(
+        pair_id=ctx.pair.id, rejected_instruction_id=ctx.instruction.id if ctx.instruction else None,
+        chosen=payload["chosen"], rejected=ctx.instruction.text if ctx.instruction else "",
+        error_type=payload["error_type"], severity=payload["severity"], annotator=annotator,
+        task_id=ctx.task.id).returning(table.c.id)).scalar_one()
+    return Saved(payload["error_type"], "preference", rec_id)
 
 
 def page(ctx: TaskContext, form: Form | None = None) -> dict[str, Any]:

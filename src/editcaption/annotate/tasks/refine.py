@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, insert
 
 from ...workspace.models import RefinementRecord
 from .common import Form, Saved, TaskContext, clean_text, first, same_text
@@ -23,13 +23,13 @@ def parse(form: Form, ctx: TaskContext) -> dict[str, Any]:
     return {"text": clean_text(first(form, "text"), "instruction")}
 
 
-def save(s: Session, ctx: TaskContext, payload: dict[str, Any], annotator: str) -> Saved:
-    rec = RefinementRecord(pair_id=ctx.pair.id, instruction_id=ctx.instruction.id if ctx.instruction else None,
-                           text=payload["text"], annotator=annotator, task_id=ctx.task.id)
-    s.add(rec)
-    s.flush()
+def save(conn: Connection, ctx: TaskContext, payload: dict[str, Any], annotator: str) -> Saved:
+    table = RefinementRecord.__table__
+    rec_id = conn.execute(insert(table).values(
+        pair_id=ctx.pair.id, instruction_id=ctx.instruction.id if ctx.instruction else None, text=payload["text"],
+        annotator=annotator, task_id=ctx.task.id).returning(table.c.id)).scalar_one()
     outcome = "unchanged" if same_text(payload["text"], ctx.instruction.text if ctx.instruction else "") else "edited"
-    return Saved(outcome, "refinement", rec.id)
+    return Saved(outcome, "refinement", rec_id)
 
 
 def page(ctx: TaskContext, form: Form | None = None) -> dict[str, Any]:

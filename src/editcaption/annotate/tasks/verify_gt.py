@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, insert, update
 
 from ...workspace.models import GroundTruthRecord
-from ..audit import log_event
+from ..audit import add_events, event_row
 from .common import MAX_TEXT, Form, InvalidSubmission, Saved, TaskContext, clean_text, first
 
 TEMPLATE = "task_verify_gt.html"
@@ -49,24 +49,24 @@ def _merge(lines: list[str], before: list[Any]) -> list[dict[str, Any]]:
     return [dict(by_text.get(line) or {"text": line}) for line in lines]
 
 
-def save(s: Session, ctx: TaskContext, payload: dict[str, Any], annotator: str) -> Saved:
-    gt = s.get(GroundTruthRecord, ctx.ground_truth.id) if ctx.ground_truth else None
+def save(conn: Connection, ctx: TaskContext, payload: dict[str, Any], annotator: str) -> Saved:
+    """Write the pair's ground truth (the context read it in the caller's transaction) and audit the edit."""
+    gt, table = ctx.ground_truth, GroundTruthRecord.__table__
     before = None
-    if gt is None:
-        gt = GroundTruthRecord(pair_id=ctx.pair.id, source=f"annotator:{annotator}")
-        s.add(gt)
-    else:
+    if gt is not None:
         before = {"primary": gt.primary, "secondary": gt.secondary, "overall": gt.overall, "verified": gt.verified}
-    gt.primary = _merge(payload["primary"], before["primary"] if before else [])
-    gt.secondary = _merge(payload["secondary"], before["secondary"] if before else [])
-    gt.overall = payload["overall"]
-    gt.verified = payload["verified"]
-    gt.updated_by = annotator
-    s.flush()
-    after = {"primary": gt.primary, "secondary": gt.secondary, "overall": gt.overall, "verified": gt.verified}
-    log_event(s, annotator, "gt_edit", queue_id=ctx.queue.id, task_id=ctx.task.id,
-              detail={"pair_id": ctx.pair.id, "before": before, "after": after})
-    return Saved("verified" if payload["verified"] else "saved", "ground_truth", gt.id)
+    after = {"primary": _merge(payload["primary"], before["primary"] if before else []),
+             "secondary": _merge(payload["secondary"], before["secondary"] if before else []),
+             "overall": payload["overall"], "verified": payload["verified"]}
+    if gt is None:
+        gt_id = conn.execute(insert(table).values(pair_id=ctx.pair.id, source=f"annotator:{annotator}",
+                                                  updated_by=annotator, **after).returning(table.c.id)).scalar_one()
+    else:
+        conn.execute(update(table).where(table.c.id == gt.id).values(updated_by=annotator, **after))
+        gt_id = gt.id
+    add_events(conn, [event_row(annotator, "gt_edit", queue_id=ctx.queue.id, task_id=ctx.task.id,
+                                detail={"pair_id": ctx.pair.id, "before": before, "after": after})])
+    return Saved("verified" if payload["verified"] else "saved", "ground_truth", gt_id)
 
 
 def _text(change: Any) -> str:
