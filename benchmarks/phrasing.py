@@ -1,6 +1,7 @@
 """The instruction reader and the checker on how other people write (the phrasing corpus).
 
     .venv/bin/python benchmarks/phrasing.py                    # the held-out part: the figures we report
+    .venv/bin/python benchmarks/phrasing.py --split heldout2   # the fresh held-out part (new sources, never read)
     .venv/bin/python benchmarks/phrasing.py --split dev        # the part the reader was developed on
     .venv/bin/python benchmarks/phrasing.py --show misses      # list every miss / wrong fact / checker miss
     .venv/bin/python benchmarks/phrasing.py --json out.json
@@ -135,7 +136,7 @@ def score_checker(rows: list[dict[str, Any]]) -> tuple[dict[str, Any], list[tupl
     out: dict[str, Any] = {"texts": len(cases), "skipped": dict(skipped)}
     for name, statements_of in (("new", _new_statements), ("old", _old_read)):
         false, detected, reversible, notes = [], [], [], 0
-        sym_detected = sym_total = 0
+        sym_detected = sym_total = same_places = same_places_missed = 0
         for case, report in cases:
             flags = [f for f in _check_with(statements_of, report, case.text) if f.severity in ("P0", "P1")]
             notes += sum(f.severity == "P2" for f in _check_with(statements_of, report, case.text))
@@ -149,12 +150,17 @@ def score_checker(rows: list[dict[str, Any]]) -> tuple[dict[str, Any], list[tupl
                 sym_detected += hit
                 continue
             reversible.append(case.id)
+            same_places += case.same_places
+            same_places_missed += case.same_places and not hit
             if not hit:
                 detected.append(f"{case.id}: not caught: {case.reversed[:160]!r}")
         n_rev = len(reversible)
         out[name] = {"false_flags": len(false) / max(1, len(cases)), "false_flag_count": len(false),
                      "detection": (n_rev - len(detected)) / max(1, n_rev), "reversed_texts": n_rev,
                      "symmetric_texts": sym_total, "symmetric_detected": sym_detected, "p2_notes": notes,
+                     "same_places_texts": same_places, "same_places_missed": same_places_missed,
+                     "detection_without_same_places": (n_rev - same_places - len(detected) + same_places_missed)
+                     / max(1, n_rev - same_places),
                      "false_flag_list": false, "missed_list": detected}
     return out, cases
 
@@ -196,7 +202,7 @@ def _still_pair():
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--split", default="heldout", choices=["heldout", "dev", "all"])
+    ap.add_argument("--split", default="heldout", choices=["heldout", "heldout2", "dev", "all"])
     ap.add_argument("--show", choices=["none", "misses"], default="none")
     ap.add_argument("--rounds", type=int, default=5, help="speed: best of this many passes")
     ap.add_argument("--json", type=Path)
@@ -219,6 +225,11 @@ def main(argv: list[str] | None = None) -> int:
           f"   ({c['texts']} texts with image pairs)")
     print(f"{'checker: symmetric reversals caught':34}{cn['symmetric_detected']:>11}/{cn['symmetric_texts']:<4}"
           f"{co['symmetric_detected']:>11}/{co['symmetric_texts']:<4}   (left X + right Y: not counted above)")
+    print(f"{'  of which the same places':34}{cn['same_places_texts'] - cn['same_places_missed']:>11}/"
+          f"{cn['same_places_texts']:<4}{co['same_places_texts'] - co['same_places_missed']:>11}/{co['same_places_texts']:<4}"
+          f"   (counts differ, places the same: one pasted object per place cannot show it)")
+    print(f"{'  caught without those':34}{cn['detection_without_same_places']:>16.3f}"
+          f"{co['detection_without_same_places']:>16.3f}")
     sp = result["speed"]
     print(f"{'check speed, instructions/s/core':34}{sp['new']:>16.0f}{sp['old']:>16.0f}   ≥ 2000"
           f"   (ratio {sp['new'] / sp['old']:.2f})")

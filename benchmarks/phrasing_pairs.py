@@ -68,6 +68,7 @@ class Case:
     tgt: np.ndarray
     facts: list[dict[str, Any]]
     symmetric: bool = False  # the reversed text states the same set of facts (left X, right Y)
+    same_places: bool = False  # not symmetric, but the reversed text names the same places (counts differ)
     meta: dict[str, Any] = field(default_factory=dict)
 
 
@@ -226,4 +227,7 @@ def build(row: dict[str, Any]) -> Case | str:
     rev = reverse(row["text"], [f for f in facts if f["direction"] or f.get("vertical") in ("top", "bottom")])
     flipped = Counter((k, _OPP.get(d or "", d), _OPP.get(v or "", v)) for k, d, v in map(_fact_key, facts))
     symmetric = flipped == Counter(map(_fact_key, facts))
-    return Case(row["id"], row["text"], rev, pair[0], pair[1], facts, symmetric)
+    # the pair shows one object per place, so "left X, left Y, right Z" reversed to "right X, right Y,
+    # left Z" names the same places as the pair shows: a reversal the pair cannot tell apart
+    same_places = not symmetric and set(flipped) == set(map(_fact_key, facts))
+    return Case(row["id"], row["text"], rev, pair[0], pair[1], facts, symmetric, same_places)

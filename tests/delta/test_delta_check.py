@@ -175,3 +175,40 @@ def test_the_side_of_a_removed_or_changed_thing():
                   "convert the motorbike on the right side into a helicopter"):
         assert check(report, right) == [], right
         assert kinds(check(report, swap_direction_words(right))) == [("orientation", "P0")], right
+
+
+@pytest.fixture(scope="module")
+def discs_left_and_centre():
+    img = window(photo("rocket"), 0.9)
+    return analyze(img, disc(disc(img, 0.2, 0.5, 0.07, "red"), 0.5, 0.5, 0.07, "blue"))
+
+
+def test_each_positioned_edit_needs_a_change_of_its_own(discs_left_and_centre):
+    report = discs_left_and_centre
+    assert len([r for r in report.regions if r.area <= 0.5]) == 2
+    assert check(report, "Add a ball on the left.\nAdd a ball in the center.") == []
+    assert check(report, "add the left ball\r\nadd the ball in the middle") == []
+    # "on the right" alone is not contradicted by the centre disc; beside "in the center" it has no change
+    # left for it (the centre disc is the centre edit's, and the left disc is on the wrong side)
+    assert check(report, "Add a ball on the right.") == []
+    flags = check(report, "Add a ball on the right.\nAdd a ball in the center.")
+    assert kinds(flags) == [("orientation", "P0")] and "'on the right'" in flags[0].message
+    # one thing named twice in one clause is one edit
+    assert check(report, "Add the left ball on the left side.\nAdd a ball in the center.") == []
+    # two edits at the same place may share one region (two things side by side can merge)
+    assert check(report, "Add a ball on the left.\nAdd a cup on the left.\nAdd a ball in the center.") == []
+
+
+def test_a_colour_word_does_not_rule_out_the_other_regions(discs_left_and_centre):
+    # the blue disc is in the centre; "red" names the left one, but a red word does not bind the edit to it
+    assert check(discs_left_and_centre, "Add a red ball in the center.") == []
+
+
+def test_positions_in_requests_without_a_known_edit_verb_are_checked(disc_upper_right):
+    assert check(disc_upper_right, "With a red disc at the upper right.") == []
+    assert kinds(check(disc_upper_right, "With a red disc at the lower left.")) == [("orientation", "P0")]
+    assert kinds(check(disc_upper_right, "more red for the bottom left corner")) == [("orientation", "P0")]
+    # a short wish without any edit verb states the result
+    assert kinds(check(disc_upper_right, "the disc on the lower left is red")) == [("orientation", "P0")]
+    # a description that opens with its subject is still no edit
+    assert check(disc_upper_right, "The woman on the left smiles; add a red disc at the upper right.") == []

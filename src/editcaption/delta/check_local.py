@@ -43,29 +43,160 @@ def _contradicts(stated: str, r: Region, axis: int) -> bool:
     return hi < 1 / 3 or lo > 2 / 3  # "center" / "middle": wholly inside a side third
 
 
+def _edit_clause(clause: str) -> bool:
+    """Whether a clause asks for an edit: it has an edit verb, or it is no statement about a subject.
+
+    "The woman on the left smiles" describes (it opens with a subject); "add a red disc ...",
+    "With a man standing on the right", "more vaporwave for the left" and "Shape the shoe ..."
+    ask (an edit verb, or an imperative or a fragment that opens with no subject).
+    """
+    if _EDIT_VERB.search(clause):
+        return True
+    first = _FIRST_WORD.search(clause)
+    return first is not None and first.group(1).lower() not in _SUBJECT_OPENERS
+
+
+_WISH_WORDS = 25
+_FIRST_WORD = re.compile(r"([A-Za-z']+)")
+_SUBJECT_OPENERS = {"the", "a", "an", "this", "that", "these", "those", "his", "her", "their", "its", "my", "your",
+                    "our", "some", "one", "two", "three", "both", "each", "every", "another", "other", "he", "she",
+                    "they", "it", "we", "i", "there", "here", "as", "while", "when", "in", "on", "at", "from",
+                    "under", "above", "behind", "beside", "near", "against", "amid", "inside", "outside", "all"}
+
+
 def position_flags(report: DeltaReport, statements: list[DirectionStatement], text: str,
                     t: CheckThresholds) -> list[Flag]:
     regions = [r for r in report.regions if r.area >= t.region_min_area and r.area <= 0.5]
     if not regions:
         return []
     flags: list[Flag] = []
+    # each edit clause with a frame position, and the regions that could be its change
+    asks: list[tuple[DirectionStatement, int, list[int]]] = []
+    # a short text without any edit verb states the wished result ("the man on the left is a caveman")
+    wish = not _EDIT_VERB.search(text) and len(text.split()) <= _WISH_WORDS
     for s in statements:
         if s.kind != "position":
             continue
         clause = _clause(text, s.start, s.end)
-        if not _EDIT_VERB.search(clause):
+        if not (_edit_clause(clause) or wish):
             continue  # a position in a description, not of an edit
+        # a colour word names the likeliest region for the message; it does not rule the others out
+        # (colour names of measured regions are approximate, and the word may describe something else)
         colours = {_canonical_colour(c) for c in _COLOUR_WORD.findall(clause)}
-        candidates = [r for r in regions if colours & {r.color_before, r.color_after}] or regions
-        h_bad = s.direction in ("left", "right", "center") and all(_contradicts(s.direction, r, 0) for r in candidates)
-        v_bad = s.vertical in ("top", "bottom", "middle") and all(_contradicts(s.vertical, r, 1) for r in candidates)
-        if not (h_bad or v_bad):
+        named = [i for i, r in enumerate(regions) if colours & {r.color_before, r.color_after}]
+        fits = [i for i in range(len(regions)) if not _contradicts_statement(s, regions[i])]
+        if not fits:
+            flags.append(_position_flag(s, regions[(named or [0])[0]]))
             continue
-        r = candidates[0]
-        said = position_phrase(s.direction, s.vertical or "middle") if s.direction else s.vertical
-        flags.append(Flag("orientation", "P0", f"places the edit at the {said} ({s.phrase.strip()!r}), but the "
-                          f"change is at the {_place(r)}", _region_evidence(r)))
+        asks.append((s, _clause_start(text, s.start), fits))
+    if flags:
+        return flags
+    # several positioned edits: each needs a change of its own ("the left carrot ... the right
+    # carrot"), so one region cannot answer two of them. Positions in one clause that agree name one
+    # thing ("the left chair on the left side"); ones that differ name two ("on the left and center").
+    # Edits stated at the same place may share one region (two things side by side can merge).
+    items: list[tuple[DirectionStatement, int, set[int]]] = []
+    for s, c, fits in asks:
+        same = next((k for k, (s2, c2, _) in enumerate(items) if c2 == c and _agree(s, s2) or _same_place(s, s2)),
+                    None)
+        if same is None:
+            items.append((s, c, set(fits)))
+        else:
+            s2, _, f2 = items[same]
+            items[same] = (s2, c, f2 & set(fits))
+    if len(items) < 2 or len(items) > len(regions):
+        return flags
+    # among several, "the left X" is the one on the left: the matching asks for the stated half
+    options = [sorted(i for i in fits if _on_stated_half(s, regions[i])) for s, _, fits in items]
+    if None not in _matching(options):
+        return flags
+    # no way to give each edit its own change: the edits left without one, when the nearest
+    # stated places are served first, are the ones whose words disagree with the picture
+    pairs = sorted((_distance(items[k][0], regions[j]), k, j) for k, o in enumerate(options) for j in o)
+    served: set[int] = set()
+    used: set[int] = set()
+    for _, k, j in pairs:
+        if k not in served and j not in used:
+            served.add(k)
+            used.add(j)
+    for k, (s, _, fits) in enumerate(items):
+        if k not in served:
+            flags.append(_position_flag(s, regions[min(fits)], shared=True))
     return flags
+
+
+_AT = {"left": 0.2, "center": 0.5, "right": 0.8, "top": 0.2, "middle": 0.5, "bottom": 0.8}
+
+
+def _distance(s: DirectionStatement, r: Region) -> float:
+    """How far a region's centre is from the stated place (an axis the words leave open counts 0)."""
+    dx = r.centroid[0] - _AT[s.direction] if s.direction in _AT else 0.0
+    dy = r.centroid[1] - _AT[s.vertical] if s.vertical in _AT else 0.0
+    return dx * dx + dy * dy
+
+
+def _same_place(a: DirectionStatement, b: DirectionStatement) -> bool:
+    return a.direction == b.direction and (a.vertical or "middle") == (b.vertical or "middle")
+
+
+def _agree(a: DirectionStatement, b: DirectionStatement) -> bool:
+    return (a.direction is None or b.direction is None or a.direction == b.direction) and \
+        (a.vertical in (None, "middle") or b.vertical in (None, "middle") or a.vertical == b.vertical)
+
+
+def _on_stated_half(s: DirectionStatement, r: Region) -> bool:
+    """Whether a region's centre lies on the stated half of the frame (the centre: its middle half)."""
+    ok = True
+    for word, c in ((s.direction, r.centroid[0]), (s.vertical, r.centroid[1])):
+        if word in ("left", "top"):
+            ok &= c < 0.5
+        elif word in ("right", "bottom"):
+            ok &= c > 0.5
+        elif word in ("center", "middle"):
+            ok &= 0.25 < c < 0.75
+    return ok
+
+
+def _contradicts_statement(s: DirectionStatement, r: Region) -> bool:
+    h_bad = s.direction in ("left", "right", "center") and _contradicts(s.direction, r, 0)
+    v_bad = s.vertical in ("top", "bottom", "middle") and _contradicts(s.vertical, r, 1)
+    return h_bad or v_bad
+
+
+def _clause_start(text: str, pos: int) -> int:
+    return max(text.rfind(ch, 0, pos) for ch in ".;\n") + 1
+
+
+def _matching(options: list[list[int]]) -> list[int | None]:
+    """A largest one-to-one assignment of items to the options each accepts (augmenting paths)."""
+    owner: dict[int, int] = {}
+
+    def assign(k: int, seen: set[int]) -> bool:
+        for j in options[k]:
+            if j in seen:
+                continue
+            seen.add(j)
+            if j not in owner or assign(owner[j], seen):
+                owner[j] = k
+                return True
+        return False
+
+    for k in range(len(options)):
+        assign(k, set())
+    out: list[int | None] = [None] * len(options)
+    for j, k in owner.items():
+        out[k] = j
+    return out
+
+
+def _position_flag(s: DirectionStatement, r: Region, shared: bool = False) -> Flag:
+    said = position_phrase(s.direction, s.vertical or "middle") if s.direction else s.vertical
+    if shared:
+        message = (f"places the edit at the {said} ({s.phrase.strip()!r}), but no change there is left for it: "
+                   f"the changes that fit belong to the instruction's other edits")
+    else:
+        message = f"places the edit at the {said} ({s.phrase.strip()!r}), but the change is at the {_place(r)}"
+    return Flag("orientation", "P0", message, _region_evidence(r))
 
 
 def _place(r: Region) -> str:

@@ -57,10 +57,15 @@ _NEEDS_TONE = {w for p in (L.INCREASE_VERBS, L.DECREASE_VERBS) for w in p if " "
     "darkens", "darkened", "darkening", "dim", "dims", "dimmed", "dimming", "warm", "warms", "warmed", "warming",
     "cool", "cools", "cooled", "cooling", "too", "full", "maximum", "max", "desaturate", "desaturated",
     "desaturating", "desaturates", "make", "makes", "making", "made", "render", "renders", "get", "turn", "let",
-    "have", "saturation"} | {w.split()[-1] for w in L.TONE_COMPARATIVES}
+    "have", "saturation", "illuminate", "illuminates", "illuminated", "illuminating", "light", "lights", "lighted",
+    "lighting"} | {w.split()[-1] for w in L.TONE_COMPARATIVES}
 _VERTICAL_RELATION_WORDS = {"above", "below", "under", "underneath", "beneath", "atop"}
 _PREVIOUS_WORD = re.compile(r"(?P<w>[a-z']+)[\s-]+$")
 _NOT_BEFORE_A_VERB = L.DETERMINERS | {"of", "on", "at", "in", "to", "into", "onto", "from", "by", "near", "upper"}
+_AND_PLACE = re.compile(r"\s+(?:and|or|&)\s+(?:the\s+|in\s+the\s+)?(?P<h>left|right|center|centre|middle)\b(?![\s-]+[a-z])")
+# a request phrased as a question states what it asks for ("Can you make the image brighter?")
+_REQUEST = re.compile(r"\s*(?:please[\s,]+)?(?:(?:can|could|would|will)\s+(?:you|u|we)(?:\s+please)?|"
+                      r"(?:is|would)\s+it\s+(?:be\s+)?possible\s+to|(?:would|do)\s+you\s+mind)\b")
 _BOTH_WAYS = re.compile(r"\s+(?:and|or|&)\s+(?:forth|back|down|up|left|right|out|in)\b")
 
 
@@ -104,7 +109,8 @@ def _sentences(low: str) -> list[_Sentence]:
         if body.strip():
             camera = bool(F.CAMERA_SUBJECT.search(body)) or (
                 previous_camera and re.search(r"(?:^\s*|[,;]\s*|\b(?:as|while|then|and|now|here)\s+)it\b", body) is not None)
-            out.append(_Sentence(start, end, camera, "?" in low[end:stop]))
+            question = "?" in low[end:stop] and not _REQUEST.match(body)
+            out.append(_Sentence(start, end, camera, question))
             previous_camera = camera
         start = stop
     return out
@@ -121,6 +127,9 @@ class _Reader:
         self.taken: list[tuple[int, int]] = []
         self.tokens = [(w.group(), w.start(), w.end()) for w in _WORD.finditer(self.low)]
         self.words = {w for w, _, _ in self.tokens}
+        # a text that follows a camera move describes the scene it films: where things stand in it
+        # relative to each other ("a village beneath the peaks") is the scene's layout, not a fact asked for
+        self.scene_text = any(s.camera for s in self.sentences)
 
     # ------------------------------------------------------------------ bookkeeping
 
@@ -185,6 +194,8 @@ class _Reader:
             else:
                 self.emit("own_side", h, *m.span())
         for m in self.scan(P.OWN_BODY_PART):
+            if m.group("part") in L.WORN_IN_PAIRS and not self.words & L.WEARER_WORDS:
+                continue  # "the left shoe" of a picture of shoes: a frame position, read with the adjectives
             self.emit("own_side", m.group("h"), *m.span())
 
     def mirrors(self) -> None:
@@ -314,18 +325,25 @@ class _Reader:
             for m in self.scan(pattern):
                 self.position(m)
         for m in self.scan(P.BARE_RELATIVE):
-            self.emit("relative", m.group("h"), m.start(), m.end() - 1)
+            self.relative(m.group("h"), m.start(), m.end() - 1)
         for m in self.scan(P.ADJECTIVE):
             self.adjective(m)
         for m in self.scan(P.VERTICAL_RELATION) if self.words & _VERTICAL_RELATION_WORDS else ():
             words = set(re.findall(r"[a-z]+", self.low[m.start():m.end() + 30])[:6])
             if not words & (L.AMBIENT_NOUNS | L.TIME_NOUNS) and m.group("head") not in P.NOT_A_THING:
-                self.emit("relative", None, m.start(), m.end(), P.VERTICAL_WORD[m.group("w")])
+                self.relative(None, m.start(), m.end(), P.VERTICAL_WORD[m.group("w")])
+
+    def relative(self, h: str | None, a: int, b: int, v: str | None = None) -> None:
+        """A place beside another thing; in a filmed scene's description it is layout, read as nothing."""
+        if self.scene_text:
+            self.take(a, b)
+        else:
+            self.emit("relative", h, a, b, v)
 
     def position(self, m: re.Match[str]) -> None:
         groups = m.groupdict()
         h = P.HORIZONTAL_WORD.get(groups.get("h") or "")
-        v_raw = groups.get("v")
+        v_raw = groups.get("v") or groups.get("v2")  # "at the top left", "on the left bottom"
         if h is None and v_raw in ("top", "upper", "bottom", "lower"):  # the vertical-only pattern
             h_out, v = None, P.VERTICAL_WORD[v_raw]
         elif groups.get("h") in ("top", "bottom", "upper", "lower"):  # SIDE_NOUN "the bottom half"
@@ -342,7 +360,7 @@ class _Reader:
             elif words & L.TIME_NOUNS or words & L.AMBIENT_NOUNS and h_out == "center":
                 self.take(m.start(), tail.end())
             else:
-                self.emit("relative", h_out, m.start(), tail.end(), v)
+                self.relative(h_out, m.start(), tail.end(), v)
             return
         nxt = re.match(r"\s+(?P<w>[a-z][a-z'-]*)", self.low[m.end():m.end() + 40])
         if not groups.get("part") and nxt and nxt.group("w") in P.SUBPART_NOUNS:
@@ -353,10 +371,14 @@ class _Reader:
         if h_out is None and v is None:
             return
         self.emit("position", h_out, *m.span(), vertical=v)
+        # "the elephant on the left and center": a second place for the same kind of thing
+        c = _AND_PLACE.match(self.low, m.end())
+        if c and h_out and not self.relative_after(c.end()) and self.free(c.start("h"), c.end()):
+            self.emit("position", P.HORIZONTAL_WORD[c.group("h")], c.start("h"), c.end())
 
     def adjective(self, m: re.Match[str]) -> None:
         noun = m.group("noun")
-        if not P.thing_noun(noun) or noun in L.BODY_PARTS:
+        if not P.thing_noun(noun) or noun in L.BODY_PARTS and noun not in L.WORN_IN_PAIRS:
             return
         w, v_raw = m.group("h"), m.group("v")
         a = m.start("v") if v_raw else m.start("h")
@@ -391,6 +413,8 @@ class _Reader:
             if obj and obj not in L.GLOBAL_NOUNS:
                 continue  # "lighten her hair": a thing's tone, not the picture's
             verb = m.group("verb")
+            if not obj and verb.startswith(P.TONE_VERB_NEEDS_OBJECT):
+                continue  # "illuminating with precision": no picture lit
             d = next(v for k, v in P.TONE_VERB_WORD.items() if verb.startswith(k))
             self.emit("tone", d, *m.span())
         for m in self.scan(P.TONE_TOO):

@@ -116,6 +116,15 @@ BODY_PARTS = {"hand", "hands", "arm", "arms", "leg", "legs", "foot", "feet", "ey
               "temple", "nostril", "breast", "lung", "eyelid", "pupil", "iris", "pinky", "forearm", "heel", "calf",
               "side of his face", "side of her face", "fist", "glove", "sleeve", "shoe", "boot", "sock", "earring",
               "mouse button", "click", "lens"}
+# things worn in pairs: "the left shoe" is the wearer's side when the text names a wearer, and the
+# shoe on the left of the picture when it names none (a product shot of two shoes)
+WORN_IN_PAIRS = {"glove", "sleeve", "shoe", "boot", "sock", "earring", "slipper", "sneaker", "mitten"}
+# words that name a wearer (a person or an animal with sides of its own)
+WEARER_WORDS = {"he", "she", "him", "his", "her", "hers", "they", "them", "their", "man", "men", "woman", "women",
+                "person", "people", "boy", "boys", "girl", "girls", "child", "children", "kid", "kids", "lady", "guy",
+                "player", "athlete", "model", "baby", "someone", "somebody", "dancer", "runner", "skier", "rider",
+                "soldier", "doctor", "worker", "teacher", "student", "king", "queen", "bride", "groom", "character",
+                "figure", "dog", "cat", "horse", "bear", "monkey", "wearing", "wears", "worn"}
 # nouns after "left"/"top"/... that make it something else than a position in the frame
 NOT_POSITION_NOUNS = {"turn", "turns", "way", "ways", "moment", "time", "answer", "amount", "angle", "angles", "hat",
                       "hats", "notch", "line", "lines", "click", "view", "views", "speed", "shelf", "shelves", "floor",
@@ -187,7 +196,7 @@ EDIT_VERBS: dict[str, set[str]] = {
 
 INCREASE_VERBS = forms("increase", "boost", "raise", "enhance", "augment", "intensify", "amplify", "elevate", "enrich",
                        "strengthen", "reinforce", "magnify", "improve", "enliven", "heighten", "lift", "maximize",
-                       "maximise", "up", "crank", "pump", "turn") | {"amp up", "amps up", "amping up", "amped up",
+                       "maximise", "up", "crank", "pump", "turn", "advance", "push", "bump") | {"amp up", "amps up", "amping up", "amped up",
                                                                      "bump up", "bumps up", "turn up", "turning up",
                                                                      "crank up", "pump up", "add more", "more",
                                                                      "higher", "greater", "stronger", "add"}
@@ -195,7 +204,7 @@ DECREASE_VERBS = forms("decrease", "reduce", "lower", "lessen", "diminish", "cut
                        "dampen", "minimize", "minimise") | {"tone down", "turn down", "turning down", "tones down",
                                                            "less", "lower", "weaker", "dial down", "dials down"}
 LIGHT_NOUNS = {"brightness", "luminosity", "luminous quality", "radiance", "light levels", "light level", "lighting",
-               "brilliance", "exposure", "lightness", "luminance", "illumination", "light", "lights"}
+               "brilliance", "exposure", "lightness", "luminance", "illumination", "light", "lights", "glow"}
 SATURATION_NOUNS = {"saturation", "color saturation", "colour saturation", "colorfulness", "colourfulness", "vibrance",
                     "vividness", "color intensity", "colour intensity", "chroma"}
 CONTRAST_NOUNS = {"contrast", "contrasts"}

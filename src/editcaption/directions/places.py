@@ -25,14 +25,15 @@ _HX = r"(?:left|right|center|centre|middle)"
 
 OWN_POSSESSIVE = re.compile(rf"\b{_POSSESSOR}\s+(?:own\s+)?(?:(?:upper|lower|top|bottom|front|back|far)[\s-]+)?"
                             r"(?P<h>left|right)\b(?:[\s-]+(?:hand[\s-]+)?side\b)?")
-OWN_BODY_PART = re.compile(rf"\b(?P<h>left|right)[\s-]+(?:{alt(L.BODY_PARTS)})\b")
+OWN_BODY_PART = re.compile(rf"\b(?P<h>left|right)[\s-]+(?P<part>{alt(L.BODY_PARTS | L.WORN_IN_PAIRS)})(?:e?s)?\b")
 
 # ------------------------------------------------------------------------ frame positions
 
 # "on the left", "at the top-right corner", "in the center", "to the left side", "at left of"
 PREP_PHRASE = re.compile(
     r"\b(?:on|at|in|to|into|onto|near|along|toward|towards|from|across|by)\s+(?P<the>the\s+)?(?:(?:very|far|extreme)\s+)?"
-    rf"(?:(?P<v>{_V})[\s-]+)?(?P<h>{_HX})(?:[\s-]+(?:hand[\s-]+)?(?P<part>{_PART}|foreground|background))?\b")
+    rf"(?:(?P<v>{_V})[\s-]+)?(?P<h>{_HX})(?:[\s-]+(?P<v2>top|bottom)(?![\s-]+[a-z]+\s+of\b))?"
+    rf"(?:[\s-]+(?:hand[\s-]+)?(?P<part>{_PART}|foreground|background))?\b")
 # "on the top", "at the bottom edge", "on top of the fork", "to the bottom of the sink"
 PREP_VERTICAL = re.compile(
     r"\b(?:on|at|in|to|into|onto|near|along|toward|towards|from|across)\s+(?P<the>the\s+)?(?:very\s+)?"
@@ -97,10 +98,13 @@ TONE_MAKE = re.compile(rf"\b(?:make|makes|making|made|render|renders|get|turn|le
                        rf"(?P<cmp>{alt(L.TONE_COMPARATIVES)})\b")
 TONE_ADJECTIVE = re.compile(rf"\b(?P<cmp>{alt(L.TONE_COMPARATIVES)})(?:\s*,\s*[a-z]+er)?\s+(?:{alt(L.TONE_NOUN_AFTER_ADJECTIVE)})\b")
 TONE_VERB = re.compile(r"\b(?P<verb>brighten\w*|lighten\w*|darken\w*|dim(?:s|med|ming)?|desaturat\w*|warm(?:s|ed|ing)?\s+up|"
-                       r"cool(?:s|ed|ing)?\s+down)\b(?:\s+up)?(?P<rest>(?:\s+(?:the|this|my|its)\s+(?:whole\s+|entire\s+)?"
-                       r"(?P<obj>[a-z]+))?)")
+                       r"cool(?:s|ed|ing)?\s+down|illuminat(?:e|es|ed|ing)|light(?:s|ed|ing)?\s+up)\b(?:\s+up)?"
+                       r"(?P<rest>(?:\s+(?:the|this|my|its)\s+(?:whole\s+|entire\s+)?(?P<obj>[a-z]+))?)")
+# verbs that state a tone change only with the picture as their object ("illuminate the scene",
+# not "illuminating with precision", nor "the lamp lights up")
+TONE_VERB_NEEDS_OBJECT = ("illuminat", "light")
 TONE_TOO = re.compile(r"\btoo\s+(?P<w>dark|dim|bright|underexposed|overexposed)\b")
 TONE_FULL = re.compile(r"(?:\b(?:full|maximum|max)|\b100\s*%)\s+(?P<w>saturation|brightness|contrast)\b")
 
-TONE_VERB_WORD = {"brighten": "brighter", "lighten": "brighter", "darken": "darker", "dim": "darker",
-                  "desaturat": "less_saturated", "warm": "warmer", "cool": "cooler"}
+TONE_VERB_WORD = {"brighten": "brighter", "lighten": "brighter", "illuminat": "brighter", "light": "brighter",
+                  "darken": "darker", "dim": "darker", "desaturat": "less_saturated", "warm": "warmer", "cool": "cooler"}
