@@ -2,11 +2,12 @@
 
     .venv/bin/python benchmarks/delta_regions.py                    # the tuning part + the regression sets
     .venv/bin/python benchmarks/delta_regions.py --sets heldout     # the held-out part (read once, at the end)
+    .venv/bin/python benchmarks/delta_regions.py --sets heldout2    # the second held-out part (new objects)
     .venv/bin/python benchmarks/delta_regions.py --per-kind 150 --json out.json
 
 Sets (never mixed):
 
-* ``tuning`` / ``heldout`` — the two parts of the photo set in ``benchmarks/region_photos/``:
+* ``tuning`` / ``heldout`` / ``heldout2`` — the parts of the photo set in ``benchmarks/region_photos/``:
   real object cut-outs from public-domain and CC0 photos pasted onto other such photos
   (appeared), the reverse pairs (disappeared), objects recoloured inside their mask
   (recolored) and objects pasted at one place in the source and another in the target
@@ -328,7 +329,8 @@ def cell(t: Tally, key: str) -> str:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--sets", default="tuning,shapes,editworld", help="comma-separated: tuning, heldout, shapes, editworld")
+    ap.add_argument("--sets", default="tuning,shapes,editworld",
+                    help="comma-separated: tuning, heldout, heldout2, shapes, editworld")
     ap.add_argument("--per-kind", type=int, default=100, help="photo pairs per kind and part")
     ap.add_argument("--shapes-per-kind", type=int, default=24)
     ap.add_argument("--editworld-per-subtype", type=int, default=30)
@@ -339,7 +341,7 @@ def main() -> None:
     cv2.setNumThreads(1)
     out: dict[str, Any] = {}
     for name in (s.strip() for s in args.sets.split(",") if s.strip()):
-        if name in ("tuning", "heldout"):
+        if name in ("tuning", "heldout", "heldout2"):
             cases = list(photo_cases(name, args.per_kind, args.seed))
         elif name == "shapes":
             cases = list(shape_cases(args.shapes_per_kind, 7))

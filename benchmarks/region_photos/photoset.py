@@ -26,8 +26,12 @@ Write a part to disk with its truth (``truth.jsonl``: id, kind, direction, bbox,
 
     .venv/bin/python benchmarks/region_photos/photoset.py --split heldout --per-kind 100 --out /tmp/region-photos
 
-Two parts, never mixed: ``tuning`` (the objects and backgrounds the classifier was tuned on)
-and ``heldout`` (other objects on other backgrounds, read once at the end).
+Three parts, never mixed: ``tuning`` (the objects and backgrounds the classifier was tuned on),
+``heldout`` (other objects on other backgrounds, read at the end of the first round of work)
+and ``heldout2`` (made after ``heldout`` had been read twice: five more objects cut from the
+coins and Hubble photos, never used before, on the held-out backgrounds turned a quarter turn
+and mirrored, so every composition is new, drawn from a random stream of its own; read once,
+at the end of the second round).
 """
 
 from __future__ import annotations
@@ -49,7 +53,10 @@ BACKGROUNDS = {
     "tuning": ("astronaut", "coffee", "camera", "brick", "grass", "cell", "text"),
     "heldout": ("chelsea", "rocket", "gravel", "immunohistochemistry", "retina", "hubble_deep_field", "coins",
                 "clock"),
+    # the held-out backgrounds other than the photos its objects come from, turned (see _background)
+    "heldout2": ("chelsea", "rocket", "gravel", "immunohistochemistry", "retina", "clock"),
 }
+SPLITS = ("tuning", "heldout", "heldout2")  # new parts go last: seeds use the index
 TEXTURES = {"brick", "grass", "gravel"}
 # centre bands that keep clear of the thirds' boundaries (the side of a region is then unambiguous)
 _BANDS = ((0.12, 0.27), (0.43, 0.57), (0.73, 0.88))
@@ -208,9 +215,10 @@ def _ring_colour(base: np.ndarray, full_alpha: np.ndarray) -> np.ndarray:
     return np.median(_lab(base)[ring], axis=0)
 
 
-def _background(name: str, rng: np.random.Generator) -> np.ndarray:
-    """A random 80–100% window of a background photo, longer side ≤ 512."""
-    rgb, _ = _fit(photo(name))
+def _background(name: str, rng: np.random.Generator, turned: bool = False) -> np.ndarray:
+    """A random 80–100% window of a background photo, longer side ≤ 512 (``turned``: the photo
+    turned a quarter turn clockwise and mirrored left to right first)."""
+    rgb, _ = _fit(np.ascontiguousarray(np.rot90(photo(name), -1)[:, ::-1]) if turned else photo(name))
     h, w = rgb.shape[:2]
     fw, fh = float(rng.uniform(0.8, 1.0)), float(rng.uniform(0.8, 1.0))
     ww, wh = round(w * fw), round(h * fh)
@@ -245,7 +253,7 @@ def _in_place(split: str, index: int, name: str, rng: np.random.Generator) -> Re
 
 def make_pair(split: str, kind: str, index: int, seed: int = 0) -> RegionPair:
     """Pair ``index`` of one kind in one part of the set (deterministic for a seed)."""
-    rng = np.random.default_rng([seed, ("tuning", "heldout").index(split), KINDS.index(kind), index])
+    rng = np.random.default_rng([seed, SPLITS.index(split), KINDS.index(kind), index])
     names = [k for k, v in objects().items() if v["split"] == split]
     name = names[int(rng.integers(len(names)))]
     if kind == "recolored" and rng.random() < 0.3:
@@ -259,7 +267,7 @@ def make_pair(split: str, kind: str, index: int, seed: int = 0) -> RegionPair:
 
 def _pasted(split: str, kind: str, index: int, name: str, rng: np.random.Generator) -> RegionPair:
     bg_name = BACKGROUNDS[split][int(rng.integers(len(BACKGROUNDS[split])))]
-    base = _background(bg_name, rng)
+    base = _background(bg_name, rng, turned=split == "heldout2")
     h, w = base.shape[:2]
     obj, alpha = cutout(name)
     size_class = str(rng.choice(["small", "medium", "large"], p=[0.3, 0.45, 0.25]))
@@ -375,7 +383,7 @@ if __name__ == "__main__":
     ap = argparse.ArgumentParser(description="Write the region photo set (PNG pairs + truth.jsonl). "
                                              "Example: python benchmarks/region_photos/photoset.py --split heldout "
                                              "--per-kind 100 --out /tmp/region-photos")
-    ap.add_argument("--split", choices=("tuning", "heldout"), default="heldout")
+    ap.add_argument("--split", choices=SPLITS, default="heldout")
     ap.add_argument("--per-kind", type=int, default=100)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--out", type=Path, required=True)

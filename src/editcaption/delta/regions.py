@@ -22,7 +22,16 @@ tested in this order:
   (both colours are always given when measurable: for an appeared object the colour
   "before" is what the place showed in the source);
 * *changed*: anything else — a clear edge on both sides of the outline with different
-  structure (one thing replaced by another), or too little to tell.
+  structure (one thing replaced by another), or too little to tell; unless, as a last test,
+  the whole inside stands out from a ring around it in one image far more than in the other
+  (that image holds the thing: appeared or disappeared).
+
+Regions are the change mask grown into the faint changes around it (hysteresis), so that a
+faint or textured object whose pixels pass the threshold only in pieces is one region; a
+region that grows much further still at a lower score is part of a larger thing that
+differs little from what it covers, and that thing's outline is the one read. Last, two
+regions where the source's pixels of one are found again in the target at the other are
+the two places of a long move (where it disappeared, where it appeared).
 """
 
 from __future__ import annotations
@@ -59,6 +68,9 @@ class ChangeMap:
     # only when its outline clearly belongs to one image (an object that blends in)
     faint: np.ndarray | None = None  # bool
     score: np.ndarray | None = None  # float32, 1.0 = the mask's threshold
+    # weaker still: where a thing that differs little from what it covers really ends, when
+    # only the background's detail under it passes the other thresholds (see find_regions)
+    weak: np.ndarray | None = None  # bool
 
 
 def _gradient(l_channel: np.ndarray) -> np.ndarray:
@@ -106,8 +118,12 @@ def change_map(pred_lab: np.ndarray, tgt_lab: np.ndarray, valid: np.ndarray, t: 
     faint = cv2.morphologyEx(faint, cv2.MORPH_OPEN, _kernel(2 * k_open + 1))
     faint = cv2.morphologyEx(faint, cv2.MORPH_CLOSE, _kernel(2 * k_close + 1))
     faint &= valid.astype(np.uint8)
+    weak = (score >= t.weak_score).astype(np.uint8)
+    weak = cv2.morphologyEx(weak, cv2.MORPH_OPEN, _kernel(2 * k_open + 1))
+    weak = cv2.morphologyEx(weak, cv2.MORPH_CLOSE, _kernel(2 * k_close + 1))
+    weak &= valid.astype(np.uint8)
     return ChangeMap(np.where(valid, diff, 0.0).astype(np.float32), mask.astype(bool), pred_lab, faint.astype(bool),
-                     score.astype(np.float32))
+                     score.astype(np.float32), weak.astype(bool))
 
 
 def _median_lab(lab: np.ndarray, mask: np.ndarray) -> np.ndarray | None:
@@ -230,6 +246,27 @@ def _outline_steps(comp: np.ndarray, pred_lab: np.ndarray, tgt_lab: np.ndarray, 
     return best[0], best[1]
 
 
+def _standing_out(shape: np.ndarray, pred_lab: np.ndarray, tgt_lab: np.ndarray, valid: np.ndarray,
+                  side: int) -> tuple[float, float]:
+    """How much the inside of a region differs from a ring around it, in the tone-matched
+    source and in the target: the distance between the means plus half the distance between
+    the spreads of colour and texture (Lab-like units)."""
+    c8 = shape.astype(np.uint8)
+    ring_w = max(3, side // 30)
+    ring = cv2.dilate(c8, _kernel(2 * ring_w + 1)).astype(bool) & ~cv2.dilate(c8, _kernel(5)).astype(bool) & valid
+    inner = cv2.erode(c8, _kernel(3)).astype(bool)
+    if inner.sum() < 8:
+        inner = shape
+    if inner.sum() < 8 or ring.sum() < 8:
+        return 0.0, 0.0
+    out = []
+    for lab in (pred_lab, tgt_lab):
+        img = _with_texture(lab)
+        a, b = img[inner], img[ring]
+        out.append(float(np.linalg.norm(a.mean(0) - b.mean(0)) + 0.5 * np.linalg.norm(a.std(0) - b.std(0))))
+    return out[0], out[1]
+
+
 def _same_structure(comp: np.ndarray, pred_lab: np.ndarray, tgt_lab: np.ndarray, t: RegionThresholds) -> bool:
     """Whether the region keeps its lightness pattern and changes mostly in colour (a recolour:
     the same thing, with its shading and texture, in another hue)."""
@@ -245,15 +282,18 @@ def _same_structure(comp: np.ndarray, pred_lab: np.ndarray, tgt_lab: np.ndarray,
 
 
 def _classify(comp: np.ndarray, shape: np.ndarray, src_lab: np.ndarray, pred_lab: np.ndarray, tgt_lab: np.ndarray,
-              valid: np.ndarray, frame: tuple[int, int], t: RegionThresholds) -> _Reading:
+              valid: np.ndarray, frame: tuple[int, int], t: RegionThresholds,
+              wide: np.ndarray | None = None, strong: np.ndarray | None = None) -> _Reading:
     """Kind, colour names and inner displacement of one region.
 
-    ``comp`` is the region (its colours are named and a move is looked for inside it),
+    ``comp`` is the region (its colours are named; a move is looked for inside it, or inside
+    ``strong``, its pixels above the mask's own threshold, when given),
     ``shape`` the region with the faint changes joined to it (where the thing really ends:
     its outline is the one compared). ``src_lab`` is the warped source (its colours name what
     was there), ``pred_lab`` the same with the global tone change applied (what the target is
     compared with); all are crops around the region of a frame of ``frame`` = (height, width)
-    pixels."""
+    pixels. ``wide``, when given, is the larger thing the region is part of (see
+    :func:`find_regions`): once no move is found, its outline is read instead of ``shape``'s."""
     side = min(frame)
     inner = cv2.erode(comp.astype(np.uint8), _kernel(3)).astype(bool)
     if inner.sum() < 4:
@@ -267,15 +307,25 @@ def _classify(comp: np.ndarray, shape: np.ndarray, src_lab: np.ndarray, pred_lab
     ring_after = _median_lab(tgt_lab, ring)
     name_before = name_lab(before) if before is not None else None
     name_after = name_lab(after) if after is not None else None
+    # the move is looked for, and the colours reported are read, in the strong part of the
+    # region (the faint pixels it grew into are mostly the blurred edge and halo of the change)
+    core = comp if strong is None or strong.sum() < 16 else strong
+    shown_before, shown_after, shown_names = before, after, (name_before, name_after)
+    if core is not comp:
+        core_inner = cv2.erode(core.astype(np.uint8), _kernel(3)).astype(bool)
+        core_inner = core_inner if core_inner.sum() >= 4 else core
+        shown_before, shown_after = _median_lab(src_lab, core_inner), _median_lab(tgt_lab, core_inner)
+        shown_names = tuple(None if c is None else name_lab(c) for c in (shown_before, shown_after))
 
     contrast = 0.0
 
     def reading(kind: str) -> _Reading:
         # both colours are reported whatever the kind: for an appeared object the "before"
         # colour is what the place showed before (the background), and vice versa
-        return _Reading(kind, name_before, name_after, lab_before=before, lab_after=after, contrast=contrast)
+        return _Reading(kind, shown_names[0], shown_names[1], lab_before=shown_before, lab_after=shown_after,
+                        contrast=contrast)
 
-    moved, moved_color, moved_px = _object_shift(comp, src_lab, tgt_lab, ring_before, ring_after, frame)
+    moved, moved_color, moved_px = _object_shift(core, src_lab, tgt_lab, ring_before, ring_after, frame)
     if moved is not None and max(abs(moved[0]), abs(moved[1])) >= _MIN_INNER_MOVE:
         # one thing at two places: neither simply appeared nor disappeared. The outline of a
         # short move is an edge in both images (half of it in each), so an outline that is an
@@ -283,9 +333,12 @@ def _classify(comp: np.ndarray, shape: np.ndarray, src_lab: np.ndarray, pred_lab
         steps = _outline_steps(shape, pred_lab, tgt_lab, valid, side)
         one_sided = abs(steps[1] - steps[0]) / max(steps[1] + steps[0], 1e-6) >= _ONE_SIDED
         if not one_sided or _follows(src_lab, tgt_lab, *moved_px):
-            return _Reading("changed", name_before, name_after, moved, moved_color, before, after)
+            return _Reading("changed", shown_names[0], shown_names[1], moved, moved_color, shown_before, shown_after)
     else:
         steps = None
+    if wide is not None:
+        # the larger thing this region is part of: its outline is the one to read from here on
+        shape, steps = wide, None
     if _same_structure(shape & valid, pred_lab, tgt_lab, t):
         return reading("recolored")
     step_before, step_after = steps or _outline_steps(shape, pred_lab, tgt_lab, valid, side)
@@ -305,6 +358,15 @@ def _classify(comp: np.ndarray, shape: np.ndarray, src_lab: np.ndarray, pred_lab
     corr = _structure_correlation(_gradient(src_lab[..., 0][box]), _gradient(tgt_lab[..., 0][box]))
     if name_before != name_after and corr >= 0.5:
         return reading("recolored")
+    # last, the whole inside against a ring around it: a thing that appeared makes the inside
+    # unlike its surroundings in the target only (mean and spread of colour and texture), the
+    # place it covers continues the surroundings in the source. This reads objects whose
+    # outline is soft or cut by the background's own detail, where the local steps disagree
+    odd_before, odd_after = _standing_out(shape & valid, pred_lab, tgt_lab, valid, side)
+    if odd_after >= t.stand_out_ratio * odd_before + t.stand_out_margin:
+        return reading("appeared")
+    if odd_before >= t.stand_out_ratio * odd_after + t.stand_out_margin:
+        return reading("disappeared")
     return reading("changed")
 
 
@@ -315,6 +377,36 @@ def _as_tuple(lab: np.ndarray | None) -> tuple[float, float, float] | None:
 def _components(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[int]]:
     n, labels, stats, centroids = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=8)
     return labels, stats, centroids, sorted(range(1, n), key=lambda i: -stats[i, cv2.CC_STAT_AREA])
+
+
+def _grown(changes: ChangeMap, t: RegionThresholds) -> np.ndarray:
+    """The change mask grown into the faint changes around it (hysteresis): a faint blob that
+    holds strong pixels is one thing, so the pieces of a faint or textured object that pass
+    the threshold become one region with the object's extent, not scattered fragments (each
+    too small to keep, or read from a patch of the background's detail it covers). A blob that
+    is weak on the whole (a halo of noise around a small change) is not taken."""
+    if changes.faint is None or changes.score is None or not changes.faint.any():
+        return changes.mask
+    n, parts = cv2.connectedComponents((changes.faint | changes.mask).astype(np.uint8), connectivity=8)
+    held = np.unique(parts[changes.mask])
+    held = held[held > 0]
+    if held.size == 0:
+        return changes.mask
+    counts = np.bincount(parts.ravel(), minlength=n).astype(np.float64)
+    sums = np.bincount(parts.ravel(), weights=np.minimum(changes.score, 2.0).ravel().astype(np.float64), minlength=n)
+    mean = sums / np.maximum(counts, 1.0)
+    keep = np.zeros(n, bool)
+    keep[held] = mean[held] >= t.grow_mean_score
+    # a blob that holds two strong regions large enough on their own (the two places of a
+    # short move, joined by their halos) keeps them apart: each is read by itself
+    n_s, strong, stats, _ = cv2.connectedComponentsWithStats(changes.mask.astype(np.uint8), connectivity=8)
+    big = np.flatnonzero(stats[1:, cv2.CC_STAT_AREA] >= t.min_area * changes.mask.size) + 1
+    if big.size >= 2:
+        inside = np.isin(strong, big)
+        pairs = np.unique(np.stack([parts[inside], strong[inside]]), axis=1)  # (blob, strong region)
+        blobs, count = np.unique(pairs[0], return_counts=True)
+        keep[blobs[count >= 2]] = False
+    return changes.mask | keep[parts]
 
 
 def find_regions(
@@ -329,22 +421,40 @@ def find_regions(
     margin = max(8, side // 10)  # everything the classifier looks at lies this close to the region's box
 
     def region(labels: np.ndarray, stats: np.ndarray, centroids: np.ndarray, i: int,
-               grow: bool = True) -> tuple[Region, float]:
+               grow: bool = True, widen: bool = True) -> tuple[Region, float]:
         x0, y0 = stats[i, cv2.CC_STAT_LEFT], stats[i, cv2.CC_STAT_TOP]
         x1 = x0 + stats[i, cv2.CC_STAT_WIDTH]
         y1 = y0 + stats[i, cv2.CC_STAT_HEIGHT]
         cx, cy = centroids[i]
         box = (slice(max(0, y0 - margin), min(h, y1 + margin)), slice(max(0, x0 - margin), min(w, x1 + margin)))
         comp = labels[box] == i
-        shape = comp
+        shape, wide = comp, None
         if grow and changes.faint is not None:
             # the faint pixels joined to the region show where the thing really ends
             n_c, parts = cv2.connectedComponents((comp | changes.faint[box]).astype(np.uint8), connectivity=8)
             shape = np.isin(parts, np.unique(parts[comp]))
-        reading = _classify(comp, shape, src_lab[box], pred[box], tgt_lab[box], valid[box], (h, w), t)
+            if widen and changes.weak is not None:
+                # a region that grows much further at a lower score is part of a larger thing
+                # (the background's detail it covers): that thing's outline is the one to read
+                n_c, parts = cv2.connectedComponents((shape | changes.weak[box]).astype(np.uint8), connectivity=8)
+                wide = np.isin(parts, np.unique(parts[comp]))
+                if not t.weak_growth * shape.sum() <= wide.sum() <= t.weak_max_growth * shape.sum():
+                    wide = None
+        core = comp & changes.mask[box]
+        reading = _classify(comp, shape, src_lab[box], pred[box], tgt_lab[box], valid[box], (h, w), t, wide, core)
+        area = stats[i, cv2.CC_STAT_AREA]
+        n_p, _, p_stats, _ = cv2.connectedComponentsWithStats(core.astype(np.uint8), connectivity=8)
+        if n_p > 1 and p_stats[1:, cv2.CC_STAT_AREA].max() >= t.min_area * frame:
+            # the extent reported is the strong part's when a piece of it stands on its own (the
+            # faint pixels the region grew into are its halo); a thing seen only in small pieces
+            # keeps the whole grown extent
+            ys, xs = np.nonzero(core)
+            ys, xs = ys + box[0].start, xs + box[1].start
+            x0, y0, x1, y1 = xs.min(), ys.min(), xs.max() + 1, ys.max() + 1
+            cx, cy, area = float(xs.mean()), float(ys.mean()), int(core.sum())
         return Region(
             bbox=(x0 / w, y0 / h, x1 / w, y1 / h),
-            area=float(stats[i, cv2.CC_STAT_AREA] / frame),
+            area=float(area / frame),
             side=side_of((cx + 0.5) / w),
             vertical=vertical_of((cy + 0.5) / h),
             kind=reading.kind,
@@ -359,10 +469,12 @@ def find_regions(
         ), reading.contrast
 
     regions: list[Region] = []
-    labels, stats, centroids, order = _components(changes.mask)
+    pixels: dict[int, np.ndarray] = {}  # id(region) → its pixels (flat indices), for the move pairing
+    labels, stats, centroids, order = _components(_grown(changes, t))
     kept = [i for i in order if stats[i, cv2.CC_STAT_AREA] / frame >= t.min_area][: t.max_regions]
     for i in kept:
         regions.append(region(labels, stats, centroids, i)[0])
+        pixels[id(regions[-1])] = np.flatnonzero(labels == i)
     if changes.faint is not None and changes.score is not None and changes.faint.any():
         # a faint blob that holds or touches a region is that region's halo, not a change of its own
         taken = cv2.dilate(np.isin(labels, kept).astype(np.uint8), _kernel(3)) > 0
@@ -373,8 +485,67 @@ def find_regions(
             blob = labels == i
             if (blob & taken).any() or float(changes.score[blob].mean()) < t.faint_mean_score:
                 continue
-            r, contrast = region(labels, stats, centroids, i)
+            r, contrast = region(labels, stats, centroids, i, widen=False)
             if r.kind in ("appeared", "disappeared") and abs(contrast) >= t.faint_contrast:
                 regions.append(r)
+                pixels[id(r)] = np.flatnonzero(blob)
         regions.sort(key=lambda r: -r.area)
+    _pair_moves(regions, pixels, src_lab, tgt_lab, valid, t)
     return regions
+
+
+def _pair_moves(regions: list[Region], pixels: dict[int, np.ndarray], src_lab: np.ndarray, tgt_lab: np.ndarray,
+                valid: np.ndarray, t: RegionThresholds) -> None:
+    """A thing moved further than its own size leaves two regions: the place it left and the
+    place it came to. Their kinds, read one region at a time, can both say "appeared" (a thing
+    on a plain background looks the same either way at its outline), so the two are read
+    together: when the source's pixels of one region are found again in the target at the
+    other (shifted by the distance between the two, give or take a few pixels), much closer
+    than at the same place, and the thing stands out from its surroundings in the source at
+    the first and in the target at the second, the first is where it disappeared and the
+    second where it appeared (in place, so that :func:`.moves.object_moves` pairs them)."""
+    h, w = tgt_lab.shape[:2]
+    side = min(h, w)
+    cands = [r for r in regions if r.moved is None and id(r) in pixels and r.area <= 0.5]
+    if len(cands) < 2:
+        return
+    src_b, tgt_b = cv2.GaussianBlur(src_lab, (0, 0), 1.5), cv2.GaussianBlur(tgt_lab, (0, 0), 1.5)
+    src_f, tgt_f = src_b.reshape(-1, 3), tgt_b.reshape(-1, 3)
+    rng = np.random.default_rng(0)
+    reach = max(2, round(side / 80))
+    used: set[int] = set()
+    for old in cands:
+        flat = pixels[id(old)]
+        if flat.size > 1500:
+            flat = np.sort(rng.choice(flat, 1500, replace=False))
+        ys, xs = np.divmod(flat, w)
+        seen = src_f[flat]
+        here = float(np.median(np.linalg.norm(seen - tgt_f[flat], axis=1)))
+        for new in cands:
+            if new is old or id(old) in used or id(new) in used or not 0.25 <= new.area / old.area <= 4.0:
+                continue
+            dx = (new.centroid[0] - old.centroid[0]) * w
+            dy = (new.centroid[1] - old.centroid[1]) * h
+            if max(abs(dx) / w, abs(dy) / h) < t.pair_min_shift:
+                continue
+            best = np.inf
+            for ey in range(-2 * reach, 2 * reach + 1, reach):
+                for ex in range(-2 * reach, 2 * reach + 1, reach):
+                    yt = np.round(ys + dy + ey).astype(int)
+                    xt = np.round(xs + dx + ex).astype(int)
+                    inside = (yt >= 0) & (yt < h) & (xt >= 0) & (xt < w)
+                    if inside.mean() < 0.7:
+                        continue
+                    d = np.linalg.norm(seen[inside] - tgt_f[yt[inside] * w + xt[inside]], axis=1)
+                    best = min(best, float(np.median(d)))
+            if not (best <= _MOVE_MATCH_DELTA_E and best <= 0.5 * here):
+                continue
+            m_old = np.zeros(h * w, bool)
+            m_old[pixels[id(old)]] = True
+            m_new = np.zeros(h * w, bool)
+            m_new[pixels[id(new)]] = True
+            left = _standing_out(m_old.reshape(h, w) & valid, src_lab, tgt_lab, valid, side)
+            came = _standing_out(m_new.reshape(h, w) & valid, src_lab, tgt_lab, valid, side)
+            if left[0] > left[1] and came[1] > came[0]:
+                old.kind, new.kind = "disappeared", "appeared"
+                used.update((id(old), id(new)))

@@ -88,6 +88,22 @@ class RegionThresholds:
     faint_min_area: float = 0.003
     faint_mean_score: float = 0.7
     faint_contrast: float = 0.5
+    # (the numbers below were chosen on the tuning part of the region photo set of
+    # benchmarks/region_photos/, seeds 0-2, never on its held-out parts)
+    # a faint blob holding strong pixels joins them into one region when its mean score
+    # (capped at 2) is at least this
+    grow_mean_score: float = 0.8
+    # failing every other test, a region whose inside stands out from a ring around it in one
+    # image this many times (plus this margin) more than in the other appeared (or disappeared)
+    stand_out_ratio: float = 2.0
+    stand_out_margin: float = 3.0
+    # two regions this far apart (fraction of the frame) are tested as the two places of a move
+    pair_min_shift: float = 0.06
+    # a region whose blob at this lower score is this many times larger (up to the maximum) is
+    # read with that blob's outline (part of a larger thing that differs little from what it covers)
+    weak_score: float = 0.3
+    weak_growth: float = 1.6
+    weak_max_growth: float = 4.0  # (beyond this the blob has run into the background)
 
 
 @dataclass(frozen=True)
