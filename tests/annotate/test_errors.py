@@ -64,7 +64,10 @@ def test_an_unexpected_error_is_a_page_and_is_logged(alice, caplog):
 
     app.add_api_route("/test-broken", broken, methods=["GET"])
     with caplog.at_level("ERROR", logger="editcaption.annotate.errors"):
-        is_page(client.get("/test-broken", headers=HTML), 500, "internal error")
+        first = client.get("/test-broken", headers=HTML)
+    is_page(first, 500, "internal error")
+    # the server drops the connection after an unhandled error, and says so: the client opens a new one
+    assert first.headers["connection"] == "close"
     assert "unhandled error on GET /test-broken" in caplog.text
     assert client.get("/test-broken", headers=JSON).json() == {"detail": "internal error"}
 

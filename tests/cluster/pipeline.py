@@ -136,6 +136,7 @@ def _content(p: Path) -> bytes:
 
 
 def files_of(folder: Path) -> dict[str, str]:
-    """relative path → sha256 of every file an export wrote (export.json without its command and time)."""
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(_content(p)).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    """relative path → sha256 of every file an export wrote (export.json without its command and time);
+    the text itself for the small ones, so that a difference reads as one."""
+    return {p.relative_to(folder).as_posix(): _content(p).decode() if p.suffix in (".md", ".json")
+            else hashlib.sha256(_content(p)).hexdigest() for p in sorted(folder.rglob("*")) if p.is_file()}

@@ -131,7 +131,10 @@ def install(app: FastAPI) -> None:
     async def _server_error(request: Request, exc: Exception) -> Response:
         # Runs outside the session middleware: the page is rendered without the session.
         log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+        # Starlette re-raises after this answer and uvicorn then drops the connection: say so, or
+        # a keep-alive client sends its next request into a closed socket.
+        close = {"connection": "close"}
         if wants_html(request):
-            return error_page(request, 500, "internal error", with_session=False)
-        return JSONResponse({"detail": "internal error"}, status_code=500)
+            return error_page(request, 500, "internal error", close, with_session=False)
+        return JSONResponse({"detail": "internal error"}, status_code=500, headers=close)
 
