@@ -13,7 +13,7 @@ import time
 
 import httpx
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import Insert, Select, Update, event, func, select
 from studio_helpers import PASSWORDS, ServerThread, csrf_of, queue_id, user
 from test_load import load_bench
 from typer.testing import CliRunner
@@ -59,6 +59,54 @@ def test_leasing_the_next_item_is_one_short_transaction(studio_ws):
     assert len([s for s in fresh if s not in ("BEGIN", "COMMIT", "SAVEPOINT", "RELEASE")]) <= 6, fresh
     assert len(writes) == 4 and fresh.count("SELECT") == 2, fresh
     assert len([s for s in again if s == "SELECT"]) == 1 and not [s for s in again if s in ("INSERT", "UPDATE")]
+
+
+class Executed:
+    """The statement objects an engine is asked to execute (a listener on the real engine)."""
+
+    def __init__(self, engine):  # noqa: ANN001
+        self.engine, self.statements = engine, []
+        event.listen(engine, "before_execute", self._seen)
+
+    def _seen(self, _conn, clause, *_args) -> None:  # noqa: ANN001, ANN002
+        self.statements.append(clause)
+
+    def close(self) -> None:
+        event.remove(self.engine, "before_execute", self._seen)
+
+
+def test_leasing_reuses_its_statements_with_new_values(studio_ws):
+    """Every lease runs the same statement objects (built once, values bound per request); only
+    the audit event's insert is made anew. Each annotator goes through a lease that runs out, the
+    expiry and their own row leased again, then the held lease found again, on an overlapped queue."""
+    import datetime as dt
+
+    # one item: on PostgreSQL the first few candidates are shuffled, one makes the path fixed
+    add_queue(studio_ws, QueueSpec("judge", "source:manifest", name="two", overlap=2, limit=1))
+    qid = queue_id(studio_ws, "two")
+    ws = create_app(studio_ws).state.ws
+    past = dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=1)
+
+    def rounds(name: str) -> Executed:
+        who, seen = user(studio_ws, name), Executed(ws.engine)
+        try:
+            first = lease_next(ws, qid, who, at=past)  # a new row, ran out long ago
+            assert lease_next(ws, qid, who) == first  # expired, then the same row leased again
+            assert lease_next(ws, qid, who) == first  # held
+        finally:
+            seen.close()
+        return seen
+
+    def lease_statements(seen: Executed) -> set[int]:
+        return {id(c) for c in seen.statements  # (savepoints are the driver's, the audit insert is audit's)
+                if isinstance(c, (Select, Update, Insert)) and not (isinstance(c, Insert)
+                                                                   and c.table.name == "annotation_events")}
+
+    alice = rounds("alice")
+    bob = rounds("bob")  # (alice's statements are kept alive: their ids cannot be reused)
+    assert len(bob.statements) == len(alice.statements)
+    assert len(lease_statements(alice)) >= 6  # head, expiry, slot freed, candidates, own row again, slot taken
+    assert lease_statements(bob) == lease_statements(alice)
 
 
 def test_the_pool_holds_one_connection_per_thread_and_never_overflows(studio_sqlite):

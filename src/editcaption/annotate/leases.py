@@ -14,7 +14,8 @@ task's slot count and the audit event. A lost race (another annotator took that 
 parallel request of the same annotator leased first) inserts nothing and the next
 candidate is tried, on SQLite and PostgreSQL alike. ``annotation_tasks.live_slots`` counts
 the slots held (leased or submitted) and is changed in the same transaction as the slot;
-if it ever disagreed with the assignments, a queue that looks exhausted recounts it.
+if it ever disagreed with the assignments, a queue that looks exhausted recounts it. The
+statements are built once at import (the insert once per backend) and run with bound values.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import datetime as dt
 import random
 import threading
 import time
+from functools import cache
 from typing import Any
 
 from sqlalchemy import Connection, and_, bindparam, exists, func, literal, select, union_all, update
@@ -46,20 +48,74 @@ RECOUNT_EVERY_S = 60.0
 _recounted: dict[tuple[str, int], float] = {}
 _recount_lock = threading.Lock()
 
+# The statements of the lease path are built once, with their values as parameters (as
+# :func:`.submissions.context_select`): composing them anew for each request cost more CPU
+# than running them. Parameters: ``qid`` queue, ``uid`` user, ``at`` the request's time,
+# ``tid`` task, ``aid`` assignment, ``overlap``, ``slot``, ``expires``.
+QID = bindparam("qid", type_=A.c.queue_id.type)
+UID = bindparam("uid", type_=A.c.user_id.type)
+AT = bindparam("at", type_=A.c.expires_at.type)
+TID = bindparam("tid", type_=T.c.id.type)
+AID = bindparam("aid", type_=A.c.id.type)
+SLOT = bindparam("slot", type_=A.c.slot.type)
+EXPIRES = bindparam("expires", type_=A.c.expires_at.type)
+OVERLAP = bindparam("overlap", type_=T.c.live_slots.type)
 
-def _held(queue_id: int, user_id: int, at: dt.datetime) -> Any:
-    """The annotator's live lease in the queue (a scalar subquery; the partial unique index allows one)."""
-    return (select(A.c.id).where(A.c.queue_id == queue_id, A.c.user_id == user_id, A.c.status == "leased",
-                                 A.c.expires_at > at).limit(1).scalar_subquery())
+# the annotator's live lease in the queue (a scalar subquery; the partial unique index allows one)
+HELD = (select(A.c.id).where(A.c.queue_id == QID, A.c.user_id == UID, A.c.status == "leased", A.c.expires_at > AT)
+        .limit(1).scalar_subquery())
+HELD_SELECT = select(HELD)
+HEAD_COLUMNS = [Q.c.id, Q.c.overlap, Q.c.lease_seconds, HELD.label("held")]
+HEAD = select(*HEAD_COLUMNS).where(Q.c.id == QID)
+HEAD_WITH_USER = (select(*USER_COLUMNS, *HEAD_COLUMNS).select_from(USERS.outerjoin(Q, Q.c.id == QID))
+                  .where(USERS.c.id == UID))
+EXPIRE = (update(A).where(A.c.queue_id == QID, A.c.status == "leased", A.c.expires_at <= AT)
+          .values(status="expired", slot=None).returning(A.c.id, A.c.task_id, A.c.user_id))
+SLOT_FREED = update(T).where(T.c.id == TID).values(live_slots=T.c.live_slots - 1)
+SLOT_TAKEN = update(T).where(T.c.id == TID).values(live_slots=T.c.live_slots + 1)
+SLOTS_OF = select(A.c.slot).where(A.c.task_id == TID, A.c.slot.is_not(None))
+LEASE_OWN_AGAIN = (update(A).where(A.c.id == AID, A.c.status == "expired")
+                   .values(slot=SLOT, status="leased", leased_at=AT, expires_at=EXPIRES, submitted_at=None))
+_LIVE = (select(func.count(A.c.id)).where(A.c.task_id == T.c.id, A.c.slot.is_not(None)).correlate(T)
+         .scalar_subquery())
+RECOUNT = update(T).where(T.c.queue_id == QID, T.c.live_slots != _LIVE).values(live_slots=_LIVE)
+
+
+def _candidates_select(overlapped: bool) -> Any:
+    """Tasks the user ``uid`` could take in the queue ``qid``, best first: with ``overlapped``
+    (overlap above 1) items others started but fewer than ``overlap`` hold (so overlapped items
+    get finished), then untouched items in queue order. Each part stops after a few rows."""
+    mine = exists().where(A.c.task_id == T.c.id, A.c.user_id == UID, A.c.status.in_(ACTIVE))
+    own = select(A.c.id).where(A.c.task_id == T.c.id, A.c.user_id == UID).limit(1).scalar_subquery()
+
+    def part(rank: int, *where: Any) -> Any:
+        return (select(literal(rank).label("rank"), T.c.id, T.c.position, T.c.live_slots, own.label("own"))
+                .where(T.c.queue_id == QID, *where, ~mine).order_by(T.c.position).limit(CANDIDATES)
+                .subquery())
+
+    if not overlapped:
+        return select(part(1, T.c.live_slots == 0))
+    parts = [part(0, T.c.live_slots > 0, T.c.live_slots < OVERLAP), part(1, T.c.live_slots == 0)]
+    merged = union_all(*(select(p) for p in parts)).subquery()
+    return select(merged).order_by(merged.c.rank, merged.c.position)
+
+
+CANDIDATES_SELECT = {False: _candidates_select(False), True: _candidates_select(True)}
+
+
+@cache
+def _insert_lease(dialect_insert: Any) -> Any:
+    """``INSERT ... ON CONFLICT DO NOTHING RETURNING id`` of a new lease, for the backend's ``insert``."""
+    return (dialect_insert(A).values(task_id=TID, queue_id=QID, user_id=UID, slot=SLOT, status="leased",
+                                     leased_at=AT, expires_at=EXPIRES)
+            .on_conflict_do_nothing().returning(A.c.id))
 
 
 def _expire(conn: Connection, queue_id: int, at: dt.datetime) -> int:
     """Return every lease in the queue whose time ran out (in the caller's transaction)."""
-    stale = conn.execute(update(A).where(A.c.queue_id == queue_id, A.c.status == "leased", A.c.expires_at <= at)
-                         .values(status="expired", slot=None).returning(A.c.id, A.c.task_id, A.c.user_id)).all()
+    stale = conn.execute(EXPIRE, {"qid": queue_id, "at": at}).all()
     if stale:
-        conn.execute(update(T).where(T.c.id == bindparam("tid")).values(live_slots=T.c.live_slots - 1),
-                     [{"tid": r.task_id} for r in stale])
+        conn.execute(SLOT_FREED, [{"tid": r.task_id} for r in stale])
         add_events(conn, [event_row("system", "lease_expire", queue_id=queue_id, task_id=r.task_id, at=at,
                                     detail={"assignment": r.id, "user_id": r.user_id}) for r in stale])
     return len(stale)
@@ -74,22 +130,7 @@ def expire_stale(ws: Workspace, queue_id: int, at: dt.datetime | None = None) ->
 def _candidates(conn: Connection, db: StudioDB, queue_id: int, overlap: int, user_id: int) -> list[Any]:
     """Tasks this user could take now, best first: items others started (so overlapped items get
     finished), then untouched items in queue order. One statement; each part stops after a few rows."""
-    mine = exists().where(A.c.task_id == T.c.id, A.c.user_id == user_id, A.c.status.in_(ACTIVE))
-    own = select(A.c.id).where(A.c.task_id == T.c.id, A.c.user_id == user_id).limit(1).scalar_subquery()
-
-    def part(rank: int, *where: Any) -> Any:
-        return (select(literal(rank).label("rank"), T.c.id, T.c.position, T.c.live_slots, own.label("own"))
-                .where(T.c.queue_id == queue_id, *where, ~mine).order_by(T.c.position).limit(CANDIDATES)
-                .subquery())
-
-    parts = [part(1, T.c.live_slots == 0)]
-    if overlap > 1:
-        parts.insert(0, part(0, T.c.live_slots > 0, T.c.live_slots < overlap))
-    if len(parts) == 1:
-        rows = list(conn.execute(select(parts[0])))
-    else:
-        merged = union_all(*(select(p) for p in parts)).subquery()
-        rows = list(conn.execute(select(merged).order_by(merged.c.rank, merged.c.position)))
+    rows = list(conn.execute(CANDIDATES_SELECT[overlap > 1], {"qid": queue_id, "uid": user_id, "overlap": overlap}))
     if not db.is_sqlite:
         # Concurrent writers (PostgreSQL): spread simultaneous requests over the first few free
         # items instead of all racing for one. SQLite runs one writer at a time: queue order.
@@ -100,7 +141,7 @@ def _candidates(conn: Connection, db: StudioDB, queue_id: int, overlap: int, use
 
 
 def _free_slot(conn: Connection, task_id: int, overlap: int) -> int | None:
-    taken = set(conn.scalars(select(A.c.slot).where(A.c.task_id == task_id, A.c.slot.is_not(None))))
+    taken = set(conn.scalars(SLOTS_OF, {"tid": task_id}))
     return next((k for k in range(overlap) if k not in taken), None)
 
 
@@ -115,8 +156,8 @@ def _take(conn: Connection, db: StudioDB, queue_id: int, overlap: int, lease_sec
             return None
         try:
             with conn.begin_nested():  # a racing insert of that slot (PostgreSQL) undoes only this step
-                done = conn.execute(update(A).where(A.c.id == cand.own, A.c.status == "expired").values(
-                    slot=slot, status="leased", leased_at=at, expires_at=expires, submitted_at=None)).rowcount
+                done = conn.execute(LEASE_OWN_AGAIN, {"aid": cand.own, "slot": slot, "at": at,
+                                                  "expires": expires}).rowcount
         except IntegrityError:
             return None
         aid = cand.own if done == 1 else None
@@ -124,10 +165,10 @@ def _take(conn: Connection, db: StudioDB, queue_id: int, overlap: int, lease_sec
         # Slots fill in order, so the count of live slots is usually the free one; if an earlier
         # slot was given back, that insert does nothing and the free slot is looked up.
         aid, slot = None, cand.live_slots
+        insert_lease = _insert_lease(db.insert)
         for _attempt in range(2):
-            aid = conn.execute(db.insert(A).values(
-                task_id=cand.id, queue_id=queue_id, user_id=user_id, slot=slot, status="leased", leased_at=at,
-                expires_at=expires).on_conflict_do_nothing().returning(A.c.id)).scalar()
+            aid = conn.execute(insert_lease, {"tid": cand.id, "qid": queue_id, "uid": user_id, "slot": slot,
+                                              "at": at, "expires": expires}).scalar()
             if aid is not None or overlap == 1:
                 break
             slot = _free_slot(conn, cand.id, overlap)
@@ -135,7 +176,7 @@ def _take(conn: Connection, db: StudioDB, queue_id: int, overlap: int, lease_sec
                 break
     if aid is None:
         return None
-    conn.execute(update(T).where(T.c.id == cand.id).values(live_slots=T.c.live_slots + 1))
+    conn.execute(SLOT_TAKEN, {"tid": cand.id})
     add_events(conn, [event_row(user_name, "lease", queue_id=queue_id, task_id=cand.id, at=at,
                                 detail={"assignment": aid, "slot": slot, "expires_at": expires.isoformat()})])
     return aid
@@ -149,10 +190,7 @@ def _recount(conn: Connection, db: StudioDB, queue_id: int) -> int:
         if clock - _recounted.get(key, -RECOUNT_EVERY_S) < RECOUNT_EVERY_S:
             return 0
         _recounted[key] = clock
-    live = (select(func.count(A.c.id)).where(A.c.task_id == T.c.id, A.c.slot.is_not(None)).correlate(T)
-            .scalar_subquery())
-    return conn.execute(update(T).where(T.c.queue_id == queue_id, T.c.live_slots != live)
-                        .values(live_slots=live)).rowcount
+    return conn.execute(RECOUNT, {"qid": queue_id}).rowcount
 
 
 def lease_in(conn: Connection, db: StudioDB, queue_id: int, user_id: int, user_name: str, at: dt.datetime,
@@ -163,14 +201,9 @@ def lease_in(conn: Connection, db: StudioDB, queue_id: int, user_id: int, user_n
     were given: the session is then checked in the first statement). Raises
     :class:`~.queues.QueueError` for a queue that does not exist.
     """
-    cols = [Q.c.id, Q.c.overlap, Q.c.lease_seconds, _held(queue_id, user_id, at).label("held")]
-    if claims is None:
-        head = conn.execute(select(*cols).where(Q.c.id == queue_id)).first()
-        user = None
-    else:
-        head = conn.execute(select(*USER_COLUMNS, *cols).select_from(
-            USERS.outerjoin(Q, Q.c.id == queue_id)).where(USERS.c.id == user_id)).first()
-        user = verified_user(head, claims)
+    params = {"qid": queue_id, "uid": user_id, "at": at}
+    head = conn.execute(HEAD if claims is None else HEAD_WITH_USER, params).first()
+    user = None if claims is None else verified_user(head, claims)
     if head is None or head.id is None:
         raise QueueError(f"no queue {queue_id}")
     if head.held is not None:
@@ -186,7 +219,7 @@ def lease_in(conn: Connection, db: StudioDB, queue_id: int, user_id: int, user_n
             aid = _take(conn, db, queue_id, head.overlap, head.lease_seconds, cand, user_id, user_name, at)
             if aid is not None:
                 return aid, user
-            held = conn.execute(select(_held(queue_id, user_id, at))).scalar()
+            held = conn.execute(HELD_SELECT, params).scalar()
             if held is not None:  # a parallel request of this user leased meanwhile
                 return held, user
     return None, user
@@ -222,7 +255,7 @@ def take_slot_for_late_answer(conn: Connection, a: Any, overlap: int, user_name:
         return False
     if done != 1:
         return False
-    conn.execute(update(T).where(T.c.id == a.task_id).values(live_slots=T.c.live_slots + 1))
+    conn.execute(SLOT_TAKEN, {"tid": a.task_id})
     add_events(conn, [event_row(user_name, "lease", queue_id=a.queue_id, task_id=a.task_id, at=at,
                                 detail={"assignment": a.id, "slot": slot, "late_answer": True})])
     return True
@@ -251,7 +284,7 @@ def reacquire(ws: Workspace, assignment_id: int, user: User, at: dt.datetime | N
             return False
         if done != 1:
             return False
-        conn.execute(update(T).where(T.c.id == a.task_id).values(live_slots=T.c.live_slots + 1))
+        conn.execute(SLOT_TAKEN, {"tid": a.task_id})
         add_events(conn, [event_row(user.name, "lease", queue_id=a.queue_id, task_id=a.task_id, at=at,
                                     detail={"assignment": a.id, "slot": slot})])
         return True
@@ -263,7 +296,7 @@ def skip_in(conn: Connection, assignment_id: int, user: User) -> int | None:
                        .values(status="skipped", slot=None).returning(A.c.task_id, A.c.queue_id)).first()
     if row is None:
         return None
-    conn.execute(update(T).where(T.c.id == row.task_id).values(live_slots=T.c.live_slots - 1))
+    conn.execute(SLOT_FREED, {"tid": row.task_id})
     add_events(conn, [event_row(user.name, "skip", queue_id=row.queue_id, task_id=row.task_id,
                                 detail={"assignment": assignment_id})])
     return row.queue_id

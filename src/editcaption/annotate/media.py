@@ -15,7 +15,8 @@ import json
 import os
 import stat
 import threading
-from functools import lru_cache
+from collections.abc import Callable
+from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
@@ -106,13 +107,67 @@ def heatmap_path(ws: Workspace, pair: PairRecord) -> Path | None:
     return regular_file(folder, path)
 
 
-@lru_cache(maxsize=256)
+class SingleFlight:
+    """A bounded in-memory cache whose misses are computed once: the first thread to ask for a
+    key computes it, threads asking for that key meanwhile wait for its result instead of
+    computing it again (a failure is handed to them too, and not kept)."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self.done: dict[Any, Any] = {}
+        self._running: dict[Any, Future[Any]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: Any) -> Any:
+        """The value kept for ``key``, or None."""
+        return self.done.get(key)
+
+    def put(self, key: Any, value: Any) -> Any:
+        with self._lock:
+            self._keep(key, value)
+        return value
+
+    def _keep(self, key: Any, value: Any) -> None:
+        if key not in self.done and len(self.done) >= self.size:
+            self.done.pop(next(iter(self.done)))  # the oldest entry
+        self.done[key] = value
+
+    def run(self, key: Any, compute: Callable[[], tuple[Any, bool]]) -> Any:
+        """The value for ``key``: kept, being computed by another thread (waited for), or computed
+        here. ``compute`` returns (value, whether to keep it)."""
+        with self._lock:
+            if key in self.done:
+                return self.done[key]
+            running = self._running.get(key)
+            if running is None:
+                mine = self._running[key] = Future()
+        if running is not None:
+            return running.result()
+        try:
+            value, keep = compute()
+        except BaseException as exc:
+            with self._lock:
+                del self._running[key]
+            mine.set_exception(exc)
+            raise
+        with self._lock:
+            if keep:
+                self._keep(key, value)
+            del self._running[key]
+        mine.set_result(value)
+        return value
+
+
+_REPORTS = SingleFlight(256)
+
+
 def _report_for(source: Path, target: Path) -> Any:
     """The delta report of an image pair, kept in memory: every instruction shown with the same
-    pair reuses one analysis (the hints file cache is per instruction)."""
+    pair reuses one analysis (the hints file cache is per instruction), and concurrent first
+    views of a pair wait for one analysis instead of each running it."""
     from ..delta import analyze_files
 
-    return analyze_files(source, target)
+    return _REPORTS.run((source, target), lambda: (analyze_files(source, target), True))
 
 
 def measured_facts(report: Any) -> list[str]:
@@ -122,25 +177,15 @@ def measured_facts(report: Any) -> list[str]:
     return [line.strip().removeprefix("- ") for line in grounding_hints(report).splitlines() if line.strip()]
 
 
-_HINTS: dict[str, dict[str, Any]] = {}
 HINTS_IN_MEMORY = 4096
-
-
-_HINTS_LOCK = threading.Lock()
-
-
-def _remember(key: str, value: dict[str, Any]) -> dict[str, Any]:
-    with _HINTS_LOCK:
-        if len(_HINTS) >= HINTS_IN_MEMORY:
-            _HINTS.pop(next(iter(_HINTS)))  # the oldest entry
-        _HINTS[key] = value
-    return value
+_HINTS = SingleFlight(HINTS_IN_MEMORY)
 
 
 def hints(ws: Workspace, pair: PairRecord, instruction: str | None) -> dict[str, Any]:
     """Measured facts and checker flags for a pair and the instruction shown (cached).
 
-    Returns ``{"facts": [...], "flags": [...], "unavailable": reason | None}``.
+    Returns ``{"facts": [...], "flags": [...], "unavailable": reason | None}``. Requests for the
+    same pair and instruction arriving while it is computed wait for that one computation.
     """
     reason = delta_available()
     if reason:
@@ -150,9 +195,14 @@ def hints(ws: Workspace, pair: PairRecord, instruction: str | None) -> dict[str,
     known = _HINTS.get(str(path))  # a task page is shown again and again (reloads, the next annotator of the item)
     if known is not None:
         return known
+    return _HINTS.run(str(path), lambda: _compute_hints(ws, pair, instruction, path))
+
+
+def _compute_hints(ws: Workspace, pair: PairRecord, instruction: str | None, path: Path) -> tuple[dict[str, Any], bool]:
+    """(the hints, whether to keep them in memory): read from the file cache, else computed and written there."""
     if path.exists():
         try:
-            return _remember(str(path), json.loads(path.read_text()))
+            return json.loads(path.read_text()), True
         except (OSError, json.JSONDecodeError):
             pass  # a damaged cache entry is recomputed
     from ..delta import check
@@ -162,10 +212,9 @@ def hints(ws: Workspace, pair: PairRecord, instruction: str | None) -> dict[str,
         flags = [f.to_json() for f in check(report, instruction)] if instruction else []
         out = {"facts": measured_facts(report), "flags": flags, "unavailable": None}
     except Exception as exc:  # noqa: BLE001 - a hint failure must never block annotation
-        return {"facts": [], "flags": [], "unavailable": f"delta analysis failed: {type(exc).__name__}: {exc}"}
+        return {"facts": [], "flags": [], "unavailable": f"delta analysis failed: {type(exc).__name__}: {exc}"}, False
     write_atomic(path, json.dumps(out).encode(), durable=False)
-    _remember(str(path), out)
-    return out
+    return out, True
 
 
 def warm(ws: Workspace, pair: PairRecord, instruction: str | None) -> None:
