@@ -16,6 +16,7 @@ The tests run in this order and share the cluster; the node kill comes last.
 
 from __future__ import annotations
 
+import difflib
 import json
 import os
 import signal
@@ -104,6 +105,11 @@ def test_the_pipeline_on_the_cluster_equals_a_local_run_byte_for_byte(ray_cluste
         got = run_pipeline(remote, pairs, stub.base_url, tmp_path / "out-cluster", ray=on_cluster(ray_cluster))
         on_ray = stub.requests[n_local:]
 
+    for name, files in want["exports"].items():  # file by file, so a difference reads as a diff
+        for rel, content in files.items():
+            other = got["exports"][name].get(rel)
+            assert other == content, f"{name}/{rel} differs:\n" + "\n".join(
+                difflib.unified_diff(content.splitlines(), (other or "").splitlines(), "local", "cluster", lineterm=""))
     assert got == want
     assert image_files(tmp_path / "pipeline") == []  # the workspace folder holds no image at all
     # Every model request of the cluster run came from the cluster's two nodes, none from this process.

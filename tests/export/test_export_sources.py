@@ -108,3 +108,11 @@ def test_missing_store_image_is_skipped_with_a_reason(sqlite_workspace):  # noqa
     with ws.session() as s:
         sel = select_texts(s, ws.store, "refined")
     assert len(sel.items) == 5 and sel.skipped == {"image missing from the store": 1}
+
+
+def test_card_counts_do_not_depend_on_the_order_rows_arrive_in():
+    from editcaption.export.provenance import ranked
+
+    a = ranked(["judge:j", "editscore:e", "judge:j", "editscore:e", "x"])
+    b = ranked(["editscore:e", "x", "judge:j", "editscore:e", "judge:j"])
+    assert list(a.items()) == list(b.items()) == [("editscore:e", 2), ("judge:j", 2), ("x", 1)]

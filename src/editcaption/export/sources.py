@@ -293,7 +293,7 @@ def run_summaries(session: Session, run_ids: set[str]) -> list[dict[str, Any]]:
     return out
 
 
-def scorer_summaries(session: Session, instruction_ids: list[int]) -> dict[str, int]:
+def scorer_summaries(session: Session, instruction_ids: list[int]) -> Counter[str]:
     """How many of these instructions each scorer has scored (status ok)."""
     seen: set[tuple[str, int]] = set()
     for start in range(0, len(instruction_ids), 5000):
@@ -302,4 +302,4 @@ def scorer_summaries(session: Session, instruction_ids: list[int]) -> dict[str, 
             ScoreRecord.instruction_id.in_(chunk), ScoreRecord.status == "ok"
         )
         seen.update((scorer, iid) for scorer, iid in session.execute(stmt))
-    return dict(Counter(scorer for scorer, _ in seen))
+    return Counter(scorer for scorer, _ in seen)
