@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import os
 import shutil
-import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..atomicfile import write_atomic
+from ..atomicfile import temp_beside, write_atomic
 from ..imageio import exif_orientation, upright_bytes
 from ..progress import ProgressCallback
 from ..store import ImageKey, ImageStore, StoreUnavailable
@@ -171,7 +170,7 @@ class ImagePlacer:
                 return
             except OSError:
                 pass  # another filesystem: fall back to copying
-        fd, tmp_name = tempfile.mkstemp(dir=dest.parent, prefix=".tmp-", suffix=dest.suffix)
+        fd, tmp_name = temp_beside(dest)
         os.close(fd)
         try:
             shutil.copyfile(src, tmp_name)
