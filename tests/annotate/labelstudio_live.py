@@ -38,6 +38,7 @@ The fixtures in tests/annotate/data/labelstudio/ were recorded with label-studio
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import shutil
@@ -131,7 +132,10 @@ class LabelStudio:
                 if self.proc.poll() is not None or time.monotonic() > deadline:
                     tail = "".join(self.log[-60:])
                     raise RuntimeError("label-studio does not accept connections:\n" + tail) from None
-                time.sleep(0.05)  # not a wait for anything: only spares the CPU between two connection attempts
+                # runserver binds right after its banner and prints nothing once it listens, so there
+                # is no line to block on: wait on the process (at once if it dies), a second a try
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    self.proc.wait(timeout=1)
 
     def __exit__(self, *exc: object) -> None:
         if self.proc and self.proc.poll() is None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 import socket
 import threading
-import time
 from functools import cache
 from pathlib import Path
 
@@ -69,15 +68,27 @@ class ServerThread:
         self.url = f"http://127.0.0.1:{self.port}"
         config = uvicorn.Config(app, log_level="warning", lifespan="off", access_log=False, proxy_headers=False)
         self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True)
+        self._settled = threading.Event()  # set once the server serves, or its thread has ended
+        started = self.server.startup
+
+        async def startup(*args, **kwargs) -> None:  # noqa: ANN002, ANN003
+            await started(*args, **kwargs)
+            self._settled.set()
+
+        self.server.startup = startup
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        try:
+            self.server.run(sockets=[self.sock])
+        finally:
+            self._settled.set()
 
     def start(self) -> ServerThread:
         self.thread.start()
-        deadline = time.monotonic() + 20
-        while not self.server.started:
-            if time.monotonic() > deadline or not self.thread.is_alive():
-                raise RuntimeError("studio server did not start")
-            time.sleep(0.02)
+        self._settled.wait(timeout=120)  # a safety net; the event ends the wait
+        if not self.server.started:
+            raise RuntimeError("studio server did not start")
         return self
 
     def stop(self) -> None:

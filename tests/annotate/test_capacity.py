@@ -9,7 +9,7 @@ import os
 import socket
 import subprocess
 import sys
-import time
+from pathlib import Path
 
 import httpx
 import pytest
@@ -18,6 +18,7 @@ from studio_helpers import PASSWORDS, ServerThread, csrf_of, queue_id, user
 from test_load import load_bench
 from typer.testing import CliRunner
 
+from children import start_child
 from editcaption.annotate.app import SETTINGS_ENV, StudioSettings, create_app
 from editcaption.annotate.auth import LoginLimiter
 from editcaption.annotate.leases import lease_next
@@ -155,25 +156,21 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _start_workers(ws, settings: StudioSettings, workers: int) -> tuple[subprocess.Popen, str]:  # noqa: ANN001
+def _start_workers(ws, settings: StudioSettings, workers: int, log: Path) -> tuple[subprocess.Popen, str]:  # noqa: ANN001
     """``workers`` uvicorn processes running the studio as `annotate serve --workers N` does."""
     port = _free_port()
     env = {**os.environ, "EDITCAPTION_SECRET_KEY": "capacity-test-key",
            SETTINGS_ENV: json.dumps({"workspace": str(ws.root), "db": ws.db_url, "settings": settings.to_json()})}
-    proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "editcaption.annotate.app:app_from_env", "--factory",
-                             "--workers", str(workers), "--host", "127.0.0.1", "--port", str(port), "--no-proxy-headers",
-                             "--log-level", "warning"], env=env, stderr=subprocess.PIPE)
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(600):  # startup only: the server is up when it answers
-        try:
-            httpx.get(f"{url}/login", timeout=5)
-            return proc, url
-        except httpx.TransportError:
-            if proc.poll() is not None:
-                raise RuntimeError(proc.stderr.read().decode()) from None
-            time.sleep(0.1)
-    proc.kill()
-    raise RuntimeError("the workers did not start")
+    # Each worker logs "Application startup complete." once it serves the shared socket: wait for all.
+    child = start_child([sys.executable, "-m", "uvicorn", "editcaption.annotate.app:app_from_env", "--factory",
+                         "--workers", str(workers), "--host", "127.0.0.1", "--port", str(port), "--no-proxy-headers",
+                         "--no-access-log", "--log-level", "info"], log, env=env)
+    try:
+        child.wait_for("Application startup complete", count=workers)
+    except RuntimeError:
+        child.proc.kill()
+        raise
+    return child.proc, f"http://127.0.0.1:{port}"
 
 
 def test_two_workers_share_the_login_limit_and_the_leases(tmp_path, db_url):
@@ -185,7 +182,8 @@ def test_two_workers_share_the_login_limit_and_the_leases(tmp_path, db_url):
         from studio_helpers import add_person
         add_person(s, "carol")
     limiter = LoginLimiter(base_delay_s=3600, max_delay_s=3600)  # no delay passes during the test
-    proc, url = _start_workers(ws, StudioSettings(login_limiter=limiter, threads=4), workers=2)
+    proc, url = _start_workers(ws, StudioSettings(login_limiter=limiter, threads=4), workers=2,
+                                log=tmp_path / "uvicorn.log")
     try:
         guesses = asyncio.run(_guess_many(url, "carol", 30))
         stats = asyncio.run(bench.simulate(url, bench.queue_ids(ws), annotators=12, items=4, retry_rate=0.3))

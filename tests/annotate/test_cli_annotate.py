@@ -6,13 +6,12 @@ import json
 import os
 import signal
 import socket
-import subprocess
 import sys
-import time
 
 import httpx
 from typer.testing import CliRunner
 
+from children import start_child
 from editcaption.cli import app
 
 runner = CliRunner()
@@ -86,22 +85,17 @@ def test_label_studio_round_trip_from_the_command_line(studio_sqlite, tmp_path):
     assert r.exit_code == 2 and "cannot read" in r.output
 
 
-def test_serve_starts_the_studio(module_ws):
+def test_serve_starts_the_studio(module_ws, tmp_path):
     studio_sqlite = module_ws
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     cmd = [sys.executable, "-m", "editcaption.cli", "annotate", "serve", "-w", str(studio_sqlite.root), "--port", str(port)]
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env={**os.environ})
+    child = start_child(cmd, tmp_path / "serve.log", env={**os.environ})
+    proc = child.proc
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                r = httpx.get(f"http://127.0.0.1:{port}/login", timeout=2)
-                break
-            except httpx.TransportError:
-                assert proc.poll() is None and time.monotonic() < deadline, proc.stdout.read().decode()
-                time.sleep(0.2)
+        child.wait_for("Uvicorn running on")  # printed once the port is bound
+        r = httpx.get(f"http://127.0.0.1:{port}/login", timeout=30)
         assert r.status_code == 200 and "Log in" in r.text
         assert httpx.get(f"http://127.0.0.1:{port}/", timeout=5).status_code == 401
     finally:

@@ -18,7 +18,6 @@ import contextlib
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -28,6 +27,7 @@ from pathlib import Path
 
 import pytest
 
+from children import start_child
 from cluster.pipeline import HEAD_KEY, WORKER_KEY
 from store.s3server import REGION, Relay, free_port, moto_process  # noqa: F401 - moto_process is a fixture
 
@@ -171,21 +171,17 @@ def _kill_session(proc: subprocess.Popen) -> None:
 
 
 def _ray_start(args: list[str], env: dict[str, str], log: Path) -> subprocess.Popen:
+    """``ray start --block``, returned once the node is up: ray prints "Ray runtime started." when
+    its processes are running (for the head: once its GCS answers)."""
     ray_bin = Path(sys.executable).with_name("ray")
-    return subprocess.Popen([str(ray_bin), "start", "--block", "--disable-usage-stats", *args], env=env,
-                            stdout=log.open("w"), stderr=subprocess.STDOUT, start_new_session=True)
-
-
-def _wait_port(port: int, proc: subprocess.Popen, log: Path) -> None:
-    while True:
-        if proc.poll() is not None:
-            raise RuntimeError(f"ray start exited ({proc.returncode}): {log.read_text()[-800:]}")
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=5).close()
-            return
-        except OSError:
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                proc.wait(timeout=0.2)  # wait on the process, which also ends the loop if it dies
+    child = start_child([str(ray_bin), "start", "--block", "--disable-usage-stats", *args], log, env=env,
+                        start_new_session=True)
+    try:
+        child.wait_for("Ray runtime started")
+    except RuntimeError:
+        _kill_session(child.proc)
+        raise
+    return child.proc
 
 
 @pytest.fixture(scope="module")
@@ -204,21 +200,19 @@ def ray_cluster(cluster_s3, tmp_path_factory):  # noqa: ANN001, ANN201
     head_env = {**base, "OPENAI_API_KEY": HEAD_KEY, "EDITCAPTION_STORE_CACHE": str(folder / "cache-head")}
     worker_env = {**base, "OPENAI_API_KEY": WORKER_KEY, "EDITCAPTION_STORE_CACHE": str(folder / "cache-worker")}
     # Logical CPUs: the head has room for a second actor, so one from a dead node can restart there.
-    head = _ray_start(["--head", "--port", str(port), "--node-ip-address", "127.0.0.1", "--num-cpus", "2",
-                       "--temp-dir", str(folder / "head"), "--include-dashboard", "false"], head_env,
-                      folder / "head.log")
-    worker = None
+    head = worker = None
     try:
-        _wait_port(port, head, folder / "head.log")
+        head = _ray_start(["--head", "--port", str(port), "--node-ip-address", "127.0.0.1", "--num-cpus", "2",
+                           "--temp-dir", str(folder / "head"), "--include-dashboard", "false"], head_env,
+                          folder / "head.log")
         worker = _ray_start(["--address", f"127.0.0.1:{port}", "--node-ip-address", "127.0.0.1", "--num-cpus", "1",
                              "--temp-dir", str(folder / "worker")], worker_env, folder / "worker.log")
         address = f"127.0.0.1:{port}"
         ray.init(address=address, log_to_driver=False, logging_level="warning")
-        while len([n for n in ray.nodes() if n["Alive"]]) < 2:
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                worker.wait(timeout=0.2)  # ends the wait at once if the worker node's process died
-            if worker.poll() is not None:
-                raise RuntimeError(f"the worker node exited: {(folder / 'worker.log').read_text()[-800:]}")
+        # the worker's raylet registers with the head before `ray start` reports the node running
+        alive = [n["NodeManagerAddress"] for n in ray.nodes() if n["Alive"]]
+        if len(alive) != 2:
+            raise RuntimeError(f"expected a head and a worker node, the cluster has {alive}")
     except Exception as exc:  # noqa: BLE001
         for proc in (worker, head):
             if proc is not None:

@@ -32,6 +32,8 @@ from pathlib import Path
 
 import pytest
 
+from children import start_child
+
 REGION = "us-east-1"
 SETUP_ACTIONS = 3  # create_user, put_user_policy, create_access_key: unauthenticated, then auth is on
 
@@ -160,20 +162,10 @@ class S3Server:
 def _start_moto(log: Path) -> MotoProcess:
     port = free_port()
     env = {**os.environ, "INITIAL_NO_AUTH_ACTION_COUNT": str(SETUP_ACTIONS), "MOTO_PORT": str(port)}
-    fh = log.open("w")
-    proc = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-                            stdout=fh, stderr=subprocess.STDOUT, env=env)
-    # Ready when the port accepts a connection (a TCP connect is not an S3 request, so it does not
-    # use up the unauthenticated setup actions). The loop ends at once if the process dies.
-    while True:
-        if proc.poll() is not None:
-            raise RuntimeError(f"moto server exited ({proc.returncode}): {log.read_text()[-500:]}")
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=5).close()
-            break
-        except OSError:
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                proc.wait(timeout=0.2)  # wait for the process, not for the clock
+    # werkzeug binds the port, then prints " * Running on http://...": that line is the signal.
+    child = start_child([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)], log, env=env)
+    child.wait_for(" * Running on ")
+    proc = child.proc
     import boto3
 
     iam = boto3.client("iam", endpoint_url=f"http://127.0.0.1:{port}", region_name=REGION,
