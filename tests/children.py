@@ -7,9 +7,18 @@ timer. The reader keeps draining the pipe afterwards, so a chatty child never bl
 
 from __future__ import annotations
 
+import socket
 import subprocess
 import threading
 from pathlib import Path
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
 
 # Only a safety net for a child that neither gets ready nor exits; readiness itself is an event.
 READY_TIMEOUT = 300

@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -18,7 +17,7 @@ from studio_helpers import PASSWORDS, ServerThread, csrf_of, queue_id, user
 from test_load import load_bench
 from typer.testing import CliRunner
 
-from children import start_child
+from children import free_port, start_child
 from editcaption.annotate.app import SETTINGS_ENV, StudioSettings, create_app
 from editcaption.annotate.auth import LoginLimiter
 from editcaption.annotate.leases import lease_next
@@ -150,15 +149,10 @@ def test_more_workers_than_one_need_postgresql(studio_sqlite):
     assert r.exit_code == 2 and "needs PostgreSQL" in r.output
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
 
 def _start_workers(ws, settings: StudioSettings, workers: int, log: Path) -> tuple[subprocess.Popen, str]:  # noqa: ANN001
     """``workers`` uvicorn processes running the studio as `annotate serve --workers N` does."""
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "EDITCAPTION_SECRET_KEY": "capacity-test-key",
            SETTINGS_ENV: json.dumps({"workspace": str(ws.root), "db": ws.db_url, "settings": settings.to_json()})}
     # Each worker logs "Application startup complete." once it serves the shared socket: wait for all.

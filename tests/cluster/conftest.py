@@ -27,9 +27,9 @@ from pathlib import Path
 
 import pytest
 
-from children import start_child
+from children import free_port, start_child
 from cluster.pipeline import HEAD_KEY, WORKER_KEY
-from store.s3server import REGION, Relay, free_port, moto_process  # noqa: F401 - moto_process is a fixture
+from store.s3server import REGION, Relay, moto_process  # noqa: F401 - moto_process is a fixture
 
 # Node deaths noticed quickly (the default takes ~30 s); the values only tune Ray's detector.
 FAST_HEALTH_CHECKS = {"RAY_health_check_period_ms": "500", "RAY_health_check_failure_threshold": "3",

@@ -32,16 +32,11 @@ from pathlib import Path
 
 import pytest
 
-from children import start_child
+from children import free_port, start_child
 
 REGION = "us-east-1"
 SETUP_ACTIONS = 3  # create_user, put_user_policy, create_access_key: unauthenticated, then auth is on
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Relay:

@@ -4,20 +4,16 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 
 import pytest
 from trainhelpers import EXAMPLES
 
+from children import free_port
+
 pytestmark = pytest.mark.slow
 
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def test_hae_dpo_with_two_processes(tmp_path, pref_data):
@@ -25,7 +21,7 @@ def test_hae_dpo_with_two_processes(tmp_path, pref_data):
     # two CPU processes also on a machine with one GPU (two processes cannot both own cuda:0)
     env = {**os.environ, "OMP_NUM_THREADS": "1", "TOKENIZERS_PARALLELISM": "false", "CUDA_VISIBLE_DEVICES": ""}
     cmd = [sys.executable, "-m", "torch.distributed.run", "--nproc_per_node", "2", "--master_addr", "127.0.0.1",
-           "--master_port", str(_free_port()), "-m", "editcaption.cli", "train", "dpo", str(EXAMPLES / "tiny-dpo.yaml"),
+           "--master_port", str(free_port()), "-m", "editcaption.cli", "train", "dpo", str(EXAMPLES / "tiny-dpo.yaml"),
            f"data={pref_data}", f"output_dir={out}", "max_steps=6", "per_device_batch_size=2", "log_batch_ids=true",
            "report_to=[none]", "save_steps=100", "eval_split=null", "logging_steps=2"]
     result = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=300)

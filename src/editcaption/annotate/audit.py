@@ -37,10 +37,13 @@ def event_row(actor: str, action: str, *, queue_id: int | None = None, task_id: 
             "detail": detail or {}, "bucket": None, "count": 1}
 
 
+_INSERT_EVENTS = insert(EVENTS)  # built once: every submission writes through it
+
+
 def add_events(conn: Connection, rows: list[dict[str, Any]]) -> None:
     """Insert events (rows from :func:`event_row`) with Core, in the caller's transaction."""
     if rows:
-        conn.execute(insert(EVENTS), rows)
+        conn.execute(_INSERT_EVENTS, rows)
 
 
 def count_event(conn: Connection, dialect_insert: Any, actor: str, action: str, key: str,

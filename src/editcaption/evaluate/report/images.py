@@ -10,12 +10,11 @@ pictures and says why.
 
 from __future__ import annotations
 
-import base64
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from ...imageio import decode_bytes, encode_jpeg, resize_max_side
+from ...imageio import data_url, decode_bytes, resize_max_side
 from ...workspace import Workspace
 from ...workspace.models import ImageRecord, PairRecord
 
@@ -33,7 +32,7 @@ def read_rgb(ws: Workspace, image: ImageRecord) -> np.ndarray:
 
 def jpeg_url(rgb: np.ndarray, side: int = THUMB_SIDE) -> str:
     small = np.ascontiguousarray(resize_max_side(rgb, side))
-    return "data:image/jpeg;base64," + base64.b64encode(encode_jpeg(small, JPEG_QUALITY)).decode("ascii")
+    return data_url(small, fmt="jpeg", quality=JPEG_QUALITY)
 
 
 @dataclass
