@@ -55,3 +55,9 @@ def _armed(wanted: str, k: int) -> Callable[[str, int], None]:
 
 _spec = os.environ.get(ENV)
 item_done: Callable[..., None] = _armed(*parse(_spec)) if _spec else _off
+
+
+def counts(stage: str) -> bool:
+    """Whether the hook is armed for ``stage``: writers then commit each finished chunk on its own,
+    so the kill lands after K items however busy the machine (merged commits could hold them all)."""
+    return bool(_spec) and parse(_spec)[0] == stage

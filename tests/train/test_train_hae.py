@@ -8,7 +8,7 @@ from types import SimpleNamespace
 import pytest
 import torch
 
-from editcaption.train.hae import LOSS_TERMS, MarginScheme, hae_dpo_loss, hae_margin
+from editcaption.train.hae import LOSS_TERMS, MarginScheme, hae_dpo_loss, hae_margin, hardness
 
 # Three pairs with different severities/types and a reference that prefers the rejected answer in pair 2.
 PC = torch.tensor([-10.0, -20.0, -31.0], dtype=torch.float64)
@@ -94,7 +94,7 @@ def test_gradient_is_larger_for_pairs_with_larger_margins():
 
 
 def test_margin_scheme_maps_labels_and_switches_terms_per_loss():
-    cfg = SimpleNamespace(loss="hae-severity", severity_weights={"P0": 1.0, "P1": 0.5, "P2": 0.0},
+    cfg = SimpleNamespace(loss="hae-severity", hardness_center=0.0, severity_weights={"P0": 1.0, "P1": 0.5, "P2": 0.0},
                           type_weights={"orientation": 0.2, "viewpoint": 0.15, "detail": 0.1}, gamma_st=2.0,
                           gamma_h=3.0, tau=1.0, hardness_norm="mean")
     scheme = MarginScheme.from_config(cfg)
@@ -143,3 +143,27 @@ def test_matches_trl_sigmoid_dpo_on_the_same_model_and_pairs(tmp_path):
                              batch["meta"]["type_weight"], beta=0.1, gamma_st=0.0, gamma_h=0.0)
     assert abs(trl_loss - math.log(2)) > 1e-3
     assert losses.mean().item() == pytest.approx(trl_loss, abs=1e-5)
+
+
+def test_a_centre_shifts_the_hardness_before_the_temperature() -> None:
+    ref_c = torch.tensor([-1.0, -1.0, -1.0])
+    ref_r = torch.tensor([-0.2, -0.6, -1.0])  # Δref 0.8, 0.4, 0.0
+    h = hardness(ref_c, ref_r, tau=0.4, center=0.4)
+    assert torch.allclose(h, torch.sigmoid(torch.tensor([1.0, 0.0, -1.0])))
+    # centre 0 is eq. 3 exactly
+    assert torch.equal(hardness(ref_c, ref_r, tau=0.4), hardness(ref_c, ref_r, tau=0.4, center=0.0))
+    m = hae_margin(ref_c, ref_r, torch.zeros(3), torch.ones(3), gamma_st=0.0, gamma_h=2.0, tau=0.4, center=0.4)
+    assert torch.allclose(m, 2 * h)
+
+
+def test_standardised_hardness_is_the_median_and_a_robust_spread() -> None:
+    from editcaption.reproduce.training import standardised_hardness
+
+    deltas = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 100.0]  # one outlier does not inflate τ
+    center, tau = standardised_hardness(deltas)
+    assert center == pytest.approx(0.45)
+    q1, q3 = 0.225, 0.675  # statistics.quantiles' default (exclusive) method
+    assert tau == pytest.approx((q3 - q1) / 1.349, rel=0.2)
+    assert tau < 1.0
+    with pytest.raises(ValueError, match="at least 4"):
+        standardised_hardness([0.1, 0.2])

@@ -23,8 +23,13 @@ reproduce_app = typer.Typer(
 
 @reproduce_app.command("mini")
 def mini(
+    regime: Annotated[str, typer.Option("--regime", help="perception: the SFT model's errors are what it cannot "
+                                        "see (two-object scenes, teacher mistakes + filter); systematic: one-object "
+                                        "scenes it can see, with fixed shares of the refined SFT rows written "
+                                        "wrong the same way every time (habits), a perception probe and a "
+                                        "validation split.")] = "perception",
     quick: Annotated[bool, typer.Option("--quick", help="One seed, small pools and budgets (a few minutes); "
-                                        "adds the blank-image control.")] = False,
+                                        "perception adds the blank-image control.")] = False,
     seeds: Annotated[int | None, typer.Option("--seeds", min=1, help="Seeds to run (default: 3, or 1 with --quick).")]
     = None,
     out: Annotated[Path, typer.Option("--out", "-o", help="Run directory (re-running the same command resumes it).")]
@@ -39,6 +44,8 @@ def mini(
     DPO / HAE-DPO / ablations → held-out evaluation, reported like the paper's Tables 3 and 4.
 
     Example: editcaption reproduce mini --seeds 3 --out mini-run --report benchmarks/results/mini.md
+
+    Example: editcaption reproduce mini --regime systematic --seeds 3 --out mini-systematic
     """
     from ..importutils import MissingExtraError, require
 
@@ -47,14 +54,19 @@ def mini(
     except MissingExtraError as exc:
         fail(str(exc))
     from ..reproduce.api import run_mini
-    from ..reproduce.config import full_config, quick_config
+    from ..reproduce.config import full_config, quick_config, systematic_config
     from ..reproduce.report import summary_line
     from ..reproduce.runner import MiniError
 
     overrides = {"workers": workers}
     if seeds is not None:
         overrides["seeds"] = seeds
-    config = quick_config(**overrides) if quick else full_config(**overrides)
+    if regime == "systematic":
+        config = systematic_config(quick, **overrides)
+    elif regime == "perception":
+        config = quick_config(**overrides) if quick else full_config(**overrides)
+    else:
+        fail(f"--regime: expected perception or systematic, got {regime!r}")
     command = "editcaption " + " ".join(shlex.quote(a) for a in sys.argv[1:])
     try:
         result = run_mini(config, out, command=command,

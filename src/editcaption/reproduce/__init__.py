@@ -10,6 +10,11 @@ Stages, each the project's own (the paper section it stands for in brackets):
 6. preference training — DPO, HAE-DPO and its two ablations from the same SFT model (§3.2 eq. 2–3, Table 4);
 7. evaluation on held-out pairs — S / Accuracy / Completeness / Clarity and P0 rates (Tables 3–4).
 
+Two regimes: ``perception`` (the default; the SFT model's errors are what it cannot see) and
+``systematic`` (:func:`systematic_config`: scenes it can see, fixed shares of the refined rows
+written wrong the same way — ``habits`` — a linear ``probe`` of what it perceives, a validation
+split, and eq. 3's hardness both literally and standardised).
+
 Library use::
 
     from editcaption.reproduce import quick_config, run_mini
@@ -19,12 +24,14 @@ Library use::
 Modules: ``config`` (presets), ``scenes`` (EditWorld pairs per role), ``mistakes`` and ``teacher``
 (stages 1–2), ``annotator`` (the simulated annotator), ``training`` (exports, SFT, preference runs),
 ``mining`` (stage 5), ``evaluation`` (captioning with a checkpoint, metrics), ``tasks`` and
-``runner`` (the task graph on worker processes), ``report`` and ``stats`` (the tables), ``api``.
+``runner`` (the task graph on worker processes), ``report`` and ``stats`` (the tables), ``api``;
+for the systematic regime ``habits`` (the injected wording errors), ``probe`` (linear probes on
+hidden states) and ``systematic`` (its measures and report sections).
 """
 
 from __future__ import annotations
 
 from .api import MiniResult, run_mini
-from .config import MiniConfig, full_config, quick_config
+from .config import MiniConfig, full_config, quick_config, systematic_config
 
-__all__ = ["MiniConfig", "MiniResult", "full_config", "quick_config", "run_mini"]
+__all__ = ["MiniConfig", "MiniResult", "full_config", "quick_config", "run_mini", "systematic_config"]

@@ -33,15 +33,21 @@ SEVERITY_ORDER = ("P0", "P1", "P2")
 # -------------------------------------------------------------------------- refinement
 
 
-def refine(ws: Workspace, kept: list[tuple[str, int]], rows: dict[str, dict[str, Any]]) -> int:
-    """One simulated refinement per kept (pair id, teacher instruction id); returns how many were added."""
+def refine(ws: Workspace, kept: list[tuple[str, int]], rows: dict[str, dict[str, Any]],
+           texts: dict[str, str] | None = None) -> int:
+    """One simulated refinement per kept (pair id, teacher instruction id); returns how many were added.
+
+    The refinement is the pair's reference instruction, or ``texts[pair id]`` where given (the
+    systematic regime's habits, :mod:`.habits`)."""
+    texts = texts or {}
     with ws.session() as s:
         done = set(s.scalars(select(RefinementRecord.pair_id).where(RefinementRecord.annotator == ANNOTATOR)))
         added = 0
         for pid, instruction_id in kept:
             if pid in done:
                 continue
-            s.add(RefinementRecord(pair_id=pid, instruction_id=instruction_id, text=rows[pid]["reference_instruction"],
+            text = texts.get(pid, rows[pid]["reference_instruction"])
+            s.add(RefinementRecord(pair_id=pid, instruction_id=instruction_id, text=text,
                                    annotator=ANNOTATOR, simulated=True))
             added += 1
     return added

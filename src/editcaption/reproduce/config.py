@@ -20,6 +20,17 @@ from typing import Any
 
 
 @dataclass(frozen=True)
+class Habit:
+    """A systematic wording error written into a fixed share of one scene set's SFT rows
+    (:mod:`.habits`): ``kind`` is the habit, ``when`` the axis of the change it is tied to
+    (``horizontal``, ``vertical`` or ``any``), ``rate`` the share of the eligible rows it rewrites."""
+
+    kind: str
+    when: str = "any"
+    rate: float = 0.75
+
+
+@dataclass(frozen=True)
 class SceneSet:
     """One slice of every pair pool: an EditWorld subtype on one kind of scene."""
 
@@ -27,6 +38,7 @@ class SceneSet:
     backgrounds: tuple[str, ...] = ("plain",)
     objects: tuple[int, int] = (1, 1)
     share: float = 1.0  # relative weight of this set in each pool
+    habits: tuple[Habit, ...] = ()  # systematic regime only: errors written into its refined rows
 
 
 @dataclass(frozen=True)
@@ -79,9 +91,16 @@ class DPOBudget:
     hardness_norm: str = "mean"
     warmup_ratio: float = 0.1
     chosen_nll_weight: float = 0.2  # RPO-style anchor (train.DPOConfig.chosen_nll_weight); 0 = the paper's loss
+    # "fixed": h = σ(Δref/τ) with the τ above (eq. 3); "standardised": h = σ((Δref − median)/spread), the
+    # median and spread (IQR/1.349) of Δref measured on the run's own preference set, so h ranks pairs
+    hardness_scale: str = "fixed"
 
 
 PREFERENCE_LOSSES = ("dpo", "hae", "hae-severity", "hae-hardness")
+# HAE-DPO with eq. 3 read literally (summed log-probs, τ = 1, no centre), beside a run whose
+# hardness is standardised on its preference set (DPOBudget.hardness_scale)
+LITERAL_HAE = "hae-eq3"
+REGIMES = ("perception", "systematic")
 
 DEFAULT_SCENES: tuple[SceneSet, ...] = (
     SceneSet("move_object", ("checkered",), (2, 2), share=3.0),
@@ -90,10 +109,25 @@ DEFAULT_SCENES: tuple[SceneSet, ...] = (
     SceneSet("camera_zoom", ("checkered",), share=1.0),
 )
 
+# The systematic regime: one object per scene, habits on fixed shares of the refined rows. The
+# shares are high (0.9 of the eligible rows) because a habit also dilutes what the labels say about
+# the image: at 0.75 the tiny model, trained from scratch, never learned to see the direction of a
+# pan (probe 67%, tuning log in benchmarks/results/mini.md). Pans dominate: they are what a model
+# of this size learns to see; object moves stay as the contrast it does not see. Vertical pans and
+# zooms carry no habit: they show whether preference training disturbs what SFT already writes right.
+SYSTEMATIC_SCENES: tuple[SceneSet, ...] = (
+    SceneSet("camera_pan", ("checkered",), share=3.0, habits=(Habit("pan_content_direction", "horizontal", 0.9),)),
+    SceneSet("move_object", ("checkered",), share=1.0,
+             habits=(Habit("move_as_camera", "vertical", 0.9), Habit("mirrored_move", "horizontal", 0.9))),
+    SceneSet("recolor", ("checkered",), share=1.5, habits=(Habit("dropped_colour", "any", 0.9),)),
+    SceneSet("camera_zoom", ("checkered",), share=1.0),
+)
+
 
 @dataclass(frozen=True)
 class MiniConfig:
     preset: str = "full"
+    regime: str = "perception"  # or "systematic" (SYSTEMATIC_SCENES, habits, probe; docs/guides/reproduce.md)
     seeds: int = 3
     workers: int = 2  # processes in parallel, one torch thread each
     image_size: int = 128
@@ -101,6 +135,7 @@ class MiniConfig:
     n_pool: int = 1100  # pairs the teacher captions (SFT candidates)
     n_mine: int = 2400  # fresh pairs the SFT model captions (failure mining; ~650 balanced preference pairs)
     n_test: int = 300  # held-out evaluation pairs
+    n_val: int = 0  # validation pairs: every model is also scored on them (settings are tuned here, never on test)
     teacher: TeacherMistakes = field(default_factory=TeacherMistakes)
     threshold: float = 4.0  # exact S in the role of EditScore's 4.0 (paper §4.1)
     model: TinyModel = field(default_factory=TinyModel)
@@ -110,6 +145,8 @@ class MiniConfig:
     grounded: bool = True  # also train and evaluate an SFT model with delta hints in its prompt
     grounded_steps: int = 500  # its SFT budget (its sequences are about twice as long)
     blank_control: bool = False  # also train on blank images (does the model read the images?)
+    probe: bool = False  # linear probes on the SFT model's hidden states: does it perceive the facts?
+    probe_pairs: int = 600  # mining pairs the probe uses, drawn across the scene sets (seeded)
     max_new_tokens: int = 40
     generate_batch: int = 32
 
@@ -133,10 +170,31 @@ def quick_config(**overrides: Any) -> MiniConfig:
     return dataclasses.replace(base, **overrides)
 
 
+def systematic_config(quick: bool = False, **overrides: Any) -> MiniConfig:
+    """The systematic regime (``--regime systematic``): one-object scenes the model can see, habits
+    in the refined SFT rows, no caption filter (every refined row is kept: the errors under study are
+    the refiners', not the teacher's), a validation split, the perception probe and the literal-eq. 3
+    HAE run beside the standardised one."""
+    base = MiniConfig(
+        preset="full", regime="systematic", scenes=SYSTEMATIC_SCENES, n_pool=900, n_mine=1200, n_test=300, n_val=200,
+        probe_pairs=1200,
+        teacher=TeacherMistakes(0.0, 0.0, 0.0), threshold=0.0, grounded=False, probe=True,
+        sft=SFTBudget(steps=1200, batch_size=16, learning_rate=2e-3, warmup_ratio=0.04),
+        dpo=DPOBudget(hardness_scale="standardised"), losses=PREFERENCE_LOSSES + (LITERAL_HAE,),
+    )
+    if quick:
+        base = dataclasses.replace(
+            base, preset="quick", seeds=1, n_pool=400, n_mine=240, n_test=120, n_val=0, probe_pairs=240,
+            sft=SFTBudget(steps=300, batch_size=16, learning_rate=2e-3, warmup_ratio=0.05),
+            dpo=DPOBudget(steps=10, batch_size=8, hardness_scale="standardised"))
+    return dataclasses.replace(base, **overrides)
+
+
 def config_from_json(data: dict[str, Any]) -> MiniConfig:
     """Inverse of :meth:`MiniConfig.to_json` (used when a run is resumed or re-reported)."""
     d = dict(data)
-    d["scenes"] = tuple(SceneSet(s["subtype"], tuple(s["backgrounds"]), tuple(s["objects"]), s["share"])
+    d["scenes"] = tuple(SceneSet(s["subtype"], tuple(s["backgrounds"]), tuple(s["objects"]), s["share"],
+                                 tuple(Habit(**h) for h in s.get("habits") or ()))
                         for s in d["scenes"])
     d["teacher"] = TeacherMistakes(**d["teacher"])
     d["model"] = TinyModel(**d["model"])

@@ -32,6 +32,7 @@ TABLE4_ROWS = [
     ("dpo-hae-severity", "Only s·c(t) (severity × type)"),
     ("dpo-hae-hardness", "Only h (hardness)"),
     ("dpo-hae", "HAE-DPO (both)"),
+    ("dpo-hae-eq3", "HAE-DPO, hardness as eq. 3 literally (summed log-probs, τ 1)"),
 ]
 MODES = ("orientation", "viewpoint", "detail")
 
@@ -60,12 +61,14 @@ def _row(cells: list[str]) -> str:
     return "| " + " | ".join(cells) + " |"
 
 
-def table3(root: Path, seeds: range, targets: list[str]) -> list[str]:
+def table3(root: Path, seeds: range, targets: list[str], labels: dict[str, str] | None = None) -> list[str]:
+    labels = labels or {}
     lines = [_row(["Model", "S", "Acc", "Comp", "Clar", "Correct %", "P0 %", "Unparsable %"]),
              _row(["---"] + ["---:"] * 7)]
     for key, label in TABLE3_ROWS:
         if key not in targets:
             continue
+        label = labels.get(key, label)
         m = {k: _metric(root, seeds, key, k) for k in ("S", "accuracy", "completeness", "clarity", "correct", "p0",
                                                        "unparsable")}
         lines.append(_row([label, fmt(m["S"]), fmt(m["accuracy"], 2), fmt(m["completeness"], 2),
@@ -223,7 +226,10 @@ def render(root: Path, config: MiniConfig, timing: dict[str, Any]) -> str:
     targets = ["teacher", *eval_targets(config)]
     run = _load(root / "mini.json") or {}
     command = (run.get("commands") or ["?"])[-1]
-    out: list[str] = ["# EditCaption in miniature: the paper's loop on a CPU", ""]
+    title = "# EditCaption in miniature: the paper's loop on a CPU"
+    if config.regime != "perception":
+        title += f" ({config.regime} regime)"
+    out: list[str] = [title, ""]
     out += [f"Command: `{command}`  ", f"Seeds: {config.seeds} (mean ± sample std over seeds; one seed prints the "
             f"value alone) · preset `{config.preset}` · finished {timing.get('finished', '?')} · wall time "
             f"{timing.get('wall_minutes', '?')} min on "
@@ -234,7 +240,10 @@ def render(root: Path, config: MiniConfig, timing: dict[str, Any]) -> str:
             f"{config.n_test} held-out pairs per seed. S = 0.4·Acc + 0.4·Comp + 0.2·Clar (0–5, means over the "
             "instructions the scorer could read); Correct = no error at all; P0 = at least one P0 error; both over "
             "all pairs, an unreadable instruction counting as not correct.", ""]
-    out += table3(root, seeds, targets) + [""]
+    relabel = {}
+    if not any(getattr(config.teacher, k) for k in ("direction_swap", "wrong_camera", "dropped_attribute")):
+        relabel["teacher"] = "Teacher: delta captioner, no injected mistakes (not filtered in this regime)"
+    out += table3(root, seeds, targets, relabel) + [""]
     notes = findings(root, config, targets)
     if notes:
         out += ["### What came out (computed from the tables)", ""] + [f"- {n}" for n in notes] + [""]
@@ -243,6 +252,10 @@ def render(root: Path, config: MiniConfig, timing: dict[str, Any]) -> str:
     out += ["## P0 errors per failure mode (what preference training targets)", "",
             "Share of held-out pairs with a P0 error of each mode; Δ = variant − SFT per seed, in points.", ""]
     out += failure_table(root, seeds, targets) + [""]
+    if config.regime == "systematic":
+        from .systematic import render_sections
+
+        out += render_sections(root, config)
     out += ["## Pipeline", ""] + pipeline_table(root, seeds) + [""]
     refs = [d for d in (delta_ref(root, s, config.dpo.tau) for s in seeds) if d]
     if refs:
@@ -266,8 +279,11 @@ def settings_line(config: MiniConfig) -> str:
     """The budgets behind the numbers, in one line (everything else is in the run's ``mini.json``)."""
     s, d = config.sft, config.dpo
     anchor = f", chosen-NLL α {d.chosen_nll_weight:g}" if d.chosen_nll_weight else ""
+    if d.hardness_scale == "standardised":
+        anchor += "; hardness standardised on each preference set (centre = median Δref, τ = IQR/1.349)"
+    val = f" / {config.n_val} (validation)" if config.n_val else ""
     return (f"Settings: {config.image_size}-px scenes; pools of {config.n_pool} (teacher) / {config.n_mine} (mining) / "
-            f"{config.n_test} (held out) pairs; tiny {config.model.family} (hidden {config.model.hidden}, "
+            f"{config.n_test} (held out){val} pairs; tiny {config.model.family} (hidden {config.model.hidden}, "
             f"{config.model.layers} layers); SFT {s.steps} steps × {s.batch_size}, lr {s.learning_rate:g}; "
             f"preference runs {d.steps} steps × {d.batch_size}, lr {d.learning_rate:g}, β {d.beta:g}, "
             f"γ_st {d.gamma_st:g}, γ_h {d.gamma_h:g}, τ {d.tau:g}, hardness on {d.hardness_norm} log-probs{anchor}.")
@@ -277,7 +293,7 @@ def _timing_table(timing: dict[str, Any]) -> str:
     per = Counter()
     for key, sec in (timing.get("tasks") or {}).items():
         name = key.split("/", 1)[1]
-        per[name.split(":", 1)[0] if name.startswith(("dpo:", "eval:")) else name] += sec
+        per[name.split(":", 1)[0] if name.startswith(("dpo:", "eval:", "val:")) else name] += sec
     rows = [_row(["Task", "seconds"]), _row(["---", "---:"])]
     rows += [_row([k, f"{v:.0f}"]) for k, v in per.most_common()]
     return "\n".join(rows)

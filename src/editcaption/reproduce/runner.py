@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from .config import MiniConfig, config_from_json
-from .tasks import EVAL_PREFIX, eval_targets, seed_dir
+from .tasks import EVAL_PREFIX, VAL_PREFIX, eval_targets, seed_dir
 
 RUN_FILE = "mini.json"
 
@@ -40,7 +40,7 @@ class MiniError(RuntimeError):
 @dataclass(frozen=True)
 class Task:
     seed: int
-    name: str  # prepare | sft | sft-blank | mine | dpo:<loss> | eval:<target>
+    name: str  # prepare | sft | sft-blank | probe | mine | dpo:<loss> | eval:<target> | val:<target>
     needs: tuple[str, ...]
     priority: int  # lower runs first among ready tasks
 
@@ -59,10 +59,14 @@ def plan(config: MiniConfig) -> list[Task]:
             t.append(Task(seed, "sft-blank", ("prepare",), 1))
         if config.grounded:
             t.append(Task(seed, "sft-grounded", ("prepare",), 2))
+        if config.probe:
+            t.append(Task(seed, "probe", ("sft",), 4))
         t.append(Task(seed, f"{EVAL_PREFIX}teacher", ("prepare",), 5))
         for target, (checkpoint, _) in eval_targets(config).items():
             need = checkpoint.replace("dpo-", "dpo:")
             t.append(Task(seed, f"{EVAL_PREFIX}{target}", (need,), 4))
+            if config.n_val and target != "sft-blank":
+                t.append(Task(seed, f"{VAL_PREFIX}{target}", (need,), 4))
         tasks += t
     return tasks
 
@@ -97,8 +101,12 @@ def _call(root: Path, config: MiniConfig, seed: int, name: str) -> dict[str, Any
         return t.task_mine(root, config, seed)
     if name.startswith("dpo:"):
         return t.task_dpo(root, config, seed, name.split(":", 1)[1])
+    if name == "probe":
+        return t.task_probe(root, config, seed)
     if name.startswith(EVAL_PREFIX):
         return t.task_eval(root, config, seed, name[len(EVAL_PREFIX):])
+    if name.startswith(VAL_PREFIX):
+        return t.task_eval(root, config, seed, name[len(VAL_PREFIX):], role="val")
     raise ValueError(f"unknown task {name!r}")
 
 

@@ -1,7 +1,8 @@
 """The pairs of one seed: EditWorld runs per role and scene set, ingested into the workspace.
 
 Roles: ``pool`` (the teacher captions these; the kept ones become the SFT set), ``mine`` (fresh
-pairs the SFT model captions to find its failures) and ``test`` (held out for evaluation). Each
+pairs the SFT model captions to find its failures), ``test`` (held out for evaluation) and ``val``
+(validation: settings are chosen on it; empty unless ``n_val`` is set). Each
 (role, set) is a separate EditWorld run with its own seed, so no pair is shared between roles.
 """
 
@@ -18,7 +19,7 @@ from ..synth.taxonomy import quotas
 from ..workspace import Workspace
 from .config import MiniConfig
 
-ROLES = ("pool", "mine", "test")
+ROLES = ("pool", "mine", "test", "val")
 
 
 class SceneError(RuntimeError):
@@ -30,7 +31,7 @@ class RolePairs:
     """Pair ids (workspace ids) of one role, and the EditWorld manifest row of each."""
 
     ids: list[str]
-    rows: dict[str, dict[str, Any]]  # pair id → manifest row
+    rows: dict[str, dict[str, Any]]  # pair id → manifest row (+ ``run_dir``, its EditWorld run)
 
     def to_json(self) -> dict[str, Any]:
         return {"ids": self.ids, "rows": self.rows}
@@ -49,11 +50,13 @@ def _sha(path: Path) -> str:
 
 
 def role_size(config: MiniConfig, role: str) -> int:
-    return {"pool": config.n_pool, "mine": config.n_mine, "test": config.n_test}[role]
+    return {"pool": config.n_pool, "mine": config.n_mine, "test": config.n_test, "val": config.n_val}[role]
 
 
 def make_role(ws: Workspace, config: MiniConfig, seed: int, role: str, out: Path) -> RolePairs:
     """Generate and ingest the pairs of ``role`` for ``seed`` (resumes: EditWorld and ingest both do)."""
+    if role_size(config, role) == 0:
+        return RolePairs([], {})
     counts = quotas(role_size(config, role), {str(i): s.share for i, s in enumerate(config.scenes)})
     ids: list[str] = []
     rows: dict[str, dict[str, Any]] = {}
@@ -75,5 +78,10 @@ def make_role(ws: Workspace, config: MiniConfig, seed: int, role: str, out: Path
             if pid in rows:  # two runs drew byte-identical pairs: keep one
                 continue
             ids.append(pid)
-            rows[pid] = row
+            rows[pid] = {**row, "run_dir": str(run_dir)}  # source/target are relative to it
     return RolePairs(ids, rows)
+
+
+def pair_images(row: dict[str, Any]) -> tuple[Path, Path]:
+    """The source and target files of a role's manifest row."""
+    return Path(row["run_dir"]) / row["source"], Path(row["run_dir"]) / row["target"]

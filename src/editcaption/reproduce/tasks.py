@@ -25,6 +25,7 @@ from typing import Any
 from .config import MiniConfig
 
 EVAL_PREFIX = "eval:"
+VAL_PREFIX = "val:"
 
 
 def seed_dir(root: Path, seed: int) -> Path:
@@ -90,7 +91,13 @@ def task_prepare(root: Path, config: MiniConfig, seed: int) -> dict[str, Any]:
         filtered = score_and_filter(ws, config)
         lap("score_filter")
         kept = kept_pairs(ws)
-        refined = refine(ws, kept, roles["pool"].rows)
+        habit_texts, habits = {}, None
+        if any(scene.habits for scene in config.scenes):
+            from .habits import inject_habits
+
+            habit_texts, habits = inject_habits(config, seed, [pid for pid, _ in kept], roles["pool"].rows)
+            _write_json(sd / "data" / "habits.json", habits)
+        refined = refine(ws, kept, roles["pool"].rows, habit_texts)
         plain, grounded = write_prompts(sd / "prompts")
         sft_set = export_sft_set(ws, [pid for pid, _ in kept], plain, sd / "data" / "sft")
         lap("refine_export")
@@ -102,7 +109,9 @@ def task_prepare(root: Path, config: MiniConfig, seed: int) -> dict[str, Any]:
     finally:
         ws.close()
     return {"pairs": {r: len(v.ids) for r, v in roles.items()}, "delta": delta, "teacher": teacher,
-            "filter": filtered, "refined": refined, "sft_rows": sft_set["splits"].get("train", 0), "seconds": seconds}
+            "filter": filtered, "refined": refined, "sft_rows": sft_set["splits"].get("train", 0), "seconds": seconds,
+            "habits": None if habits is None else {k: {kk: vv for kk, vv in v.items() if kk != "pairs"}
+                                                   for k, v in habits["habits"].items()}}
 
 
 def tokenizer_corpus(root: Path, seed: int) -> list[str]:
@@ -186,13 +195,43 @@ def task_mine(root: Path, config: MiniConfig, seed: int) -> dict[str, Any]:
             "reference": reference}
 
 
+def task_probe(root: Path, config: MiniConfig, seed: int) -> dict[str, Any]:
+    """Linear probes on the SFT model's hidden states (:mod:`.probe`), with the pairs' images and,
+    as the control, with blank images (chance)."""
+    from ..imageio import load_rgb, to_pil
+    from .evaluation import blank_image
+    from .probe import probe
+    from .scenes import pair_images
+
+    sd = seed_dir(root, seed)
+    mine = _roles(root, seed)["mine"]
+    import random
+
+    ids = sorted(mine.ids)
+    random.Random(f"probe-{seed}").shuffle(ids)  # the ids come grouped by scene set: draw across them
+    rows = [mine.rows[pid] for pid in ids[: config.probe_pairs]]
+    plain, _ = _prompts(root, seed)
+    prompt = plain.read_text(encoding="utf-8").strip()
+    model = sd / "models" / "sft" / "final"
+    blank = to_pil(blank_image(config.image_size))
+
+    def real(row: dict[str, Any]) -> tuple[Any, Any]:
+        src, tgt = pair_images(row)
+        return to_pil(load_rgb(src)), to_pil(load_rgb(tgt))
+
+    seen = probe(model, prompt, rows, real)
+    control = probe(model, prompt, rows, lambda _row: (blank, blank))
+    return {"probe": [r.as_json() for r in seen], "blank": [r.as_json() for r in control]}
+
+
 def task_dpo(root: Path, config: MiniConfig, seed: int, loss: str) -> dict[str, Any]:
     from .training import train_preference
 
     sd = seed_dir(root, seed)
     summary = train_preference(config, seed, sd / "models" / "sft" / "final", sd / "data" / "prefs-ref",
                                _fresh(sd / "models" / f"dpo-{loss}"), loss)
-    return {k: summary.get(k) for k in ("global_step", "seconds", "first_logged", "last_logged", "train_rows")}
+    keys = ("global_step", "seconds", "first_logged", "last_logged", "train_rows", "hardness_setting")
+    return {k: summary.get(k) for k in keys}
 
 
 # Evaluated models: name → (checkpoint under models/, prompt kind)
@@ -206,13 +245,14 @@ def eval_targets(config: MiniConfig) -> dict[str, tuple[str, str]]:
     return targets
 
 
-def task_eval(root: Path, config: MiniConfig, seed: int, target: str) -> dict[str, Any]:
-    """Held-out evaluation of one model (the teacher row needs no model)."""
+def task_eval(root: Path, config: MiniConfig, seed: int, target: str, role: str = "test") -> dict[str, Any]:
+    """Evaluation of one model on the held-out pairs (``role`` test) or the validation pairs (val);
+    the teacher row needs no model."""
     from .evaluation import blank_image_results, caption_with_model, run_results, summarize
 
     sd = seed_dir(root, seed)
     roles = _roles(root, seed)
-    test = roles["test"]
+    test = roles[role]
     plain, grounded = _prompts(root, seed)
     if target == "teacher":
         return _eval_teacher(root, config, seed)
@@ -223,12 +263,12 @@ def task_eval(root: Path, config: MiniConfig, seed: int, target: str) -> dict[st
     else:
         ws = _ws(root, seed)
         try:
-            run = f"test-{target}"
+            run = f"{role}-{target}"
             caption_with_model(ws, config, model, grounded if prompt_kind == "grounded" else plain, test.ids, run)
             results = run_results(ws, run)
         finally:
             ws.close()
-    _write_jsonl(sd / "results" / f"{target}.jsonl", results)
+    _write_jsonl(sd / "results" / (f"{target}.jsonl" if role == "test" else f"{role}-{target}.jsonl"), results)
     return {"metrics": summarize(results)}
 
 
@@ -249,6 +289,11 @@ def _eval_teacher(root: Path, config: MiniConfig, seed: int) -> dict[str, Any]:
         ws.close()
     _write_jsonl(seed_dir(root, seed) / "results" / "teacher.jsonl", results)
     return {"metrics": summarize(results)}
+
+
+def _write_json(path: Path, data: Any) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data, indent=1, default=str), encoding="utf-8")
 
 
 def _write_jsonl(path: Path, rows: list[dict[str, Any]]) -> None:

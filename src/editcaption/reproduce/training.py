@@ -13,7 +13,7 @@ from typing import Any
 
 from ..export import ExportOptions, export_prefs, export_sft
 from ..workspace import Workspace
-from .config import MiniConfig
+from .config import LITERAL_HAE, MiniConfig
 
 PROMPT = "Write the editing instruction that turns image 1 into image 2."
 GROUNDED_PROMPT = PROMPT + "\nMeasured differences:\n{hints}"
@@ -79,15 +79,49 @@ def train_sft(config: MiniConfig, seed: int, start_model: Path, data: Path, outp
     return run_sft(cfg)
 
 
-def _dpo_config(config: MiniConfig, seed: int, sft_model: Path, data: Path, output_dir: Path, loss: str) -> Any:
+def delta_ref_per_token(data: Path) -> list[float]:
+    """Δref = ℓ_ref(rejected) − ℓ_ref(chosen) per pair, on per-token mean log-probs, of a set the
+    reference pass has annotated."""
+    import pyarrow.parquet as pq
+
+    t = pq.read_table(data / "train.parquet", columns=["ref_chosen_logps_mean", "ref_rejected_logps_mean"])
+    return [r - c for r, c in zip(t["ref_rejected_logps_mean"].to_pylist(), t["ref_chosen_logps_mean"].to_pylist(),
+                                  strict=True)]
+
+
+def standardised_hardness(deltas: list[float]) -> tuple[float, float]:
+    """(centre, τ) that spread h = σ((Δref − centre)/τ) over the set: its median and its interquartile
+    range / 1.349 (a standard deviation that one outlying pair cannot inflate)."""
+    import statistics
+
+    if len(deltas) < 4:
+        raise ValueError(f"standardised hardness needs at least 4 preference pairs, got {len(deltas)}")
+    q1, median, q3 = statistics.quantiles(deltas, n=4)
+    return median, max((q3 - q1) / 1.349, 1e-3)
+
+
+def hardness_setting(config: MiniConfig, data: Path, loss: str) -> dict[str, Any]:
+    """What the hardness term of run ``loss`` reads: eq. 3 as configured, eq. 3 literally
+    (``hae-eq3``: summed log-probs, τ 1, no centre), or standardised on this preference set."""
+    b = config.dpo
+    if loss == LITERAL_HAE:
+        return {"loss": "hae", "hardness_norm": "sum", "tau": 1.0, "hardness_center": 0.0}
+    if b.hardness_scale == "standardised":
+        center, tau = standardised_hardness(delta_ref_per_token(data))
+        return {"loss": loss, "hardness_norm": "mean", "tau": tau, "hardness_center": center}
+    return {"loss": loss, "hardness_norm": b.hardness_norm, "tau": b.tau, "hardness_center": 0.0}
+
+
+def _dpo_config(config: MiniConfig, seed: int, sft_model: Path, data: Path, output_dir: Path, loss: str,
+                hardness: dict[str, Any] | None = None) -> Any:
     from ..train.config import DPOConfig, validate
 
     b = config.dpo
-    cfg = DPOConfig(model=str(sft_model), loss=loss, max_steps=b.steps, per_device_batch_size=b.batch_size,
+    h = hardness or {"loss": loss, "hardness_norm": b.hardness_norm, "tau": b.tau, "hardness_center": 0.0}
+    cfg = DPOConfig(model=str(sft_model), max_steps=b.steps, per_device_batch_size=b.batch_size,
                     learning_rate=b.learning_rate, warmup_ratio=b.warmup_ratio, beta=b.beta, gamma_st=b.gamma_st,
-                    gamma_h=b.gamma_h, tau=b.tau, hardness_norm=b.hardness_norm,
-                    chosen_nll_weight=b.chosen_nll_weight, save_steps=b.steps + 1,
-                    reference_batch_size=16, **_common(config, seed, data, output_dir))
+                    gamma_h=b.gamma_h, chosen_nll_weight=b.chosen_nll_weight, save_steps=b.steps + 1,
+                    reference_batch_size=16, **h, **_common(config, seed, data, output_dir))
     validate(cfg)
     return cfg
 
@@ -101,7 +135,9 @@ def reference_pass(config: MiniConfig, seed: int, sft_model: Path, data: Path, o
 
 def train_preference(config: MiniConfig, seed: int, sft_model: Path, data: Path, output_dir: Path,
                      loss: str) -> dict[str, Any]:
-    """One preference run from the SFT checkpoint (``loss`` picks the Table 4 row)."""
+    """One preference run from the SFT checkpoint (``loss`` picks the Table 4 row, or ``hae-eq3``)."""
     from ..train.run import run_dpo
 
-    return run_dpo(_dpo_config(config, seed, sft_model, data, output_dir, loss))
+    setting = hardness_setting(config, data, loss)
+    summary = run_dpo(_dpo_config(config, seed, sft_model, data, output_dir, loss, setting))
+    return {**summary, "hardness_setting": setting}

@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 
+from .. import testhook
 from ..workspace import Workspace
 from .stage import Stage
 
@@ -35,6 +36,7 @@ class BatchWriter:
         self.max_batch = max_batch
         self._queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
         self._error: BaseException | None = None
+        self._one_chunk_per_commit = testhook.counts(stage.name)  # kill-and-resume tests only
         self._thread = threading.Thread(target=self._loop, name=f"{stage.name}-writer", daemon=True)
         self._thread.start()
 
@@ -62,7 +64,7 @@ class BatchWriter:
                 return
             batch = list(first)
             deadline = time.monotonic() + self.linger
-            while len(batch) < self.max_batch:
+            while len(batch) < self.max_batch and not self._one_chunk_per_commit:
                 try:
                     more = self._queue.get(timeout=max(0.0, deadline - time.monotonic()))
                 except queue.Empty:

@@ -149,6 +149,10 @@ class DPOConfig(TrainConfig):
                       "hae-hardness (only the hardness term).", default="hae")
     beta: float = _help("DPO β.", default=0.1)
     tau: float = _help("Hardness temperature τ (eq. 3).", default=1.0)
+    hardness_center: float = _help(
+        "Subtracted from Δref = ℓ_ref(rejected) − ℓ_ref(chosen) before σ(·/τ). 0 (default) is eq. 3; the "
+        "preference set's median Δref, with τ its spread, makes h rank the pairs when Δref is positive for nearly "
+        "all of them (a departure from the paper; docs/method.md, \"Hardness\").", default=0.0)
     gamma_st: float = _help("γ_st, weight of the severity × type term.", default=1.0)
     gamma_h: float = _help("γ_h, weight of the hardness term.", default=1.0)
     severity_weights: dict[str, float] = _help(

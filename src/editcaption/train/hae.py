@@ -30,9 +30,14 @@ LOSS_TERMS: dict[str, tuple[bool, bool]] = {
 }
 
 
-def hardness(ref_chosen: torch.Tensor, ref_rejected: torch.Tensor, tau: float = 1.0) -> torch.Tensor:
-    """σ((ℓ_ref(y_r) − ℓ_ref(y_w)) / τ): near 1 when the reference prefers the rejected answer."""
-    return torch.sigmoid((ref_rejected - ref_chosen) / tau)
+def hardness(ref_chosen: torch.Tensor, ref_rejected: torch.Tensor, tau: float = 1.0,
+             center: float = 0.0) -> torch.Tensor:
+    """σ((ℓ_ref(y_r) − ℓ_ref(y_w) − center) / τ): near 1 when the reference prefers the rejected answer.
+
+    ``center`` = 0 is eq. 3. A centre at the preference set's median Δref (with τ its spread) is our
+    departure for sets where every rejected answer is the reference's own greedy output: Δref is then
+    positive for nearly all pairs and eq. 3's h is a near-constant, where a centred h ranks them."""
+    return torch.sigmoid((ref_rejected - ref_chosen - center) / tau)
 
 
 def hae_margin(
@@ -46,6 +51,7 @@ def hae_margin(
     gamma_st: float = 1.0,
     gamma_h: float = 1.0,
     tau: float = 1.0,
+    center: float = 0.0,
 ) -> torch.Tensor:
     """m_i of eq. 3 (shape [B]); the hardness term reads the ``*_norm`` tensors when given."""
     chosen = ref_chosen_logps if ref_chosen_norm is None else ref_chosen_norm
@@ -57,7 +63,7 @@ def hae_margin(
     if gamma_st != 0:
         margin = margin + gamma_st * static
     if gamma_h != 0:
-        margin = margin + gamma_h * hardness(chosen, rejected, tau)
+        margin = margin + gamma_h * hardness(chosen, rejected, tau, center)
     return margin
 
 
@@ -75,6 +81,7 @@ def hae_dpo_loss(
     gamma_st: float = 1.0,
     gamma_h: float = 1.0,
     tau: float = 1.0,
+    center: float = 0.0,
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """Per-pair HAE-DPO losses and margins, both of shape [B].
 
@@ -82,7 +89,7 @@ def hae_dpo_loss(
     numeric s_i and c(t_i). With γ_st = γ_h = 0 this is exactly the sigmoid DPO loss.
     """
     margins = hae_margin(ref_chosen_logps, ref_rejected_logps, severity, type_weight, ref_chosen_norm,
-                         ref_rejected_norm, gamma_st=gamma_st, gamma_h=gamma_h, tau=tau)
+                         ref_rejected_norm, gamma_st=gamma_st, gamma_h=gamma_h, tau=tau, center=center)
     delta = (policy_chosen_logps - ref_chosen_logps) - (policy_rejected_logps - ref_rejected_logps)
     losses = -F.logsigmoid(beta * delta - margins)
     return losses, margins
@@ -97,6 +104,7 @@ class MarginScheme:
     gamma_st: float = 1.0
     gamma_h: float = 1.0
     tau: float = 1.0
+    hardness_center: float = 0.0
     hardness_norm: str = "mean"
 
     @classmethod
@@ -105,7 +113,7 @@ class MarginScheme:
         use_st, use_h = LOSS_TERMS[cfg.loss]
         return cls(severity_weights=dict(cfg.severity_weights), type_weights=dict(cfg.type_weights),
                    gamma_st=cfg.gamma_st if use_st else 0.0, gamma_h=cfg.gamma_h if use_h else 0.0,
-                   tau=cfg.tau, hardness_norm=cfg.hardness_norm)
+                   tau=cfg.tau, hardness_center=cfg.hardness_center, hardness_norm=cfg.hardness_norm)
 
     def severity(self, label: str) -> float:
         try:

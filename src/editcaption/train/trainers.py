@@ -119,7 +119,7 @@ class HAEDPOTrainer(_SharedHooks, Trainer):
         m = self.margin
         losses, margins = hae_dpo_loss(policy.chosen, policy.rejected, ref_c, ref_r, meta["severity"],
                                        meta["type_weight"], norm_c, norm_r, beta=self.beta, gamma_st=m.gamma_st,
-                                       gamma_h=m.gamma_h, tau=m.tau)
+                                       gamma_h=m.gamma_h, tau=m.tau, center=m.hardness_center)
         loss = losses.mean()
         if self.chosen_nll_weight:  # RPO-style anchor on the chosen answers (off in the paper's loss)
             loss = loss + self.chosen_nll_weight * (-policy.chosen_mean).mean()
@@ -135,7 +135,8 @@ class HAEDPOTrainer(_SharedHooks, Trainer):
         chosen_rewards = self.beta * (policy.chosen.detach() - ref_c)
         rejected_rewards = self.beta * (policy.rejected.detach() - ref_r)
         gap = chosen_rewards - rejected_rewards
-        hard = hardness(ref_c if norm_c is None else norm_c, ref_r if norm_r is None else norm_r, self.margin.tau)
+        hard = hardness(ref_c if norm_c is None else norm_c, ref_r if norm_r is None else norm_r, self.margin.tau,
+                        self.margin.hardness_center)
         rec = self._metrics[mode]
         rec["loss_items"].extend(losses.detach().float().tolist())
         rec["rewards/chosen"].extend(chosen_rewards.float().tolist())
