@@ -11,7 +11,6 @@ import pytest
 pytest.importorskip("torch")
 pytest.importorskip("transformers")
 
-from editcaption.reproduce.api import run_mini  # noqa: E402
 from editcaption.reproduce.config import quick_config  # noqa: E402
 from editcaption.reproduce.report import seed_values  # noqa: E402
 from editcaption.workspace import Workspace  # noqa: E402
@@ -19,11 +18,8 @@ from editcaption.workspace.models import PreferenceRecord, RefinementRecord, Run
 
 
 @pytest.fixture(scope="module")
-def quick_run(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
-    config = quick_config()
-    out = tmp_path_factory.mktemp("mini") / "run"
-    result = run_mini(config, out, command="editcaption reproduce mini --quick")
-    return config, result
+def quick_run(run_quick_mini):  # noqa: ANN001, ANN201
+    return run_quick_mini(quick_config(), "editcaption reproduce mini --quick")
 
 
 @pytest.mark.slow

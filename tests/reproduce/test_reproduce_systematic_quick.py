@@ -12,7 +12,6 @@ import pytest
 pytest.importorskip("torch")
 pytest.importorskip("transformers")
 
-from editcaption.reproduce.api import run_mini  # noqa: E402
 from editcaption.reproduce.config import systematic_config  # noqa: E402
 from editcaption.reproduce.systematic import measures  # noqa: E402
 from editcaption.workspace import Workspace  # noqa: E402
@@ -20,11 +19,8 @@ from editcaption.workspace.models import RefinementRecord  # noqa: E402
 
 
 @pytest.fixture(scope="module")
-def quick_run(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
-    config = systematic_config(quick=True)
-    out = tmp_path_factory.mktemp("mini-systematic") / "run"
-    result = run_mini(config, out, command="editcaption reproduce mini --regime systematic --quick")
-    return config, result
+def quick_run(run_quick_mini):  # noqa: ANN001, ANN201
+    return run_quick_mini(systematic_config(quick=True), "editcaption reproduce mini --regime systematic --quick")
 
 
 @pytest.mark.slow

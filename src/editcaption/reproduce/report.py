@@ -37,7 +37,7 @@ TABLE4_ROWS = [
 MODES = ("orientation", "viewpoint", "detail")
 
 
-def _load(path: Path) -> dict[str, Any] | None:
+def load_json(path: Path) -> dict[str, Any] | None:
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError):
@@ -45,7 +45,7 @@ def _load(path: Path) -> dict[str, Any] | None:
 
 
 def _task(root: Path, seed: int, name: str) -> dict[str, Any] | None:
-    rec = _load(seed_dir(root, seed) / "tasks" / f"{name.replace(':', '-')}.json")
+    rec = load_json(seed_dir(root, seed) / "tasks" / f"{name.replace(':', '-')}.json")
     return rec.get("result") if rec and rec.get("status") == "done" else None
 
 
@@ -57,36 +57,36 @@ def _metric(root: Path, seeds: range, target: str, key: str) -> list[float | Non
     return out
 
 
-def _row(cells: list[str]) -> str:
+def table_row(cells: list[str]) -> str:
     return "| " + " | ".join(cells) + " |"
 
 
 def table3(root: Path, seeds: range, targets: list[str], labels: dict[str, str] | None = None) -> list[str]:
     labels = labels or {}
-    lines = [_row(["Model", "S", "Acc", "Comp", "Clar", "Correct %", "P0 %", "Unparsable %"]),
-             _row(["---"] + ["---:"] * 7)]
+    lines = [table_row(["Model", "S", "Acc", "Comp", "Clar", "Correct %", "P0 %", "Unparsable %"]),
+             table_row(["---"] + ["---:"] * 7)]
     for key, label in TABLE3_ROWS:
         if key not in targets:
             continue
         label = labels.get(key, label)
         m = {k: _metric(root, seeds, key, k) for k in ("S", "accuracy", "completeness", "clarity", "correct", "p0",
                                                        "unparsable")}
-        lines.append(_row([label, fmt(m["S"]), fmt(m["accuracy"], 2), fmt(m["completeness"], 2),
+        lines.append(table_row([label, fmt(m["S"]), fmt(m["accuracy"], 2), fmt(m["completeness"], 2),
                            fmt(m["clarity"], 2), fmt(m["correct"], 1, 100), fmt(m["p0"], 1, 100),
                            fmt(m["unparsable"], 1, 100)]))
     return lines
 
 
 def table4(root: Path, seeds: range, targets: list[str]) -> list[str]:
-    lines = [_row(["Margin components", "S", "Acc", "Comp", "Clar", "ΔS vs DPO (paired)"]),
-             _row(["---"] + ["---:"] * 5)]
+    lines = [table_row(["Margin components", "S", "Acc", "Comp", "Clar", "ΔS vs DPO (paired)"]),
+             table_row(["---"] + ["---:"] * 5)]
     base = _metric(root, seeds, "dpo-dpo", "S")
     for key, label in TABLE4_ROWS:
         if key not in targets:
             continue
         s = _metric(root, seeds, key, "S")
         delta = "–" if key == "dpo-dpo" else fmt(paired(base, s), 3)
-        lines.append(_row([label, fmt(s), fmt(_metric(root, seeds, key, "accuracy"), 2),
+        lines.append(table_row([label, fmt(s), fmt(_metric(root, seeds, key, "accuracy"), 2),
                            fmt(_metric(root, seeds, key, "completeness"), 2),
                            fmt(_metric(root, seeds, key, "clarity"), 2), delta]))
     return lines
@@ -94,8 +94,8 @@ def table4(root: Path, seeds: range, targets: list[str]) -> list[str]:
 
 def failure_table(root: Path, seeds: range, targets: list[str]) -> list[str]:
     """P0 rate (% of held-out pairs) per failure mode, and the paired change against SFT."""
-    lines = [_row(["Model"] + [f"P0 {m} %" for m in MODES] + [f"Δ {m} (pts)" for m in MODES]),
-             _row(["---"] + ["---:"] * 6)]
+    lines = [table_row(["Model"] + [f"P0 {m} %" for m in MODES] + [f"Δ {m} (pts)" for m in MODES]),
+             table_row(["---"] + ["---:"] * 6)]
     sft = {m: _metric(root, seeds, "sft", f"p0_{m}") for m in MODES}
     rows = [("sft", "SFT")] + [(k, lbl) for k, lbl in TABLE4_ROWS] + [("sft-grounded", "SFT with grounded prompts")]
     for key, label in rows:
@@ -103,7 +103,7 @@ def failure_table(root: Path, seeds: range, targets: list[str]) -> list[str]:
             continue
         vals = {m: _metric(root, seeds, key, f"p0_{m}") for m in MODES}
         deltas = ["–" if key == "sft" else fmt(paired(sft[m], vals[m]), 1, 100) for m in MODES]
-        lines.append(_row([label] + [fmt(vals[m], 1, 100) for m in MODES] + deltas))
+        lines.append(table_row([label] + [fmt(vals[m], 1, 100) for m in MODES] + deltas))
     return lines
 
 
@@ -131,9 +131,9 @@ def delta_ref(root: Path, seed: int, tau: float) -> dict[str, Any] | None:
 
 
 def pipeline_table(root: Path, seeds: range) -> list[str]:
-    lines = [_row(["Seed", "Pool", "Teacher kept (by subtype)", "SFT rows", "SFT final loss",
+    lines = [table_row(["Seed", "Pool", "Teacher kept (by subtype)", "SFT rows", "SFT final loss",
                    "Mined failures (mode/severity)", "Preference pairs (balanced)"]),
-             _row(["---:", "---:", "---", "---:", "---:", "---", "---:"])]
+             table_row(["---:", "---:", "---", "---:", "---:", "---", "---:"])]
     for seed in seeds:
         prep = _task(root, seed, "prepare") or {}
         sft = _task(root, seed, "sft") or {}
@@ -143,7 +143,7 @@ def pipeline_table(root: Path, seeds: range) -> list[str]:
         outcomes = (mine.get("mined") or {}).get("outcomes") or {}
         mined = ", ".join(f"{k} {v}" for k, v in outcomes.items())
         loss = (sft.get("last_logged") or {}).get("loss")
-        lines.append(_row([str(seed), str((prep.get("pairs") or {}).get("pool", "–")),
+        lines.append(table_row([str(seed), str((prep.get("pairs") or {}).get("pool", "–")),
                            f"{f.get('kept', '–')}/{f.get('total', '–')} ({kept})", str(prep.get("sft_rows", "–")),
                            f"{loss:.3f}" if isinstance(loss, (int, float)) else "–", mined or "–",
                            str(mine.get("exported", "–"))]))
@@ -153,14 +153,14 @@ def pipeline_table(root: Path, seeds: range) -> list[str]:
 def preference_training(root: Path, seeds: range, losses: tuple[str, ...]) -> list[str]:
     keys = ("rewards/accuracies", "margin/satisfied", "rewards/margins", "margin/mean", "hardness/mean",
             "hardness/saturated")
-    lines = [_row(["Run"] + [f"{k} (last log)" for k in keys]), _row(["---"] + ["---:"] * len(keys))]
+    lines = [table_row(["Run"] + [f"{k} (last log)" for k in keys]), table_row(["---"] + ["---:"] * len(keys))]
     for loss in losses:
         vals: dict[str, list[float | None]] = {k: [] for k in keys}
         for seed in seeds:
             last = (_task(root, seed, f"dpo:{loss}") or {}).get("last_logged") or {}
             for k in keys:
                 vals[k].append(last.get(k))
-        lines.append(_row([loss] + [fmt(vals[k], 3) for k in keys]))
+        lines.append(table_row([loss] + [fmt(vals[k], 3) for k in keys]))
     return lines
 
 
@@ -224,7 +224,7 @@ def render(root: Path, config: MiniConfig, timing: dict[str, Any]) -> str:
 
     seeds = range(config.seeds)
     targets = ["teacher", *eval_targets(config)]
-    run = _load(root / "mini.json") or {}
+    run = load_json(root / "mini.json") or {}
     command = (run.get("commands") or ["?"])[-1]
     title = "# EditCaption in miniature: the paper's loop on a CPU"
     if config.regime != "perception":
@@ -260,11 +260,11 @@ def render(root: Path, config: MiniConfig, timing: dict[str, Any]) -> str:
     refs = [d for d in (delta_ref(root, s, config.dpo.tau) for s in seeds) if d]
     if refs:
         out += ["## Hardness: Δref = ℓ_ref(rejected) − ℓ_ref(chosen) under the SFT model", "",
-                _row(["Seed", "pairs", "Δref per token p10 / p50 / p90", "Δref summed p10 / p50 / p90",
+                table_row(["Seed", "pairs", "Δref per token p10 / p50 / p90", "Δref summed p10 / p50 / p90",
                       "mean h (per token)", "saturated h: per token / summed", "rejected more likely"]),
-                _row(["---:"] * 7)]
+                table_row(["---:"] * 7)]
         for seed, d in zip(seeds, refs, strict=False):
-            out.append(_row([str(seed), str(d["n"]), " / ".join(f"{q:.2f}" for q in d["mean_q"]),
+            out.append(table_row([str(seed), str(d["n"]), " / ".join(f"{q:.2f}" for q in d["mean_q"]),
                              " / ".join(f"{q:.1f}" for q in d["sum_q"]), f"{d['h_mean']:.3f}",
                              f"{d['saturated_mean'] * 100:.0f}% / {d['saturated_sum'] * 100:.0f}%",
                              f"{d['rejected_more_likely'] * 100:.0f}%"]))
@@ -294,8 +294,8 @@ def _timing_table(timing: dict[str, Any]) -> str:
     for key, sec in (timing.get("tasks") or {}).items():
         name = key.split("/", 1)[1]
         per[name.split(":", 1)[0] if name.startswith(("dpo:", "eval:", "val:")) else name] += sec
-    rows = [_row(["Task", "seconds"]), _row(["---", "---:"])]
-    rows += [_row([k, f"{v:.0f}"]) for k, v in per.most_common()]
+    rows = [table_row(["Task", "seconds"]), table_row(["---", "---:"])]
+    rows += [table_row([k, f"{v:.0f}"]) for k, v in per.most_common()]
     return "\n".join(rows)
 
 

@@ -20,10 +20,9 @@ from typing import Any
 
 from .config import LITERAL_HAE, MiniConfig
 from .habits import applies, shows_habit
-from .report import _load as _json
-from .report import _row
+from .report import load_json, table_row
 from .stats import fmt, mean_std, paired, quantiles
-from .tasks import seed_dir
+from .tasks import results_path, seed_dir
 
 SYSTEMATIC_ROWS = [
     ("sft", "SFT"),
@@ -37,7 +36,7 @@ SYSTEMATIC_ROWS = [
 
 def habit_labels(root: Path, seed: int) -> dict[str, str]:
     """Habit key → the failure label most of its injected texts got (from the seed's draw record)."""
-    record = _json(seed_dir(root, seed) / "data" / "habits.json") or {}
+    record = load_json(seed_dir(root, seed) / "data" / "habits.json") or {}
     out = {}
     for key, h in (record.get("habits") or {}).items():
         labels = Counter({k: v for k, v in (h.get("labels") or {}).items() if "/" in k})
@@ -51,8 +50,7 @@ def habit_key(subtype: str, habit: Any) -> str:
 
 
 def _results(root: Path, seed: int, target: str, role: str) -> list[dict[str, Any]] | None:
-    name = f"{target}.jsonl" if role == "test" else f"{role}-{target}.jsonl"
-    path = seed_dir(root, seed) / "results" / name
+    path = results_path(root, seed, target, role)
     if not path.is_file():
         return None
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
@@ -61,7 +59,7 @@ def _results(root: Path, seed: int, target: str, role: str) -> list[dict[str, An
 def measures(root: Path, config: MiniConfig, seed: int, target: str, role: str = "test") -> dict[str, Any] | None:
     """Habit rates, targeted P0/P2 and S on untouched pairs of one model on one seed's pairs."""
     results = _results(root, seed, target, role)
-    roles = _json(seed_dir(root, seed) / "roles.json")
+    roles = load_json(seed_dir(root, seed) / "roles.json")
     if results is None or roles is None:
         return None
     rows = roles[role]["rows"]
@@ -113,7 +111,7 @@ def _per_seed(root: Path, config: MiniConfig, target: str, key: str, role: str =
 def _metric(root: Path, config: MiniConfig, target: str, key: str, prefix: str = "eval") -> list[float | None]:
     out = []
     for seed in range(config.seeds):
-        rec = _json(seed_dir(root, seed) / "tasks" / f"{prefix}-{target}.json")
+        rec = load_json(seed_dir(root, seed) / "tasks" / f"{prefix}-{target}.json")
         out.append(None if not rec or rec.get("status") != "done" else rec["result"]["metrics"].get(key))
     return out
 
@@ -124,9 +122,9 @@ def habit_keys(config: MiniConfig) -> list[str]:
 
 def habits_table(root: Path, config: MiniConfig) -> list[str]:
     """What was written into the SFT set, per habit: eligible rows, injected rows, the scorer's label."""
-    lines = [_row(["Habit", "Subtype, axis", "Rate", "Eligible rows", "Injected rows", "Share of SFT rows",
-                   "Scorer's label"]), _row(["---", "---", "---:", "---:", "---:", "---:", "---"])]
-    records = [_json(seed_dir(root, s) / "data" / "habits.json") or {} for s in range(config.seeds)]
+    lines = [table_row(["Habit", "Subtype, axis", "Rate", "Eligible rows", "Injected rows", "Share of SFT rows",
+                   "Scorer's label"]), table_row(["---", "---", "---:", "---:", "---:", "---:", "---"])]
+    records = [load_json(seed_dir(root, s) / "data" / "habits.json") or {} for s in range(config.seeds)]
     for scene in config.scenes:
         for habit in scene.habits:
             key = habit_key(scene.subtype, habit)
@@ -134,7 +132,7 @@ def habits_table(root: Path, config: MiniConfig) -> list[str]:
             share = [h["injected"] / r["sft_rows"] if h and r.get("sft_rows") else None for h, r in zip(hs, records,
                                                                                                      strict=True)]
             labels = sorted({lbl for h in hs if h for lbl in h.get("labels", {})})
-            lines.append(_row([habit.kind, f"{scene.subtype}, {habit.when}", f"{habit.rate:g}",
+            lines.append(table_row([habit.kind, f"{scene.subtype}, {habit.when}", f"{habit.rate:g}",
                                " / ".join(str(h["eligible"]) if h else "–" for h in hs),
                                " / ".join(str(h["injected"]) if h else "–" for h in hs),
                                fmt(share, 1, 100) + " %", ", ".join(labels) or "–"]))
@@ -142,16 +140,16 @@ def habits_table(root: Path, config: MiniConfig) -> list[str]:
 
 
 def probe_table(root: Path, config: MiniConfig) -> list[str]:
-    lines = [_row(["Fact", "Probe accuracy (SFT model)", "Chance (majority label)", "Same probe, blank images",
-                   "Pairs fit / test"]), _row(["---", "---:", "---:", "---:", "---:"])]
-    recs = [_json(seed_dir(root, s) / "tasks" / "probe.json") for s in range(config.seeds)]
+    lines = [table_row(["Fact", "Probe accuracy (SFT model)", "Chance (majority label)", "Same probe, blank images",
+                   "Pairs fit / test"]), table_row(["---", "---:", "---:", "---:", "---:"])]
+    recs = [load_json(seed_dir(root, s) / "tasks" / "probe.json") for s in range(config.seeds)]
     results = [(r or {}).get("result") or {} for r in recs]
     facts = [p["fact"] for p in (results[0].get("probe") or [])] if results else []
     for fact in facts:
         def pick(kind: str, key: str, fact: str = fact) -> list[float | None]:
             return [next((p[key] for p in (r.get(kind) or []) if p["fact"] == fact), None) for r in results]
         sizes = next((p for p in (results[0].get("probe") or []) if p["fact"] == fact), {})
-        lines.append(_row([fact, fmt(pick("probe", "accuracy"), 1, 100) + " %", fmt(pick("probe", "chance"), 1, 100)
+        lines.append(table_row([fact, fmt(pick("probe", "accuracy"), 1, 100) + " %", fmt(pick("probe", "chance"), 1, 100)
                            + " %", fmt(pick("blank", "accuracy"), 1, 100) + " %",
                            f"{sizes.get('n_fit', '–')} / {sizes.get('n_test', '–')}"]))
     return lines
@@ -161,9 +159,9 @@ def outcome_table(root: Path, config: MiniConfig, role: str = "test") -> list[st
     """Per model: S, correct, targeted P0/P2, the habit rates, S on untouched pairs; paired Δ vs SFT."""
     keys = habit_keys(config)
     prefix = "eval" if role == "test" else role
-    lines = [_row(["Model", "S", "Correct %", "Unparsable %", "Targeted P0 %", "Targeted P2 %"]
+    lines = [table_row(["Model", "S", "Correct %", "Unparsable %", "Targeted P0 %", "Targeted P2 %"]
                   + [f"{k.split(':')[1]} rate %" for k in keys] + ["S on untouched pairs"]),
-             _row(["---"] + ["---:"] * (6 + len(keys)))]
+             table_row(["---"] + ["---:"] * (6 + len(keys)))]
     for target, label in SYSTEMATIC_ROWS:
         s = _metric(root, config, target, "S", prefix)
         if all(v is None for v in s):
@@ -174,15 +172,15 @@ def outcome_table(root: Path, config: MiniConfig, role: str = "test") -> list[st
                  fmt(_per_seed(root, config, target, "targeted_p2", role), 1, 100)]
         cells += [fmt(_per_seed(root, config, target, "", role, habit=k), 1, 100) for k in keys]
         cells.append(fmt(_per_seed(root, config, target, "untouched_S", role)))
-        lines.append(_row(cells))
+        lines.append(table_row(cells))
     return lines
 
 
 def delta_table(root: Path, config: MiniConfig) -> list[str]:
     """Paired changes against the same seed's SFT model on the held-out pairs."""
-    lines = [_row(["Variant − SFT", "Δ S", "Δ correct (pts)", "Δ targeted P0 (pts)", "targeted P0 cut (share of "
+    lines = [table_row(["Variant − SFT", "Δ S", "Δ correct (pts)", "Δ targeted P0 (pts)", "targeted P0 cut (share of "
                    "SFT's)", "Δ targeted P2 (pts)", "targeted P2 cut", "Δ S untouched"]),
-             _row(["---"] + ["---:"] * 7)]
+             table_row(["---"] + ["---:"] * 7)]
     base = {k: _per_seed(root, config, "sft", k) for k in ("targeted_p0", "targeted_p2", "untouched_S")}
     base_s, base_c = _metric(root, config, "sft", "S"), _metric(root, config, "sft", "correct")
     for target, label in SYSTEMATIC_ROWS[1:]:
@@ -190,7 +188,7 @@ def delta_table(root: Path, config: MiniConfig) -> list[str]:
         if all(v is None for v in s):
             continue
         p0, p2 = _per_seed(root, config, target, "targeted_p0"), _per_seed(root, config, target, "targeted_p2")
-        lines.append(_row([label.replace("SFT + ", ""), fmt(paired(base_s, s)),
+        lines.append(table_row([label.replace("SFT + ", ""), fmt(paired(base_s, s)),
                            fmt(paired(base_c, _metric(root, config, target, "correct")), 1, 100),
                            fmt(paired(base["targeted_p0"], p0), 1, 100), fmt(cut(base["targeted_p0"], p0), 2),
                            fmt(paired(base["targeted_p2"], p2), 1, 100), fmt(cut(base["targeted_p2"], p2), 2),
@@ -209,8 +207,8 @@ def hardness_rows(root: Path, config: MiniConfig) -> list[str]:
 
     from .training import delta_ref_per_token
 
-    lines = [_row(["Seed", "Run", "Δref used", "centre", "τ", "h p10 / p50 / p90", "h saturated"]),
-             _row(["---:", "---", "---", "---:", "---:", "---:", "---:"])]
+    lines = [table_row(["Seed", "Run", "Δref used", "centre", "τ", "h p10 / p50 / p90", "h saturated"]),
+             table_row(["---:", "---", "---", "---:", "---:", "---:", "---:"])]
     for seed in range(config.seeds):
         data = seed_dir(root, seed) / "data" / "prefs-ref"
         if not (data / "train.parquet").is_file():
@@ -221,7 +219,7 @@ def hardness_rows(root: Path, config: MiniConfig) -> list[str]:
         t = pq.read_table(data / "train.parquet", columns=["ref_chosen_logps", "ref_rejected_logps"]).to_pydict()
         summed = [r - c for r, c in zip(t["ref_rejected_logps"], t["ref_chosen_logps"], strict=True)]
         for loss in ("hae", LITERAL_HAE):
-            rec = _json(seed_dir(root, seed) / "tasks" / f"dpo-{loss}.json")
+            rec = load_json(seed_dir(root, seed) / "tasks" / f"dpo-{loss}.json")
             setting = ((rec or {}).get("result") or {}).get("hardness_setting")
             if not setting:
                 continue
@@ -229,7 +227,7 @@ def hardness_rows(root: Path, config: MiniConfig) -> list[str]:
             hs = [1 / (1 + math.exp(-max(-60.0, min(60.0, (d - setting["hardness_center"]) / setting["tau"]))))
                   for d in ds]
             sat = sum(1 for h in hs if not 0.01 <= h <= 0.99) / len(hs)
-            lines.append(_row([str(seed), loss, "summed" if setting["hardness_norm"] == "sum" else "per token",
+            lines.append(table_row([str(seed), loss, "summed" if setting["hardness_norm"] == "sum" else "per token",
                                f"{setting['hardness_center']:.3f}", f"{setting['tau']:.3f}",
                                " / ".join(f"{q:.2f}" for q in quantiles(hs, (0.1, 0.5, 0.9))), f"{sat * 100:.0f}%"]))
     return lines

@@ -32,6 +32,11 @@ def seed_dir(root: Path, seed: int) -> Path:
     return root / f"seed-{seed}"
 
 
+def results_path(root: Path, seed: int, target: str, role: str = "test") -> Path:
+    """Where one model's scored answers on one role's pairs are kept (held-out ones by target name)."""
+    return seed_dir(root, seed) / "results" / (f"{target}.jsonl" if role == "test" else f"{role}-{target}.jsonl")
+
+
 def _ws(root: Path, seed: int) -> Any:
     from ..workspace import Workspace
 
@@ -268,7 +273,7 @@ def task_eval(root: Path, config: MiniConfig, seed: int, target: str, role: str 
             results = run_results(ws, run)
         finally:
             ws.close()
-    _write_jsonl(sd / "results" / (f"{target}.jsonl" if role == "test" else f"{role}-{target}.jsonl"), results)
+    _write_jsonl(results_path(root, seed, target, role), results)
     return {"metrics": summarize(results)}
 
 
@@ -287,7 +292,7 @@ def _eval_teacher(root: Path, config: MiniConfig, seed: int) -> dict[str, Any]:
         results = run_results(ws, "test-teacher")
     finally:
         ws.close()
-    _write_jsonl(seed_dir(root, seed) / "results" / "teacher.jsonl", results)
+    _write_jsonl(results_path(root, seed, "teacher"), results)
     return {"metrics": summarize(results)}
 
 
