@@ -1,7 +1,7 @@
 """Annotation studio under load: simulated annotators against the real server on 127.0.0.1.
 
     .venv/bin/python benchmarks/annotate_load.py [--mode closed|open|logins] [--annotators 50]
-        [--seconds 30] [--every 5] [--pairs 4000] [--db URL] [--workers N]
+        [--seconds 30] [--every 5] [--pairs 4000] [--db URL] [--workers N] [--client lean|httpx]
 
 Half the annotators work a refine queue (one annotator per item), half a judge queue
 (two per item). ``closed`` (the default): each loops as fast as the server answers: fetch
@@ -11,10 +11,13 @@ between fetching a page and submitting it fills the rest), so the offered load i
 (200 annotators every 5 s: 40 items/s) and latencies are not hidden by a slower pace.
 ``logins``: every annotator loads the login form, then all send their password at once;
 the time until the last is in is reported. In the first two modes 5% of submissions are
-sent twice with the same token, as a double click or a retry would. The peer, measured side by side from the same clients on
-the same server, is a static file (the studio's stylesheet): what a request costs before
-any of our code runs. At the end every acknowledged submission is looked up in the
-database: the script reports lost and duplicated submissions (both must be 0).
+sent twice with the same token, as a double click or a retry would. The peer, measured
+side by side from the same clients on the same server, is the studio's stylesheet: the
+cheapest request it answers (from memory, before any session or database work), so what
+the page and the submission add over it is our code. At the end every acknowledged
+submission is looked up in the database: the script reports lost and duplicated
+submissions (both must be 0). The clients run in this process, on the same cores as the
+server: the report gives the CPU time of both per item.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlencode
 
 import httpx
 from sqlalchemy import func, select
@@ -89,6 +93,109 @@ def queue_ids(ws: Workspace) -> list[int]:
         return [find_queue(s, "load-refine").id, find_queue(s, "load-judge").id]
 
 
+# -- the client -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Reply:
+    status_code: int
+    headers: dict[str, str]
+    content: bytes
+
+    @property
+    def text(self) -> str:
+        return self.content.decode()
+
+
+class LeanClient:
+    """A minimal HTTP/1.1 keep-alive client over asyncio streams (what the benchmark needs: GET,
+    form POST, one cookie jar, no redirects followed).
+
+    The server is measured on the same two cores as the clients, so a client that costs a
+    tenth of httpx's CPU per request (``--client httpx`` for comparison) leaves the server the
+    CPU it would have on its own machine. Requests sent at once use separate connections.
+    """
+
+    def __init__(self, base_url: str, timeout: float = 120):
+        host_port = base_url.split("://", 1)[1].rstrip("/")
+        self.host, port = host_port.rsplit(":", 1)
+        self.port, self.timeout = int(port), timeout
+        self.cookies: dict[str, str] = {}
+        self._idle: list[tuple[asyncio.StreamReader, asyncio.StreamWriter]] = []
+
+    async def get(self, path: str) -> Reply:
+        return await self.request("GET", path)
+
+    async def post(self, path: str, data: dict) -> Reply:
+        return await self.request("POST", path, urlencode(data, doseq=True).encode())
+
+    async def request(self, method: str, path: str, body: bytes | None = None) -> Reply:
+        head = [f"{method} {path} HTTP/1.1", f"Host: {self.host}:{self.port}"]
+        if self.cookies:
+            head.append("Cookie: " + "; ".join(f"{k}={v}" for k, v in self.cookies.items()))
+        if body is not None:
+            head += ["Content-Type: application/x-www-form-urlencoded", f"Content-Length: {len(body)}"]
+        data = ("\r\n".join(head) + "\r\n\r\n").encode() + (body or b"")
+        while self._idle:  # a kept-alive connection the server has not closed meanwhile
+            reader, writer = self._idle.pop()
+            if reader.at_eof():
+                writer.close()
+                continue
+            try:
+                return await self._exchange(reader, writer, data)
+            except (asyncio.IncompleteReadError, ConnectionError):
+                # closed by the server as the request went out (its keep-alive timeout): nothing was
+                # answered, so the request is sent again on a new connection, as httpx does
+                writer.close()
+        return await self._exchange(*await asyncio.open_connection(self.host, self.port), data)
+
+    async def _exchange(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, data: bytes) -> Reply:
+        writer.write(data)
+        reply = await asyncio.wait_for(self._read(reader), self.timeout)
+        if reply.headers.get("connection", "").lower() == "close":
+            writer.close()
+        else:
+            self._idle.append((reader, writer))
+        return reply
+
+    async def _read(self, reader: asyncio.StreamReader) -> Reply:
+        lines = (await reader.readuntil(b"\r\n\r\n")).decode("latin-1").split("\r\n")
+        status = int(lines[0].split(" ", 2)[1])
+        headers: dict[str, str] = {}
+        for line in lines[1:]:
+            if not line:
+                continue
+            name, value = line.split(":", 1)
+            name, value = name.lower(), value.strip()
+            if name == "set-cookie":
+                key, rest = value.split("=", 1)
+                cookie_value = rest.split(";", 1)[0]
+                if cookie_value in ("", "null") or "max-age=0" in rest.lower():
+                    self.cookies.pop(key, None)
+                else:
+                    self.cookies[key] = cookie_value
+            headers[name] = value
+        if headers.get("transfer-encoding", "").lower() == "chunked":
+            content = b""
+            while size := int((await reader.readuntil(b"\r\n"))[:-2].split(b";")[0], 16):
+                content += (await reader.readexactly(size + 2))[:-2]
+            await reader.readuntil(b"\r\n")
+        else:
+            content = await reader.readexactly(int(headers.get("content-length", "0")))
+        return Reply(status, headers, content)
+
+    async def aclose(self) -> None:
+        for _reader, writer in self._idle:
+            writer.close()
+        self._idle.clear()
+
+
+def make_client(base_url: str, kind: str = "lean", timeout: float = 120) -> LeanClient | httpx.AsyncClient:
+    if kind == "httpx":
+        return httpx.AsyncClient(base_url=base_url, follow_redirects=False, timeout=timeout)
+    return LeanClient(base_url, timeout)
+
+
 # -- the simulated annotators ---------------------------------------------------------------------
 
 
@@ -102,7 +209,7 @@ class Stats:
     errors: list[str] = field(default_factory=list)
 
 
-async def _login(client: httpx.AsyncClient, name: str) -> str:
+async def _login(client: LeanClient | httpx.AsyncClient, name: str) -> str:
     token = CSRF_RE.search((await client.get("/login")).text).group(1)
     r = await client.post("/login", data={"username": name, "password": PASSWORD, "csrf_token": token, "next": "/"})
     if r.status_code != 303:
@@ -116,7 +223,7 @@ def _answer(kind: str, rng: random.Random) -> dict[str, str | list[str]]:
     return {"row": rng.choice([[], ["4"], ["5"], ["7"], ["5", "8"]])}
 
 
-async def annotator(client: httpx.AsyncClient, csrf: str, queue_id: int, kind: str, deadline: float | None,
+async def annotator(client: LeanClient | httpx.AsyncClient, csrf: str, queue_id: int, kind: str, deadline: float | None,
                     stats: Stats, retry_rate: float, seed: int, items: int | None = None,
                     every: float | None = None) -> None:
     """One annotator's loop until ``deadline`` (or until it has submitted ``items``): fetch the page,
@@ -162,7 +269,7 @@ async def annotator(client: httpx.AsyncClient, csrf: str, queue_id: int, kind: s
 
 async def simulate(base_url: str, queue_ids: list[int], annotators: int, seconds: float | None = None,
                    retry_rate: float = 0.05, on_start: Callable[[], None] | None = None,
-                   items: int | None = None, every: float | None = None) -> Stats:
+                   items: int | None = None, every: float | None = None, client: str = "lean") -> Stats:
     """Log everyone in (argon2 checks are slow on purpose), then run all annotators for ``seconds``
     (the benchmark) or until each has submitted ``items`` (the test: the same work on any machine);
     ``on_start`` is called between the two."""
@@ -170,7 +277,7 @@ async def simulate(base_url: str, queue_ids: list[int], annotators: int, seconds
         raise ValueError("give seconds or items")
     stats = Stats()
     kinds = ["refine", "judge"]
-    clients = [httpx.AsyncClient(base_url=base_url, follow_redirects=False, timeout=120) for _ in range(annotators)]
+    clients = [make_client(base_url, client) for _ in range(annotators)]
     try:
         tokens = await asyncio.gather(*(_login(c, f"ann{n:03d}") for n, c in enumerate(clients)))
         if on_start:
@@ -185,10 +292,10 @@ async def simulate(base_url: str, queue_ids: list[int], annotators: int, seconds
     return stats
 
 
-async def login_storm(base_url: str, annotators: int) -> tuple[list[float], float, list[int]]:
+async def login_storm(base_url: str, annotators: int, client: str = "lean") -> tuple[list[float], float, list[int]]:
     """Every annotator loads the login form, then all log in at once: (latencies, seconds until the
     last is in, status codes)."""
-    clients = [httpx.AsyncClient(base_url=base_url, follow_redirects=False, timeout=300) for _ in range(annotators)]
+    clients = [make_client(base_url, client, timeout=300) for _ in range(annotators)]
     try:
         tokens = [CSRF_RE.search((await c.get("/login")).text).group(1) for c in clients]
         latencies: list[float] = []
@@ -293,7 +400,9 @@ def main() -> None:
     ap.add_argument("--every", type=float, default=5.0, help="open loop: seconds between one annotator's submissions")
     ap.add_argument("--pairs", type=int, default=4000)
     ap.add_argument("--db", default=None, help="database URL (default: SQLite in a temporary workspace)")
-    ap.add_argument("--workers", type=int, default=1, help="server processes (PostgreSQL only)")
+    ap.add_argument("--workers", type=int, default=1, help="server processes")
+    ap.add_argument("--client", choices=["lean", "httpx"], default="lean",
+                    help="the simulated annotators' HTTP client (lean: a minimal keep-alive client, see LeanClient)")
     args = ap.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="ec-annotate-load-") as tmp:
@@ -308,20 +417,22 @@ def main() -> None:
         try:
             if args.mode == "logins":
                 cpu = cpu_seconds(server.pid)
-                latencies, total, codes = asyncio.run(login_storm(url, args.annotators))
+                latencies, total, codes = asyncio.run(login_storm(url, args.annotators, args.client))
                 report_logins(args, latencies, total, codes, cpu_seconds(server.pid) - cpu)
                 return
             cpu_at_start: list[float] = []
+            client_cpu = time.process_time()
             stats = asyncio.run(simulate(url, queue_ids(ws), args.annotators, args.seconds,
                                          on_start=lambda: cpu_at_start.append(cpu_seconds(server.pid)),
-                                         every=args.every if args.mode == "open" else None))
+                                         every=args.every if args.mode == "open" else None, client=args.client))
             server_cpu = cpu_seconds(server.pid) - cpu_at_start[0]  # after the logins
+            client_cpu = time.process_time() - client_cpu  # this process: the clients, logins included
         finally:
             server.send_signal(signal.SIGINT)
             server.wait(timeout=30)
         result = audit(ws, stats)
         ws.close()
-    report(args, stats, server_cpu, result)
+    report(args, stats, server_cpu, client_cpu, result)
 
 
 def report_logins(args: argparse.Namespace, latencies: list[float], total: float, codes: list[int],
@@ -335,7 +446,8 @@ def report_logins(args: argparse.Namespace, latencies: list[float], total: float
         sys.exit(1)
 
 
-def report(args: argparse.Namespace, stats: Stats, server_cpu: float, result: dict[str, int]) -> None:
+def report(args: argparse.Namespace, stats: Stats, server_cpu: float, client_cpu: float,
+           result: dict[str, int]) -> None:
     pace = f"each submitting every {args.every:g} s" if args.mode == "open" else "closed loop"
     print(f"\n{args.annotators} concurrent annotators for {args.seconds:g} s, {pace} (logged in beforehand)\n")
     print(f"{'request':<34}{'n':>7}{'p50 ms':>10}{'p99 ms':>10}")
@@ -351,6 +463,8 @@ def report(args: argparse.Namespace, stats: Stats, server_cpu: float, result: di
     print(f"server CPU: {server_cpu:.1f} s in all, {1000 * server_cpu / max(len(stats.submit), 1):.1f} ms per "
           f"annotated item (page + peer + submit + next lease); load average "
           f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+    print(f"client CPU ({args.client}, the same machine): {client_cpu:.1f} s, "
+          f"{1000 * client_cpu / max(len(stats.submit), 1):.1f} ms per item (logins included)")
     print("counts: " + ", ".join(f"{k} {v}" for k, v in result.items()))
     if stats.errors:
         print(f"errors ({len(stats.errors)}): {stats.errors[:5]}")

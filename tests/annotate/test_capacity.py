@@ -11,18 +11,15 @@ import sys
 from pathlib import Path
 
 import httpx
-import pytest
 from sqlalchemy import Insert, Select, Update, event, func, select
 from studio_helpers import PASSWORDS, ServerThread, csrf_of, queue_id, user
 from test_load import load_bench
-from typer.testing import CliRunner
 
 from children import free_port, start_child
 from editcaption.annotate.app import SETTINGS_ENV, StudioSettings, create_app
 from editcaption.annotate.auth import LoginLimiter
 from editcaption.annotate.leases import lease_next
 from editcaption.annotate.queues import QueueSpec, add_queue
-from editcaption.cli import app as cli_app
 from editcaption.workspace.models import AnnotationEventRecord
 
 
@@ -144,12 +141,6 @@ def test_a_login_storm_lets_everyone_in(studio_sqlite):
         assert s.scalar(select(func.count()).where(AnnotationEventRecord.action == "login")) == len(names)
 
 
-def test_more_workers_than_one_need_postgresql(studio_sqlite):
-    r = CliRunner().invoke(cli_app, ["annotate", "serve", "-w", str(studio_sqlite.root), "--workers", "2"])
-    assert r.exit_code == 2 and "needs PostgreSQL" in r.output
-
-
-
 def _start_workers(ws, settings: StudioSettings, workers: int, log: Path) -> tuple[subprocess.Popen, str]:  # noqa: ANN001
     """``workers`` uvicorn processes running the studio as `annotate serve --workers N` does."""
     port = free_port()
@@ -168,8 +159,7 @@ def _start_workers(ws, settings: StudioSettings, workers: int, log: Path) -> tup
 
 
 def test_two_workers_share_the_login_limit_and_the_leases(tmp_path, db_url):
-    if db_url is None:
-        pytest.skip("several workers are for PostgreSQL (SQLite is refused: see the test above)")
+    """On both backends (on SQLite the processes take turns on the writer lock file)."""
     bench = load_bench()
     ws = bench.build_workspace(tmp_path / "ws", pairs=80, annotators=12, db=db_url)
     with ws.session() as s:
@@ -242,6 +232,36 @@ def test_orm_and_core_writers_of_one_process_take_turns_on_sqlite(studio_sqlite)
     assert not _write_lock(str(ws.engine.url)).locked()
 
 
+def test_server_processes_take_turns_on_the_writer_lock_file(studio_sqlite):
+    """While one process holds the SQLite writer lock, another cannot take it; once given back, it can."""
+    import multiprocessing
+
+    from editcaption.annotate.db import _write_lock
+
+    lock = _write_lock(str(studio_sqlite.engine.url))
+    path = Path(str(studio_sqlite.engine.url.database) + "-writer.lock")
+    ctx = multiprocessing.get_context("spawn")
+    with lock:
+        assert path.exists()
+        with ctx.Pool(1) as pool:
+            assert pool.apply(_try_flock, (str(path),)) is False
+    with ctx.Pool(1) as pool:
+        assert pool.apply(_try_flock, (str(path),)) is True
+
+
+def _try_flock(path: str) -> bool:
+    import fcntl
+
+    fd = os.open(path, os.O_RDWR)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    finally:
+        os.close(fd)
+    return True
+
+
 def _page_and_submit_statements(ws_in, kind_queue: tuple[str, str], answer: dict[str, str]):  # noqa: ANN001
     """SQL statements (first words) of one task page, one submission with its next lease, and a resend."""
     from studio_helpers import login, take
@@ -288,12 +308,14 @@ def test_a_submission_and_the_next_lease_are_one_short_transaction(studio_ws):
 
     aid, _fetch, submit, resend = _page_and_submit_statements(studio_ws, ("refine", "subm"), {"text": "Pan left."})
     writes = [s for s in submit if s in ("INSERT", "UPDATE", "DELETE")]
-    # the item with the account and any answer with this token in one query; the record, the submission,
-    # the assignment, the audit event; then the lease: queue and held lease, stale leases, candidates,
-    # lease, slot count, event
+    # before the transaction, the item with the account and any answer with this token in one query;
+    # in it, the record, the submission, the assignment closed; then the next lease (the queue's
+    # settings came with the item): stale leases, candidates, lease, slot count; and one insert of
+    # both audit events
     assert submit.count("BEGIN") <= 1, submit
-    assert len(_statements(submit)) <= 11 and submit.count("SELECT") == 3, submit
-    assert writes == ["INSERT", "INSERT", "UPDATE", "INSERT", "UPDATE", "INSERT", "UPDATE", "INSERT"], submit
+    assert "BEGIN" not in submit or submit.index("SELECT") < submit.index("BEGIN"), submit
+    assert len(_statements(submit)) <= 9 and submit.count("SELECT") == 2, submit
+    assert writes == ["INSERT", "INSERT", "UPDATE", "UPDATE", "INSERT", "UPDATE", "INSERT"], submit
     # a resend with the same token writes nothing: the saved answer and the lease already held are found
     assert not [s for s in resend if s in ("INSERT", "UPDATE", "DELETE")], resend
     assert len(_statements(resend)) <= 2, resend
@@ -334,3 +356,19 @@ def test_the_page_and_the_submission_check_the_session_in_their_query(studio_ws)
     assert missing.status_code == 303 and missing.headers["location"].startswith("/login")
     with studio_ws.session() as s:
         assert s.scalar(select(func.count()).select_from(AnnotationSubmissionRecord)) == 0
+
+
+def test_stale_leases_are_returned_at_most_once_a_second_after_an_answer(studio_sqlite):
+    """The expiry step after an answer runs once per queue and second of request time, per queue."""
+    import datetime as dt
+
+    from editcaption.annotate.db import studio_db
+    from editcaption.annotate.leases import _expiry_due
+
+    db = studio_db(studio_sqlite)
+    t0 = dt.datetime(2031, 1, 1, tzinfo=dt.timezone.utc)
+    assert _expiry_due(db, 901, t0)
+    assert not _expiry_due(db, 901, t0 + dt.timedelta(milliseconds=500))
+    assert _expiry_due(db, 902, t0 + dt.timedelta(milliseconds=500))  # another queue: its own turn
+    assert _expiry_due(db, 901, t0 + dt.timedelta(seconds=1))
+    assert _expiry_due(db, 901, t0 - dt.timedelta(seconds=5))  # a clock set back: not skipped

@@ -18,27 +18,85 @@ the next lease are one short transaction (see :mod:`.submissions`).
 
 from __future__ import annotations
 
+import os
 import threading
 import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, make_url
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.pool import QueuePool
 
 from ..workspace import Workspace
 from ..workspace.workspace import _sqlite_pragmas, make_engine
 
-_WRITE_LOCKS: dict[str, threading.Lock] = {}
+_WRITE_LOCKS: dict[str, WriteLock] = {}
 _WRITE_LOCKS_GUARD = threading.Lock()
 _BY_WORKSPACE: weakref.WeakKeyDictionary[Workspace, StudioDB] = weakref.WeakKeyDictionary()
 
 
-def _write_lock(url: str) -> threading.Lock:
-    """One lock per database per process, shared by every engine on that database."""
+class WriteLock:
+    """The turn to write to one SQLite file: a thread lock inside the process, then an exclusive
+    ``flock`` on ``<database>-writer.lock`` shared by every process that serves it.
+
+    SQLite lets one connection write at a time and makes the others poll its busy handler with
+    sleeps of 1 to 100 ms; with several server processes (``annotate serve --workers N``) that
+    polling is most of a submission's time under load. A writer blocked on ``flock`` is woken by
+    the kernel the moment the lock is given back, and the wait releases the GIL. Processes that
+    do not take this lock (another command on the same workspace) still meet SQLite's own lock
+    and wait through its busy timeout, as before: the lock file only makes our writers fair and fast.
+    """
+
+    def __init__(self, path: str | None):
+        self._thread = threading.Lock()
+        self._path = path
+        self._fd: int | None = None
+
+    def acquire(self) -> bool:
+        self._thread.acquire()
+        if self._path is not None:
+            try:
+                import fcntl
+
+                if self._fd is None:
+                    self._fd = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o600)
+                fcntl.flock(self._fd, fcntl.LOCK_EX)
+            except (ImportError, OSError):  # no flock here (Windows, some network file systems): SQLite's lock only
+                self._path = None
+            except BaseException:
+                self._thread.release()
+                raise
+        return True
+
+    def release(self) -> None:
+        if self._path is not None and self._fd is not None:
+            import fcntl
+
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+        self._thread.release()
+
+    def locked(self) -> bool:
+        return self._thread.locked()
+
+    def __enter__(self) -> WriteLock:
+        self.acquire()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.release()
+
+
+def _write_lock(url: str) -> WriteLock:
+    """One lock per database per process, shared by every engine on that database (and, for a
+    database file, with the other processes that serve it)."""
     with _WRITE_LOCKS_GUARD:
-        return _WRITE_LOCKS.setdefault(url, threading.Lock())
+        lock = _WRITE_LOCKS.get(url)
+        if lock is None:
+            database = make_url(url).database if url.startswith("sqlite") else None
+            on_disk = database not in (None, "", ":memory:") and not database.startswith("file:")
+            lock = _WRITE_LOCKS[url] = WriteLock(f"{database}-writer.lock" if on_disk else None)
+        return lock
 
 
 class StudioDB:
@@ -80,7 +138,7 @@ HOLDS_LOCK = "editcaption_write_lock"
 WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
 
 
-def _guard_sqlite_writes(engine: Engine, lock: threading.Lock) -> None:
+def _guard_sqlite_writes(engine: Engine, lock: WriteLock) -> None:
     """Make ORM sessions on this engine queue on the process's write lock too.
 
     SQLite allows one writer; a second one waits in SQLite's busy handler, which polls with

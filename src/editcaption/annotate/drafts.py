@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import Connection, delete, select
+from sqlalchemy import Connection, bindparam, delete, select
 
 from ..workspace import Workspace
 from ..workspace.models import AnnotationAssignmentRecord, AnnotationDraftRecord
@@ -89,7 +89,10 @@ def draft_of(raw: Any, updated_at: dt.datetime | None) -> tuple[Form, dt.datetim
     return fields, as_utc(updated_at)
 
 
+_DROP = delete(D).where(D.c.assignment_id == bindparam("aid"))  # built once: every submission with a draft
+
+
 def drop_draft(conn: Connection, assignment_id: int) -> None:
     """Forget the draft of an assignment (in the caller's transaction: its answer was just saved)."""
-    conn.execute(delete(D).where(D.c.assignment_id == assignment_id))
+    conn.execute(_DROP, {"aid": assignment_id})
 

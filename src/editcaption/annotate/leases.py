@@ -146,8 +146,9 @@ def _free_slot(conn: Connection, task_id: int, overlap: int) -> int | None:
 
 
 def _take(conn: Connection, db: StudioDB, queue_id: int, overlap: int, lease_seconds: int, cand: Any,
-          user_id: int, user_name: str, at: dt.datetime) -> int | None:
-    """Lease one candidate task to the user in the caller's transaction; the assignment id, or None if lost."""
+          user_id: int, user_name: str, at: dt.datetime, events: list[dict[str, Any]] | None = None) -> int | None:
+    """Lease one candidate task to the user in the caller's transaction; the assignment id, or None if
+    lost. The audit event is written now, or appended to ``events`` for the caller to write."""
     expires = at + dt.timedelta(seconds=lease_seconds)
     if cand.own is not None:
         # The user held this item before and the lease ran out: the old row is leased again.
@@ -177,8 +178,12 @@ def _take(conn: Connection, db: StudioDB, queue_id: int, overlap: int, lease_sec
     if aid is None:
         return None
     conn.execute(SLOT_TAKEN, {"tid": cand.id})
-    add_events(conn, [event_row(user_name, "lease", queue_id=queue_id, task_id=cand.id, at=at,
-                                detail={"assignment": aid, "slot": slot, "expires_at": expires.isoformat()})])
+    event = event_row(user_name, "lease", queue_id=queue_id, task_id=cand.id, at=at,
+                      detail={"assignment": aid, "slot": slot, "expires_at": expires.isoformat()})
+    if events is None:
+        add_events(conn, [event])
+    else:
+        events.append(event)
     return aid
 
 
@@ -209,20 +214,56 @@ def lease_in(conn: Connection, db: StudioDB, queue_id: int, user_id: int, user_n
     if head.held is not None:
         return head.held, user
     _expire(conn, queue_id, at)
+    return _lease_new(conn, db, queue_id, head.overlap, head.lease_seconds, user_id, user_name, at), user
+
+
+def lease_after_answer(conn: Connection, db: StudioDB, queue: Any, user_id: int, user_name: str, at: dt.datetime,
+                       events: list[dict[str, Any]]) -> int | None:
+    """The next item of ``queue`` (with ``id``, ``overlap``, ``lease_seconds``) for a user whose
+    lease in it was just closed by their answer, in the same transaction; its audit event is
+    appended to ``events`` (written with the answer's in one statement).
+
+    Shorter than :func:`lease_in`: the queue's settings came with the item, and the user holds no
+    live lease in the queue (the one the partial unique index allows was just closed; one leased
+    by a parallel request of theirs is found when the insert meets it). Stale leases are
+    returned at most once a second per queue and process (:data:`EXPIRE_EVERY_S`).
+    """
+    if _expiry_due(db, queue.id, at):
+        _expire(conn, queue.id, at)
+    return _lease_new(conn, db, queue.id, queue.overlap, queue.lease_seconds, user_id, user_name, at, events)
+
+
+EXPIRE_EVERY_S = 1.0
+_expired_at: dict[tuple[str, int], dt.datetime] = {}
+
+
+def _expiry_due(db: StudioDB, queue_id: int, at: dt.datetime) -> bool:
+    key = (str(db.engine.url), queue_id)
+    with _recount_lock:
+        last = _expired_at.get(key)
+        if last is not None and dt.timedelta(0) <= at - last < dt.timedelta(seconds=EXPIRE_EVERY_S):
+            return False
+        _expired_at[key] = at
+    return True
+
+
+def _lease_new(conn: Connection, db: StudioDB, queue_id: int, overlap: int, lease_seconds: int, user_id: int,
+               user_name: str, at: dt.datetime, events: list[dict[str, Any]] | None = None) -> int | None:
+    """Lease a new item (the caller checked that the user holds none); None when nothing is left."""
     for _round in range(3):
-        candidates = _candidates(conn, db, queue_id, head.overlap, user_id)
+        candidates = _candidates(conn, db, queue_id, overlap, user_id)
         if not candidates:
             if _recount(conn, db, queue_id):
                 continue
-            return None, user
+            return None
         for cand in candidates:
-            aid = _take(conn, db, queue_id, head.overlap, head.lease_seconds, cand, user_id, user_name, at)
+            aid = _take(conn, db, queue_id, overlap, lease_seconds, cand, user_id, user_name, at, events)
             if aid is not None:
-                return aid, user
-            held = conn.execute(HELD_SELECT, params).scalar()
+                return aid
+            held = conn.execute(HELD_SELECT, {"qid": queue_id, "uid": user_id, "at": at}).scalar()
             if held is not None:  # a parallel request of this user leased meanwhile
-                return held, user
-    return None, user
+                return held
+    return None
 
 
 def lease_next(ws: Workspace, queue_id: int, user: User, at: dt.datetime | None = None) -> int | None:
@@ -312,5 +353,5 @@ def lease_expires(a_expires_at: dt.datetime | None) -> dt.datetime | None:
     return as_utc(a_expires_at)
 
 
-__all__ = ["ACTIVE", "expire_stale", "lease_in", "lease_next", "reacquire", "skip", "skip_in",
+__all__ = ["ACTIVE", "expire_stale", "lease_after_answer", "lease_in", "lease_next", "reacquire", "skip", "skip_in",
            "take_slot_for_late_answer", "and_"]

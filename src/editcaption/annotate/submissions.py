@@ -41,7 +41,7 @@ from .audit import add_events, event_row
 from .auth import USER_COLUMNS, USERS, Claims, load_user, user_on, verified_user
 from .db import StudioDB, studio_db
 from .drafts import drop_draft
-from .leases import lease_in, reacquire
+from .leases import lease_after_answer, lease_in, reacquire
 from .queues import count_columns
 from .tasks import module_for
 from .tasks.common import (
@@ -241,43 +241,57 @@ def _then_next(db: StudioDB, done: SubmitResult, user: User, lease_next: bool) -
         return replace(done, next_assignment=lease_in(conn, db, done.queue_id, user.id, user.name, now())[0])
 
 
+# built once (composing a statement per request cost more CPU than running it)
+INSERT_SUBMISSION = insert(S).returning(S.c.id)
+CLOSE_LEASE = (update(A).where(A.c.id == bindparam("aid"), A.c.user_id == bindparam("uid"), A.c.status == "leased")
+               .values(status="submitted", submitted_at=bindparam("at", type_=A.c.submitted_at.type)))
+
+
 def _write(db: StudioDB, assignment_id: int, who: User | Claims, token: str, form: Form,
            lease_next: bool) -> SubmitResult:
-    """One transaction: check, validate (nothing is written if the answer is invalid), save, close the
-    lease, and lease the next item when asked."""
+    """Check and validate outside the write transaction, then one short transaction: save, close
+    the lease, and lease the next item when asked.
+
+    Writers take turns (SQLite has one writer at a time), so only the writes wait their turn:
+    the item, the session check and the answer's validation come from a read before it. What
+    that read saw is enforced again by the writes themselves: the unique token and (task,
+    annotator) constraints refuse a second answer, and the lease is closed only if it is still
+    this user's live lease (otherwise nothing is kept and the lease is taken again, as for a late
+    answer). Nothing is written if the answer is invalid.
+    """
     at = now()
-    with db.write() as conn:
+    with db.read() as conn:
         row, a, ctx, user = read_context(conn, assignment_id, who, token=token)
-        if row.tok_id is not None:  # this token was saved before: a retry
-            if row.tok_user_id != user.id:
-                raise SubmitConflict("this submission token was already used")
-            result = SubmitResult(row.tok_id, row.tok_queue_id, row.tok_outcome, duplicate=True)
-        else:
-            if a.status == "submitted":
-                raise SubmitConflict("you already submitted this item")
-            if a.status != "leased":
-                raise _NotLeased(user)
-            kind = module_for(ctx.queue.kind)
-            payload = kind.parse(form, ctx)
-            saved = kind.save(conn, ctx, payload, user.name)
-            # the unique token / (task, annotator) constraints fire here
-            sub_id = conn.execute(insert(S).values(
-                token=token, queue_id=ctx.queue.id, task_id=ctx.task.id, assignment_id=a.id, user_id=user.id,
-                annotator=user.name, kind=ctx.queue.kind, outcome=saved.outcome, payload=payload,
-                record_kind=saved.record_kind, record_id=saved.record_id,
-                seconds=(at - as_utc(a.leased_at)).total_seconds(), created_at=at).returning(S.c.id)).scalar_one()
-            closed = conn.execute(update(A).where(A.c.id == a.id, A.c.user_id == user.id, A.c.status == "leased")
-                                  .values(status="submitted", submitted_at=at)).rowcount
-            if closed != 1:
-                raise SubmitConflict("this item is no longer leased to you")
-            if row.d_id is not None:
-                drop_draft(conn, a.id)  # answered now
-            add_events(conn, [event_row(user.name, "submit", queue_id=ctx.queue.id, task_id=ctx.task.id, at=at,
-                                        detail={"assignment": a.id, "submission": sub_id, "outcome": saved.outcome,
-                                                "record": [saved.record_kind, saved.record_id]})])
-            result = SubmitResult(sub_id, ctx.queue.id, saved.outcome, duplicate=False)
-        if not lease_next or result.queue_id is None:
-            return result
-        nxt = lease_in(conn, db, result.queue_id, user.id, user.name, at)[0]
-        return replace(result, next_assignment=nxt,
-                       queue_name=ctx.queue.name if result.queue_id == ctx.queue.id else None)
+    if row.tok_id is not None:  # this token was saved before: a retry
+        if row.tok_user_id != user.id:
+            raise SubmitConflict("this submission token was already used")
+        result = SubmitResult(row.tok_id, row.tok_queue_id, row.tok_outcome, duplicate=True)
+        return _then_next(db, result, user, lease_next)
+    if a.status == "submitted":
+        raise SubmitConflict("you already submitted this item")
+    if a.status != "leased":
+        raise _NotLeased(user)
+    kind = module_for(ctx.queue.kind)
+    payload = kind.parse(form, ctx)
+    with db.write() as conn:
+        saved = kind.save(conn, ctx, payload, user.name)
+        # the unique token / (task, annotator) constraints fire here
+        sub_id = conn.execute(INSERT_SUBMISSION, {
+            "token": token, "queue_id": ctx.queue.id, "task_id": ctx.task.id, "assignment_id": a.id,
+            "user_id": user.id, "annotator": user.name, "kind": ctx.queue.kind, "outcome": saved.outcome,
+            "payload": payload, "record_kind": saved.record_kind, "record_id": saved.record_id,
+            "seconds": (at - as_utc(a.leased_at)).total_seconds(), "created_at": at}).scalar_one()
+        closed = conn.execute(CLOSE_LEASE, {"aid": a.id, "uid": user.id, "at": at}).rowcount
+        if closed != 1:  # expired or skipped since the read: nothing is kept, the lease is taken again
+            raise _NotLeased(user)
+        if row.d_id is not None:
+            drop_draft(conn, a.id)  # answered now
+        events = [event_row(user.name, "submit", queue_id=ctx.queue.id, task_id=ctx.task.id, at=at,
+                            detail={"assignment": a.id, "submission": sub_id, "outcome": saved.outcome,
+                                    "record": [saved.record_kind, saved.record_id]})]
+        result = SubmitResult(sub_id, ctx.queue.id, saved.outcome, duplicate=False)
+        if lease_next:
+            nxt = lease_after_answer(conn, db, ctx.queue, user.id, user.name, at, events)
+            result = replace(result, next_assignment=nxt, queue_name=ctx.queue.name)
+        add_events(conn, events)  # the answer's and the lease's in one statement
+        return result

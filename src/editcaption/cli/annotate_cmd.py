@@ -39,8 +39,9 @@ def serve_cmd(
     host: Annotated[str, typer.Option(help="Address to listen on (keep 127.0.0.1 unless behind a TLS proxy).")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
     secure_cookies: Annotated[bool, typer.Option(help="Mark session cookies Secure (when served over HTTPS).")] = False,
-    workers: Annotated[int, typer.Option(min=1, help="Server processes (PostgreSQL only; limits and leases are "
-                                                     "shared through the database).")] = 1,
+    workers: Annotated[int, typer.Option(min=1, help="Server processes; limits, leases and sessions are shared "
+                                                     "through the database (a SQLite file must be on a local "
+                                                     "disk).")] = 1,
     threads: Annotated[int, typer.Option(min=1, help="Request threads per process (= database connections kept "
                                                      "open).")] = 16,
     forwarded_allow_ips: Annotated[str, typer.Option(help="Comma-separated proxy addresses whose X-Forwarded-For "
@@ -53,16 +54,11 @@ def serve_cmd(
 ) -> None:
     """Serve the studio on the workspace's database until Ctrl+C.
 
-    Example: editcaption annotate serve -w ./ws --db postgresql://studio@db/ws --workers 2 --forwarded-allow-ips 127.0.0.1
+    Example: editcaption annotate serve -w ./ws --workers 2 --forwarded-allow-ips 127.0.0.1
     """
     from ..annotate.app import StudioSettings, serve
 
     ws = open_workspace(workspace, db)
-    if workers > 1 and ws.is_sqlite:
-        ws.close()
-        fail("--workers above 1 needs PostgreSQL: SQLite lets one process write at a time, so more processes "
-             "only queue on its lock. Serve SQLite with --workers 1 (the default), or move the workspace to "
-             "PostgreSQL (editcaption init --db postgresql://...).")
     settings = StudioSettings(secure_cookies=secure_cookies, threads=threads, max_body_kb=max_body_kb,
                               forwarded_allow_ips=_csv(forwarded_allow_ips), allowed_hosts=_csv(allowed_hosts))
     console.print(f"Annotation studio on http://{host}:{port}/ (workspace {ws.root}, {workers} worker(s)); "

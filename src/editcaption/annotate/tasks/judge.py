@@ -32,12 +32,14 @@ def parse(form: Form, ctx: TaskContext) -> dict[str, Any]:
     return {"level": level, "checklist": ordered(checked), "note": note or None}
 
 
+_INSERT = insert(JudgementRecord.__table__).returning(JudgementRecord.__table__.c.id)  # built once
+
+
 def save(conn: Connection, ctx: TaskContext, payload: dict[str, Any], annotator: str) -> Saved:
     assert ctx.instruction is not None
-    table = JudgementRecord.__table__
-    rec_id = conn.execute(insert(table).values(
-        instruction_id=ctx.instruction.id, level=payload["level"], checklist=payload["checklist"],
-        annotator=annotator, note=payload["note"], task_id=ctx.task.id).returning(table.c.id)).scalar_one()
+    rec_id = conn.execute(_INSERT, {
+        "instruction_id": ctx.instruction.id, "level": payload["level"], "checklist": payload["checklist"],
+        "annotator": annotator, "note": payload["note"], "task_id": ctx.task.id}).scalar_one()
     return Saved(payload["level"], "judgement", rec_id)
 
 

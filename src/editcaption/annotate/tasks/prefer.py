@@ -47,15 +47,17 @@ def parse(form: Form, ctx: TaskContext) -> dict[str, Any]:
     return {"verdict": "corrected", "chosen": chosen, "error_type": error_type, "severity": severity}
 
 
+_INSERT = insert(PreferenceRecord.__table__).returning(PreferenceRecord.__table__.c.id)  # built once
+
+
 def save(conn: Connection, ctx: TaskContext, payload: dict[str, Any], annotator: str) -> Saved:
     if payload["verdict"] == "correct":
         return Saved("correct")
-    table = PreferenceRecord.__table__
-    rec_id = conn.execute(insert(table).values(
-        pair_id=ctx.pair.id, rejected_instruction_id=ctx.instruction.id if ctx.instruction else None,
-        chosen=payload["chosen"], rejected=ctx.instruction.text if ctx.instruction else "",
-        error_type=payload["error_type"], severity=payload["severity"], annotator=annotator,
-        task_id=ctx.task.id).returning(table.c.id)).scalar_one()
+    rec_id = conn.execute(_INSERT, {
+        "pair_id": ctx.pair.id, "rejected_instruction_id": ctx.instruction.id if ctx.instruction else None,
+        "chosen": payload["chosen"], "rejected": ctx.instruction.text if ctx.instruction else "",
+        "error_type": payload["error_type"], "severity": payload["severity"], "annotator": annotator,
+        "task_id": ctx.task.id}).scalar_one()
     return Saved(payload["error_type"], "preference", rec_id)
 
 

@@ -23,11 +23,13 @@ def parse(form: Form, ctx: TaskContext) -> dict[str, Any]:
     return {"text": clean_text(first(form, "text"), "instruction")}
 
 
+_INSERT = insert(RefinementRecord.__table__).returning(RefinementRecord.__table__.c.id)  # built once
+
+
 def save(conn: Connection, ctx: TaskContext, payload: dict[str, Any], annotator: str) -> Saved:
-    table = RefinementRecord.__table__
-    rec_id = conn.execute(insert(table).values(
-        pair_id=ctx.pair.id, instruction_id=ctx.instruction.id if ctx.instruction else None, text=payload["text"],
-        annotator=annotator, task_id=ctx.task.id).returning(table.c.id)).scalar_one()
+    rec_id = conn.execute(_INSERT, {
+        "pair_id": ctx.pair.id, "instruction_id": ctx.instruction.id if ctx.instruction else None,
+        "text": payload["text"], "annotator": annotator, "task_id": ctx.task.id}).scalar_one()
     outcome = "unchanged" if same_text(payload["text"], ctx.instruction.text if ctx.instruction else "") else "edited"
     return Saved(outcome, "refinement", rec_id)
 
