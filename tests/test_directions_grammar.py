@@ -130,6 +130,19 @@ def test_a_filmed_scene_s_layout_is_no_fact():
     ("The camera pans left over a village beneath the peaks.", [("pan", "left", None)]),
     ("A village beneath the peaks; add a bird above the church.", [("relative", None, "bottom"),
                                                                     ("relative", None, "top")]),
+    # camera and mirror verbs that are things after a determiner; camera moves named as nouns stay moves
+    ("Put a truck left of the house.", [("relative", "left", None)]),
+    ("Truck left slowly.", [("pan", "left", None)]),
+    ("The camera performs a push in.", [("zoom", "in", None)]),
+    ("Add a mirror frame to the wall.", []),
+    ("Mirror the image.", [("mirror", None, None)]),
+    # a frame that is a thing is no frame of the picture
+    ("Add a vase on the right of the wooden picture frame.", [("relative", "right", None)]),
+    ("Add a vase on the right of the picture.", [("position", "right", None)]),
+    # the light and the weather relate nothing, but a light that is a thing and clouds seen from above do
+    ("Add a dog beneath a clear sky.", []),
+    ("Add a bicycle below a traffic light.", [("relative", None, "bottom")]),
+    ("Add a plane above the clouds.", [("relative", None, "top")]),
 ])
 def test_reads_constructed_phrasings(text, expected):
     assert facts(text) == expected

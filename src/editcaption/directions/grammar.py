@@ -202,6 +202,8 @@ class _Reader:
         for m in self.scan(F.FLIP_V):
             self.emit("flip_vertical", None, *m.span())
         for m in self.scan(F.MIRROR):
+            if self.noun_before(m.start()):
+                continue  # "add a mirror frame": a thing
             self.emit("mirror", None, *m.span())
 
     def camera_verbs(self) -> None:
@@ -209,7 +211,17 @@ class _Reader:
             if not self.words & needs:
                 continue
             for m in self.scan(pattern):
+                if self.noun_before(m.start()):
+                    continue  # "a truck left of a refrigerator", "the pan to the right": a thing, not a move
                 self.camera_fact(m, m.group("d"))
+
+    def noun_before(self, pos: int) -> bool:
+        """Whether the word at ``pos`` is a thing named after a determiner: "a truck", "a mirror frame"
+        (but "performs a push in", "a boom up" name camera moves)."""
+        if not self.low.startswith(_THING_WORDS, pos):
+            return False
+        before = re.search(r"([a-z']+)\s+$", self.low[max(0, pos - 20):pos])
+        return before is not None and before.group(1) in L.DETERMINERS
 
     def camera_fact(self, m: re.Match[str] | _Hit, word: str, convention: str | None = None) -> None:
         d = F.normalise(word)
@@ -330,7 +342,7 @@ class _Reader:
             self.adjective(m)
         for m in self.scan(P.VERTICAL_RELATION) if self.words & _VERTICAL_RELATION_WORDS else ():
             words = set(re.findall(r"[a-z]+", self.low[m.start():m.end() + 30])[:6])
-            if not words & (L.AMBIENT_NOUNS | L.TIME_NOUNS) and m.group("head") not in P.NOT_A_THING:
+            if not _ambient(words, self.low[m.start():m.end() + 40]) and m.group("head") not in P.NOT_A_THING:
                 self.relative(None, m.start(), m.end(), P.VERTICAL_WORD[m.group("w")])
 
     def relative(self, h: str | None, a: int, b: int, v: str | None = None) -> None:
@@ -355,7 +367,7 @@ class _Reader:
         tail = P.OF_NOUN.match(self.low, m.end())
         if tail:
             words = {w.removesuffix("'s") for w in re.findall(r"[a-z']+", self.low[tail.start("np"):tail.end() + 24])[:4]}
-            if words & L.FRAME_NOUNS:
+            if words & L.FRAME_NOUNS and not L.OBJECT_FRAME.search(self.low, tail.start("np"), tail.end() + 24):
                 self.emit("position", h_out, m.start(), tail.end(), v)
             elif words & L.TIME_NOUNS or words & L.AMBIENT_NOUNS and h_out == "center":
                 self.take(m.start(), tail.end())
@@ -458,3 +470,18 @@ def find_statements(text: str) -> list[DirectionStatement]:
     thing's own side ("her left hand") and global tone are left out (see :func:`read`).
     """
     return [s for s in _Reader(text or "", tone=False).run() if s.kind != "own_side"]
+
+
+_THING_WORDS = ("truck", "track", "mirror")  # camera and mirror verbs that are also everyday things
+
+
+def _ambient(words: set[str], after: str) -> bool:
+    """Whether the thing a vertical relation names is the light, the weather or a time ("under the
+    sun", "beneath a clear sky"), not a thing in the picture. A light that is a thing ("below a
+    traffic light") and anything seen from above or below it ("above the fluffy white clouds") is one."""
+    if words & L.TIME_NOUNS:
+        return True
+    ambient = words & L.AMBIENT_NOUNS - L.SEEN_FROM_ABOVE
+    if ambient & {"light", "lights"} and L.LIGHT_THING.search(after):
+        ambient -= {"light", "lights"}
+    return bool(ambient)

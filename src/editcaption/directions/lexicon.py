@@ -151,6 +151,14 @@ AMBIENT_NOUNS = {"sky", "skies", "sun", "sunlight", "sunshine", "moon", "moonlig
                  "lights", "lighting", "glow", "rain", "snow", "weather", "gaze", "spotlight", "sunset", "sunrise",
                  "canopy", "heavens", "horizon", "surface", "influence", "control", "construction", "pressure",
                  "water", "waves", "clouds", "cloud", "mist", "fog", "shade"}
+# ambient nouns that are still places a thing can be above or below ("a plane above the clouds")
+SEEN_FROM_ABOVE = {"clouds", "cloud", "water", "waves", "horizon", "surface", "canopy", "fog", "mist"}
+# lights that are things: "below a traffic light"
+LIGHT_THING = re.compile(r"\b(?:traffic|street|ceiling|desk|table|floor|pendant|porch|neon|fairy|string|tail|head|"
+                         r"flash|night|hanging|wall|garden|stage)[\s-]+lights?\b")
+# a frame that is a thing: "the wooden picture frame", "a mirror frame", "the window frame"
+OBJECT_FRAME = re.compile(r"\b(?:picture|photo|photograph|mirror|window|door|bed|glasses|bike|bicycle|wooden|metal|"
+                          r"gold|golden|silver|ornate|empty)[\s-]+frames?\b")
 DETERMINERS = {"the", "a", "an", "this", "that", "these", "those", "his", "her", "their", "its", "my", "your", "our",
                "some", "one", "two", "three", "both", "each", "every", "another", "other"}
 PRONOUN_SUBJECTS = {"he", "she", "they", "we", "i", "you"}
