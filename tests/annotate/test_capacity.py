@@ -358,17 +358,22 @@ def test_the_page_and_the_submission_check_the_session_in_their_query(studio_ws)
         assert s.scalar(select(func.count()).select_from(AnnotationSubmissionRecord)) == 0
 
 
-def test_stale_leases_are_returned_at_most_once_a_second_after_an_answer(studio_sqlite):
-    """The expiry step after an answer runs once per queue and second of request time, per queue."""
-    import datetime as dt
 
-    from editcaption.annotate.db import studio_db
-    from editcaption.annotate.leases import _expiry_due
+def test_static_files_come_from_memory_with_an_etag(studio_ws):
+    """The stylesheet is answered byte for byte, revalidated with a 304, and a name that is not a
+    file of ours still goes to the mount (404)."""
+    from editcaption.annotate.app import HERE
 
-    db = studio_db(studio_sqlite)
-    t0 = dt.datetime(2031, 1, 1, tzinfo=dt.timezone.utc)
-    assert _expiry_due(db, 901, t0)
-    assert not _expiry_due(db, 901, t0 + dt.timedelta(milliseconds=500))
-    assert _expiry_due(db, 902, t0 + dt.timedelta(milliseconds=500))  # another queue: its own turn
-    assert _expiry_due(db, 901, t0 + dt.timedelta(seconds=1))
-    assert _expiry_due(db, 901, t0 - dt.timedelta(seconds=5))  # a clock set back: not skipped
+    server = ServerThread(create_app(studio_ws)).start()
+    try:
+        with httpx.Client(base_url=server.url) as client:
+            first = client.get("/static/studio.css")
+            again = client.get("/static/studio.css", headers={"if-none-match": first.headers["etag"]})
+            missing = client.get("/static/nothing.css")
+    finally:
+        server.stop()
+    assert first.status_code == 200 and first.content == (HERE / "static" / "studio.css").read_bytes()
+    assert first.headers["content-type"].startswith("text/css") and "set-cookie" not in first.headers
+    assert "content-security-policy" in first.headers  # inside the security headers
+    assert again.status_code == 304 and again.content == b"" and again.headers["etag"] == first.headers["etag"]
+    assert missing.status_code == 404

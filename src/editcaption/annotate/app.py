@@ -152,12 +152,12 @@ class StaticAssets:
 
     def __init__(self, app: ASGIApp, directory: Path, prefix: str = "/static/"):
         self.app, self.prefix = app, prefix
-        self.files: dict[str, tuple[bytes, list[tuple[bytes, bytes]]]] = {}
+        self.files: dict[str, tuple[bytes, bytes, list[tuple[bytes, bytes]]]] = {}  # body, ETag, headers
         for path in sorted(directory.iterdir()):
             if path.suffix in self.TYPES and path.is_file():
                 body = path.read_bytes()
                 etag = b'"' + hashlib.sha256(body).hexdigest()[:20].encode() + b'"'
-                self.files[prefix + path.name] = (body, [
+                self.files[prefix + path.name] = (body, etag, [
                     (b"content-type", self.TYPES[path.suffix]), (b"content-length", str(len(body)).encode()),
                     (b"etag", etag), (b"cache-control", b"public, max-age=3600")])
 
@@ -166,10 +166,10 @@ class StaticAssets:
         if found is None or scope["method"] not in ("GET", "HEAD"):
             await self.app(scope, receive, send)
             return
-        body, headers = found
-        etag = headers[2][1]
+        body, etag, headers = found
         if any(k == b"if-none-match" and etag in v for k, v in scope["headers"]):
-            await send({"type": "http.response.start", "status": 304, "headers": headers[2:]})
+            await send({"type": "http.response.start", "status": 304,
+                        "headers": [(b"etag", etag), (b"cache-control", b"public, max-age=3600")]})
             await send({"type": "http.response.body", "body": b""})
             return
         await send({"type": "http.response.start", "status": 200, "headers": headers})

@@ -225,26 +225,10 @@ def lease_after_answer(conn: Connection, db: StudioDB, queue: Any, user_id: int,
 
     Shorter than :func:`lease_in`: the queue's settings came with the item, and the user holds no
     live lease in the queue (the one the partial unique index allows was just closed; one leased
-    by a parallel request of theirs is found when the insert meets it). Stale leases are
-    returned at most once a second per queue and process (:data:`EXPIRE_EVERY_S`).
+    by a parallel request of theirs is found when the insert meets it).
     """
-    if _expiry_due(db, queue.id, at):
-        _expire(conn, queue.id, at)
+    _expire(conn, queue.id, at)
     return _lease_new(conn, db, queue.id, queue.overlap, queue.lease_seconds, user_id, user_name, at, events)
-
-
-EXPIRE_EVERY_S = 1.0
-_expired_at: dict[tuple[str, int], dt.datetime] = {}
-
-
-def _expiry_due(db: StudioDB, queue_id: int, at: dt.datetime) -> bool:
-    key = (str(db.engine.url), queue_id)
-    with _recount_lock:
-        last = _expired_at.get(key)
-        if last is not None and dt.timedelta(0) <= at - last < dt.timedelta(seconds=EXPIRE_EVERY_S):
-            return False
-        _expired_at[key] = at
-    return True
 
 
 def _lease_new(conn: Connection, db: StudioDB, queue_id: int, overlap: int, lease_seconds: int, user_id: int,
