@@ -85,7 +85,9 @@ CAMERA_FRAMES: list[tuple[set[str], re.Pattern[str]]] = [
     # push in / pull back / pull out (as verbs or as the named move "performs a push in")
     (L.forms("push"), rx(r"\b(?:push(?:es|ed|ing)?)(?:\s+the\s+camera)?[\s-]+(?P<d>in)\b(?!\s+front)")),
     (L.forms("pull") | L.forms("back"),
-     rx(r"\b(?:pull(?:s|ed|ing)?|back(?:s|ed|ing)?)(?:\s+the\s+camera)?[\s-]+(?P<d>back|out|away)\b(?!\s+of\b)")),
+     # not "pull out some contents", "pulls back the curtain": a thing pulled
+     rx(rf"\b(?:pull(?:s|ed|ing)?|back(?:s|ed|ing)?)(?:\s+the\s+camera)?[\s-]+(?P<d>back|out|away)\b"
+        rf"(?!\s+of\b)(?!\s+(?:{DET}|all|any)\s+(?!camera\b|view\b|shot\b|lens\b|frame\b))")),
     (L.forms("crop"), rx(r"\bcrop(?:s|ped|ping)?(?:\s+(?:the\s+(?:image|picture|photo|shot|frame)))?\s+(?P<d>in|tighter)\b")),
     ({"closer", "wider", "tighter"}, rx(r"\b(?P<d>closer|wider|tighter)\s+(?:view|shot|framing|crop|angle)\b")),
     (L.forms("widen", "tighten"), rx(r"\b(?P<d>widen|tighten)(?:s|ed|ing)?\s+the\s+(?:view|shot|framing|crop)\b")),
@@ -142,12 +144,16 @@ MOTION_INTRANSITIVE = (L.MOTION_VERBS - L.ROLL_VERBS - L.forms("turn", "point") 
 # a transitive move of a thing: "move the red circle (to the) left", "shift the cup on the left right"
 NAMED_AT = rx(r"\b(?:on|at|in|near)\s+the\s+(?:(?:top|upper|bottom|lower|middle)[\s-]+)?(?:left|right|centre|center)"
               r"(?:[\s-]+(?:side|half|edge|corner|part))?\b")
+# "put the mug further right", "move the black and yellow hammer further left": a thing already there, moved on
+FURTHER_MOVE = rx(rf"\b(?:put|puts|putting|place|places|placed|placing|set|sets|setting|position|positions|positioned|"
+                  rf"{alt(L.forms('move', 'shift', 'slide', 'push', 'nudge', 'drag'))})\b"
+                  r"[^.,;:!?]{1,60}?\b(?:further|farther)\s+(?:to(?:wards?)?\s+(?:the\s+)?)?(?P<d>left|right|up|down)\b")
 MOVE_VERB_WORDS = L.forms("move", "shift", "slide", "push", "drag", "nudge", "relocate", "reposition", "pull", "lift",
                           "raise", "lower", "bring", "roll", "carry", "scoot")
 # the first direction word after a moved thing, with what may lead into it
 MOVE_DIRECTION = rx(rf"(?:\s+(?:to(?:wards?)?|toward|over\s+to)(?:\s+the)?|\s+from\s+(?:the\s+)?(?:left|right|top|bottom)\s+to"
                     rf"(?:\s+the)?)?{ADV}\s+(?P<d>{H}|{VM})\b")
-NOT_IN_AN_OBJECT = {"and", "while", "then", "into", "onto", "with", "from", "by", "for", "so", "as", "is", "are", "was",
+NOT_IN_AN_OBJECT = {"and", "while", "then", "into", "onto", "from", "by", "for", "so", "as", "is", "are", "was",
                     "forward", "forwards", "backward", "backwards", "back", "away", "out", "in", "to", "towards",
                     "toward", "up", "down", "left", "right"}
 CLAUSE_END = rx(r"[.,;:!?()\n]")

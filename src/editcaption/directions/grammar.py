@@ -64,7 +64,8 @@ _PREVIOUS_WORD = re.compile(r"(?P<w>[a-z']+)[\s-]+$")
 _NOT_BEFORE_A_VERB = L.DETERMINERS | {"of", "on", "at", "in", "to", "into", "onto", "from", "by", "near", "upper"}
 _AND_PLACE = re.compile(r"\s+(?:and|or|&)\s+(?:the\s+|in\s+the\s+)?(?P<h>left|right|center|centre|middle)\b(?![\s-]+[a-z])")
 # a request phrased as a question states what it asks for ("Can you make the image brighter?")
-_REQUEST = re.compile(r"\s*(?:please[\s,]+)?(?:(?:can|could|would|will)\s+(?:you|u|we)(?:\s+please)?|"
+_REQUEST = re.compile(r"\s*(?:please[\s,]+)?(?:(?:can|could|would|will)\s+(?:you|u|we|it\s+be|there\s+be)(?:\s+please)?|"
+                      r"what\s+if|"
                       r"(?:is|would)\s+it\s+(?:be\s+)?possible\s+to|(?:would|do)\s+you\s+mind)\b")
 _BOTH_WAYS = re.compile(r"\s+(?:and|or|&)\s+(?:forth|back|down|up|left|right|out|in)\b")
 
@@ -196,6 +197,10 @@ class _Reader:
         for m in self.scan(P.OWN_BODY_PART):
             if m.group("part") in L.WORN_IN_PAIRS and not self.words & L.WEARER_WORDS:
                 continue  # "the left shoe" of a picture of shoes: a frame position, read with the adjectives
+            of = _HAND_OF.match(self.low, m.end()) if m.group("part") == "hand" else None
+            if of and not set(of.group("owner").split()) & L.WEARER_WORDS and \
+                    re.search(r"\b(?:on|to|at)\s+the\s+$", self.low[max(0, m.start() - 12):m.start()]):
+                continue  # "on the right hand of the towel" (not "of the man"): the towel's right side
             self.emit("own_side", m.group("h"), *m.span())
 
     def mirrors(self) -> None:
@@ -211,8 +216,10 @@ class _Reader:
             if not self.words & needs:
                 continue
             for m in self.scan(pattern):
-                if self.noun_before(m.start()):
-                    continue  # "a truck left of a refrigerator", "the pan to the right": a thing, not a move
+                if self.noun_before(m.start()) or self.cookware(m.start()):
+                    continue  # "a truck left of a refrigerator", "lift the frying pan up": a thing, not a move
+                if self.low.startswith("pulled", m.start()) and not self.sentence(m.start()).camera:
+                    continue  # "dark hair pulled back": a participle of a thing
                 self.camera_fact(m, m.group("d"))
 
     def noun_before(self, pos: int) -> bool:
@@ -222,6 +229,16 @@ class _Reader:
             return False
         before = re.search(r"([a-z']+)\s+$", self.low[max(0, pos - 20):pos])
         return before is not None and before.group(1) in L.DETERMINERS
+
+    def cookware(self, pos: int) -> bool:
+        """Whether a "pan" at ``pos`` is a thing: "the frying pan", "put the pan down", "in a pan"."""
+        if not self.low.startswith("pan", pos):
+            return False
+        if any(m.start() <= pos < m.end() for m in L.PAN_THING.finditer(self.low, max(0, pos - 24), pos + 6)):
+            return True
+        before = re.search(r"([a-z']+)\s+([a-z']+)\s+$", self.low[max(0, pos - 40):pos])
+        return before is not None and before.group(2) in L.DETERMINERS and (
+            before.group(1) in L.HANDLING_VERBS or before.group(1) in _THING_PREPOSITIONS)
 
     def camera_fact(self, m: re.Match[str] | _Hit, word: str, convention: str | None = None) -> None:
         d = F.normalise(word)
@@ -267,6 +284,8 @@ class _Reader:
             self.camera_fact(m, m.group("d"), convention="ambiguous")
         for m in self.anchored(F.CAMERA_OBJECT):
             self.camera_fact(m, m.group("d"))
+        for m in self.scan(F.FURTHER_MOVE):
+            self.emit("move", m.group("d"), *m.span())
         if self.words & F.MOVE_VERB_WORDS:
             for v in [w for w in _WORD.finditer(self.low) if w.group() in F.MOVE_VERB_WORDS]:
                 if self.free(*v.span()):
@@ -288,9 +307,13 @@ class _Reader:
             if any(w in F.NOT_IN_AN_OBJECT or w.endswith("ly") for w in words):
                 return
             a, b = v.start(), v.end() + d.end()
-            nxt = _NEXT_WORD.match(self.low, b)
+            horizontal = d.group("d").startswith(("left", "right"))
+            nxt = _NEXT_WORD.match(self.low, b) if horizontal else None
             if self.relative_after(b) or (nxt and P.thing_noun(nxt.group("w"))) or _BOTH_WAYS.match(self.low, b):
                 return  # "move it to the left of the sofa", "shift the right-side tree"
+            if not horizontal and v.group() in L.PARTICLE_VERBS:
+                self.take(a, b)  # "lift the container up", "push the toy down": the verb's own particle
+                return
             if self.free(a, b):
                 self.emit("move", F.normalise(d.group("d")), a, b)
             return
@@ -308,6 +331,10 @@ class _Reader:
         if _CAMERA_WORD.search(subject) or (_IT.match(subject) and s.camera) or (not subject and s.camera):
             self.camera_fact(m, m.group("d"))
         elif d in ("left", "right", "up", "down") and (subject or clause_start == s.start):
+            verb = self.low[m.start():m.end()].split()[0]
+            if d in ("up", "down") and (verb in L.PARTICLE_VERBS or _PATH_AFTER.match(self.low, m.end())):
+                self.take(*m.span())  # "lift up the bag", "walk down the stairs": a particle, a path
+                return
             self.emit("move", d, *m.span())
 
     def clause_start(self, pos: int) -> int:
@@ -336,6 +363,8 @@ class _Reader:
         for pattern in (P.PREP_PHRASE, P.PREP_VERTICAL, P.SIDE_NOUN):
             for m in self.scan(pattern):
                 self.position(m)
+        for m in self.scan(P.MIDDLE_OF):
+            self.position(m)
         for m in self.scan(P.BARE_RELATIVE):
             self.relative(m.group("h"), m.start(), m.end() - 1)
         for m in self.scan(P.ADJECTIVE):
@@ -378,6 +407,16 @@ class _Reader:
         if not groups.get("part") and nxt and nxt.group("w") in P.SUBPART_NOUNS:
             self.take(*m.span())  # "on the bottom shelf": a part of a thing, not of the frame
             return
+        if not groups.get("part") and not v_raw and groups.get("h") == "middle" and nxt and \
+                P.thing_noun(nxt.group("w")) and self.low.startswith(("on", "at"), m.start()):
+            self.take(*m.span())  # "on the middle pedestal": the middle one of a row, not of the frame
+            return
+        if self.low.startswith("to", m.start()) and self.facing(m.start()):
+            self.take(*m.span())  # "make her turn to the left": which way she faces, not a place
+            return
+        if _OUTSIDE.search(self.low, max(0, m.start() - 30), m.start()):
+            self.take(*m.span())  # "off-screen to the left", "sunlight shining from the upper left": outside the frame
+            return
         if not groups.get("the") and not groups.get("part"):
             return  # "on top", "to left": no frame position without "the" or a part word
         if h_out is None and v is None:
@@ -388,11 +427,20 @@ class _Reader:
         if c and h_out and not self.relative_after(c.end()) and self.free(c.start("h"), c.end()):
             self.emit("position", P.HORIZONTAL_WORD[c.group("h")], c.start("h"), c.end())
 
+    def facing(self, pos: int) -> bool:
+        """Whether a verb of facing comes shortly before ``pos`` in its sentence ("turns his head slightly
+        to the left, then back to the right")."""
+        start = max(self.sentence(pos).start, pos - 60)
+        return any(w in L.FACING_VERBS for w in _WORD.findall(self.low, start, pos))
+
     def adjective(self, m: re.Match[str]) -> None:
         noun = m.group("noun")
         if not P.thing_noun(noun) or noun in L.BODY_PARTS and noun not in L.WORN_IN_PAIRS:
             return
         w, v_raw = m.group("h"), m.group("v")
+        if w == "middle" and not v_raw:
+            self.take(m.start("h"), m.end())  # "the middle toilet": the middle one of a row, frame or group
+            return
         a = m.start("v") if v_raw else m.start("h")
         if w in ("top", "bottom", "upper", "lower", "topmost", "bottommost"):
             if v_raw:
@@ -427,6 +475,8 @@ class _Reader:
             verb = m.group("verb")
             if not obj and verb.startswith(P.TONE_VERB_NEEDS_OBJECT):
                 continue  # "illuminating with precision": no picture lit
+            if verb == "dim" and not obj and not _DIM_OBJECT.match(self.low, m.end("verb")):
+                continue  # "the lighting is dim", "a dim room": the adjective, no change asked for
             d = next(v for k, v in P.TONE_VERB_WORD.items() if verb.startswith(k))
             self.emit("tone", d, *m.span())
         for m in self.scan(P.TONE_TOO):
@@ -473,6 +523,14 @@ def find_statements(text: str) -> list[DirectionStatement]:
 
 
 _THING_WORDS = ("truck", "track", "mirror")  # camera and mirror verbs that are also everyday things
+_THING_PREPOSITIONS = {"in", "on", "into", "onto", "from", "of", "off", "under", "inside"}
+_HAND_OF = re.compile(r"(?:[\s-]+side)?\s+of\s+(?P<owner>(?:[a-z'-]+\s*){1,4})")
+# "walk down the stairs", "climbs up a ladder": up/down as a preposition of a path
+_PATH_AFTER = re.compile(r"\s+(?:the|a|an|his|her|their|its|some|this|that|these|those)\b")
+# what lies outside the picture or only sends light into it has no place in the frame
+_OUTSIDE = re.compile(r"\b(?:off[\s-]?(?:screen|camera|frame)|out\s+of\s+(?:frame|shot|view)|(?:shin|stream|pour|glow|"
+                      r"beam|spill|com|fall|filter)(?:e|es|ed|ing|s)?|lit)\s+$")
+_DIM_OBJECT = re.compile(r"\s+(?:down|it|everything|all|them)\b")
 
 
 def _ambient(words: set[str], after: str) -> bool:

@@ -115,7 +115,7 @@ BODY_PARTS = {"hand", "hands", "arm", "arms", "leg", "legs", "foot", "feet", "ey
               "wing", "wings", "claw", "claws", "hoof", "hooves", "horn", "horns", "antler", "antlers", "fin", "flipper",
               "temple", "nostril", "breast", "lung", "eyelid", "pupil", "iris", "pinky", "forearm", "heel", "calf",
               "side of his face", "side of her face", "fist", "glove", "sleeve", "shoe", "boot", "sock", "earring",
-              "mouse button", "click", "lens"}
+              "mouse button", "click", "lens", "torso", "chest", "body", "abdomen", "belly", "waist", "neck"}
 # things worn in pairs: "the left shoe" is the wearer's side when the text names a wearer, and the
 # shoe on the left of the picture when it names none (a product shot of two shoes)
 WORN_IN_PAIRS = {"glove", "sleeve", "shoe", "boot", "sock", "earring", "slipper", "sneaker", "mitten"}
@@ -159,6 +159,22 @@ LIGHT_THING = re.compile(r"\b(?:traffic|street|ceiling|desk|table|floor|pendant|
 # a frame that is a thing: "the wooden picture frame", "a mirror frame", "the window frame"
 OBJECT_FRAME = re.compile(r"\b(?:picture|photo|photograph|mirror|window|door|bed|glasses|bike|bicycle|wooden|metal|"
                           r"gold|golden|silver|ornate|empty)[\s-]+frames?\b")
+# verbs whose own meaning holds the way they go ("lift up", "fall down", "put the pan down"): an up
+# or down after them is the verb's particle, not a stated direction in the frame
+PARTICLE_VERBS = forms("lift", "raise", "rise", "climb", "ascend", "descend", "fall", "drop", "sink", "lower", "put",
+                       "set", "sit", "stand", "lie", "lay", "pick", "hang", "push", "kneel", "crouch", "bend", "knock",
+                       "tip", "pull", "hold", "look", "glance")
+# verbs of facing: "turn to the left", "face towards the right", "looks to the right" name which
+# way a depicted thing faces, not a place in the frame
+FACING_VERBS = forms("turn", "face", "look", "glance", "gaze", "stare", "point", "lean", "nod", "peer", "tilt",
+                     "swivel", "rotate", "twist", "aim")
+# cookware and other things called a pan: "the frying pan", "a cake pan"
+PAN_THING = re.compile(r"\b(?:frying|sauce|saute|baking|cake|roasting|sheet|muffin|pie|grill|grilling|loaf|bread|"
+                       r"dust|dish|cast[\s-]+iron|non[\s-]?stick|stir[\s-]+fry|metal|hot|empty|dirty)[\s-]+pans?\b")
+# verbs that handle a thing: "lift the pan", "put the pan down" (a pan after them is cookware)
+HANDLING_VERBS = forms("put", "place", "set", "lift", "raise", "hold", "take", "grab", "pick", "move", "wash", "clean",
+                       "carry", "remove", "add", "fill", "heat", "open", "close", "empty", "drop", "shake", "stir",
+                       "push", "pull", "slide", "turn", "flip", "lower", "replace", "bring", "give", "use")
 DETERMINERS = {"the", "a", "an", "this", "that", "these", "those", "his", "her", "their", "its", "my", "your", "our",
                "some", "one", "two", "three", "both", "each", "every", "another", "other"}
 PRONOUN_SUBJECTS = {"he", "she", "they", "we", "i", "you"}
@@ -220,7 +236,7 @@ CONTRAST_NOUNS = {"contrast", "contrasts"}
 GLOBAL_NOUNS = {"image", "picture", "pic", "photo", "photograph", "scene", "frame", "shot", "colors", "colours",
                 "color", "colour", "tones", "tone", "lighting", "light", "exposure", "everything", "it", "this", "all",
                 "whole thing", "overall look", "look", "palette", "color palette", "colour palette", "atmosphere",
-                "mood", "environment", "ambience", "ambiance", "video", "footage", "view"}
+                "mood", "environment", "ambience", "ambiance", "video", "footage", "view", "lights"}
 TONE_COMPARATIVES = {
     "brighter": "brighter", "lighter": "brighter", "darker": "darker", "dimmer": "darker", "warmer": "warmer",
     "cooler": "cooler", "colder": "cooler", "more saturated": "more_saturated", "less saturated": "less_saturated",

@@ -33,7 +33,9 @@ OWN_BODY_PART = re.compile(rf"\b(?P<h>left|right)[\s-]+(?P<part>{alt(L.BODY_PART
 PREP_PHRASE = re.compile(
     r"\b(?:on|at|in|to|into|onto|near|along|toward|towards|from|across|by)\s+(?P<the>the\s+)?(?:(?:very|far|extreme)\s+)?"
     rf"(?:(?P<v>{_V})[\s-]+)?(?P<h>{_HX})(?:[\s-]+(?P<v2>top|bottom)(?![\s-]+[a-z]+\s+of\b))?"
-    rf"(?:[\s-]+(?:hand[\s-]+)?(?P<part>{_PART}|foreground|background))?\b")
+    rf"(?:[\s-]+(?:hand[\s-]+)?(?P<part>{_PART}|foreground|background)|[\s-]+hand(?=\s+of\b))?\b")
+# "the middle of the plane", "the centre of the image" (no preposition before it)
+MIDDLE_OF = re.compile(r"\b(?P<the>the\s+)(?:very\s+)?(?P<h>middle|center|centre)(?=\s+of\b)")
 # "on the top", "at the bottom edge", "on top of the fork", "to the bottom of the sink"
 PREP_VERTICAL = re.compile(
     r"\b(?:on|at|in|to|into|onto|near|along|toward|towards|from|across)\s+(?P<the>the\s+)?(?:very\s+)?"
@@ -68,11 +70,13 @@ _FUNCTION_WORDS = {"and", "or", "of", "to", "in", "on", "at", "by", "with", "the
                    "be", "it", "as", "so", "but", "then", "while", "from", "into", "onto", "for", "than", "that",
                    "this", "which", "who", "where", "when", "until", "after", "before", "if", "not", "no", "has",
                    "have", "had", "will", "would", "can", "could", "should", "must", "may", "might", "one", "ones",
-                   "thing", "things", "sides"}
+                   "thing", "things", "sides", "towards", "toward", "through", "across", "along", "past", "over",
+                   "around", "behind", "beside", "until", "till", "onto", "into"}
 NOT_A_THING = L.NOT_POSITION_NOUNS | _FUNCTION_WORDS
 # "on the bottom shelf", "the top floor": a part of a thing, not a place in the frame
 SUBPART_NOUNS = {"shelf", "shelves", "floor", "floors", "drawer", "drawers", "bunk", "deck", "tier", "layer", "row",
-                 "rows", "level", "levels", "lip", "lips", "jaw", "teeth", "tooth", "step", "steps"}
+                 "rows", "level", "levels", "lip", "lips", "jaw", "teeth", "tooth", "step", "steps", "picture",
+                 "pictures", "photo", "photos", "panel", "panels", "poster", "posters", "painting", "paintings"}
 
 
 def thing_noun(word: str) -> bool:
