@@ -22,7 +22,8 @@ ADV = (r"(?:\s+(?:[a-z]+ly|and|a\s+(?:little|bit|touch)(?:\s+bit)?|straight|furt
        r"now|once\s+more|again|all\s+the\s+way|way|somewhat|quite|more|back\s+to|even|much))*")
 H = r"(?:left|right)(?:wards?)?"
 VM = r"(?:up|down)(?:wards?)?"
-FWD = r"(?:forwards?|ahead|closer|nearer|inwards?|in(?=\s*(?:$|[,.;!?)]|\s+(?:on|to|toward|towards|closer|and|while|with|at)\b)))"
+# "towards" alone (no direction after it) is an approach: a zoom in when the camera is the agent
+FWD = r"(?:forwards?|ahead|closer|nearer|towards?|toward|inwards?|in(?=\s*(?:$|[,.;!?)]|\s+(?:on|to|toward|towards|closer|and|while|with|at)\b)))"
 BACKW = r"(?:backwards?|back(?!\s+and\s+forth)|away|outwards?|out(?=\s*(?:$|[,.;!?)]|\s+(?:from|to|and|while|with|of\s+the\s+(?:scene|frame|shot))\b)))"
 # "to the left", "towards the right", "from right to left" (the destination counts)
 LEAD = (r"(?:\s+(?:from\s+(?:the\s+)?(?:left|right|top|bottom|up|down)(?:\s+(?:side|edge))?\s+(?:to(?:wards?)?|toward)|"
@@ -54,7 +55,7 @@ def normalise(word: str) -> str:
         return "up"
     if w in ("bottom",):
         return "down"
-    if w.startswith(("forward", "ahead", "clos", "nearer", "in", "tight")):
+    if w.startswith(("forward", "ahead", "clos", "nearer", "in", "tight", "toward")):
         return "in"
     if w.startswith(("back", "away", "out", "wide", "far")):
         return "out"
@@ -157,6 +158,15 @@ NOT_IN_AN_OBJECT = {"and", "while", "then", "into", "onto", "from", "by", "for",
                     "forward", "forwards", "backward", "backwards", "back", "away", "out", "in", "to", "towards",
                     "toward", "up", "down", "left", "right"}
 CLAUSE_END = rx(r"[.,;:!?()\n]")
+
+# a thing's path between two places of the frame: "flies from right to the left", "moves from top to
+# bottom", "streaks from upper left to lower right corner", "moving left to right" (after a verb)
+_END = r"(?:(?:upper|lower|top|bottom)[\s-]+)?(?:left|right)|top|bottom"
+PATH = rx(rf"\b(?:from\s+(?:the\s+)?)?(?P<a>{_END})(?:[\s-]+(?:hand[\s-]+)?(?:side|edge|corner))?\s+(?:to(?:wards?)?|toward)"
+          rf"\s+(?:the\s+)?(?P<b>{_END})\b(?:[\s-]+(?:hand[\s-]+)?(?:side|edge|corner)\b)?")
+PATH_VERBS = L.MOTION_VERBS | L.forms("sweep", "streak", "stream", "flow", "pass", "cross", "scroll", "spread", "fly",
+                                     "drive", "ride", "race", "dash", "dart", "zip", "zoom", "pop", "bounce", "leap",
+                                     "jump", "hop", "crawl", "march", "wander", "slide", "glide", "blow", "shoot")
 
 # a relation to another thing right after a direction word ("left of the sofa")
 OF_TAIL = rx(rf"(?:[\s-]+(?:hand[\s-]+)?(?:side|half|edge|corner|part|end))?\s+of\s+(?:{DET}\s+)?(?P<noun>[a-z][a-z'-]*)")

@@ -49,7 +49,7 @@ _NEEDS_MIRROR = {w for w in L.MIRROR_VERBS} | {"horizontal", "horizontally", "ve
 _NEEDS_SENSE = {"clockwise", "counterclockwise", "anticlockwise", "counter", "anti", "ccw", "cw"}
 _NEEDS_MOTION = _SIDES | {"up", "down", "upward", "upwards", "downward", "downwards", "forward", "forwards", "backward",
                           "backwards", "back", "away", "ahead", "closer", "nearer", "in", "out", "inward", "inwards",
-                          "outward", "outwards"}
+                          "outward", "outwards", "toward", "towards", "top", "bottom", "upper", "lower"}
 _NEEDS_PLACE = _SIDES | {"top", "bottom", "upper", "lower", "middle", "center", "centre", "leftmost", "rightmost",
                          "topmost", "bottommost", "above", "below", "under", "underneath", "beneath", "atop"}
 _NEEDS_TONE = {w for p in (L.INCREASE_VERBS, L.DECREASE_VERBS) for w in p if " " not in w} | {
@@ -220,6 +220,9 @@ class _Reader:
                     continue  # "a truck left of a refrigerator", "lift the frying pan up": a thing, not a move
                 if self.low.startswith("pulled", m.start()) and not self.sentence(m.start()).camera:
                     continue  # "dark hair pulled back": a participle of a thing
+                if self.low.startswith("zoomed", m.start()) and _FRAMING_NOUN.match(self.low, m.end()) and \
+                        not _ASKS.search(self.low, self.sentence(m.start()).start, m.start()):
+                    continue  # "Zoomed out view of a giraffe": the framing of a picture described, no change
                 self.camera_fact(m, m.group("d"))
 
     def noun_before(self, pos: int) -> bool:
@@ -290,8 +293,39 @@ class _Reader:
             for v in [w for w in _WORD.finditer(self.low) if w.group() in F.MOVE_VERB_WORDS]:
                 if self.free(*v.span()):
                     self.object_move(v)
+        if self.words & F.PATH_VERBS:
+            for m in self.scan(F.PATH):
+                self.path(m)
         for m in self.anchored(F.MOTION_INTRANSITIVE):
             self.intransitive(m)
+
+    def path(self, m: re.Match[str]) -> None:
+        """A path across the frame: its direction is the way from the first place to the second."""
+        a, b = m.group("a"), m.group("b")
+        start = max(self.sentence(m.start()).start, m.start() - 80)
+        if not any(w in F.PATH_VERBS for w in _WORD.findall(self.low, start, m.start())):
+            return  # "the people from left to right are ...": an order, not a motion
+        if not self.low.startswith("from", m.start()) and _PREVIOUS_WORD.search(self.low, 0, m.start()) and \
+                _PREVIOUS_WORD.search(self.low, 0, m.start()).group("w") not in F.PATH_VERBS:
+            return  # a bare "left to right" only right after its verb ("moving left to right")
+        ways = []
+        ha, hb = _side(a), _side(b)
+        if ha and hb and ha != hb:
+            ways.append(hb)
+        va, vb = _level(a), _level(b)
+        if va and vb and va != vb:
+            ways.append("up" if vb == "top" else "down")
+        if not ways:
+            return
+        subject = self.subject(m.start())
+        camera = self.about_the_camera(m.start()) or bool(_CAMERA_WORD.search(subject)) or (
+            self.sentence(m.start()).camera and not subject)
+        for way in ways:
+            self.emit("pan" if camera else "move", way, *m.span())
+
+    def subject(self, pos: int) -> str:
+        """The words of the clause before ``pos``, adverbs left out."""
+        return _ADVERBS.sub(" ", self.low[self.clause_start(pos):pos]).strip()
 
     def object_move(self, v: re.Match[str]) -> None:
         """A thing moved: "move the red circle (to the) left", "shift the cup on the left right"."""
@@ -328,11 +362,21 @@ class _Reader:
         s = self.sentence(m.start())
         clause_start = self.clause_start(m.start())
         subject = _ADVERBS.sub(" ", self.low[clause_start:m.start()]).strip()
-        if _CAMERA_WORD.search(subject) or (_IT.match(subject) and s.camera) or (not subject and s.camera):
+        verb = self.low[m.start():m.end()].split()[0]
+        # "Driving forward under an arch", "Aerial shot over a town, flying forwards": with no
+        # subject, a gerund of travel is the viewer's own motion (a point-of-view shot)
+        pov = not subject and verb.endswith("ing") and d in ("in", "out") and (
+            clause_start == s.start or _POV.search(self.low, s.start, m.start()) is not None)
+        if _CAMERA_WORD.search(subject) or (_IT.match(subject) and s.camera) or (not subject and s.camera) or pov:
+            if d in ("in", "out") and verb in L.VERTICAL_VERBS:
+                # "an aerial view descending towards the sea": the way the verb goes, not an approach
+                self.emit("pan", L.VERTICAL_VERBS[verb], *m.span())
+                return
             self.camera_fact(m, m.group("d"))
-        elif d in ("left", "right", "up", "down") and (subject or clause_start == s.start):
-            verb = self.low[m.start():m.end()].split()[0]
-            if d in ("up", "down") and (verb in L.PARTICLE_VERBS or _PATH_AFTER.match(self.low, m.end())):
+        elif d in ("left", "right", "up", "down") and (subject or verb != "back" and not self.facing(m.start())):
+            # the thing the clause is about, or with no subject the sentence's ("a ball drops and bounces
+            # upwards"; but "turns his head to the left, then back to the right" is a turn)
+            if m.group("d") in ("up", "down") and (verb in L.PARTICLE_VERBS or _PATH_AFTER.match(self.low, m.end())):
                 self.take(*m.span())  # "lift up the bag", "walk down the stairs": a particle, a path
                 return
             self.emit("move", d, *m.span())
@@ -356,6 +400,8 @@ class _Reader:
     # -------------------------------------------------------------------- positions
 
     def positions(self) -> None:
+        for m in self.scan(P.RECIPROCAL):
+            self.take(*m.span())
         for pattern in (P.PREP_PHRASE, P.PREP_VERTICAL, P.SIDE_NOUN, P.VERTICAL_RELATION):
             for m in self.scan(pattern):
                 if self.about_the_camera(m.start()):
@@ -365,12 +411,18 @@ class _Reader:
                 self.position(m)
         for m in self.scan(P.MIDDLE_OF):
             self.position(m)
+        for m in self.scan(P.OWN_PLACE):
+            w = m.group("w")
+            h, v = ("center", None) if w in ("center", "centre", "middle") else (None, P.VERTICAL_WORD[w])
+            self.relative(h, m.start(), m.end(), v)
+        for m in self.scan(P.PRONOUN_RELATION):
+            self.relative(None, m.start(), m.end(), P.VERTICAL_WORD[m.group("w")])
         for m in self.scan(P.BARE_RELATIVE):
             self.relative(m.group("h"), m.start(), m.end() - 1)
         for m in self.scan(P.ADJECTIVE):
             self.adjective(m)
         for m in self.scan(P.VERTICAL_RELATION) if self.words & _VERTICAL_RELATION_WORDS else ():
-            words = set(re.findall(r"[a-z]+", self.low[m.start():m.end() + 30])[:6])
+            words = _noun_phrase(self.low, m.start("w"))
             if not _ambient(words, self.low[m.start():m.end() + 40]) and m.group("head") not in P.NOT_A_THING:
                 self.relative(None, m.start(), m.end(), P.VERTICAL_WORD[m.group("w")])
 
@@ -395,7 +447,7 @@ class _Reader:
                 v = None
         tail = P.OF_NOUN.match(self.low, m.end())
         if tail:
-            words = {w.removesuffix("'s") for w in re.findall(r"[a-z']+", self.low[tail.start("np"):tail.end() + 24])[:4]}
+            words = {w.removesuffix("'s") for w in re.findall(r"[a-z']+", self.low[tail.start("np"):tail.end() + 24])[:2]}
             if words & L.FRAME_NOUNS and not L.OBJECT_FRAME.search(self.low, tail.start("np"), tail.end() + 24):
                 self.emit("position", h_out, m.start(), tail.end(), v)
             elif words & L.TIME_NOUNS or words & L.AMBIENT_NOUNS and h_out == "center":
@@ -414,6 +466,9 @@ class _Reader:
         if self.low.startswith("to", m.start()) and self.facing(m.start()):
             self.take(*m.span())  # "make her turn to the left": which way she faces, not a place
             return
+        if self.low.startswith("to", m.start()) and h_out in ("left", "right") and not v and self.travels(m.start()):
+            self.emit("move", h_out, *m.span())  # "driving a plane across a rainbow to the right": where it goes
+            return
         if _OUTSIDE.search(self.low, max(0, m.start() - 30), m.start()):
             self.take(*m.span())  # "off-screen to the left", "sunlight shining from the upper left": outside the frame
             return
@@ -426,6 +481,18 @@ class _Reader:
         c = _AND_PLACE.match(self.low, m.end())
         if c and h_out and not self.relative_after(c.end()) and self.free(c.start("h"), c.end()):
             self.emit("position", P.HORIZONTAL_WORD[c.group("h")], c.start("h"), c.end())
+
+    def tone_subject(self, pos: int) -> bool:
+        """Whether a tone participle at ``pos`` is said of the whole picture: it opens its clause
+        ("Brightening.", "Darkened, please") or follows a word for the picture ("the scene darkening")."""
+        before = _PREVIOUS_WORD.search(self.low, self.clause_start(pos), pos)
+        return before is None or before.group("w") in L.GLOBAL_NOUNS
+
+    def travels(self, pos: int) -> bool:
+        """Whether the clause before ``pos`` has a verb of travel and no verb that puts a thing there
+        ("flies across the sky to the left", not "add a bird flying to the left")."""
+        words = _WORD.findall(self.low, self.clause_start(pos), pos)
+        return any(w in F.PATH_VERBS for w in words) and not any(w in L.EDIT_VERBS["add"] for w in words)
 
     def facing(self, pos: int) -> bool:
         """Whether a verb of facing comes shortly before ``pos`` in its sentence ("turns his head slightly
@@ -477,6 +544,8 @@ class _Reader:
                 continue  # "illuminating with precision": no picture lit
             if verb == "dim" and not obj and not _DIM_OBJECT.match(self.low, m.end("verb")):
                 continue  # "the lighting is dim", "a dim room": the adjective, no change asked for
+            if not obj and verb.endswith(("ing", "ed")) and not self.tone_subject(m.start()):
+                continue  # "a banana's peel darkening": a thing's tone changes, not the picture's
             d = next(v for k, v in P.TONE_VERB_WORD.items() if verb.startswith(k))
             self.emit("tone", d, *m.span())
         for m in self.scan(P.TONE_TOO):
@@ -530,7 +599,33 @@ _PATH_AFTER = re.compile(r"\s+(?:the|a|an|his|her|their|its|some|this|that|these
 # what lies outside the picture or only sends light into it has no place in the frame
 _OUTSIDE = re.compile(r"\b(?:off[\s-]?(?:screen|camera|frame)|out\s+of\s+(?:frame|shot|view)|(?:shin|stream|pour|glow|"
                       r"beam|spill|com|fall|filter)(?:e|es|ed|ing|s)?|lit)\s+$")
+_POV = re.compile(r"\b(?:aerial|drone|pov|fpv|first[\s-]+person|point[\s-]+of[\s-]+view)\b")
+_FRAMING_NOUN = re.compile(r"[\s-]+(?:view|shot|photo|photograph|image|picture|version|perspective)\b")
+_ASKS = re.compile(r"\b(?:make|give|show|change|convert|switch|turn|want|need|edit)\b")
 _DIM_OBJECT = re.compile(r"\s+(?:down|it|everything|all|them)\b")
+
+
+_NP_END = {"at", "in", "on", "with", "of", "and", "or", "while", "as", "by", "for", "from", "to", "into", "onto",
+           "near", "during", "under", "over", "that", "which", "who", "where", "when", "is", "are"}
+
+
+def _noun_phrase(low: str, start: int) -> set[str]:
+    """The words of the noun phrase after the relation word at ``start`` (up to five, until the next
+    preposition): "above a mountain at night" → {a, mountain}."""
+    words: list[str] = []
+    for w in re.findall(r"[a-z']+", low[start:start + 60])[1:]:
+        if w in _NP_END or len(words) == 5:
+            break
+        words.append(w)
+    return set(words)
+
+
+def _side(place: str) -> str | None:
+    return "left" if "left" in place else "right" if "right" in place else None
+
+
+def _level(place: str) -> str | None:
+    return "top" if place.startswith(("top", "upper")) else "bottom" if place.startswith(("bottom", "lower")) else None
 
 
 def _ambient(words: set[str], after: str) -> bool:

@@ -71,6 +71,8 @@ _IRREGULAR = {
     "swim": {"swim", "swims", "swam", "swimming"},
     "dive": {"dive", "dives", "dived", "dove", "diving"},
     "back": {"back", "backs", "backed", "backing"},
+    "drive": {"drive", "drives", "drove", "driven", "driving"},
+    "ride": {"ride", "rides", "rode", "ridden", "riding"},
 }
 
 # ------------------------------------------------------------------------ direction words
@@ -163,7 +165,13 @@ OBJECT_FRAME = re.compile(r"\b(?:picture|photo|photograph|mirror|window|door|bed
 # or down after them is the verb's particle, not a stated direction in the frame
 PARTICLE_VERBS = forms("lift", "raise", "rise", "climb", "ascend", "descend", "fall", "drop", "sink", "lower", "put",
                        "set", "sit", "stand", "lie", "lay", "pick", "hang", "push", "kneel", "crouch", "bend", "knock",
-                       "tip", "pull", "hold", "look", "glance")
+                       "tip", "pull", "hold", "look", "glance", "jump", "leap", "hop", "spring", "lean", "come", "stoop",
+                       "duck", "bow", "squat", "pop", "calm", "settle", "slow", "shut", "break", "cheer", "wake",
+                       "get", "go", "step", "back", "turn", "light", "fill", "clean", "tidy", "warm", "cool", "speed",
+                       "line", "roll", "fold", "sum", "scale")
+# verbs whose own meaning is a vertical way: the camera "descending towards the sea" goes down
+VERTICAL_VERBS = {**{v: "down" for v in forms("descend", "sink", "drop", "dive", "fall")},
+                  **{v: "up" for v in forms("ascend", "rise", "climb", "soar")}}
 # verbs of facing: "turn to the left", "face towards the right", "looks to the right" name which
 # way a depicted thing faces, not a place in the frame
 FACING_VERBS = forms("turn", "face", "look", "glance", "gaze", "stare", "point", "lean", "nod", "peer", "tilt",
@@ -195,7 +203,8 @@ MOTION_VERBS = forms("move", "shift", "slide", "glide", "drift", "travel", "fly"
                      "sweep", "rotate", "rise", "climb", "ascend", "descend", "drop", "dive", "sink", "advance", "approach",
                      "retreat", "push", "pull", "step", "back", "draw", "get", "come", "proceed", "veer", "scroll",
                      "nudge", "drag", "relocate", "reposition", "bring", "lift", "raise", "lower", "walk", "run", "jump",
-                     "swim", "roll", "float", "hover", "soar", "sail", "crawl", "fall", "lean", "bend", "slip", "hop")
+                     "swim", "roll", "float", "hover", "soar", "sail", "crawl", "fall", "lean", "bend", "slip", "hop",
+                     "drive", "ride", "race", "stream", "flow", "bounce", "streak")
 # verbs whose moved thing is the object only (never the subject)
 TRANSITIVE_ONLY = forms("nudge", "drag", "relocate", "reposition", "bring", "lift", "raise", "lower", "push", "put",
                         "place", "set")
@@ -236,7 +245,8 @@ CONTRAST_NOUNS = {"contrast", "contrasts"}
 GLOBAL_NOUNS = {"image", "picture", "pic", "photo", "photograph", "scene", "frame", "shot", "colors", "colours",
                 "color", "colour", "tones", "tone", "lighting", "light", "exposure", "everything", "it", "this", "all",
                 "whole thing", "overall look", "look", "palette", "color palette", "colour palette", "atmosphere",
-                "mood", "environment", "ambience", "ambiance", "video", "footage", "view", "lights"}
+                "mood", "environment", "ambience", "ambiance", "video", "footage", "view", "lights", "room",
+                "garden", "landscape", "interior", "surroundings"}
 TONE_COMPARATIVES = {
     "brighter": "brighter", "lighter": "brighter", "darker": "darker", "dimmer": "darker", "warmer": "warmer",
     "cooler": "cooler", "colder": "cooler", "more saturated": "more_saturated", "less saturated": "less_saturated",

@@ -57,6 +57,12 @@ _STOP = r"(?!(?:and|or|with|in|into|on|onto|at|to|of|while|as|by|for|from|a|an|t
 _NP = rf"(?P<np>(?:{_STOP}[a-z'-]+ +){{0,2}}?(?P<head>{_STOP}[a-z][a-z'-]*))"
 VERTICAL_RELATION = re.compile(rf"\b(?P<w>above|below|under|underneath|beneath|atop)\s+(?:{_DET}\s+|his\s+|her\s+|"
                                rf"their\s+|its\s+){_NP}\b")
+# a place on a thing named by a pronoun: "at its top", "in its center", "above it", "below them"
+OWN_PLACE = re.compile(r"\b(?:at|in|on)\s+(?:its|his|her|their)\s+(?:very\s+)?(?P<w>top|bottom|center|centre|middle)\b"
+                       r"(?!\s+(?:left|right)\b)")
+PRONOUN_RELATION = re.compile(r"\b(?P<w>above|below|under|underneath|beneath|atop)\s+(?:it|them)\b(?!\s*-)")
+# "stacked on top of each other": a relation among the things, no place
+RECIPROCAL = re.compile(r"\b(?:on\s+top\s+of|above|below|under|beside|next\s+to)\s+(?:each\s+other|one\s+another)\b")
 OF_NOUN = re.compile(rf"\s+of\s+(?:{_DET}\s+|his\s+|her\s+|their\s+|its\s+|my\s+|your\s+)?{_NP}")
 
 VERTICAL_WORD = {"top": "top", "upper": "top", "topmost": "top", "bottom": "bottom", "lower": "bottom",
