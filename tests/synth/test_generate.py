@@ -10,9 +10,13 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from editcaption.synth import EditWorldError, generate, generate_run, read_manifest
+from editcaption.synth.pairs import SceneOptions, make_pair
+from editcaption.synth.render import render
+from editcaption.synth.scene import Backdrop, Camera, Scene
 from editcaption.synth.taxonomy import SUBTYPES, parse_mix, plan, quotas
 
 
@@ -132,3 +136,39 @@ def test_an_out_folder_with_another_run_is_refused(tmp_path: Path) -> None:
     rows = read_manifest(tmp_path / "ew" / "manifest.jsonl")
     assert [r["id"] for r in rows] == [f"editworld-s1-{i:05d}" for i in range(4)]
     assert len(list((tmp_path / "ew" / "images").iterdir())) == 8  # the old run's images are gone
+
+
+def _squares_across(img: np.ndarray) -> int:
+    """How many squares of a checkered backdrop the first pixel row crosses (colour runs)."""
+    row = img[0].astype(int)
+    return 1 + int(np.count_nonzero(np.abs(np.diff(row, axis=0)).sum(axis=1) > 0))
+
+
+def test_backdrop_squares_and_pan_shift_are_scene_settings() -> None:
+    """The reproduction's scene sets choose the checkered backdrop's squares and how far a pan
+    shifts the content (a pan of more than one square looks reversed on a fine pattern)."""
+    cam = Camera(cx=0.5, cy=0.5, width=1.0)
+    fine = render(Scene(base=Backdrop("checkered", "white"), objects=(), camera=cam), (64, 64))
+    coarse = render(Scene(base=Backdrop("checkered", "white", cell=0.5), objects=(), camera=cam), (64, 64))
+    assert _squares_across(fine) == 8 and _squares_across(coarse) == 2
+    options = SceneOptions(n_objects=(1, 1), backgrounds=("checkered",), signs=False, checker_cell=0.5,
+                           pan_shift=(0.35, 0.4))
+    for index in range(6):
+        pair = make_pair(3, index, "structural", "objects", (64, 64), options, ("camera_pan",))
+        assert pair.source_scene.base.cell == 0.5
+        src, tgt = pair.source_scene.camera, pair.target_scene.camera
+        shift = max(abs(tgt.cx - src.cx), abs(tgt.cy - src.cy)) / src.width
+        assert 0.35 - 1e-9 <= shift <= 0.4 + 1e-9, shift
+
+
+def test_scene_settings_are_checked_and_recorded(tmp_path: Path) -> None:
+    with pytest.raises(EditWorldError, match="pan shift"):
+        generate_run(2, 0, tmp_path / "bad", family="objects", pan_shift=(0.3, 0.2))
+    with pytest.raises(EditWorldError, match="checker cell"):
+        generate_run(2, 0, tmp_path / "bad", family="objects", checker_cell=0.0)
+    generate_run(2, 0, tmp_path / "default", family="objects")
+    params = json.loads((tmp_path / "default" / "editworld.json").read_text())["params"]
+    assert "checker_cell" not in params and "pan_shift" not in params  # older runs still resume
+    generate_run(2, 0, tmp_path / "set", family="objects", checker_cell=0.5, pan_shift=(0.3, 0.45))
+    params = json.loads((tmp_path / "set" / "editworld.json").read_text())["params"]
+    assert params["checker_cell"] == 0.5 and params["pan_shift"] == [0.3, 0.45]

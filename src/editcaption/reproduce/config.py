@@ -39,6 +39,8 @@ class SceneSet:
     objects: tuple[int, int] = (1, 1)
     share: float = 1.0  # relative weight of this set in each pool
     habits: tuple[Habit, ...] = ()  # systematic regime only: errors written into its refined rows
+    checker_cell: float = 0.125  # the checkered backdrop's squares, a share of the frame width
+    pan_shift: tuple[float, float] = (0.15, 0.3)  # camera_pan: the content's shift, a share of the frame width
 
 
 @dataclass(frozen=True)
@@ -109,18 +111,23 @@ DEFAULT_SCENES: tuple[SceneSet, ...] = (
     SceneSet("camera_zoom", ("checkered",), share=1.0),
 )
 
-# The systematic regime: one object per scene, habits on fixed shares of the refined rows. The
-# shares are high (0.9 of the eligible rows) because a habit also dilutes what the labels say about
-# the image: at 0.75 the tiny model, trained from scratch, never learned to see the direction of a
-# pan (probe 67%, tuning log in benchmarks/results/mini.md). Pans dominate: they are what a model
-# of this size learns to see; object moves stay as the contrast it does not see. Vertical pans and
-# zooms carry no habit: they show whether preference training disturbs what SFT already writes right.
+# The systematic regime: one object per scene, habits on fixed shares of the refined rows (0.9 of
+# the eligible rows). The backdrop's squares are half the frame wide and pans shift the content by
+# 0.3-0.45 of it: with the default squares (0.125) a pan of 0.15-0.3 moves the pattern by more than
+# one square, which looks like a move the other way, and the model never learned a pan's direction
+# (probe 63-73%); with these settings a linear probe on the SFT model reads it at 100% (tuning log
+# in benchmarks/results/mini.md). Pans dominate: they are what a model of this size learns to see;
+# object moves stay as the contrast it does not see. Vertical pans and zooms carry no habit: they
+# show whether preference training disturbs what SFT already writes right.
+_CELL = 0.5
 SYSTEMATIC_SCENES: tuple[SceneSet, ...] = (
-    SceneSet("camera_pan", ("checkered",), share=3.0, habits=(Habit("pan_content_direction", "horizontal", 0.9),)),
+    SceneSet("camera_pan", ("checkered",), share=3.0, habits=(Habit("pan_content_direction", "horizontal", 0.9),),
+             checker_cell=_CELL, pan_shift=(0.3, 0.45)),
     SceneSet("move_object", ("checkered",), share=1.0,
-             habits=(Habit("move_as_camera", "vertical", 0.9), Habit("mirrored_move", "horizontal", 0.9))),
-    SceneSet("recolor", ("checkered",), share=1.5, habits=(Habit("dropped_colour", "any", 0.9),)),
-    SceneSet("camera_zoom", ("checkered",), share=1.0),
+             habits=(Habit("move_as_camera", "vertical", 0.9), Habit("mirrored_move", "horizontal", 0.9)),
+             checker_cell=_CELL),
+    SceneSet("recolor", ("checkered",), share=1.5, habits=(Habit("dropped_colour", "any", 0.9),), checker_cell=_CELL),
+    SceneSet("camera_zoom", ("checkered",), share=1.0, checker_cell=_CELL),
 )
 
 
@@ -194,7 +201,8 @@ def config_from_json(data: dict[str, Any]) -> MiniConfig:
     """Inverse of :meth:`MiniConfig.to_json` (used when a run is resumed or re-reported)."""
     d = dict(data)
     d["scenes"] = tuple(SceneSet(s["subtype"], tuple(s["backgrounds"]), tuple(s["objects"]), s["share"],
-                                 tuple(Habit(**h) for h in s.get("habits") or ()))
+                                 tuple(Habit(**h) for h in s.get("habits") or ()), s.get("checker_cell", 0.125),
+                                 tuple(s.get("pan_shift", (0.15, 0.3))))
                         for s in d["scenes"])
     d["teacher"] = TeacherMistakes(**d["teacher"])
     d["model"] = TinyModel(**d["model"])

@@ -67,7 +67,8 @@ def make_role(ws: Workspace, config: MiniConfig, seed: int, role: str, out: Path
         run_dir = out / f"{role}-{i}-{scene.subtype}"
         report = generate_run(n, editworld_seed(seed, role, i), run_dir, size=config.image_size, family="objects",
                               n_objects=scene.objects, backgrounds=scene.backgrounds, signs=False,
-                              subtypes=[scene.subtype])
+                              subtypes=[scene.subtype], checker_cell=scene.checker_cell,
+                              pan_shift=scene.pan_shift)
         ingested = ingest(ws, report.manifest, "manifest")
         if ingested.rejected:
             first = ingested.rejected[0]

@@ -123,9 +123,16 @@ def read_manifest(path: str | Path) -> list[dict[str, Any]]:
 
 def _params(n: int, seed: int, size: tuple[int, int], mix: dict[str, float], family: str, options: SceneOptions,
             subtypes: tuple[str, ...] | None, split: str | None) -> dict[str, Any]:
-    return {"format": FORMAT_VERSION, "n": n, "seed": seed, "size": list(size), "mix": mix, "family": family,
-            "objects": list(options.n_objects), "backgrounds": list(options.backgrounds), "signs": options.signs,
-            "subtypes": list(subtypes) if subtypes else None, "split": split}
+    params = {"format": FORMAT_VERSION, "n": n, "seed": seed, "size": list(size), "mix": mix, "family": family,
+              "objects": list(options.n_objects), "backgrounds": list(options.backgrounds), "signs": options.signs,
+              "subtypes": list(subtypes) if subtypes else None, "split": split}
+    # recorded only when set, so that runs made before these settings existed still resume
+    defaults = SceneOptions()
+    if options.checker_cell != defaults.checker_cell:
+        params["checker_cell"] = options.checker_cell
+    if options.pan_shift != defaults.pan_shift:
+        params["pan_shift"] = list(options.pan_shift)
+    return params
 
 
 def _load_done(out: Path, params: dict[str, Any], overwrite: bool) -> dict[int, dict[str, Any]]:
@@ -210,6 +217,8 @@ def generate_run(
     split: str | None = None,
     overwrite: bool = False,
     on_progress: Callable[[int, int], None] | None = None,
+    checker_cell: float = 0.125,
+    pan_shift: tuple[float, float] = (0.15, 0.3),
 ) -> RunReport:
     """:func:`generate`, returning the full :class:`RunReport`."""
     if n < 1:
@@ -227,7 +236,12 @@ def generate_run(
     unknown = [p for p in patterns if p not in BACKGROUND_PATTERNS]
     if unknown or not patterns:
         raise EditWorldError(f"backgrounds must be among {', '.join(BACKGROUND_PATTERNS)} (got {', '.join(patterns)})")
-    options = SceneOptions(n_objects=(lo, hi), backgrounds=patterns, signs=signs)
+    if not 0.01 <= checker_cell <= 2.0:
+        raise EditWorldError(f"checker cell {checker_cell} must be between 0.01 and 2 (a share of the frame width)")
+    if not 0.0 < pan_shift[0] <= pan_shift[1] < 1.0:
+        raise EditWorldError(f"pan shift {pan_shift} must satisfy 0 < min <= max < 1 (shares of the frame width)")
+    options = SceneOptions(n_objects=(lo, hi), backgrounds=patterns, signs=signs, checker_cell=checker_cell,
+                           pan_shift=(float(pan_shift[0]), float(pan_shift[1])))
     if split is not None and split not in ("train", "val", "test"):
         raise EditWorldError(f"split {split!r} is not one of train, val, test")
     try:

@@ -77,6 +77,7 @@ class Context:
     source: Scene
     touched: set[str] = field(default_factory=set)
     backgrounds: tuple[str, ...] = BACKGROUND_PATTERNS  # patterns a background change may pick
+    pan_shift: tuple[float, float] = (0.15, 0.3)  # a pan's content shift, as a share of the frame width
 
     @property
     def frame_w(self) -> int:
@@ -204,10 +205,10 @@ def op_background(scene: Scene, rng: np.random.Generator, ctx: Context) -> tuple
         return None
     used = {o.color for o in scene.objects}
     choices = [
-        Backdrop(p, c)
+        Backdrop(p, c, scene.base.cell)
         for p in ctx.backgrounds
         for c in BACKGROUND_COLORS
-        if not backdrop_color_names(c) & used and Backdrop(p, c) != scene.base
+        if not backdrop_color_names(c) & used and Backdrop(p, c, scene.base.cell) != scene.base
         and c != scene.base.color
     ]
     if not choices:
@@ -342,7 +343,7 @@ def op_pan(scene: Scene, rng: np.random.Generator, ctx: Context) -> tuple[Scene,
     direction = _pick(rng, HORIZONTAL + VERTICAL)
     h = direction if direction in HORIZONTAL else "none"
     v = direction if direction in VERTICAL else "none"
-    amount = float(rng.uniform(0.15, 0.3)) * ctx.frame_w  # content shift in frame pixels
+    amount = float(rng.uniform(*ctx.pan_shift)) * ctx.frame_w  # content shift in frame pixels
     dx, dy = content_shift_for_pan(h, v, amount)  # type: ignore[arg-type]
     s = scene.camera.scale(ctx.frame_w)
     cam = replace(scene.camera, cx=scene.camera.cx - dx / s, cy=scene.camera.cy - dy / s)

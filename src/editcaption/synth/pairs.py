@@ -38,6 +38,11 @@ class SceneOptions:
     n_objects: tuple[int, int] = (1, 4)
     backgrounds: tuple[str, ...] = BACKGROUND_PATTERNS
     signs: bool = True
+    # A checkered backdrop repeats every two squares: a pan that shifts the content by more than
+    # one square (and less than two) looks like a shift the other way. The default squares are
+    # 0.125 of the frame, so pans of 0.15-0.3 of the frame alias; 0.5 does not.
+    checker_cell: float = 0.125
+    pan_shift: tuple[float, float] = (0.15, 0.3)  # a pan's content shift, as a share of the frame width
 
 
 @dataclass
@@ -60,11 +65,11 @@ _PATTERN_WEIGHT = {"plain": 2.0, "gradient": 1.0, "checkered": 1.0}
 
 
 def _objects_scene(rng: np.random.Generator, size: tuple[int, int], n_objects: tuple[int, int],
-                   patterns: tuple[str, ...]) -> Scene:
+                   patterns: tuple[str, ...], checker_cell: float = 0.125) -> Scene:
     w, h = size
     weights = np.array([_PATTERN_WEIGHT[p] for p in patterns])
     pattern = patterns[int(rng.choice(len(patterns), p=weights / weights.sum()))]
-    backdrop = Backdrop(pattern, BACKGROUND_COLORS[int(rng.integers(len(BACKGROUND_COLORS)))])
+    backdrop = Backdrop(pattern, BACKGROUND_COLORS[int(rng.integers(len(BACKGROUND_COLORS)))], checker_cell)
     cam = Camera(cx=0.5, cy=0.5 * h / w, width=1.0)
     scene = Scene(base=backdrop, objects=(), camera=cam)
     lo, hi = n_objects
@@ -99,7 +104,7 @@ def _base_scene(rng: np.random.Generator, family: str, subtype: str, size: tuple
         if subtype == "hybrid":
             lo = max(lo, min(2, hi))
         counts = (max(lo, 1), max(hi, 1)) if need_obj else (lo, hi)
-        scene = _objects_scene(rng, size, counts, options.backgrounds)
+        scene = _objects_scene(rng, size, counts, options.backgrounds, options.checker_cell)
     else:
         n = int(rng.integers(1 if need_obj else 0, 3))
         if subtype == "hybrid":
@@ -135,7 +140,7 @@ def make_pair(
         scene = _base_scene(rng, family, subtype, size, options)
         if scene is None:
             continue
-        ctx = Context(size=size, source=scene, backgrounds=options.backgrounds)
+        ctx = Context(size=size, source=scene, backgrounds=options.backgrounds, pan_shift=options.pan_shift)
         result = apply_subtype(subtype, scene, rng, ctx)
         if result is None:
             continue

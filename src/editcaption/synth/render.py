@@ -28,7 +28,6 @@ Size = tuple[int, int]
 SIGN_BOARD = (245, 245, 240)
 SIGN_EDGE = (70, 70, 70)
 SIGN_INK = (25, 25, 25)
-CHECKER_CELL = 0.125  # world units
 
 
 @cache
@@ -87,7 +86,8 @@ def render_backdrop(scene: Scene, backdrop: Backdrop, size: Size) -> np.ndarray:
         rows = np.clip(np.rint(c1 * (1 - t) + c2 * t), 0, 255).astype(np.uint8)
         return np.ascontiguousarray(np.broadcast_to(rows, (h, w, 3)))
     if backdrop.pattern == "checkered":
-        parity = (np.floor(px / CHECKER_CELL).astype(np.int64) + np.floor(py / CHECKER_CELL).astype(np.int64)) & 1
+        cell = backdrop.cell
+        parity = (np.floor(px / cell).astype(np.int64) + np.floor(py / cell).astype(np.int64)) & 1
         lut = np.stack([c1, c2]).astype(np.uint8)
         return lut[np.broadcast_to(parity, (h, w))]
     raise ValueError(f"unknown backdrop pattern {backdrop.pattern!r}")

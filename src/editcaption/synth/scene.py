@@ -54,6 +54,7 @@ class Backdrop:
 
     pattern: str  # plain | gradient | checkered
     color: str
+    cell: float = 0.125  # checkered: the squares' side in world units (the frame is 1.0 wide)
 
     @property
     def name(self) -> str:
