@@ -202,6 +202,25 @@ def test_a_filmed_scene_s_layout_is_no_fact():
     ("Add a dog under a clear blue sky.", []),
     ("Zoomed out view of a giraffe", []),
     ("Give me a zoomed out view.", [("zoom", "out", None)]),
+    # heldout5's misses, read after its one run
+    ("Get closer to the dogs face", [("zoom", "in", None)]),
+    ("Get farther to the dogs face", [("zoom", "out", None)]),
+    ("Step back and show the whole room.", [("zoom", "out", None)]),
+    ("The man steps back.", []),
+    ("The dog moves closer.", []),
+    ("Close up on dog face", [("zoom", "in", None)]),
+    ("a closer-up photograph of the cat", [("zoom", "in", None)]),
+    ("Zoom on the dog's face", [("zoom", "in", None)]),
+    ("a duck swimming above water", [("relative", None, "top")]),
+    ("Put the cup above towels.", [("relative", None, "top")]),
+    ("Take the penguin under water", []),
+    ("one box on top of the other", []),
+    ("a cup with holes in its top half", []),
+    ("face the left of the image", []),
+    ("Place the warthog facing viewer's right", []),
+    ("Put a lamp on the viewer's left", [("position", "left", None)]),
+    ("one ray swimming to the top right of the image", [("move", "right", None), ("move", "up", None)]),
+    ("Add a ray to the top right of the image", [("position", "right", "top")]),
 ])
 def test_reads_constructed_phrasings(text, expected):
     assert facts(text) == expected

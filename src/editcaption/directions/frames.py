@@ -24,7 +24,7 @@ H = r"(?:left|right)(?:wards?)?"
 VM = r"(?:up|down)(?:wards?)?"
 # "towards" alone (no direction after it) is an approach: a zoom in when the camera is the agent
 FWD = r"(?:forwards?|ahead|closer|nearer|towards?|toward|inwards?|in(?=\s*(?:$|[,.;!?)]|\s+(?:on|to|toward|towards|closer|and|while|with|at)\b)))"
-BACKW = r"(?:backwards?|back(?!\s+and\s+forth)|away|outwards?|out(?=\s*(?:$|[,.;!?)]|\s+(?:from|to|and|while|with|of\s+the\s+(?:scene|frame|shot))\b)))"
+BACKW = r"(?:backwards?|back(?!\s+and\s+forth)|away|(?:farther|further)(?=\s*(?:$|[,.;!?]|\s+(?:to|from|and|away)\b))|outwards?|out(?=\s*(?:$|[,.;!?)]|\s+(?:from|to|and|while|with|of\s+the\s+(?:scene|frame|shot))\b)))"
 # "to the left", "towards the right", "from right to left" (the destination counts)
 LEAD = (r"(?:\s+(?:from\s+(?:the\s+)?(?:left|right|top|bottom|up|down)(?:\s+(?:side|edge))?\s+(?:to(?:wards?)?|toward)|"
         r"to(?:wards?)?|toward|in\s+the\s+direction\s+of|over\s+to)(?:\s+the)?)?")
@@ -83,6 +83,10 @@ CAMERA_FRAMES: list[tuple[set[str], re.Pattern[str]]] = [
     # zoom: "zoom in", "zooms out", "zoom into the face", "a quick zoom-in"
     (L.ZOOM_VERBS, rx(rf"\b{alt(L.ZOOM_VERBS)}(?:\s+(?:the\s+)?(?:{CAMERA_NOUN}|lens|{VIEW_NOUN}))?{ADV}[\s-]+"
                       r"(?P<d>into|in|out|closer|back)\b")),
+    # "Zoom on the dog's face" (no particle): a zoom in on a thing
+    (L.ZOOM_VERBS, rx(rf"\b(?P<d>{alt(L.ZOOM_VERBS)})(?=\s+on\s+)")),
+    # a closer framing asked for: "a closer-up photograph", "Close up on dog face" (as a request)
+    ({"closer", "close"}, rx(r"\b(?P<d>closer)[\s-]+up\b|^\s*(?P<d2>close)[\s-]?up\s+on\b")),
     # push in / pull back / pull out (as verbs or as the named move "performs a push in")
     (L.forms("push"), rx(r"\b(?:push(?:es|ed|ing)?)(?:\s+the\s+camera)?[\s-]+(?P<d>in)\b(?!\s+front)")),
     (L.forms("pull") | L.forms("back"),

@@ -49,7 +49,8 @@ _NEEDS_MIRROR = {w for w in L.MIRROR_VERBS} | {"horizontal", "horizontally", "ve
 _NEEDS_SENSE = {"clockwise", "counterclockwise", "anticlockwise", "counter", "anti", "ccw", "cw"}
 _NEEDS_MOTION = _SIDES | {"up", "down", "upward", "upwards", "downward", "downwards", "forward", "forwards", "backward",
                           "backwards", "back", "away", "ahead", "closer", "nearer", "in", "out", "inward", "inwards",
-                          "outward", "outwards", "toward", "towards", "top", "bottom", "upper", "lower"}
+                          "outward", "outwards", "toward", "towards", "top", "bottom", "upper", "lower", "farther",
+                          "further"}
 _NEEDS_PLACE = _SIDES | {"top", "bottom", "upper", "lower", "middle", "center", "centre", "leftmost", "rightmost",
                          "topmost", "bottommost", "above", "below", "under", "underneath", "beneath", "atop"}
 _NEEDS_TONE = {w for p in (L.INCREASE_VERBS, L.DECREASE_VERBS) for w in p if " " not in w} | {
@@ -188,7 +189,12 @@ class _Reader:
         for m in self.scan(P.OWN_POSSESSIVE):
             owner = m.group("owner").removesuffix("'s").removesuffix("'")
             h = m.group("h")
-            if owner in L.FRAME_NOUNS:
+            if owner in L.VIEWER_NOUNS:
+                if self.facing(m.start()):
+                    self.take(*m.span())  # "facing viewer's right": a facing
+                else:
+                    self.emit("position", h, *m.span())  # "on the viewer's left": the frame's left
+            elif owner in L.FRAME_NOUNS:
                 self.emit("position", h, *m.span())
             elif owner in L.PLACE_NOUNS:
                 self.emit("relative", h, *m.span())
@@ -216,6 +222,8 @@ class _Reader:
             if not self.words & needs:
                 continue
             for m in self.scan(pattern):
+                if m.groupdict().get("d") is None and m.groupdict().get("d2") or m.group("d").startswith("zoom"):
+                    m = _Hit(m.start(), m.end(), "in")  # "Close up on ...", "Zoom on ..."
                 if self.noun_before(m.start()) or self.cookware(m.start()):
                     continue  # "a truck left of a refrigerator", "lift the frying pan up": a thing, not a move
                 if self.low.startswith("pulled", m.start()) and not self.sentence(m.start()).camera:
@@ -367,7 +375,9 @@ class _Reader:
         # subject, a gerund of travel is the viewer's own motion (a point-of-view shot)
         pov = not subject and verb.endswith("ing") and d in ("in", "out") and (
             clause_start == s.start or _POV.search(self.low, s.start, m.start()) is not None)
-        if _CAMERA_WORD.search(subject) or (_IT.match(subject) and s.camera) or (not subject and s.camera) or pov:
+        # "Get closer to the dog's face", "Step back": a request to whoever holds the camera
+        asked = not subject and clause_start == s.start and d in ("in", "out") and verb in _TO_THE_VIEWER
+        if _CAMERA_WORD.search(subject) or (_IT.match(subject) and s.camera) or (not subject and s.camera) or pov or asked:
             if d in ("in", "out") and verb in L.VERTICAL_VERBS:
                 # "an aerial view descending towards the sea": the way the verb goes, not an approach
                 self.emit("pan", L.VERTICAL_VERBS[verb], *m.span())
@@ -418,13 +428,17 @@ class _Reader:
         for m in self.scan(P.PRONOUN_RELATION):
             self.relative(None, m.start(), m.end(), P.VERTICAL_WORD[m.group("w")])
         for m in self.scan(P.BARE_RELATIVE):
+            if self.facing(m.start()):
+                self.take(*m.span())  # "face the left of the image": a facing
+                continue
             self.relative(m.group("h"), m.start(), m.end() - 1)
         for m in self.scan(P.ADJECTIVE):
             self.adjective(m)
         for m in self.scan(P.VERTICAL_RELATION) if self.words & _VERTICAL_RELATION_WORDS else ():
-            words = _noun_phrase(self.low, m.start("w"))
-            if not _ambient(words, self.low[m.start():m.end() + 40]) and m.group("head") not in P.NOT_A_THING:
-                self.relative(None, m.start(), m.end(), P.VERTICAL_WORD[m.group("w")])
+            w, head = (m.group("w"), m.group("head")) if m.group("w") else (m.group("w2"), m.group("head2"))
+            words = _noun_phrase(self.low, m.start())
+            if not _ambient(words, self.low[m.start():m.end() + 40]) and head not in P.NOT_A_THING:
+                self.relative(None, m.start(), m.end(), P.VERTICAL_WORD[w])
 
     def relative(self, h: str | None, a: int, b: int, v: str | None = None) -> None:
         """A place beside another thing; in a filmed scene's description it is layout, read as nothing."""
@@ -449,6 +463,12 @@ class _Reader:
         if tail:
             words = {w.removesuffix("'s") for w in re.findall(r"[a-z']+", self.low[tail.start("np"):tail.end() + 24])[:2]}
             if words & L.FRAME_NOUNS and not L.OBJECT_FRAME.search(self.low, tail.start("np"), tail.end() + 24):
+                if self.low.startswith("to", m.start()) and self.travels(m.start()):
+                    # "one ray swimming to the top right of the image": where it goes, a move per axis
+                    for way in [w for w in (h_out if h_out in ("left", "right") else None,
+                                            {"top": "up", "bottom": "down"}.get(v or "")) if w]:
+                        self.emit("move", way, m.start(), tail.end())
+                    return
                 self.emit("position", h_out, m.start(), tail.end(), v)
             elif words & L.TIME_NOUNS or words & L.AMBIENT_NOUNS and h_out == "center":
                 self.take(m.start(), tail.end())
@@ -599,6 +619,7 @@ _PATH_AFTER = re.compile(r"\s+(?:the|a|an|his|her|their|its|some|this|that|these
 # what lies outside the picture or only sends light into it has no place in the frame
 _OUTSIDE = re.compile(r"\b(?:off[\s-]?(?:screen|camera|frame)|out\s+of\s+(?:frame|shot|view)|(?:shin|stream|pour|glow|"
                       r"beam|spill|com|fall|filter)(?:e|es|ed|ing|s)?|lit)\s+$")
+_TO_THE_VIEWER = L.forms("get", "move", "step", "come", "go", "pull", "back")
 _POV = re.compile(r"\b(?:aerial|drone|pov|fpv|first[\s-]+person|point[\s-]+of[\s-]+view)\b")
 _FRAMING_NOUN = re.compile(r"[\s-]+(?:view|shot|photo|photograph|image|picture|version|perspective)\b")
 _ASKS = re.compile(r"\b(?:make|give|show|change|convert|switch|turn|want|need|edit)\b")

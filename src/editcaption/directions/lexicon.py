@@ -246,7 +246,9 @@ GLOBAL_NOUNS = {"image", "picture", "pic", "photo", "photograph", "scene", "fram
                 "color", "colour", "tones", "tone", "lighting", "light", "exposure", "everything", "it", "this", "all",
                 "whole thing", "overall look", "look", "palette", "color palette", "colour palette", "atmosphere",
                 "mood", "environment", "ambience", "ambiance", "video", "footage", "view", "lights", "room",
-                "garden", "landscape", "interior", "surroundings"}
+                "garden", "landscape", "interior"}
+# whose left is the frame's left: "on the viewer's right"
+VIEWER_NOUNS = {"viewer", "viewers", "camera", "audience", "observer", "spectator", "onlooker"}
 TONE_COMPARATIVES = {
     "brighter": "brighter", "lighter": "brighter", "darker": "darker", "dimmer": "darker", "warmer": "warmer",
     "cooler": "cooler", "colder": "cooler", "more saturated": "more_saturated", "less saturated": "less_saturated",

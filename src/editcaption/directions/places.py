@@ -56,13 +56,17 @@ BARE_RELATIVE = re.compile(rf"\b(?P<h>left|right)\s+of\s+(?:{_DET}\s+)?[a-z]")
 _STOP = r"(?!(?:and|or|with|in|into|on|onto|at|to|of|while|as|by|for|from|a|an|the|is|are|was|were|be|that|which)\b)"
 _NP = rf"(?P<np>(?:{_STOP}[a-z'-]+ +){{0,2}}?(?P<head>{_STOP}[a-z][a-z'-]*))"
 VERTICAL_RELATION = re.compile(rf"\b(?P<w>above|below|under|underneath|beneath|atop)\s+(?:{_DET}\s+|his\s+|her\s+|"
-                               rf"their\s+|its\s+){_NP}\b")
+                               rf"their\s+|its\s+){_NP}\b"
+                               # "above water", "above towels": a bare noun ("under" takes too many idioms)
+                               rf"|\b(?P<w2>above|below|beneath|underneath|atop)\s+(?P<np2>(?P<head2>{_STOP}[a-z][a-z'-]*))"
+                               r"(?=\s*(?:$|[,.;!?]|\s+(?:and|with|in|on|at|while)\b))")
 # a place on a thing named by a pronoun: "at its top", "in its center", "above it", "below them"
 OWN_PLACE = re.compile(r"\b(?:at|in|on)\s+(?:its|his|her|their)\s+(?:very\s+)?(?P<w>top|bottom|center|centre|middle)\b"
-                       r"(?!\s+(?:left|right)\b)")
+                       r"(?![\s-]+(?:left|right|half|part|portion|third|corner|edge|side|row|shelf|drawer)\b)")
 PRONOUN_RELATION = re.compile(r"\b(?P<w>above|below|under|underneath|beneath|atop)\s+(?:it|them)\b(?!\s*-)")
 # "stacked on top of each other": a relation among the things, no place
-RECIPROCAL = re.compile(r"\b(?:on\s+top\s+of|above|below|under|beside|next\s+to)\s+(?:each\s+other|one\s+another)\b")
+RECIPROCAL = re.compile(r"\b(?:on\s+top\s+of|above|below|under|beside|next\s+to)\s+(?:each\s+other|one\s+another|"
+                        r"the\s+other(?:\s+one)?)\b")
 OF_NOUN = re.compile(rf"\s+of\s+(?:{_DET}\s+|his\s+|her\s+|their\s+|its\s+|my\s+|your\s+)?{_NP}")
 
 VERTICAL_WORD = {"top": "top", "upper": "top", "topmost": "top", "bottom": "bottom", "lower": "bottom",
