@@ -221,6 +221,24 @@ def test_a_filmed_scene_s_layout_is_no_fact():
     ("Put a lamp on the viewer's left", [("position", "left", None)]),
     ("one ray swimming to the top right of the image", [("move", "right", None), ("move", "up", None)]),
     ("Add a ray to the top right of the image", [("position", "right", "top")]),
+    # heldout6's misses, read after its one run
+    ("train going by on left", [("position", "left", None)]),
+    ("A smooth eggshell becoming cracked from right to left.", []),
+    ("we see the person on our right", [("position", "right", None)]),
+    ("a second skier enters the frame, far right", [("position", "right", None)]),
+    ("two people walk up stairs to the far left", [("position", "left", None)]),
+    ("kid runs down road", []),
+    ("truck exits frame right", [("move", "right", None)]),
+    ("the girl exits to the left", [("move", "left", None)]),
+    ("red vehicles takes off in the left direction", [("move", "left", None)]),
+    ("Turn the falling leaves on the right into butterflies", [("position", "right", None)]),
+    ("camera pans all the way to the top", [("pan", "up", None)]),
+    ("camera moves slightly to the right and then to the left", [("pan", "right", None), ("pan", "left", None)]),
+    ("then camera moves down and drastically left.", [("pan", "down", None), ("pan", "left", None)]),
+    ("tree branch is in upper left hand side of screen", [("position", "left", "top")]),
+    ("decoration lights from the right", []),
+    ("Change the traffic light on the right to gold.", [("position", "right", None)]),
+    ("Focus on the upper body of the horse", []),
 ])
 def test_reads_constructed_phrasings(text, expected):
     assert facts(text) == expected

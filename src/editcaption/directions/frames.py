@@ -71,8 +71,9 @@ def camera_kind(direction: str) -> str:
 # inherent camera verbs: (pattern, allowed directions); the camera is always the agent
 CAMERA_FRAMES: list[tuple[set[str], re.Pattern[str]]] = [
     # pan / tilt: "pan (the camera) (to the) left", "tilts slightly upward", "pans from right to left"
-    (L.PAN_VERBS, rx(rf"\b{alt(L.PAN_VERBS)}(?:\s+(?:the\s+)?(?:{CAMERA_NOUN}|{VIEW_NOUN}))?{direction_spec(H + '|' + VM)}")),
-    (L.TILT_VERBS, rx(rf"\b{alt(L.TILT_VERBS)}(?:\s+(?:the\s+)?(?:{CAMERA_NOUN}|{VIEW_NOUN}))?{direction_spec(VM)}")),
+    # "pans all the way to the top (of the tree)": the top is where the view goes
+    (L.PAN_VERBS, rx(rf"\b{alt(L.PAN_VERBS)}(?:\s+(?:the\s+)?(?:{CAMERA_NOUN}|{VIEW_NOUN}))?{direction_spec(H + '|' + VM + '|top|bottom')}")),
+    (L.TILT_VERBS, rx(rf"\b{alt(L.TILT_VERBS)}(?:\s+(?:the\s+)?(?:{CAMERA_NOUN}|{VIEW_NOUN}))?{direction_spec(VM + '|top|bottom')}")),
     # noun forms: "a gentle downward tilt", "an upward pan"
     ({"tilt", "pan"}, rx(rf"\b(?P<d>{VM}|{H})(?:\s+[a-z]+)?\s+(?:tilt|pan)\b(?!\s*-)")),
     # truck / track sideways, pedestal / crane / boom vertically, dolly / track along the axis
@@ -106,7 +107,8 @@ CAMERA_FRAMES: list[tuple[set[str], re.Pattern[str]]] = [
 
 # a camera move continued by "and (then) <direction>": "pans left and then right",
 # "dollies forward and downward"
-CONTINUATION = rx(rf"\s*,?\s+and\s+(?:then\s+)?{ADV.replace('and|', '')}\s*(?P<d>{H}|{VM})\b(?!\s+and\b)")
+CONTINUATION = rx(rf"\s*,?\s+(?:and\s+then|and|then){ADV.replace('and|', '')}\s+(?:to(?:wards?)?\s+(?:the\s+)?)?"
+                  rf"(?P<d>{H}|{VM})\b(?!\s+and\b)(?!\s+(?:of|side\s+of)\b)")
 
 # ------------------------------------------------------------------------ rotation
 
@@ -171,6 +173,13 @@ PATH = rx(rf"\b(?:from\s+(?:the\s+)?)?(?P<a>{_END})(?:[\s-]+(?:hand[\s-]+)?(?:si
 PATH_VERBS = L.MOTION_VERBS | L.forms("sweep", "streak", "stream", "flow", "pass", "cross", "scroll", "spread", "fly",
                                      "drive", "ride", "race", "dash", "dart", "zip", "zoom", "pop", "bounce", "leap",
                                      "jump", "hop", "crawl", "march", "wander", "slide", "glide", "blow", "shoot")
+
+# a thing leaving the frame: "exits frame left", "exits to the right", "leaves the screen to the left";
+# a direction named as one: "takes off in the left direction"
+EXIT = rx(r"\b(?:(?:exit|exits|exited|exiting)(?:\s+(?:the\s+)?(?:frame|screen|shot|view|scene|picture))?|"
+          r"(?:leave|leaves|leaving)\s+(?:the\s+)?(?:frame|screen|shot|view|scene|picture))"
+          r"(?:\s+(?:to(?:wards?)?|toward|on)(?:\s+the)?)?\s+(?P<d>left|right|top|bottom)\b(?!\s+(?:of|side|hand|corner)\b)"
+          r"|\b(?:in|to|towards?)\s+(?:the\s+|a\s+)?(?P<d2>left|right|up|down)(?:wards?)?\s+direction\b")
 
 # a relation to another thing right after a direction word ("left of the sofa")
 OF_TAIL = rx(rf"(?:[\s-]+(?:hand[\s-]+)?(?:side|half|edge|corner|part|end))?\s+of\s+(?:{DET}\s+)?(?P<noun>[a-z][a-z'-]*)")

@@ -203,6 +203,8 @@ class _Reader:
         for m in self.scan(P.OWN_BODY_PART):
             if m.group("part") in L.WORN_IN_PAIRS and not self.words & L.WEARER_WORDS:
                 continue  # "the left shoe" of a picture of shoes: a frame position, read with the adjectives
+            if m.group("part") == "hand" and re.match(r"[\s-]+side\b", self.low[m.end():m.end() + 8]):
+                continue  # "in upper left hand side of screen": a side, read with the places
             of = _HAND_OF.match(self.low, m.end()) if m.group("part") == "hand" else None
             if of and not set(of.group("owner").split()) & L.WEARER_WORDS and \
                     re.search(r"\b(?:on|to|at)\s+the\s+$", self.low[max(0, m.start() - 12):m.start()]):
@@ -304,6 +306,10 @@ class _Reader:
         if self.words & F.PATH_VERBS:
             for m in self.scan(F.PATH):
                 self.path(m)
+        for m in self.scan(F.EXIT):
+            d = F.normalise(m.group("d") or m.group("d2"))
+            camera = self.about_the_camera(m.start()) or bool(_CAMERA_WORD.search(self.subject(m.start())))
+            self.emit("pan" if camera else "move", d, *m.span())
         for m in self.anchored(F.MOTION_INTRANSITIVE):
             self.intransitive(m)
 
@@ -330,6 +336,11 @@ class _Reader:
             self.sentence(m.start()).camera and not subject)
         for way in ways:
             self.emit("pan" if camera else "move", way, *m.span())
+
+    def bare_path(self, end: int) -> bool:
+        """Whether a bare noun follows up/down: "walk up stairs", "runs down road" (a path, no article)."""
+        nxt = re.match(r"\s+([a-z][a-z'-]*)", self.low[end:end + 30])
+        return nxt is not None and P.thing_noun(nxt.group(1)) and nxt.group(1) not in _NOT_A_PATH
 
     def subject(self, pos: int) -> str:
         """The words of the clause before ``pos``, adverbs left out."""
@@ -386,7 +397,8 @@ class _Reader:
         elif d in ("left", "right", "up", "down") and (subject or verb != "back" and not self.facing(m.start())):
             # the thing the clause is about, or with no subject the sentence's ("a ball drops and bounces
             # upwards"; but "turns his head to the left, then back to the right" is a turn)
-            if m.group("d") in ("up", "down") and (verb in L.PARTICLE_VERBS or _PATH_AFTER.match(self.low, m.end())):
+            if m.group("d") in ("up", "down") and (verb in L.PARTICLE_VERBS or _PATH_AFTER.match(self.low, m.end())
+                                                   or self.bare_path(m.end())):
                 self.take(*m.span())  # "lift up the bag", "walk down the stairs": a particle, a path
                 return
             self.emit("move", d, *m.span())
@@ -432,6 +444,8 @@ class _Reader:
                 self.take(*m.span())  # "face the left of the image": a facing
                 continue
             self.relative(m.group("h"), m.start(), m.end() - 1)
+        for m in self.scan(P.FAR_SIDE):
+            self.emit("position", m.group("h"), m.start("far"), m.end())
         for m in self.scan(P.ADJECTIVE):
             self.adjective(m)
         for m in self.scan(P.VERTICAL_RELATION) if self.words & _VERTICAL_RELATION_WORDS else ():
@@ -476,7 +490,7 @@ class _Reader:
                 self.relative(h_out, m.start(), tail.end(), v)
             return
         nxt = re.match(r"\s+(?P<w>[a-z][a-z'-]*)", self.low[m.end():m.end() + 40])
-        if not groups.get("part") and nxt and nxt.group("w") in P.SUBPART_NOUNS:
+        if not groups.get("part") and nxt and (nxt.group("w") in P.SUBPART_NOUNS or nxt.group("w") in L.BODY_PARTS):
             self.take(*m.span())  # "on the bottom shelf": a part of a thing, not of the frame
             return
         if not groups.get("part") and not v_raw and groups.get("h") == "middle" and nxt and \
@@ -489,11 +503,14 @@ class _Reader:
         if self.low.startswith("to", m.start()) and h_out in ("left", "right") and not v and self.travels(m.start()):
             self.emit("move", h_out, *m.span())  # "driving a plane across a rainbow to the right": where it goes
             return
-        if _OUTSIDE.search(self.low, max(0, m.start() - 30), m.start()):
+        if _OUTSIDE.search(self.low, max(0, m.start() - 30), m.start()) or (
+                self.low.startswith("from", m.start()) and _LIGHT_FROM.search(self.low, max(0, m.start() - 30), m.start())):
             self.take(*m.span())  # "off-screen to the left", "sunlight shining from the upper left": outside the frame
             return
-        if not groups.get("the") and not groups.get("part"):
-            return  # "on top", "to left": no frame position without "the" or a part word
+        if not groups.get("the") and not groups.get("part") and not (
+                h_out in ("left", "right") and re.match(r"(?:on|from|at|in)\s", self.low[m.start():m.start() + 5])
+                and not re.match(r"\s+to\s+(?:the\s+)?(?:left|right)\b", self.low[m.end():m.end() + 20])):
+            return  # "on top", "to left": no frame position without "the" or a part word ("on left" is one)
         if h_out is None and v is None:
             return
         self.emit("position", h_out, *m.span(), vertical=v)
@@ -510,7 +527,10 @@ class _Reader:
 
     def travels(self, pos: int) -> bool:
         """Whether the clause before ``pos`` has a verb of travel and no verb that puts a thing there
-        ("flies across the sky to the left", not "add a bird flying to the left")."""
+        ("flies across the sky to the left", not "add a bird flying to the left" nor "walk up stairs
+        to the far left", a place)."""
+        if re.match(r"to\s+the\s+(?:very|far|extreme)\b", self.low[pos:pos + 25]):
+            return False
         words = _WORD.findall(self.low, self.clause_start(pos), pos)
         return any(w in F.PATH_VERBS for w in words) and not any(w in L.EDIT_VERBS["add"] for w in words)
 
@@ -619,7 +639,9 @@ _PATH_AFTER = re.compile(r"\s+(?:the|a|an|his|her|their|its|some|this|that|these
 # what lies outside the picture or only sends light into it has no place in the frame
 _OUTSIDE = re.compile(r"\b(?:off[\s-]?(?:screen|camera|frame)|out\s+of\s+(?:frame|shot|view)|(?:shin|stream|pour|glow|"
                       r"beam|spill|com|fall|filter)(?:e|es|ed|ing|s)?|lit)\s+$")
+_LIGHT_FROM = re.compile(r"\b(?:lights?|lighting|sunlight|daylight)\s+$")  # "lights from the right"
 _TO_THE_VIEWER = L.forms("get", "move", "step", "come", "go", "pull", "back")
+_NOT_A_PATH = {"towards", "toward", "to", "into", "and", "then", "again", "slowly", "quickly", "here", "there"}
 _POV = re.compile(r"\b(?:aerial|drone|pov|fpv|first[\s-]+person|point[\s-]+of[\s-]+view)\b")
 _FRAMING_NOUN = re.compile(r"[\s-]+(?:view|shot|photo|photograph|image|picture|version|perspective)\b")
 _ASKS = re.compile(r"\b(?:make|give|show|change|convert|switch|turn|want|need|edit)\b")

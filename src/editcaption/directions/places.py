@@ -60,6 +60,8 @@ VERTICAL_RELATION = re.compile(rf"\b(?P<w>above|below|under|underneath|beneath|a
                                # "above water", "above towels": a bare noun ("under" takes too many idioms)
                                rf"|\b(?P<w2>above|below|beneath|underneath|atop)\s+(?P<np2>(?P<head2>{_STOP}[a-z][a-z'-]*))"
                                r"(?=\s*(?:$|[,.;!?]|\s+(?:and|with|in|on|at|while)\b))")
+# "a second skier enters the frame, far right": a bare frame side after a pause
+FAR_SIDE = re.compile(r"(?:^|[,;(]\s*)(?P<far>(?:far|extreme)[\s-]+(?P<h>left|right))\b(?![\s-]+(?:of|side|hand)\b)")
 # a place on a thing named by a pronoun: "at its top", "in its center", "above it", "below them"
 OWN_PLACE = re.compile(r"\b(?:at|in|on)\s+(?:its|his|her|their)\s+(?:very\s+)?(?P<w>top|bottom|center|centre|middle)\b"
                        r"(?![\s-]+(?:left|right|half|part|portion|third|corner|edge|side|row|shelf|drawer)\b)")
