@@ -239,6 +239,24 @@ def test_a_filmed_scene_s_layout_is_no_fact():
     ("decoration lights from the right", []),
     ("Change the traffic light on the right to gold.", [("position", "right", None)]),
     ("Focus on the upper body of the horse", []),
+    # heldout7's misses, read after its one run
+    ("the camera starts to move right.", [("pan", "right", None)]),
+    ("the camera zooms into the baby on the left of the scene.", [("zoom", "in", None), ("position", "left", None)]),
+    ("camera view turns to the right.", [("pan", "right", None)]),
+    ("the camera zooms to a river", [("zoom", "in", None)]),
+    ("camera zooms back into the dog", [("zoom", "in", None)]),
+    ("he's left sitting at the desk", []),
+    ("Add a hat on it's right side", [("own_side", "right", None)]),
+    ("Dr. Gregory left Lisa and James.", []),
+    ("they are at the right location", []),
+    ("remove the right man", [("position", "right", None)]),
+    ("He runs right into Beckett", []),
+    ("the chick runs quickly right off frame.", [("move", "right", None)]),
+    ("Esposito walks up to the tv", []),
+    ("baby first turns head to left.", []),
+    ("Phillip was incarcerated under his given name", []),
+    ("They argue in the middle of a discussion", []),
+    ("a bird in the upper right hand corner of frame", [("position", "right", "top")]),
 ])
 def test_reads_constructed_phrasings(text, expected):
     assert facts(text) == expected

@@ -82,8 +82,10 @@ CAMERA_FRAMES: list[tuple[set[str], re.Pattern[str]]] = [
     (L.DOLLY_VERBS, rx(rf"\b{alt(L.DOLLY_VERBS)}(?:\s+the\s+camera)?"
                        rf"{direction_spec(FWD + '|' + BACKW + '|in|out|' + H + '|' + VM)}")),
     # zoom: "zoom in", "zooms out", "zoom into the face", "a quick zoom-in"
+    # "zooms back into" (back = again), "zooms to a river" (to a thing: in)
     (L.ZOOM_VERBS, rx(rf"\b{alt(L.ZOOM_VERBS)}(?:\s+(?:the\s+)?(?:{CAMERA_NOUN}|lens|{VIEW_NOUN}))?{ADV}[\s-]+"
-                      r"(?P<d>into|in|out|closer|back)\b")),
+                      r"(?:back\s+(?=in|out))?(?P<d>into|in|out|closer|back)\b"
+                      r"|\b(?:zoom|zooms|zoomed|zooming)\s+(?P<d3>to)\s+(?!the\s+(?:left|right|top|bottom)\b|fit\b)")),
     # "Zoom on the dog's face" (no particle): a zoom in on a thing
     (L.ZOOM_VERBS, rx(rf"\b(?P<d>{alt(L.ZOOM_VERBS)})(?=\s+on\s+)")),
     # a closer framing asked for: "a closer-up photograph", "Close up on dog face" (as a request)
@@ -145,6 +147,8 @@ CAMERA_OBJECT = (L.MOTION_VERBS, rx(rf"\s+(?:the\s+)?(?:{CAMERA_NOUN}|{VIEW_NOUN
 # the picture as the verb's object: which way it moves is ambiguous (camera or content)
 CONTENT_OBJECT = (L.forms("move", "shift", "slide", "pan", "scroll", "drag", "push", "offset", "nudge"),
                   rx(rf"\s+(?:the\s+)?(?:{CONTENT_NOUN}){direction_spec(H + '|' + VM)}"))
+# turn/point with a direction: a pan only when the camera turns ("camera view turns to the right")
+TURN_INTRANSITIVE = (L.forms("turn", "swing"), rx(direction_spec(H + '|' + VM)))
 # an intransitive motion verb with a direction; its agent comes from the clause
 MOTION_INTRANSITIVE = (L.MOTION_VERBS - L.ROLL_VERBS - L.forms("turn", "point") | L.forms("continue"),
                        rx(_MOTION_DIRECTIONS))

@@ -203,7 +203,7 @@ class _Reader:
         for m in self.scan(P.OWN_BODY_PART):
             if m.group("part") in L.WORN_IN_PAIRS and not self.words & L.WEARER_WORDS:
                 continue  # "the left shoe" of a picture of shoes: a frame position, read with the adjectives
-            if m.group("part") == "hand" and re.match(r"[\s-]+side\b", self.low[m.end():m.end() + 8]):
+            if m.group("part") == "hand" and re.match(r"[\s-]+(?:side|corner)\b", self.low[m.end():m.end() + 10]):
                 continue  # "in upper left hand side of screen": a side, read with the places
             of = _HAND_OF.match(self.low, m.end()) if m.group("part") == "hand" else None
             if of and not set(of.group("owner").split()) & L.WEARER_WORDS and \
@@ -224,8 +224,9 @@ class _Reader:
             if not self.words & needs:
                 continue
             for m in self.scan(pattern):
-                if m.groupdict().get("d") is None and m.groupdict().get("d2") or m.group("d").startswith("zoom"):
-                    m = _Hit(m.start(), m.end(), "in")  # "Close up on ...", "Zoom on ..."
+                g = m.groupdict()
+                if g.get("d") is None and (g.get("d2") or g.get("d3")) or (g.get("d") or "").startswith("zoom"):
+                    m = _Hit(m.start(), m.end(), "in")  # "Close up on ...", "Zoom on ...", "zooms to a river"
                 if self.noun_before(m.start()) or self.cookware(m.start()):
                     continue  # "a truck left of a refrigerator", "lift the frying pan up": a thing, not a move
                 if self.low.startswith("pulled", m.start()) and not self.sentence(m.start()).camera:
@@ -312,6 +313,9 @@ class _Reader:
             self.emit("pan" if camera else "move", d, *m.span())
         for m in self.anchored(F.MOTION_INTRANSITIVE):
             self.intransitive(m)
+        for m in self.anchored(F.TURN_INTRANSITIVE):
+            if _CAMERA_WORD.search(self.subject(m.start())):
+                self.camera_fact(m, m.group("d"))  # "camera view turns to the right": a pan
 
     def path(self, m: re.Match[str]) -> None:
         """A path across the frame: its direction is the way from the first place to the second."""
@@ -373,15 +377,24 @@ class _Reader:
 
     def intransitive(self, m: _Hit) -> None:
         before = _PREVIOUS_WORD.search(self.low, 0, m.start())
-        if before and before.group("w") in _NOT_BEFORE_A_VERB:
-            return  # "at the lower left": an adjective, not the verb "lower"
+        verb = self.low[m.start():m.end()].split()[0]
+        if before and before.group("w") in _NOT_BEFORE_A_VERB and not (
+                before.group("w") == "to" and verb not in _HOMOGRAPHS):
+            return  # "at the lower left": an adjective, not the verb "lower" (but "starts to move right")
+        if before and verb in _HOMOGRAPHS and (before.group("w") in L.FACING_VERBS or before.group("w") in L.MOTION_VERBS
+                                               or before.group("w") in _NOT_BEFORE_A_VERB):
+            return  # "turns head to left": a noun after a verb
+        if m.group("d") == "right" and L.INTENSIFIED.match(self.low, m.end()):
+            return  # "runs right into Beckett": right as an intensifier
+        if m.group("d") == "up" and re.match(r"\s+to\s+(?!the\s+(?:top|sky|ceiling|roof|surface|level))", self.low[m.end():m.end() + 30]):
+            self.take(*m.span())  # "walks up to the tv": an approach
+            return
         d = F.normalise(m.group("d"))
         if self.relative_after(m.end()) or _BOTH_WAYS.match(self.low, m.end()):
             return
         s = self.sentence(m.start())
         clause_start = self.clause_start(m.start())
         subject = _ADVERBS.sub(" ", self.low[clause_start:m.start()]).strip()
-        verb = self.low[m.start():m.end()].split()[0]
         # "Driving forward under an arch", "Aerial shot over a town, flying forwards": with no
         # subject, a gerund of travel is the viewer's own motion (a point-of-view shot)
         pov = not subject and verb.endswith("ing") and d in ("in", "out") and (
@@ -426,8 +439,8 @@ class _Reader:
             self.take(*m.span())
         for pattern in (P.PREP_PHRASE, P.PREP_VERTICAL, P.SIDE_NOUN, P.VERTICAL_RELATION):
             for m in self.scan(pattern):
-                if self.about_the_camera(m.start()):
-                    self.take(*m.span())
+                if self.about_the_camera(m.start()) and not self.of_the_frame(m.end()):
+                    self.take(*m.span())  # where the camera is; but "the baby on the left of the scene" is a place
         for pattern in (P.PREP_PHRASE, P.PREP_VERTICAL, P.SIDE_NOUN):
             for m in self.scan(pattern):
                 self.position(m)
@@ -453,6 +466,11 @@ class _Reader:
             words = _noun_phrase(self.low, m.start())
             if not _ambient(words, self.low[m.start():m.end() + 40]) and head not in P.NOT_A_THING:
                 self.relative(None, m.start(), m.end(), P.VERTICAL_WORD[w])
+
+    def of_the_frame(self, end: int) -> bool:
+        tail = P.OF_NOUN.match(self.low, end)
+        return tail is not None and bool({w.removesuffix("'s") for w in _WORD.findall(self.low, tail.start("np"), tail.end())}
+                                         & L.FRAME_NOUNS)
 
     def relative(self, h: str | None, a: int, b: int, v: str | None = None) -> None:
         """A place beside another thing; in a filmed scene's description it is layout, read as nothing."""
@@ -496,6 +514,9 @@ class _Reader:
         if not groups.get("part") and not v_raw and groups.get("h") == "middle" and nxt and \
                 P.thing_noun(nxt.group("w")) and self.low.startswith(("on", "at"), m.start()):
             self.take(*m.span())  # "on the middle pedestal": the middle one of a row, not of the frame
+            return
+        if groups.get("h") == "right" and not v_raw and not groups.get("part") and nxt and nxt.group("w") in L.CORRECT_NOUNS:
+            self.take(*m.span())  # "at the right location": the correct one
             return
         if self.low.startswith("to", m.start()) and self.facing(m.start()):
             self.take(*m.span())  # "make her turn to the left": which way she faces, not a place
@@ -545,6 +566,10 @@ class _Reader:
         if not P.thing_noun(noun) or noun in L.BODY_PARTS and noun not in L.WORN_IN_PAIRS:
             return
         w, v_raw = m.group("h"), m.group("v")
+        if w == "left" and m.group("pre") not in L.DETERMINERS and self.text[m.start("noun"):m.start("noun") + 1].isupper():
+            return  # "and left Lisa and James": the verb, before a name
+        if w == "right" and not v_raw and noun in L.CORRECT_NOUNS:
+            return  # "the right answer"
         if w == "middle" and not v_raw:
             self.take(m.start("h"), m.end())  # "the middle toilet": the middle one of a row, frame or group
             return
@@ -641,6 +666,9 @@ _OUTSIDE = re.compile(r"\b(?:off[\s-]?(?:screen|camera|frame)|out\s+of\s+(?:fram
                       r"beam|spill|com|fall|filter)(?:e|es|ed|ing|s)?|lit)\s+$")
 _LIGHT_FROM = re.compile(r"\b(?:lights?|lighting|sunlight|daylight)\s+$")  # "lights from the right"
 _TO_THE_VIEWER = L.forms("get", "move", "step", "come", "go", "pull", "back")
+# verbs that are also nouns: "turns head to left", "his back up"
+_HOMOGRAPHS = {"head", "heads", "back", "backs", "lower", "fall", "drop", "step", "steps", "point", "points", "slide",
+               "roll", "draw", "lean", "run", "walk", "jump", "swing", "dive", "climb", "float", "crawl", "hop", "turn"}
 _NOT_A_PATH = {"towards", "toward", "to", "into", "and", "then", "again", "slowly", "quickly", "here", "there"}
 _POV = re.compile(r"\b(?:aerial|drone|pov|fpv|first[\s-]+person|point[\s-]+of[\s-]+view)\b")
 _FRAMING_NOUN = re.compile(r"[\s-]+(?:view|shot|photo|photograph|image|picture|version|perspective)\b")

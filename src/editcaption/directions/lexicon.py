@@ -147,12 +147,20 @@ NOT_POSITION_NOUNS = {"turn", "turns", "way", "ways", "moment", "time", "answer"
 # time words: "in the middle of the night" is no place
 TIME_NOUNS = {"night", "day", "afternoon", "morning", "evening", "season", "year", "summer", "winter", "spring",
               "autumn", "fall", "week", "month", "video", "shot", "clip", "movement", "motion", "sequence", "scene",
-              "way", "process", "action", "journey", "song"}
+              "way", "process", "action", "journey", "song",
+              # events: "in the middle of a discussion" is a time, not a place
+              "conversation", "discussion", "argument", "meeting", "sentence", "speech", "game", "match", "talk",
+              "fight", "meal", "dinner", "lunch", "breakfast", "party", "ceremony", "performance", "show", "story",
+              "lecture", "class", "session", "interview", "call", "operation", "surgery", "procedure", "exam"}
 # the light and the weather: "under the sun", "beneath a clear sky" relate nothing in the picture
 AMBIENT_NOUNS = {"sky", "skies", "sun", "sunlight", "sunshine", "moon", "moonlight", "starlight", "stars", "light",
                  "lights", "lighting", "glow", "rain", "snow", "weather", "gaze", "spotlight", "sunset", "sunrise",
                  "canopy", "heavens", "horizon", "surface", "influence", "control", "construction", "pressure",
-                 "water", "waves", "clouds", "cloud", "mist", "fog", "shade"}
+                 "water", "waves", "clouds", "cloud", "mist", "fog", "shade",
+                 # idioms: "under his given name", "under arrest", "under the impression"
+                 "name", "names", "arrest", "oath", "impression", "circumstances", "guise", "care", "command",
+                 "orders", "suspicion", "investigation", "review", "consideration", "threat", "attack", "stress",
+                 "age", "title", "heading", "category", "breath", "radar", "wraps", "weight", "belief"}
 # ambient nouns that are still places a thing can be above or below ("a plane above the clouds")
 SEEN_FROM_ABOVE = {"clouds", "cloud", "water", "waves", "horizon", "surface", "canopy", "fog", "mist"}
 # lights that are things: "below a traffic light"
@@ -183,6 +191,12 @@ PAN_THING = re.compile(r"\b(?:frying|sauce|saute|baking|cake|roasting|sheet|muff
 HANDLING_VERBS = forms("put", "place", "set", "lift", "raise", "hold", "take", "grab", "pick", "move", "wash", "clean",
                        "carry", "remove", "add", "fill", "heat", "open", "close", "empty", "drop", "shake", "stir",
                        "push", "pull", "slide", "turn", "flip", "lower", "replace", "bring", "give", "use")
+# "the right location", "at the right time": right as correct
+CORRECT_NOUNS = {"location", "place", "spot", "answer", "choice", "decision", "word", "words", "size", "idea", "number",
+                 "order", "time", "moment", "way", "track", "direction", "amount", "kind", "address"}
+# "runs right into Beckett", "right through the door": right as an intensifier
+INTENSIFIED = re.compile(r"\s+(?:into|through|in|at|on|onto|over|under|up|down|back|behind|beside|next|there|here|away|"
+                         r"now|after|before|by|around|across|past|outside|inside|above|below|out|along|toward|towards)\b")
 DETERMINERS = {"the", "a", "an", "this", "that", "these", "those", "his", "her", "their", "its", "my", "your", "our",
                "some", "one", "two", "three", "both", "each", "every", "another", "other"}
 PRONOUN_SUBJECTS = {"he", "she", "they", "we", "i", "you"}
