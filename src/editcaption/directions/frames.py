@@ -84,12 +84,7 @@ CAMERA_FRAMES: list[tuple[set[str], re.Pattern[str]]] = [
     # zoom: "zoom in", "zooms out", "zoom into the face", "a quick zoom-in"
     # "zooms back into" (back = again), "zooms to a river" (to a thing: in)
     (L.ZOOM_VERBS, rx(rf"\b{alt(L.ZOOM_VERBS)}(?:\s+(?:the\s+)?(?:{CAMERA_NOUN}|lens|{VIEW_NOUN}))?{ADV}[\s-]+"
-                      r"(?:back\s+(?=in|out))?(?P<d>into|in|out|closer|back)\b"
-                      r"|\b(?:zoom|zooms|zoomed|zooming)\s+(?P<d3>to)\s+(?!the\s+(?:left|right|top|bottom)\b|fit\b)")),
-    # "Zoom on the dog's face" (no particle): a zoom in on a thing
-    (L.ZOOM_VERBS, rx(rf"\b(?P<d>{alt(L.ZOOM_VERBS)})(?=\s+on\s+)")),
-    # a closer framing asked for: "a closer-up photograph", "Close up on dog face" (as a request)
-    ({"closer", "close"}, rx(r"\b(?P<d>closer)[\s-]+up\b|^\s*(?P<d2>close)[\s-]?up\s+on\b")),
+                      r"(?:back\s+(?=in|out))?(?P<d>into|in|out|closer|back)\b")),
     # push in / pull back / pull out (as verbs or as the named move "performs a push in")
     (L.forms("push"), rx(r"\b(?:push(?:es|ed|ing)?)(?:\s+the\s+camera)?[\s-]+(?P<d>in)\b(?!\s+front)")),
     (L.forms("pull") | L.forms("back"),
@@ -105,6 +100,15 @@ CAMERA_FRAMES: list[tuple[set[str], re.Pattern[str]]] = [
     ({"more"}, rx(r"\b(?:show|shows|reveal|reveals|include|includes)\s+more(?:\s+of\s+(?:the\s+)?[\w-]+)?\s+"
                   r"(?:on|to|towards?|at)\s+the\s+(?P<d>left|right)\b(?!\s+of\s+(?:the\s+|a\s+|an\s+)?(?!image\b|"
                   r"picture\b|photo\b|frame\b|scene\b)\w)")),
+]
+
+# camera moves whose direction the words imply without naming it: (words needed, pattern, direction)
+IMPLIED_CAMERA_FRAMES: list[tuple[set[str], re.Pattern[str], str]] = [
+    # "zooms to a river" (to a thing), "Zoom on the dog's face" (no particle): a zoom in
+    (L.ZOOM_VERBS, rx(rf"\b{alt(L.ZOOM_VERBS)}\s+to\b(?!\s+(?:the\s+(?:left|right|top|bottom)|fit)\b)"), "in"),
+    (L.ZOOM_VERBS, rx(rf"\b{alt(L.ZOOM_VERBS)}(?=\s+on\s+)"), "in"),
+    # a closer framing asked for: "a closer-up photograph", "Close up on dog face" (as a request)
+    ({"closer", "close"}, rx(r"\bcloser[\s-]+up\b|^\s*close[\s-]?up\s+on\b"), "in"),
 ]
 
 # a camera move continued by "and (then) <direction>": "pans left and then right",
@@ -148,7 +152,7 @@ CAMERA_OBJECT = (L.MOTION_VERBS, rx(rf"\s+(?:the\s+)?(?:{CAMERA_NOUN}|{VIEW_NOUN
 CONTENT_OBJECT = (L.forms("move", "shift", "slide", "pan", "scroll", "drag", "push", "offset", "nudge"),
                   rx(rf"\s+(?:the\s+)?(?:{CONTENT_NOUN}){direction_spec(H + '|' + VM)}"))
 # turn/point with a direction: a pan only when the camera turns ("camera view turns to the right")
-TURN_INTRANSITIVE = (L.forms("turn", "swing"), rx(direction_spec(H + '|' + VM)))
+TURN_INTRANSITIVE = (L.forms("turn"), rx(direction_spec(H + '|' + VM)))
 # an intransitive motion verb with a direction; its agent comes from the clause
 MOTION_INTRANSITIVE = (L.MOTION_VERBS - L.ROLL_VERBS - L.forms("turn", "point") | L.forms("continue"),
                        rx(_MOTION_DIRECTIONS))

@@ -220,13 +220,10 @@ class _Reader:
             self.emit("mirror", None, *m.span())
 
     def camera_verbs(self) -> None:
-        for needs, pattern in F.CAMERA_FRAMES:
+        for needs, pattern, implied in _CAMERA_FRAMES:
             if not self.words & needs:
                 continue
             for m in self.scan(pattern):
-                g = m.groupdict()
-                if g.get("d") is None and (g.get("d2") or g.get("d3")) or (g.get("d") or "").startswith("zoom"):
-                    m = _Hit(m.start(), m.end(), "in")  # "Close up on ...", "Zoom on ...", "zooms to a river"
                 if self.noun_before(m.start()) or self.cookware(m.start()):
                     continue  # "a truck left of a refrigerator", "lift the frying pan up": a thing, not a move
                 if self.low.startswith("pulled", m.start()) and not self.sentence(m.start()).camera:
@@ -234,7 +231,7 @@ class _Reader:
                 if self.low.startswith("zoomed", m.start()) and _FRAMING_NOUN.match(self.low, m.end()) and \
                         not _ASKS.search(self.low, self.sentence(m.start()).start, m.start()):
                     continue  # "Zoomed out view of a giraffe": the framing of a picture described, no change
-                self.camera_fact(m, m.group("d"))
+                self.camera_fact(m, implied or m.group("d"))
 
     def noun_before(self, pos: int) -> bool:
         """Whether the word at ``pos`` is a thing named after a determiner: "a truck", "a mirror frame"
@@ -309,37 +306,34 @@ class _Reader:
                 self.path(m)
         for m in self.scan(F.EXIT):
             d = F.normalise(m.group("d") or m.group("d2"))
-            camera = self.about_the_camera(m.start()) or bool(_CAMERA_WORD.search(self.subject(m.start())))
-            self.emit("pan" if camera else "move", d, *m.span())
+            self.emit("pan" if self.camera_agent(m.start()) else "move", d, *m.span())
         for m in self.anchored(F.MOTION_INTRANSITIVE):
             self.intransitive(m)
         for m in self.anchored(F.TURN_INTRANSITIVE):
-            if _CAMERA_WORD.search(self.subject(m.start())):
+            if self.camera_agent(m.start()):
                 self.camera_fact(m, m.group("d"))  # "camera view turns to the right": a pan
 
     def path(self, m: re.Match[str]) -> None:
         """A path across the frame: its direction is the way from the first place to the second."""
-        a, b = m.group("a"), m.group("b")
         start = max(self.sentence(m.start()).start, m.start() - 80)
         if not any(w in F.PATH_VERBS for w in _WORD.findall(self.low, start, m.start())):
             return  # "the people from left to right are ...": an order, not a motion
-        if not self.low.startswith("from", m.start()) and _PREVIOUS_WORD.search(self.low, 0, m.start()) and \
-                _PREVIOUS_WORD.search(self.low, 0, m.start()).group("w") not in F.PATH_VERBS:
+        before = _PREVIOUS_WORD.search(self.low, 0, m.start())
+        if not self.low.startswith("from", m.start()) and before and before.group("w") not in F.PATH_VERBS:
             return  # a bare "left to right" only right after its verb ("moving left to right")
-        ways = []
-        ha, hb = _side(a), _side(b)
-        if ha and hb and ha != hb:
-            ways.append(hb)
-        va, vb = _level(a), _level(b)
+        (ha, va), (hb, vb) = _place(m.group("a")), _place(m.group("b"))
+        ways = [hb] if ha and hb and ha != hb else []
         if va and vb and va != vb:
-            ways.append("up" if vb == "top" else "down")
-        if not ways:
-            return
-        subject = self.subject(m.start())
-        camera = self.about_the_camera(m.start()) or bool(_CAMERA_WORD.search(subject)) or (
-            self.sentence(m.start()).camera and not subject)
+            ways.append(L.VERTICAL_MOTION[vb])
+        kind = "pan" if self.camera_agent(m.start()) else "move"
         for way in ways:
-            self.emit("pan" if camera else "move", way, *m.span())
+            self.emit(kind, way, *m.span())
+
+    def camera_agent(self, pos: int) -> bool:
+        """Whether the camera does what the clause at ``pos`` says: it is the clause's subject, the
+        clause is about where it goes, or the clause has no subject in a sentence about the camera."""
+        subject = self.subject(pos)
+        return self.about_the_camera(pos) or bool(_CAMERA_WORD.search(subject)) or (self.sentence(pos).camera and not subject)
 
     def bare_path(self, end: int) -> bool:
         """Whether a bare noun follows up/down: "walk up stairs", "runs down road" (a path, no article)."""
@@ -377,12 +371,11 @@ class _Reader:
 
     def intransitive(self, m: _Hit) -> None:
         before = _PREVIOUS_WORD.search(self.low, 0, m.start())
+        prev = before.group("w") if before else ""
         verb = self.low[m.start():m.end()].split()[0]
-        if before and before.group("w") in _NOT_BEFORE_A_VERB and not (
-                before.group("w") == "to" and verb not in _HOMOGRAPHS):
+        if prev in _NOT_BEFORE_A_VERB and (prev != "to" or verb in _HOMOGRAPHS):
             return  # "at the lower left": an adjective, not the verb "lower" (but "starts to move right")
-        if before and verb in _HOMOGRAPHS and (before.group("w") in L.FACING_VERBS or before.group("w") in L.MOTION_VERBS
-                                               or before.group("w") in _NOT_BEFORE_A_VERB):
+        if verb in _HOMOGRAPHS and (prev in L.FACING_VERBS or prev in L.MOTION_VERBS):
             return  # "turns head to left": a noun after a verb
         if m.group("d") == "right" and L.INTENSIFIED.match(self.low, m.end()):
             return  # "runs right into Beckett": right as an intensifier
@@ -394,7 +387,7 @@ class _Reader:
             return
         s = self.sentence(m.start())
         clause_start = self.clause_start(m.start())
-        subject = _ADVERBS.sub(" ", self.low[clause_start:m.start()]).strip()
+        subject = self.subject(m.start())
         # "Driving forward under an arch", "Aerial shot over a town, flying forwards": with no
         # subject, a gerund of travel is the viewer's own motion (a point-of-view shot)
         pov = not subject and verb.endswith("ing") and d in ("in", "out") and (
@@ -439,7 +432,8 @@ class _Reader:
             self.take(*m.span())
         for pattern in (P.PREP_PHRASE, P.PREP_VERTICAL, P.SIDE_NOUN, P.VERTICAL_RELATION):
             for m in self.scan(pattern):
-                if self.about_the_camera(m.start()) and not self.of_the_frame(m.end()):
+                tail = P.OF_NOUN.match(self.low, m.end())
+                if self.about_the_camera(m.start()) and not (tail and self.names_the_frame(tail)):
                     self.take(*m.span())  # where the camera is; but "the baby on the left of the scene" is a place
         for pattern in (P.PREP_PHRASE, P.PREP_VERTICAL, P.SIDE_NOUN):
             for m in self.scan(pattern):
@@ -467,10 +461,11 @@ class _Reader:
             if not _ambient(words, self.low[m.start():m.end() + 40]) and head not in P.NOT_A_THING:
                 self.relative(None, m.start(), m.end(), P.VERTICAL_WORD[w])
 
-    def of_the_frame(self, end: int) -> bool:
-        tail = P.OF_NOUN.match(self.low, end)
-        return tail is not None and bool({w.removesuffix("'s") for w in _WORD.findall(self.low, tail.start("np"), tail.end())}
-                                         & L.FRAME_NOUNS)
+    def names_the_frame(self, tail: re.Match[str]) -> bool:
+        """Whether an "of ..." tail (:data:`.places.OF_NOUN`) names the picture itself ("of the image"),
+        not a thing called a frame ("of the wooden picture frame")."""
+        words = {w.removesuffix("'s") for w in re.findall(r"[a-z']+", self.low[tail.start("np"):tail.end() + 24])[:2]}
+        return bool(words & L.FRAME_NOUNS) and not L.OBJECT_FRAME.search(self.low, tail.start("np"), tail.end() + 24)
 
     def relative(self, h: str | None, a: int, b: int, v: str | None = None) -> None:
         """A place beside another thing; in a filmed scene's description it is layout, read as nothing."""
@@ -494,12 +489,12 @@ class _Reader:
         tail = P.OF_NOUN.match(self.low, m.end())
         if tail:
             words = {w.removesuffix("'s") for w in re.findall(r"[a-z']+", self.low[tail.start("np"):tail.end() + 24])[:2]}
-            if words & L.FRAME_NOUNS and not L.OBJECT_FRAME.search(self.low, tail.start("np"), tail.end() + 24):
+            if self.names_the_frame(tail):
                 if self.low.startswith("to", m.start()) and self.travels(m.start()):
                     # "one ray swimming to the top right of the image": where it goes, a move per axis
-                    for way in [w for w in (h_out if h_out in ("left", "right") else None,
-                                            {"top": "up", "bottom": "down"}.get(v or "")) if w]:
-                        self.emit("move", way, m.start(), tail.end())
+                    for way in (h_out if h_out in ("left", "right") else None, L.VERTICAL_MOTION.get(v or "")):
+                        if way:
+                            self.emit("move", way, m.start(), tail.end())
                     return
                 self.emit("position", h_out, m.start(), tail.end(), v)
             elif words & L.TIME_NOUNS or words & L.AMBIENT_NOUNS and h_out == "center":
@@ -656,6 +651,8 @@ def find_statements(text: str) -> list[DirectionStatement]:
     return [s for s in _Reader(text or "", tone=False).run() if s.kind != "own_side"]
 
 
+# every camera frame with the direction it implies (None: the frame's "d" group names it)
+_CAMERA_FRAMES = [(needs, pattern, None) for needs, pattern in F.CAMERA_FRAMES] + F.IMPLIED_CAMERA_FRAMES
 _THING_WORDS = ("truck", "track", "mirror")  # camera and mirror verbs that are also everyday things
 _THING_PREPOSITIONS = {"in", "on", "into", "onto", "from", "of", "off", "under", "inside"}
 _HAND_OF = re.compile(r"(?:[\s-]+side)?\s+of\s+(?P<owner>(?:[a-z'-]+\s*){1,4})")
@@ -691,12 +688,12 @@ def _noun_phrase(low: str, start: int) -> set[str]:
     return set(words)
 
 
-def _side(place: str) -> str | None:
-    return "left" if "left" in place else "right" if "right" in place else None
-
-
-def _level(place: str) -> str | None:
-    return "top" if place.startswith(("top", "upper")) else "bottom" if place.startswith(("bottom", "lower")) else None
+def _place(words: str) -> tuple[str | None, str | None]:
+    """The horizontal and vertical parts of a place in the frame: "upper left" → ("left", "top")."""
+    parts = re.split(r"[\s-]+", words)
+    h = next((P.HORIZONTAL_WORD[w] for w in parts if w in ("left", "right")), None)
+    v = next((P.VERTICAL_WORD[w] for w in parts if w in ("top", "upper", "bottom", "lower")), None)
+    return h, v
 
 
 def _ambient(words: set[str], after: str) -> bool:

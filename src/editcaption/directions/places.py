@@ -84,7 +84,7 @@ _FUNCTION_WORDS = {"and", "or", "of", "to", "in", "on", "at", "by", "with", "the
                    "this", "which", "who", "where", "when", "until", "after", "before", "if", "not", "no", "has",
                    "have", "had", "will", "would", "can", "could", "should", "must", "may", "might", "one", "ones",
                    "thing", "things", "sides", "towards", "toward", "through", "across", "along", "past", "over",
-                   "around", "behind", "beside", "until", "till", "onto", "into"}
+                   "around", "behind", "beside", "till"}
 NOT_A_THING = L.NOT_POSITION_NOUNS | _FUNCTION_WORDS
 # "on the bottom shelf", "the top floor": a part of a thing, not a place in the frame
 SUBPART_NOUNS = {"shelf", "shelves", "floor", "floors", "drawer", "drawers", "bunk", "deck", "tier", "layer", "row",

@@ -39,8 +39,10 @@ class SceneSet:
     objects: tuple[int, int] = (1, 1)
     share: float = 1.0  # relative weight of this set in each pool
     habits: tuple[Habit, ...] = ()  # systematic regime only: errors written into its refined rows
-    checker_cell: float = 0.125  # the checkered backdrop's squares, a share of the frame width
-    pan_shift: tuple[float, float] = (0.15, 0.3)  # camera_pan: the content's shift, a share of the frame width
+    # the checkered backdrop's squares and a pan's content shift, shares of the frame width; None keeps
+    # EditWorld's defaults (editcaption.synth.scene.CHECKER_CELL, PAN_SHIFT)
+    checker_cell: float | None = None
+    pan_shift: tuple[float, float] | None = None
 
 
 @dataclass(frozen=True)
@@ -199,13 +201,19 @@ def systematic_config(quick: bool = False, **overrides: Any) -> MiniConfig:
     return dataclasses.replace(base, **overrides)
 
 
+def _scene_set(s: dict[str, Any]) -> SceneSet:
+    s = dict(s)
+    s["backgrounds"], s["objects"] = tuple(s["backgrounds"]), tuple(s["objects"])
+    s["habits"] = tuple(Habit(**h) for h in s.get("habits") or ())
+    if s.get("pan_shift") is not None:
+        s["pan_shift"] = tuple(s["pan_shift"])
+    return SceneSet(**s)
+
+
 def config_from_json(data: dict[str, Any]) -> MiniConfig:
     """Inverse of :meth:`MiniConfig.to_json` (used when a run is resumed or re-reported)."""
     d = dict(data)
-    d["scenes"] = tuple(SceneSet(s["subtype"], tuple(s["backgrounds"]), tuple(s["objects"]), s["share"],
-                                 tuple(Habit(**h) for h in s.get("habits") or ()), s.get("checker_cell", 0.125),
-                                 tuple(s.get("pan_shift", (0.15, 0.3))))
-                        for s in d["scenes"])
+    d["scenes"] = tuple(_scene_set(s) for s in d["scenes"])
     d["teacher"] = TeacherMistakes(**d["teacher"])
     d["model"] = TinyModel(**d["model"])
     d["sft"] = SFTBudget(**d["sft"])

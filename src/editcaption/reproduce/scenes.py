@@ -17,7 +17,7 @@ from ..ingest.stage import ingest, pair_id_for
 from ..synth import generate_run, read_manifest
 from ..synth.taxonomy import quotas
 from ..workspace import Workspace
-from .config import MiniConfig
+from .config import MiniConfig, SceneSet
 
 ROLES = ("pool", "mine", "test", "val")
 
@@ -53,6 +53,11 @@ def role_size(config: MiniConfig, role: str) -> int:
     return {"pool": config.n_pool, "mine": config.n_mine, "test": config.n_test, "val": config.n_val}[role]
 
 
+def scene_settings(scene: SceneSet) -> dict[str, Any]:
+    """The EditWorld scene settings a set overrides; the others keep EditWorld's defaults."""
+    return {k: v for k, v in (("checker_cell", scene.checker_cell), ("pan_shift", scene.pan_shift)) if v is not None}
+
+
 def make_role(ws: Workspace, config: MiniConfig, seed: int, role: str, out: Path) -> RolePairs:
     """Generate and ingest the pairs of ``role`` for ``seed`` (resumes: EditWorld and ingest both do)."""
     if role_size(config, role) == 0:
@@ -67,8 +72,7 @@ def make_role(ws: Workspace, config: MiniConfig, seed: int, role: str, out: Path
         run_dir = out / f"{role}-{i}-{scene.subtype}"
         report = generate_run(n, editworld_seed(seed, role, i), run_dir, size=config.image_size, family="objects",
                               n_objects=scene.objects, backgrounds=scene.backgrounds, signs=False,
-                              subtypes=[scene.subtype], checker_cell=scene.checker_cell,
-                              pan_shift=scene.pan_shift)
+                              subtypes=[scene.subtype], **scene_settings(scene))
         ingested = ingest(ws, report.manifest, "manifest")
         if ingested.rejected:
             first = ingested.rejected[0]

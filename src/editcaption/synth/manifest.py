@@ -25,7 +25,7 @@ from typing import Any
 from ..atomicfile import write_atomic
 from ..imageio import encode_png
 from .pairs import GeneratedPair, GenerationError, SceneOptions, frame_size, inventory, make_pair
-from .scene import Backdrop
+from .scene import CHECKER_CELL, PAN_SHIFT, Backdrop
 from .taxonomy import check_subtypes, parse_mix, plan
 from .vocab import BACKGROUND_PATTERNS
 
@@ -217,8 +217,8 @@ def generate_run(
     split: str | None = None,
     overwrite: bool = False,
     on_progress: Callable[[int, int], None] | None = None,
-    checker_cell: float = 0.125,
-    pan_shift: tuple[float, float] = (0.15, 0.3),
+    checker_cell: float = CHECKER_CELL,
+    pan_shift: tuple[float, float] = PAN_SHIFT,
 ) -> RunReport:
     """:func:`generate`, returning the full :class:`RunReport`."""
     if n < 1:

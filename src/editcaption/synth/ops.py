@@ -23,6 +23,7 @@ from ..directions import content_shift_for_pan, rotation_word
 from .photos import view_inside
 from .render import partner_rgb
 from .scene import (
+    PAN_SHIFT,
     Backdrop,
     Obj,
     Photo,
@@ -77,7 +78,7 @@ class Context:
     source: Scene
     touched: set[str] = field(default_factory=set)
     backgrounds: tuple[str, ...] = BACKGROUND_PATTERNS  # patterns a background change may pick
-    pan_shift: tuple[float, float] = (0.15, 0.3)  # a pan's content shift, as a share of the frame width
+    pan_shift: tuple[float, float] = PAN_SHIFT  # a pan's content shift, as shares of the frame width
 
     @property
     def frame_w(self) -> int:

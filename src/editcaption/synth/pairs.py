@@ -16,7 +16,7 @@ from .language import realise
 from .ops import Context, Edit, apply_subtype, place_objects, sample_sign
 from .photos import photo, photo_names, view_inside
 from .render import render
-from .scene import Backdrop, Camera, Scene
+from .scene import CHECKER_CELL, PAN_SHIFT, Backdrop, Camera, Scene
 from .taxonomy import available_subtypes
 from .truth import ground_truth, truth_json
 from .vocab import BACKGROUND_COLORS, BACKGROUND_PATTERNS
@@ -38,11 +38,8 @@ class SceneOptions:
     n_objects: tuple[int, int] = (1, 4)
     backgrounds: tuple[str, ...] = BACKGROUND_PATTERNS
     signs: bool = True
-    # A checkered backdrop repeats every two squares: a pan that shifts the content by more than
-    # one square (and less than two) looks like a shift the other way. The default squares are
-    # 0.125 of the frame, so pans of 0.15-0.3 of the frame alias; 0.5 does not.
-    checker_cell: float = 0.125
-    pan_shift: tuple[float, float] = (0.15, 0.3)  # a pan's content shift, as a share of the frame width
+    checker_cell: float = CHECKER_CELL  # the checkered backdrop's squares (see .scene.CHECKER_CELL)
+    pan_shift: tuple[float, float] = PAN_SHIFT  # a pan's content shift, as shares of the frame width
 
 
 @dataclass
@@ -65,7 +62,7 @@ _PATTERN_WEIGHT = {"plain": 2.0, "gradient": 1.0, "checkered": 1.0}
 
 
 def _objects_scene(rng: np.random.Generator, size: tuple[int, int], n_objects: tuple[int, int],
-                   patterns: tuple[str, ...], checker_cell: float = 0.125) -> Scene:
+                   patterns: tuple[str, ...], checker_cell: float) -> Scene:
     w, h = size
     weights = np.array([_PATTERN_WEIGHT[p] for p in patterns])
     pattern = patterns[int(rng.choice(len(patterns), p=weights / weights.sum()))]

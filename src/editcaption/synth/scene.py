@@ -48,13 +48,21 @@ class Sign:
     name = "sign"
 
 
+# The checkered backdrop's squares, in world units (the frame is 1.0 wide). A checkered pattern
+# repeats every two squares, so a pan that shifts the content by more than one square (and less than
+# two) looks like a shift the other way: with these squares, pans of PAN_SHIFT alias; squares of 0.5 do not.
+CHECKER_CELL = 0.125
+# how far a camera pan shifts the content, (min, max) as shares of the frame width
+PAN_SHIFT = (0.15, 0.3)
+
+
 @dataclass(frozen=True)
 class Backdrop:
     """The procedural background of the objects family."""
 
     pattern: str  # plain | gradient | checkered
     color: str
-    cell: float = 0.125  # checkered: the squares' side in world units (the frame is 1.0 wide)
+    cell: float = CHECKER_CELL  # checkered: the squares' side in world units
 
     @property
     def name(self) -> str:
