@@ -74,9 +74,15 @@ def test_measures_and_report(quick_run) -> None:  # noqa: ANN001
     assert set(m["habit_rate"]) == {"camera_pan:pan_content_direction:horizontal", "move_object:move_as_camera:vertical",
                                     "move_object:mirrored_move:horizontal", "recolor:dropped_colour:any"}
     assert all(0.0 <= v <= 1.0 for v in m["habit_rate"].values())
+    # the direction habits are counted per true direction, over exactly their eligible pairs
+    assert set(m["directions"]) == {"camera_pan:pan_content_direction:horizontal",
+                                    "move_object:mirrored_move:horizontal"}
+    for key, counts in m["directions"].items():
+        assert sum(counts.values()) == m["eligible"][key]
+        assert {k.split(">")[0] for k in counts} <= {"left", "right"}
     text = Path(result.report).read_text()
     for heading in ("Systematic regime: what the SFT set was taught", "linear probes on its hidden states",
-                    "Paired changes against SFT", "Hardness as each HAE run read it", "(systematic regime)"):
+                    "Paired changes against SFT", "Which way is written? pan_content_direction", "Hardness as each HAE run read it", "(systematic regime)"):
         assert heading in text, heading
     eq3 = json.loads((result.out / "seed-0" / "tasks" / "dpo-hae-eq3.json").read_text())["result"]
     hae = json.loads((result.out / "seed-0" / "tasks" / "dpo-hae.json").read_text())["result"]

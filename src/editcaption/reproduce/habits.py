@@ -146,3 +146,26 @@ def shows_habit(kind: str, row: dict[str, Any], text: str | None) -> bool:
         if kind == "dropped_colour" and clause.op == edit.op and clause.obj is not None and clause.obj.color is None:
             return True
     return False
+
+
+# the clause op that carries a direction habit's word: a pan is written as a pan, an object move as a move
+_DIRECTION_OPS: dict[str, str] = {"pan_content_direction": "pan", "mirrored_move": "move"}
+
+
+def written_direction(kind: str, row: dict[str, Any], text: str | None) -> tuple[str, str | None] | None:
+    """(true direction, direction the answer writes for it) for a direction habit's pair, or None when
+    the habit is not about a direction. The written one is that of the first clause with the habit's op
+    and a direction on the same axis (None when no clause says one). Counted per true direction, this
+    separates a model that reads the direction from the image from one whose preferred word moved: the
+    latter writes the same word whatever the truth."""
+    op = _DIRECTION_OPS.get(kind)
+    edit = _primary(row)
+    if op is None or edit is None or edit.direction is None:
+        return None
+    from ..synth import parse_instruction
+
+    axis = HORIZONTAL if edit.direction in HORIZONTAL else VERTICAL
+    parsed = parse_instruction(text or "")
+    said = next((c.direction for c in (parsed.clauses if parsed else ()) if c.op == op and c.direction in axis), None)
+    return edit.direction, said
+

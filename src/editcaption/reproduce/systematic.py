@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from .config import LITERAL_HAE, MiniConfig
-from .habits import applies, shows_habit
+from .habits import applies, shows_habit, written_direction
 from .report import load_json, table_row
 from .stats import fmt, mean_std, paired, quantiles
 from .tasks import results_path, seed_dir
@@ -68,6 +68,7 @@ def measures(root: Path, config: MiniConfig, seed: int, target: str, role: str =
     shown: dict[str, int] = Counter()
     targeted = {"P0": 0, "P2": 0}
     untouched = []
+    directions: dict[str, Counter[str]] = {}  # habit key → "truth>written" counts
     for r in results:
         row = rows[r["pair_id"]]
         touched = False
@@ -80,6 +81,9 @@ def measures(root: Path, config: MiniConfig, seed: int, target: str, role: str =
                     continue
                 touched = True
                 eligible[key] += 1
+                said = written_direction(habit.kind, row, r.get("text"))
+                if said is not None:
+                    directions.setdefault(key, Counter())[f"{said[0]}>{said[1]}"] += 1
                 if shows_habit(habit.kind, row, r.get("text")):
                     shown[key] += 1
                     severity = labels[key].split("/")[1]
@@ -91,7 +95,8 @@ def measures(root: Path, config: MiniConfig, seed: int, target: str, role: str =
     return {"n": n, "habit_rate": {k: shown[k] / eligible[k] for k in eligible if eligible[k]},
             "eligible": dict(eligible), "targeted_p0": targeted["P0"] / n if n else None,
             "targeted_p2": targeted["P2"] / n if n else None,
-            "untouched_S": sum(untouched) / len(untouched) if untouched else None}
+            "untouched_S": sum(untouched) / len(untouched) if untouched else None,
+            "directions": {k: dict(v) for k, v in directions.items()}}
 
 
 def _per_seed(root: Path, config: MiniConfig, target: str, key: str, role: str = "test",
@@ -196,6 +201,49 @@ def delta_table(root: Path, config: MiniConfig) -> list[str]:
     return lines
 
 
+def direction_table(root: Path, config: MiniConfig, key: str, role: str = "test") -> list[str]:
+    """One direction habit's pairs, by true direction: how often each model writes the true direction,
+    the mean of the two (balanced: 50% for a model that writes one word whatever the picture shows)
+    and how often it writes the first of the axis' words. A habit can lose half its rate by a shifted
+    preferred word alone (one true direction fixed, the other not); this table shows which it was."""
+    first = None
+    per_model = []
+    for target, label in SYSTEMATIC_ROWS:
+        seeds = [measures(root, config, seed, target, role) for seed in range(config.seeds)]
+        counts = [(m or {}).get("directions", {}).get(key) for m in seeds]
+        if all(c is None for c in counts):
+            continue
+        per_model.append((label, counts))
+        if first is None:
+            truths = sorted({k.split(">")[0] for c in counts if c for k in c})
+            first = truths
+    if not first or len(first) != 2:
+        return []
+    a, b = first
+
+    def share(c: dict[str, int] | None, truth: str, said: str | None) -> float | None:
+        if not c:
+            return None
+        n = sum(v for k, v in c.items() if k.split(">")[0] == truth)
+        return c.get(f"{truth}>{said}", 0) / n if n else None
+
+    def says_first(c: dict[str, int] | None) -> float | None:
+        if not c:
+            return None
+        written = {k: v for k, v in c.items() if k.split(">")[1] in (a, b)}
+        n = sum(written.values())
+        return sum(v for k, v in written.items() if k.endswith(f">{a}")) / n if n else None
+
+    lines = [table_row(["Model", f"truth {a}: writes {a} %", f"truth {b}: writes {b} %", "balanced %",
+                        f"answers with a direction that say {a} %"]), table_row(["---"] + ["---:"] * 4)]
+    for label, counts in per_model:
+        ra, rb = [share(c, a, a) for c in counts], [share(c, b, b) for c in counts]
+        bal = [None if x is None or y is None else (x + y) / 2 for x, y in zip(ra, rb, strict=True)]
+        lines.append(table_row([label, fmt(ra, 1, 100), fmt(rb, 1, 100), fmt(bal, 1, 100),
+                                fmt([says_first(c) for c in counts], 1, 100)]))
+    return lines
+
+
 def cut(before: list[float | None], after: list[float | None]) -> list[float | None]:
     """Per seed, the share of the SFT model's rate that a variant removed (1 = all, 0 = none)."""
     return [None if b is None or a is None or b == 0 else (b - a) / b for b, a in zip(before, after, strict=True)]
@@ -262,6 +310,13 @@ def render_sections(root: Path, config: MiniConfig) -> list[str]:
             "untouched pairs = mean S where no habit applies (vertical pans, zooms).", ""]
     out += outcome_table(root, config) + [""]
     out += ["### Paired changes against SFT (held-out)", ""] + delta_table(root, config) + [""]
+    for scene in config.scenes:
+        for habit in scene.habits:
+            table = direction_table(root, config, habit_key(scene.subtype, habit))
+            if table:
+                out += [f"### Which way is written? {habit.kind} ({scene.subtype}, {habit.when}; held-out)", "",
+                        "Per true direction, the share of answers that write it; a model whose preferred word "
+                        "merely moved writes one word for both (balanced near 50%).", ""] + table + [""]
     lines = p0_over_p2(root, config)
     if lines:
         out += ["### P0 before P2? (the severity × type margin, paper §3.2)", ""] + [f"- {x}" for x in lines] + [""]

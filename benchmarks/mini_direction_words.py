@@ -1,0 +1,95 @@
+"""How sure is a miniature's model of the direction word it writes for a horizontal pan?
+
+    .venv/bin/python benchmarks/mini_direction_words.py RUN_DIR --role val --models sft dpo-dpo dpo-hae
+    .venv/bin/python benchmarks/mini_direction_words.py RUN_DIR --role mine --seed 1 --models sft dpo-dpo
+
+``RUN_DIR`` is the output of ``editcaption reproduce mini --regime systematic``. For each model and
+each horizontal pan of the role's pairs (``mine``: the failure-mining pairs the preference sets were
+built from; ``val``; ``test``), the model is shown the pair and the answer prefix "Pan the camera to
+the", and the probabilities of the next words "left" and "right" are read. Printed per true
+direction: the median probability of the true word and of the other one, and how many pairs put the
+true word first.
+
+Why: the habit rate and the "which way is written" table in the run's report count greedy answers.
+They cannot tell a model that inverted its mapping from image to word but is unsure from one that
+dropped the mapping and writes its preferred word. The probabilities can: after a preference run
+that dropped the mapping, both words sit near the same values whatever the picture shows.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+from pathlib import Path
+
+import torch
+
+from editcaption.imageio import load_rgb, to_pil
+from editcaption.prompts import instruction_messages
+from editcaption.reproduce.scenes import pair_images
+from editcaption.reproduce.tasks import _prompts, _roles, seed_dir
+from editcaption.train.hfcompat import load_model_and_processor
+
+PREFIX = "Pan the camera to the"
+WORDS = ("left", "right")
+
+
+def pan_rows(root: Path, seed: int, role: str, limit: int) -> list[dict]:
+    rows = _roles(root, seed)[role].rows
+    pans = [rows[i] for i in sorted(rows) if rows[i]["subtype"] == "camera_pan"
+            and rows[i]["ground_truth"]["primary"][0]["direction"] in WORDS]
+    return pans[:limit]
+
+
+def word_probs(model_dir: Path, prompt: str, rows: list[dict], batch: int = 16) -> list[tuple[str, float, float]]:
+    """(true direction, p(left), p(right)) per row."""
+    model, processor = load_model_and_processor(model_dir, device="cpu")
+    model.eval()
+    tokenizer = processor.tokenizer
+    tokenizer.padding_side = "left"  # the last position is every row's next word
+    ids = [tokenizer.encode(f" {w}", add_special_tokens=False) for w in WORDS]
+    if any(len(i) != 1 for i in ids):
+        raise SystemExit(f"the direction words are not single tokens for this tokenizer: {ids}")
+    head = processor.apply_chat_template(instruction_messages(prompt), add_generation_prompt=True, tokenize=False)
+    out = []
+    for start in range(0, len(rows), batch):
+        chunk = rows[start:start + batch]
+        images = [to_pil(load_rgb(p)) for row in chunk for p in pair_images(row)]
+        inputs = processor(text=[head + PREFIX] * len(chunk), images=images, padding=True, return_tensors="pt")
+        with torch.inference_mode():
+            logp = torch.log_softmax(model(**inputs).logits[:, -1].float(), dim=-1)
+        for row, lp in zip(chunk, logp, strict=True):
+            out.append((row["ground_truth"]["primary"][0]["direction"], lp[ids[0][0]].exp().item(),
+                        lp[ids[1][0]].exp().item()))
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("run", type=Path)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--role", default="val", choices=("mine", "val", "test"))
+    ap.add_argument("--models", nargs="+", default=["sft", "dpo-dpo"])
+    ap.add_argument("--limit", type=int, default=60, help="pans read per model")
+    args = ap.parse_args()
+    torch.set_num_threads(1)
+    prompt = _prompts(args.run, args.seed)[0].read_text(encoding="utf-8").strip()
+    rows = pan_rows(args.run, args.seed, args.role, args.limit)
+    print(f"{args.run} seed {args.seed}, {args.role} pairs: {len(rows)} horizontal pans")
+    print("| model | true direction | pairs | p(true word), median | p(other word), median | true word first |")
+    print("|---|---|---:|---:|---:|---:|")
+    for name in args.models:
+        probs = word_probs(seed_dir(args.run, args.seed) / "models" / name / "final", prompt, rows)
+        for truth in WORDS:
+            sel = [(pl, pr) for t, pl, pr in probs if t == truth]
+            if not sel:
+                continue
+            true_p = [pl if truth == "left" else pr for pl, pr in sel]
+            other_p = [pr if truth == "left" else pl for pl, pr in sel]
+            first = sum(1 for a, b in zip(true_p, other_p, strict=True) if a > b)
+            print(f"| {name} | {truth} | {len(sel)} | {statistics.median(true_p):.3f} | "
+                  f"{statistics.median(other_p):.3f} | {first}/{len(sel)} |")
+
+
+if __name__ == "__main__":
+    main()
