@@ -3,11 +3,12 @@
     .venv/bin/python benchmarks/delta_regions.py                    # the tuning part + the regression sets
     .venv/bin/python benchmarks/delta_regions.py --sets heldout     # the held-out part (read once, at the end)
     .venv/bin/python benchmarks/delta_regions.py --sets heldout2    # the second held-out part (new objects)
+    .venv/bin/python benchmarks/delta_regions.py --sets heldout3    # the third (new compositions, one new object)
     .venv/bin/python benchmarks/delta_regions.py --per-kind 150 --json out.json
 
 Sets (never mixed):
 
-* ``tuning`` / ``heldout`` / ``heldout2`` — the parts of the photo set in ``benchmarks/region_photos/``:
+* ``tuning`` / ``heldout`` / ``heldout2`` / ``heldout3`` — the parts of the photo set in ``benchmarks/region_photos/``:
   real object cut-outs from public-domain and CC0 photos pasted onto other such photos
   (appeared), the reverse pairs (disappeared), objects recoloured inside their mask
   (recolored) and objects pasted at one place in the source and another in the target
@@ -48,7 +49,7 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE / "region_photos"))
 
 from delta_edits import FRESH_PHOTOS, HELDOUT_PHOTOS, TUNING_PHOTOS, make_edits  # noqa: E402
-from photoset import KINDS, make_set  # noqa: E402
+from photoset import KINDS, SPLITS, make_set  # noqa: E402
 
 from editcaption.colors import name_lab  # noqa: E402
 from editcaption.delta import DeltaReport, analyze  # noqa: E402
@@ -330,7 +331,7 @@ def cell(t: Tally, key: str) -> str:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--sets", default="tuning,shapes,editworld",
-                    help="comma-separated: tuning, heldout, heldout2, shapes, editworld")
+                    help="comma-separated: tuning, heldout, heldout2, heldout3, shapes, editworld")
     ap.add_argument("--per-kind", type=int, default=100, help="photo pairs per kind and part")
     ap.add_argument("--shapes-per-kind", type=int, default=24)
     ap.add_argument("--editworld-per-subtype", type=int, default=30)
@@ -341,7 +342,7 @@ def main() -> None:
     cv2.setNumThreads(1)
     out: dict[str, Any] = {}
     for name in (s.strip() for s in args.sets.split(",") if s.strip()):
-        if name in ("tuning", "heldout", "heldout2"):
+        if name in SPLITS:
             cases = list(photo_cases(name, args.per_kind, args.seed))
         elif name == "shapes":
             cases = list(shape_cases(args.shapes_per_kind, 7))

@@ -28,10 +28,13 @@ Write a part to disk with its truth (``truth.jsonl``: id, kind, direction, bbox,
 
 Three parts, never mixed: ``tuning`` (the objects and backgrounds the classifier was tuned on),
 ``heldout`` (other objects on other backgrounds, read at the end of the first round of work)
-and ``heldout2`` (made after ``heldout`` had been read twice: five more objects cut from the
+``heldout2`` (made after ``heldout`` had been read twice: five more objects cut from the
 coins and Hubble photos, never used before, on the held-out backgrounds turned a quarter turn
 and mirrored, so every composition is new, drawn from a random stream of its own; read once,
-at the end of the second round).
+at the end of the second round) and ``heldout3`` (made after ``heldout2`` had been read: the
+twelve objects of both held-out parts plus one never used, the CC0 horse silhouette, on every
+held-out background turned half a turn, from a random stream of its own; read once, at the end
+of the third round).
 """
 
 from __future__ import annotations
@@ -55,8 +58,16 @@ BACKGROUNDS = {
                 "clock"),
     # the held-out backgrounds other than the photos its objects come from, turned (see _background)
     "heldout2": ("chelsea", "rocket", "gravel", "immunohistochemistry", "retina", "clock"),
+    # every held-out background, turned half a turn (see _background)
+    "heldout3": ("chelsea", "rocket", "gravel", "immunohistochemistry", "retina", "hubble_deep_field", "coins",
+                 "clock"),
 }
-SPLITS = ("tuning", "heldout", "heldout2")  # new parts go last: seeds use the index
+SPLITS = ("tuning", "heldout", "heldout2", "heldout3")  # new parts go last: seeds use the index
+# the parts whose objects a part draws from (by default its own): the third held-out part adds one new
+# object to the twelve of the first two, none of which the classifier was tuned on
+OBJECT_PARTS = {"heldout3": ("heldout", "heldout2", "heldout3")}
+# how a part turns its background photos before cutting a window (see _background)
+TURNS = {"heldout2": "quarter-mirrored", "heldout3": "half"}
 TEXTURES = {"brick", "grass", "gravel"}
 # centre bands that keep clear of the thirds' boundaries (the side of a region is then unambiguous)
 _BANDS = ((0.12, 0.27), (0.43, 0.57), (0.73, 0.88))
@@ -118,7 +129,16 @@ def cutout(name: str) -> tuple[np.ndarray, np.ndarray]:
     alpha = polygon_mask(rgb.shape[:2], obj["polygon"])
     ys, xs = np.nonzero(alpha > 0)
     box = (slice(ys.min(), ys.max() + 1), slice(xs.min(), xs.max() + 1))
-    return rgb[box], alpha[box]
+    rgb, alpha = rgb[box], alpha[box]
+    if obj.get("fill_outside"):
+        # a silhouette on a white page: a feathered edge would blend in the page as a white halo, so
+        # the crop is the object's own colour outside the outline too, with room for the feather to fade
+        fill = np.median(rgb[alpha > 0.5], axis=0).astype(np.uint8)
+        pad = max(4, round(0.1 * max(alpha.shape)))
+        rgb = np.pad(np.where(alpha[..., None] > 0, rgb, fill), ((pad, pad), (pad, pad), (0, 0)))
+        rgb[:pad], rgb[-pad:], rgb[:, :pad], rgb[:, -pad:] = fill, fill, fill, fill
+        alpha = np.pad(alpha, pad)
+    return rgb, alpha
 
 
 def _feather(alpha: np.ndarray, size: float) -> np.ndarray:
@@ -215,10 +235,19 @@ def _ring_colour(base: np.ndarray, full_alpha: np.ndarray) -> np.ndarray:
     return np.median(_lab(base)[ring], axis=0)
 
 
-def _background(name: str, rng: np.random.Generator, turned: bool = False) -> np.ndarray:
-    """A random 80–100% window of a background photo, longer side ≤ 512 (``turned``: the photo
-    turned a quarter turn clockwise and mirrored left to right first)."""
-    rgb, _ = _fit(np.ascontiguousarray(np.rot90(photo(name), -1)[:, ::-1]) if turned else photo(name))
+def _turn(rgb: np.ndarray, turn: str | None) -> np.ndarray:
+    """``quarter-mirrored``: a quarter turn clockwise, then mirrored left to right; ``half``: half a turn."""
+    if turn == "quarter-mirrored":
+        return np.ascontiguousarray(np.rot90(rgb, -1)[:, ::-1])
+    if turn == "half":
+        return np.ascontiguousarray(rgb[::-1, ::-1])
+    return rgb
+
+
+def _background(name: str, rng: np.random.Generator, turn: str | None = None) -> np.ndarray:
+    """A random 80–100% window of a background photo, longer side ≤ 512, the photo turned first
+    (:func:`_turn`)."""
+    rgb, _ = _fit(_turn(photo(name), turn))
     h, w = rgb.shape[:2]
     fw, fh = float(rng.uniform(0.8, 1.0)), float(rng.uniform(0.8, 1.0))
     ww, wh = round(w * fw), round(h * fh)
@@ -254,7 +283,8 @@ def _in_place(split: str, index: int, name: str, rng: np.random.Generator) -> Re
 def make_pair(split: str, kind: str, index: int, seed: int = 0) -> RegionPair:
     """Pair ``index`` of one kind in one part of the set (deterministic for a seed)."""
     rng = np.random.default_rng([seed, SPLITS.index(split), KINDS.index(kind), index])
-    names = [k for k, v in objects().items() if v["split"] == split]
+    parts = OBJECT_PARTS.get(split, (split,))
+    names = [k for k, v in objects().items() if v["split"] in parts]
     name = names[int(rng.integers(len(names)))]
     if kind == "recolored" and rng.random() < 0.3:
         pair = _in_place(split, index, name, rng)
@@ -267,7 +297,7 @@ def make_pair(split: str, kind: str, index: int, seed: int = 0) -> RegionPair:
 
 def _pasted(split: str, kind: str, index: int, name: str, rng: np.random.Generator) -> RegionPair:
     bg_name = BACKGROUNDS[split][int(rng.integers(len(BACKGROUNDS[split])))]
-    base = _background(bg_name, rng, turned=split == "heldout2")
+    base = _background(bg_name, rng, TURNS.get(split))
     h, w = base.shape[:2]
     obj, alpha = cutout(name)
     size_class = str(rng.choice(["small", "medium", "large"], p=[0.3, 0.45, 0.25]))
