@@ -212,3 +212,27 @@ def test_positions_in_requests_without_a_known_edit_verb_are_checked(disc_upper_
     assert kinds(check(disc_upper_right, "the disc on the lower left is red")) == [("orientation", "P0")]
     # a description that opens with its subject is still no edit
     assert check(disc_upper_right, "The woman on the left smiles; add a red disc at the upper right.") == []
+
+
+def _disc_region(x: float, y: float, kind: str = "recolored") -> Region:
+    return Region(bbox=(x - 0.07, y - 0.07, x + 0.07, y + 0.07), area=0.015, side="center", vertical="middle",
+                  kind=kind, color_before="red", color_after="blue", centroid=(x, y), strength=50)
+
+
+@pytest.mark.parametrize("off", [0.001, 0.01, 0.015])
+def test_a_change_on_the_middle_line_is_on_neither_half(off):
+    # three edits, three changes: one at the right and two on the vertical middle line (top and
+    # bottom), each measured a little off the frame's middle lines, as centred things are. "The left
+    # ball" among several needs a change on the left half and "the top sheep" one on the top half; a
+    # change whose centre sits on a middle line is on neither, so the swapped text has an edit
+    # without a change of its own
+    regions = [_disc_region(0.8, 0.5 - off), _disc_region(0.5 - off, 0.2), _disc_region(0.5 + off, 0.8)]
+    report = DeltaReport(camera=CameraMotion(confidence=1.0, method="features"), regions=regions)
+    right = "change the right ball to a bucket\nchange the top sheep to hay\nchange the bottom sheep to a cow"
+    assert check(report, right) == []
+    flags = check(report, right.replace("right ball", "left ball"))
+    assert kinds(flags) == [("orientation", "P0")]
+    # a change clearly on the left half still serves "the left ball"
+    regions[0] = _disc_region(0.3, 0.5 - off)
+    assert check(DeltaReport(camera=CameraMotion(confidence=1.0, method="features"), regions=regions),
+                 right.replace("right ball", "left ball")) == []

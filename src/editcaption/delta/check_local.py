@@ -144,14 +144,20 @@ def _agree(a: DirectionStatement, b: DirectionStatement) -> bool:
         (a.vertical in (None, "middle") or b.vertical in (None, "middle") or a.vertical == b.vertical)
 
 
+# a region whose centre is within this share of the frame from its middle line is on neither half:
+# among several edits, "the left X" is distinctly on the left, and the middle of a centred thing
+# measures a little off 0.5 either way
+_HALF_MARGIN = 0.02
+
+
 def _on_stated_half(s: DirectionStatement, r: Region) -> bool:
     """Whether a region's centre lies on the stated half of the frame (the centre: its middle half)."""
     ok = True
     for word, c in ((s.direction, r.centroid[0]), (s.vertical, r.centroid[1])):
         if word in ("left", "top"):
-            ok &= c < 0.5
+            ok &= c < 0.5 - _HALF_MARGIN
         elif word in ("right", "bottom"):
-            ok &= c > 0.5
+            ok &= c > 0.5 + _HALF_MARGIN
         elif word in ("center", "middle"):
             ok &= 0.25 < c < 0.75
     return ok
