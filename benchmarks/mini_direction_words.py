@@ -6,9 +6,10 @@
 ``RUN_DIR`` is the output of ``editcaption reproduce mini --regime systematic``. For each model and
 each horizontal pan of the role's pairs (``mine``: the failure-mining pairs the preference sets were
 built from; ``val``; ``test``), the model is shown the pair and the answer prefix "Pan the camera to
-the", and the probabilities of the next words "left" and "right" are read. Printed per true
-direction: the median probability of the true word and of the other one, and how many pairs put the
-true word first.
+the", and the probabilities of the next words "left" and "right" are read
+(:func:`editcaption.reproduce.probe.next_word_probs`, at the position the perception probe reads).
+Printed per true direction: the median probability of the true word and of the other one, and how
+many pairs put the true word first.
 
 Why: the habit rate and the "which way is written" table in the run's report count greedy answers.
 They cannot tell a model that inverted its mapping from image to word but is unsure from one that
@@ -25,7 +26,7 @@ from pathlib import Path
 import torch
 
 from editcaption.imageio import load_rgb, to_pil
-from editcaption.prompts import instruction_messages
+from editcaption.reproduce.probe import next_word_probs
 from editcaption.reproduce.scenes import pair_images
 from editcaption.reproduce.tasks import _prompts, _roles, seed_dir
 from editcaption.train.hfcompat import load_model_and_processor
@@ -41,29 +42,6 @@ def pan_rows(root: Path, seed: int, role: str, limit: int) -> list[dict]:
     return pans[:limit]
 
 
-def word_probs(model_dir: Path, prompt: str, rows: list[dict], batch: int = 16) -> list[tuple[str, float, float]]:
-    """(true direction, p(left), p(right)) per row."""
-    model, processor = load_model_and_processor(model_dir, device="cpu")
-    model.eval()
-    tokenizer = processor.tokenizer
-    tokenizer.padding_side = "left"  # the last position is every row's next word
-    ids = [tokenizer.encode(f" {w}", add_special_tokens=False) for w in WORDS]
-    if any(len(i) != 1 for i in ids):
-        raise SystemExit(f"the direction words are not single tokens for this tokenizer: {ids}")
-    head = processor.apply_chat_template(instruction_messages(prompt), add_generation_prompt=True, tokenize=False)
-    out = []
-    for start in range(0, len(rows), batch):
-        chunk = rows[start:start + batch]
-        images = [to_pil(load_rgb(p)) for row in chunk for p in pair_images(row)]
-        inputs = processor(text=[head + PREFIX] * len(chunk), images=images, padding=True, return_tensors="pt")
-        with torch.inference_mode():
-            logp = torch.log_softmax(model(**inputs).logits[:, -1].float(), dim=-1)
-        for row, lp in zip(chunk, logp, strict=True):
-            out.append((row["ground_truth"]["primary"][0]["direction"], lp[ids[0][0]].exp().item(),
-                        lp[ids[1][0]].exp().item()))
-    return out
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("run", type=Path)
@@ -75,20 +53,24 @@ def main() -> None:
     torch.set_num_threads(1)
     prompt = _prompts(args.run, args.seed)[0].read_text(encoding="utf-8").strip()
     rows = pan_rows(args.run, args.seed, args.role, args.limit)
+    items = [((to_pil(load_rgb(src)), to_pil(load_rgb(tgt))), PREFIX) for src, tgt in map(pair_images, rows)]
+    truths = [row["ground_truth"]["primary"][0]["direction"] for row in rows]
     print(f"{args.run} seed {args.seed}, {args.role} pairs: {len(rows)} horizontal pans")
     print("| model | true direction | pairs | p(true word), median | p(other word), median | true word first |")
     print("|---|---|---:|---:|---:|---:|")
     for name in args.models:
-        probs = word_probs(seed_dir(args.run, args.seed) / "models" / name / "final", prompt, rows)
+        model, processor = load_model_and_processor(seed_dir(args.run, args.seed) / "models" / name / "final",
+                                                    device="cpu")
+        model.eval()
+        probs = next_word_probs(model, processor, prompt, items, WORDS)
         for truth in WORDS:
-            sel = [(pl, pr) for t, pl, pr in probs if t == truth]
+            k = WORDS.index(truth)
+            sel = [(p[k], p[1 - k]) for t, p in zip(truths, probs, strict=True) if t == truth]
             if not sel:
                 continue
-            true_p = [pl if truth == "left" else pr for pl, pr in sel]
-            other_p = [pr if truth == "left" else pl for pl, pr in sel]
-            first = sum(1 for a, b in zip(true_p, other_p, strict=True) if a > b)
-            print(f"| {name} | {truth} | {len(sel)} | {statistics.median(true_p):.3f} | "
-                  f"{statistics.median(other_p):.3f} | {first}/{len(sel)} |")
+            first = sum(1 for true_p, other_p in sel if true_p > other_p)
+            print(f"| {name} | {truth} | {len(sel)} | {statistics.median(p for p, _ in sel):.3f} | "
+                  f"{statistics.median(p for _, p in sel):.3f} | {first}/{len(sel)} |")
 
 
 if __name__ == "__main__":

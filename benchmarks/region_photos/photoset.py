@@ -133,11 +133,11 @@ def cutout(name: str) -> tuple[np.ndarray, np.ndarray]:
     if obj.get("fill_outside"):
         # a silhouette on a white page: a feathered edge would blend in the page as a white halo, so
         # the crop is the object's own colour outside the outline too, with room for the feather to fade
-        fill = np.median(rgb[alpha > 0.5], axis=0).astype(np.uint8)
         pad = max(4, round(0.1 * max(alpha.shape)))
-        rgb = np.pad(np.where(alpha[..., None] > 0, rgb, fill), ((pad, pad), (pad, pad), (0, 0)))
-        rgb[:pad], rgb[-pad:], rgb[:, :pad], rgb[:, -pad:] = fill, fill, fill, fill
-        alpha = np.pad(alpha, pad)
+        padded = np.empty((rgb.shape[0] + 2 * pad, rgb.shape[1] + 2 * pad, 3), np.uint8)
+        padded[:] = np.median(rgb[alpha > 0.5], axis=0)
+        padded[pad:-pad, pad:-pad][alpha > 0] = rgb[alpha > 0]
+        rgb, alpha = padded, np.pad(alpha, pad)
     return rgb, alpha
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from editcaption.reproduce.annotator import classify
 from editcaption.reproduce.config import Habit, SceneSet, systematic_config
-from editcaption.reproduce.habits import applies, inject_habits, written_direction
+from editcaption.reproduce.habits import applies, inject_habits, read_answer, written_direction
 from editcaption.synth import generate_run, read_manifest, score_one
 
 EXPECTED_LABEL = {"pan_content_direction": "viewpoint/P0", "move_as_camera": "orientation/P0",
@@ -90,19 +90,19 @@ def test_habit_texts_round_trip_through_a_run_record(rows: dict[str, dict], tmp_
 def test_written_direction_reads_the_habit_op_on_the_truth_axis(rows: dict[str, dict]) -> None:
     pan = next(r for r in rows.values() if r["subtype"] == "camera_pan"
                and r["ground_truth"]["primary"][0]["direction"] == "left")
-    assert written_direction("pan_content_direction", pan, "Pan the camera to the left.") == ("left", "left")
-    assert written_direction("pan_content_direction", pan, "Pan the camera to the right.") == ("left", "right")
+    assert written_direction("pan_content_direction", pan, read_answer("Pan the camera to the left.")) == ("left", "left")
+    assert written_direction("pan_content_direction", pan, read_answer("Pan the camera to the right.")) == ("left", "right")
     # a tilt is on the other axis, an object move is not a pan, an unreadable answer says nothing
-    assert written_direction("pan_content_direction", pan, "Tilt the camera up.") == ("left", None)
-    assert written_direction("pan_content_direction", pan, "Move the circle to the right.") == ("left", None)
-    assert written_direction("pan_content_direction", pan, "") == ("left", None)
+    assert written_direction("pan_content_direction", pan, read_answer("Tilt the camera up.")) == ("left", None)
+    assert written_direction("pan_content_direction", pan, read_answer("Move the circle to the right.")) == ("left", None)
+    assert written_direction("pan_content_direction", pan, read_answer("")) == ("left", None)
     move = next(r for r in rows.values() if r["subtype"] == "move_object"
                 and r["ground_truth"]["primary"][0]["direction"] in ("left", "right"))
     obj, truth = move["ground_truth"]["primary"][0]["object"], move["ground_truth"]["primary"][0]["direction"]
     other = "left" if truth == "right" else "right"
-    assert written_direction("mirrored_move", move, f"Move the {obj} to the {other}.") == (truth, other)
-    assert written_direction("mirrored_move", move, f"Pan the camera to the {truth}.") == (truth, None)
+    assert written_direction("mirrored_move", move, read_answer(f"Move the {obj} to the {other}.")) == (truth, other)
+    assert written_direction("mirrored_move", move, read_answer(f"Pan the camera to the {truth}.")) == (truth, None)
     # habits that are not about a direction have nothing to count
-    assert written_direction("dropped_colour", move, "Move it.") is None
-    assert written_direction("move_as_camera", move, "Move it.") is None
+    assert written_direction("dropped_colour", move, read_answer("Move it.")) is None
+    assert written_direction("move_as_camera", move, read_answer("Move it.")) is None
 

@@ -14,7 +14,7 @@ import torch  # noqa: E402
 
 from editcaption.imageio import to_pil  # noqa: E402
 from editcaption.reproduce.evaluation import blank_image  # noqa: E402
-from editcaption.reproduce.probe import FACTS, fact_item, fit_and_test, probe  # noqa: E402
+from editcaption.reproduce.probe import FACTS, fact_item, fit_and_test, next_word_probs, probe  # noqa: E402
 from editcaption.synth import generate_run, read_manifest  # noqa: E402
 
 
@@ -64,3 +64,27 @@ def test_blank_images_give_chance(rows: list[dict], tmp_path: Path) -> None:
         # every pair has the same features: the probe can only name one label, at best the majority
         assert r.accuracy <= r.chance + 1e-9, r
         assert r.n_fit >= 4 and r.n_test >= 4
+
+
+def test_next_word_probs_are_the_model_s_own_next_token_distribution() -> None:
+    from editcaption.prompts import instruction_messages
+    from editcaption.train.tiny import build_tiny
+
+    model, processor = build_tiny("qwen3_vl", seed=0, hidden=64, layers=2, image_size=64)
+    model.eval()
+    blank = to_pil(blank_image(64))
+    prompt, prefix = "Write the editing instruction.", "Pan the camera to the"
+    items = [((blank, blank), prefix)] * 3
+    probs = next_word_probs(model, processor, prompt, items, ("left", "right"), batch_size=2)
+    assert len(probs) == 3 and all(len(p) == 2 for p in probs)
+    # the same as one unpadded forward pass of the same input (left padding changes nothing)
+    head = processor.apply_chat_template(instruction_messages(prompt), add_generation_prompt=True, tokenize=False)
+    inputs = processor(text=[head + prefix], images=[blank, blank], return_tensors="pt")
+    with torch.inference_mode():
+        full = torch.softmax(model(**inputs).logits[0, -1].float(), dim=-1)
+    ids = [processor.tokenizer.encode(f" {w}", add_special_tokens=False)[0] for w in ("left", "right")]
+    for p in probs:
+        assert p == pytest.approx([full[i].item() for i in ids], rel=1e-4, abs=1e-7)
+    with pytest.raises(ValueError, match="not single tokens"):
+        next_word_probs(model, processor, prompt, items, ("leftwards and onwards",))
+

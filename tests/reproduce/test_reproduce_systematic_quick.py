@@ -77,9 +77,10 @@ def test_measures_and_report(quick_run) -> None:  # noqa: ANN001
     # the direction habits are counted per true direction, over exactly their eligible pairs
     assert set(m["directions"]) == {"camera_pan:pan_content_direction:horizontal",
                                     "move_object:mirrored_move:horizontal"}
-    for key, counts in m["directions"].items():
-        assert sum(counts.values()) == m["eligible"][key]
-        assert {k.split(">")[0] for k in counts} <= {"left", "right"}
+    for key, by_truth in m["directions"].items():
+        assert sum(n for written in by_truth.values() for n in written.values()) == m["eligible"][key]
+        assert set(by_truth) <= {"left", "right"}
+        assert all(set(written) <= {"left", "right", None} for written in by_truth.values())
     text = Path(result.report).read_text()
     for heading in ("Systematic regime: what the SFT set was taught", "linear probes on its hidden states",
                     "Paired changes against SFT", "Which way is written? pan_content_direction", "Hardness as each HAE run read it", "(systematic regime)"):

@@ -29,7 +29,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..directions import opposite
-from ..synth import phrasings
+from ..synth import ParsedInstruction, parse_instruction, phrasings
 from ..synth.ops import Edit
 from .annotator import _edit
 from .config import Habit, MiniConfig
@@ -48,10 +48,19 @@ def applies(habit: Habit, row: dict[str, Any]) -> bool:
     edit = _primary(row)
     if edit is None or edit.op not in HABIT_OPS[habit.kind]:
         return False
-    if habit.when == "any":
-        return True
-    axis = HORIZONTAL if habit.when == "horizontal" else VERTICAL
-    return edit.direction in axis
+    axis = axis_words(habit)
+    return axis is None or edit.direction in axis
+
+
+def axis_words(habit: Habit) -> tuple[str, str] | None:
+    """The two directions of the axis a habit is tied to (None: any change of its kind)."""
+    return {"horizontal": HORIZONTAL, "vertical": VERTICAL}.get(habit.when)
+
+
+def read_answer(text: str | None) -> ParsedInstruction | None:
+    """An answer as EditWorld's instruction parser reads it (None when it is not in the language);
+    read once per answer, then given to :func:`shows_habit` and :func:`written_direction`."""
+    return parse_instruction(text or "")
 
 
 def _pick(options: list[str], rng: random.Random) -> str | None:
@@ -127,14 +136,11 @@ def inject_habits(config: MiniConfig, seed: int, pair_ids: list[str],
     return texts, record
 
 
-def shows_habit(kind: str, row: dict[str, Any], text: str | None) -> bool:
-    """Whether an answer makes exactly the habit's mistake on this pair (the opposite direction on
-    the same axis, a camera move in place of the object's, the object's colour left out), as
-    EditWorld's instruction parser reads it. Other wrong answers are perception or other errors."""
-    from ..synth import parse_instruction
-
+def shows_habit(kind: str, row: dict[str, Any], parsed: ParsedInstruction | None) -> bool:
+    """Whether an answer (:func:`read_answer`) makes exactly the habit's mistake on this pair (the
+    opposite direction on the same axis, a camera move in place of the object's, the object's colour
+    left out). Other wrong answers are perception or other errors."""
     edit = _primary(row)
-    parsed = parse_instruction(text or "")
     if edit is None or parsed is None:
         return False
     wrong_way = opposite(edit.direction) if edit.direction else None
@@ -149,23 +155,21 @@ def shows_habit(kind: str, row: dict[str, Any], text: str | None) -> bool:
 
 
 # the clause op that carries a direction habit's word: a pan is written as a pan, an object move as a move
-_DIRECTION_OPS: dict[str, str] = {"pan_content_direction": "pan", "mirrored_move": "move"}
+DIRECTION_OPS: dict[str, str] = {"pan_content_direction": "pan", "mirrored_move": "move"}
 
 
-def written_direction(kind: str, row: dict[str, Any], text: str | None) -> tuple[str, str | None] | None:
+def written_direction(kind: str, row: dict[str, Any], parsed: ParsedInstruction | None
+                      ) -> tuple[str, str | None] | None:
     """(true direction, direction the answer writes for it) for a direction habit's pair, or None when
-    the habit is not about a direction. The written one is that of the first clause with the habit's op
-    and a direction on the same axis (None when no clause says one). Counted per true direction, this
-    separates a model that reads the direction from the image from one whose preferred word moved: the
-    latter writes the same word whatever the truth."""
-    op = _DIRECTION_OPS.get(kind)
+    the habit is not about a direction. The written one is that of the answer's (:func:`read_answer`)
+    first clause with the habit's op and a direction on the same axis (None when no clause says one).
+    Counted per true direction, this separates a model that reads the direction from the image from
+    one whose preferred word moved: the latter writes the same word whatever the truth."""
+    op = DIRECTION_OPS.get(kind)
     edit = _primary(row)
     if op is None or edit is None or edit.direction is None:
         return None
-    from ..synth import parse_instruction
-
     axis = HORIZONTAL if edit.direction in HORIZONTAL else VERTICAL
-    parsed = parse_instruction(text or "")
     said = next((c.direction for c in (parsed.clauses if parsed else ()) if c.op == op and c.direction in axis), None)
     return edit.direction, said
 

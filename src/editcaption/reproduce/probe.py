@@ -76,26 +76,51 @@ class ProbeResult:
                 "n_test": self.n_test, "labels": self.labels}
 
 
+def _last_position(model: Any, processor: Any, prompt: str, items: Sequence[tuple[tuple[Any, Any], str]],
+                   batch_size: int, **forward: Any) -> Any:
+    """Model outputs, batch by batch, for ``items`` = ((source, target) PIL images, answer prefix) shown
+    as prompt + prefix, padded on the left so that position -1 is every row's last prefix token."""
+    import torch
+
+    from ..prompts import instruction_messages
+
+    tokenizer = getattr(processor, "tokenizer", processor)
+    tokenizer.padding_side = "left"
+    head = processor.apply_chat_template(instruction_messages(prompt), add_generation_prompt=True, tokenize=False)
+    for start in range(0, len(items), batch_size):
+        chunk = items[start:start + batch_size]
+        inputs = processor(text=[head + prefix for _, prefix in chunk], images=[im for pair, _ in chunk for im in pair],
+                           padding=True, return_tensors="pt").to(model.device)
+        with torch.inference_mode():
+            yield model(**inputs, **forward)
+
+
 def hidden_features(model: Any, processor: Any, prompt: str, items: Sequence[tuple[tuple[Any, Any], str]],
                     batch_size: int = 16, layers: int = 2) -> Any:
     """[N, layers·hidden] float64: the last ``layers`` hidden states at the last token of prompt +
     answer prefix, for ``items`` = ((source, target) PIL images, answer prefix)."""
     import torch
 
-    from ..prompts import instruction_messages
+    out = [torch.cat([h[:, -1] for h in o.hidden_states[-layers:]], dim=-1).double().cpu()
+           for o in _last_position(model, processor, prompt, items, batch_size, output_hidden_states=True)]
+    return torch.cat(out)
+
+
+def next_word_probs(model: Any, processor: Any, prompt: str, items: Sequence[tuple[tuple[Any, Any], str]],
+                    words: Sequence[str], batch_size: int = 16) -> list[list[float]]:
+    """Per item, the probability of each of ``words`` (single tokens after a space) as the next token
+    after prompt + answer prefix: what the model would write at the place the probe reads."""
+    import torch
 
     tokenizer = getattr(processor, "tokenizer", processor)
-    tokenizer.padding_side = "left"  # the last position is then every row's last token
-    head = processor.apply_chat_template(instruction_messages(prompt), add_generation_prompt=True, tokenize=False)
-    out = []
-    for start in range(0, len(items), batch_size):
-        chunk = items[start:start + batch_size]
-        inputs = processor(text=[head + prefix for _, prefix in chunk], images=[im for pair, _ in chunk for im in pair],
-                           padding=True, return_tensors="pt").to(model.device)
-        with torch.inference_mode():
-            states = model(**inputs, output_hidden_states=True).hidden_states
-        out.append(torch.cat([h[:, -1] for h in states[-layers:]], dim=-1).double().cpu())
-    return torch.cat(out)
+    ids = [tokenizer.encode(f" {w}", add_special_tokens=False) for w in words]
+    if any(len(i) != 1 for i in ids):
+        raise ValueError(f"these words are not single tokens for this tokenizer: {dict(zip(words, ids, strict=True))}")
+    out: list[list[float]] = []
+    for o in _last_position(model, processor, prompt, items, batch_size):
+        probs = torch.softmax(o.logits[:, -1].float(), dim=-1)
+        out += probs[:, [i[0] for i in ids]].tolist()
+    return out
 
 
 def fit_and_test(x_fit: Any, y_fit: list[str], x_test: Any, y_test: list[str], l2: float = 1e-2) -> float:

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from .config import LITERAL_HAE, MiniConfig
-from .habits import applies, shows_habit, written_direction
+from .habits import DIRECTION_OPS, applies, axis_words, read_answer, shows_habit, written_direction
 from .report import load_json, table_row
 from .stats import fmt, mean_std, paired, quantiles
 from .tasks import results_path, seed_dir
@@ -68,9 +68,10 @@ def measures(root: Path, config: MiniConfig, seed: int, target: str, role: str =
     shown: dict[str, int] = Counter()
     targeted = {"P0": 0, "P2": 0}
     untouched = []
-    directions: dict[str, Counter[str]] = {}  # habit key → "truth>written" counts
+    directions: dict[str, dict[str, Counter[str | None]]] = {}  # habit key → true direction → written
     for r in results:
         row = rows[r["pair_id"]]
+        answer = read_answer(r.get("text"))
         touched = False
         for scene in config.scenes:
             if row.get("subtype") != scene.subtype:
@@ -81,10 +82,10 @@ def measures(root: Path, config: MiniConfig, seed: int, target: str, role: str =
                     continue
                 touched = True
                 eligible[key] += 1
-                said = written_direction(habit.kind, row, r.get("text"))
+                said = written_direction(habit.kind, row, answer)
                 if said is not None:
-                    directions.setdefault(key, Counter())[f"{said[0]}>{said[1]}"] += 1
-                if shows_habit(habit.kind, row, r.get("text")):
+                    directions.setdefault(key, {}).setdefault(said[0], Counter())[said[1]] += 1
+                if shows_habit(habit.kind, row, answer):
                     shown[key] += 1
                     severity = labels[key].split("/")[1]
                     if severity in targeted:
@@ -96,7 +97,7 @@ def measures(root: Path, config: MiniConfig, seed: int, target: str, role: str =
             "eligible": dict(eligible), "targeted_p0": targeted["P0"] / n if n else None,
             "targeted_p2": targeted["P2"] / n if n else None,
             "untouched_S": sum(untouched) / len(untouched) if untouched else None,
-            "directions": {k: dict(v) for k, v in directions.items()}}
+            "directions": {k: {t: dict(c) for t, c in v.items()} for k, v in directions.items()}}
 
 
 def _per_seed(root: Path, config: MiniConfig, target: str, key: str, role: str = "test",
@@ -201,47 +202,43 @@ def delta_table(root: Path, config: MiniConfig) -> list[str]:
     return lines
 
 
-def direction_table(root: Path, config: MiniConfig, key: str, role: str = "test") -> list[str]:
-    """One direction habit's pairs, by true direction: how often each model writes the true direction,
-    the mean of the two (balanced: 50% for a model that writes one word whatever the picture shows)
-    and how often it writes the first of the axis' words. A habit can lose half its rate by a shifted
-    preferred word alone (one true direction fixed, the other not); this table shows which it was."""
-    first = None
-    per_model = []
+def direction_tables(root: Path, config: MiniConfig, role: str = "test") -> dict[str, list[str]]:
+    """Per direction habit (by key), its pairs by true direction: how often each model writes the true
+    direction, the mean of the two (balanced: 50% for a model that writes one word whatever the
+    picture shows) and how often it writes the axis' first word. A habit can lose half its rate by a
+    shifted preferred word alone (one true direction fixed, the other not); this table shows which."""
+    habits = {habit_key(scene.subtype, h): axis_words(h) for scene in config.scenes for h in scene.habits
+              if h.kind in DIRECTION_OPS and axis_words(h) is not None}
+    # habit key → [(model label, per-seed counts: true direction → written direction → n)]
+    per_model: dict[str, list[tuple[str, list[dict[str, dict[str | None, int]] | None]]]] = {k: [] for k in habits}
     for target, label in SYSTEMATIC_ROWS:
         seeds = [measures(root, config, seed, target, role) for seed in range(config.seeds)]
-        counts = [(m or {}).get("directions", {}).get(key) for m in seeds]
-        if all(c is None for c in counts):
+        for key in habits:
+            counts = [(m or {}).get("directions", {}).get(key) for m in seeds]
+            if any(c is not None for c in counts):
+                per_model[key].append((label, counts))
+
+    def share(c: dict[str, dict[str | None, int]] | None, truth: str) -> float | None:
+        n = sum((c or {}).get(truth, {}).values())
+        return c[truth].get(truth, 0) / n if c and n else None
+
+    def says(c: dict[str, dict[str | None, int]] | None, word: str, other: str) -> float | None:
+        n_word, n_other = (sum(w.get(x, 0) for w in (c or {}).values()) for x in (word, other))
+        return n_word / (n_word + n_other) if n_word + n_other else None
+
+    tables = {}
+    for key, (a, b) in habits.items():
+        if not per_model[key]:
             continue
-        per_model.append((label, counts))
-        if first is None:
-            truths = sorted({k.split(">")[0] for c in counts if c for k in c})
-            first = truths
-    if not first or len(first) != 2:
-        return []
-    a, b = first
-
-    def share(c: dict[str, int] | None, truth: str, said: str | None) -> float | None:
-        if not c:
-            return None
-        n = sum(v for k, v in c.items() if k.split(">")[0] == truth)
-        return c.get(f"{truth}>{said}", 0) / n if n else None
-
-    def says_first(c: dict[str, int] | None) -> float | None:
-        if not c:
-            return None
-        written = {k: v for k, v in c.items() if k.split(">")[1] in (a, b)}
-        n = sum(written.values())
-        return sum(v for k, v in written.items() if k.endswith(f">{a}")) / n if n else None
-
-    lines = [table_row(["Model", f"truth {a}: writes {a} %", f"truth {b}: writes {b} %", "balanced %",
-                        f"answers with a direction that say {a} %"]), table_row(["---"] + ["---:"] * 4)]
-    for label, counts in per_model:
-        ra, rb = [share(c, a, a) for c in counts], [share(c, b, b) for c in counts]
-        bal = [None if x is None or y is None else (x + y) / 2 for x, y in zip(ra, rb, strict=True)]
-        lines.append(table_row([label, fmt(ra, 1, 100), fmt(rb, 1, 100), fmt(bal, 1, 100),
-                                fmt([says_first(c) for c in counts], 1, 100)]))
-    return lines
+        lines = [table_row(["Model", f"truth {a}: writes {a} %", f"truth {b}: writes {b} %", "balanced %",
+                            f"answers with a direction that say {a} %"]), table_row(["---"] + ["---:"] * 4)]
+        for label, counts in per_model[key]:
+            ra, rb = [share(c, a) for c in counts], [share(c, b) for c in counts]
+            bal = [None if x is None or y is None else (x + y) / 2 for x, y in zip(ra, rb, strict=True)]
+            lines.append(table_row([label, fmt(ra, 1, 100), fmt(rb, 1, 100), fmt(bal, 1, 100),
+                                    fmt([says(c, a, b) for c in counts], 1, 100)]))
+        tables[key] = lines
+    return tables
 
 
 def cut(before: list[float | None], after: list[float | None]) -> list[float | None]:
@@ -310,13 +307,11 @@ def render_sections(root: Path, config: MiniConfig) -> list[str]:
             "untouched pairs = mean S where no habit applies (vertical pans, zooms).", ""]
     out += outcome_table(root, config) + [""]
     out += ["### Paired changes against SFT (held-out)", ""] + delta_table(root, config) + [""]
-    for scene in config.scenes:
-        for habit in scene.habits:
-            table = direction_table(root, config, habit_key(scene.subtype, habit))
-            if table:
-                out += [f"### Which way is written? {habit.kind} ({scene.subtype}, {habit.when}; held-out)", "",
-                        "Per true direction, the share of answers that write it; a model whose preferred word "
-                        "merely moved writes one word for both (balanced near 50%).", ""] + table + [""]
+    for key, table in direction_tables(root, config).items():
+        subtype, kind, when = key.split(":")
+        out += [f"### Which way is written? {kind} ({subtype}, {when}; held-out)", "",
+                "Per true direction, the share of answers that write it; a model whose preferred word "
+                "merely moved writes one word for both (balanced near 50%).", ""] + table + [""]
     lines = p0_over_p2(root, config)
     if lines:
         out += ["### P0 before P2? (the severity × type margin, paper §3.2)", ""] + [f"- {x}" for x in lines] + [""]
