@@ -202,7 +202,8 @@ def _still_pair():
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--split", default="heldout", choices=["heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8", "dev", "all"])
+    splits = sorted({r["split"] for r in load("all")}, key=lambda s: (len(s), s))  # dev, heldout, heldout2, ...
+    ap.add_argument("--split", default="heldout", choices=splits + ["all"])
     ap.add_argument("--show", choices=["none", "misses"], default="none")
     ap.add_argument("--rounds", type=int, default=5, help="speed: best of this many passes")
     ap.add_argument("--json", type=Path)
