@@ -26,7 +26,7 @@ Write a part to disk with its truth (``truth.jsonl``: id, kind, direction, bbox,
 
     .venv/bin/python benchmarks/region_photos/photoset.py --split heldout --per-kind 100 --out /tmp/region-photos
 
-Three parts, never mixed: ``tuning`` (the objects and backgrounds the classifier was tuned on),
+Five parts, never mixed: ``tuning`` (the objects and backgrounds the classifier was tuned on),
 ``heldout`` (other objects on other backgrounds, read at the end of the first round of work)
 ``heldout2`` (made after ``heldout`` had been read twice: five more objects cut from the
 coins and Hubble photos, never used before, on the held-out backgrounds turned a quarter turn
@@ -34,7 +34,9 @@ and mirrored, so every composition is new, drawn from a random stream of its own
 at the end of the second round) and ``heldout3`` (made after ``heldout2`` had been read: the
 twelve objects of both held-out parts plus one never used, the CC0 horse silhouette, on every
 held-out background turned half a turn, from a random stream of its own; read once, at the end
-of the third round).
+of the third round) and ``heldout4`` (made after ``heldout3`` had been read: the same thirteen
+objects on every held-out background turned a quarter turn counter-clockwise, a turn no other
+part uses, from a random stream of its own; read once, at the end of the fourth round).
 """
 
 from __future__ import annotations
@@ -61,13 +63,16 @@ BACKGROUNDS = {
     # every held-out background, turned half a turn (see _background)
     "heldout3": ("chelsea", "rocket", "gravel", "immunohistochemistry", "retina", "hubble_deep_field", "coins",
                  "clock"),
+    # every held-out background again, turned a quarter turn the other way (see _background)
+    "heldout4": ("chelsea", "rocket", "gravel", "immunohistochemistry", "retina", "hubble_deep_field", "coins",
+                 "clock"),
 }
-SPLITS = ("tuning", "heldout", "heldout2", "heldout3")  # new parts go last: seeds use the index
+SPLITS = ("tuning", "heldout", "heldout2", "heldout3", "heldout4")  # new parts go last: seeds use the index
 # the parts whose objects a part draws from (by default its own): the third held-out part adds one new
 # object to the twelve of the first two, none of which the classifier was tuned on
-OBJECT_PARTS = {"heldout3": ("heldout", "heldout2", "heldout3")}
+OBJECT_PARTS = {"heldout3": ("heldout", "heldout2", "heldout3"), "heldout4": ("heldout", "heldout2", "heldout3")}
 # how a part turns its background photos before cutting a window (see _background)
-TURNS = {"heldout2": "quarter-mirrored", "heldout3": "half"}
+TURNS = {"heldout2": "quarter-mirrored", "heldout3": "half", "heldout4": "quarter-back"}
 TEXTURES = {"brick", "grass", "gravel"}
 # centre bands that keep clear of the thirds' boundaries (the side of a region is then unambiguous)
 _BANDS = ((0.12, 0.27), (0.43, 0.57), (0.73, 0.88))
@@ -236,9 +241,12 @@ def _ring_colour(base: np.ndarray, full_alpha: np.ndarray) -> np.ndarray:
 
 
 def _turn(rgb: np.ndarray, turn: str | None) -> np.ndarray:
-    """``quarter-mirrored``: a quarter turn clockwise, then mirrored left to right; ``half``: half a turn."""
+    """``quarter-mirrored``: a quarter turn clockwise, then mirrored left to right; ``half``: half a
+    turn; ``quarter-back``: a quarter turn counter-clockwise."""
     if turn == "quarter-mirrored":
         return np.ascontiguousarray(np.rot90(rgb, -1)[:, ::-1])
+    if turn == "quarter-back":
+        return np.ascontiguousarray(np.rot90(rgb, 1))
     if turn == "half":
         return np.ascontiguousarray(rgb[::-1, ::-1])
     return rgb

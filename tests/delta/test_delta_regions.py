@@ -125,3 +125,42 @@ def test_the_photo_set_is_exact_and_reproducible(tmp_path):
     truth = write_set("heldout", 1, tmp_path)
     rows = truth.read_text().splitlines()
     assert len(rows) == 4 and (tmp_path / "heldout-moved-000-target.png").is_file()
+
+
+@pytest.mark.parametrize("index", [27, 45])  # the cameraman and a faded coin taken off brick, both cut by the frame
+def test_a_removed_object_whose_region_is_the_detail_it_hid_is_read_from_its_whole_extent(index):
+    # only the mortar lines the object covered pass the thresholds: that region's outline is an
+    # edge in the image without the object (read "appeared"); the whole extent of what differs,
+    # weak changes included, stands out from its surroundings in the source only
+    pair = make_pair("tuning", "disappeared", index)
+    assert pair.background == "brick"
+    assert _over(analyze(pair.src, pair.tgt).regions, pair.bbox).kind == "disappeared"
+
+
+@pytest.mark.parametrize(("kind", "index"), [("appeared", 16), ("disappeared", 57), ("disappeared", 37)])
+def test_an_object_over_something_distinct_is_read_by_which_image_continues_its_surroundings(kind, index):
+    # a feathered head, coin or spoon over the astronaut photo (the rocket, the flag, the suit):
+    # the outline is about as much an edge in both images, so the outline steps and the median
+    # colours misread it (as the opposite kind, or as changed); in the image without the object
+    # the pixels just inside the outline continue those just outside it
+    pair = make_pair("tuning", kind, index)
+    assert pair.background == "astronaut" and "soft" in pair.tags
+    assert _over(analyze(pair.src, pair.tgt).regions, pair.bbox).kind == kind
+
+
+def test_the_image_whose_inside_continues_its_surroundings_shows_the_background():
+    from editcaption.delta.regions import _explained
+
+    # stripes everywhere in one image; in the other a flat disc of the stripes' mean colour
+    # (an object faded to its surroundings: the band means on both sides of its outline agree)
+    size, yy, xx = 96, *np.mgrid[0:96, 0:96]
+    stripes = np.zeros((size, size, 3), np.float32)
+    stripes[..., 0] = np.where((xx // 4) % 2 == 0, 30.0, 70.0)
+    disc = (yy - 48) ** 2 + (xx - 48) ** 2 <= 20 ** 2
+    covered = stripes.copy()
+    covered[disc] = (50.0, 0.0, 0.0)
+    valid = np.ones((size, size), bool)
+    bare, held = _explained(disc, stripes, covered, valid, size)
+    assert bare < 5 and held > 3 * bare
+    held, bare = _explained(disc, covered, stripes, valid, size)
+    assert bare < 5 and held > 3 * bare

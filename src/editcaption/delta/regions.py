@@ -13,11 +13,20 @@ tested in this order:
 * *recolored*: the same lightness structure in both images (the thing is still there, with
   its shading and texture) and a change that is mostly one of colour; or, failing the tests
   below, the same structure and a different named colour;
-* *appeared*: the region's outline is an edge in the target, not in the source — just inside
-  it the target differs from just outside it, while in the source both sides show the same
-  surroundings. Comparing the two sides of the outline locally (means over thin bands, so
-  texture averages out) holds on busy and textured backgrounds and for objects that cover
-  something else, where a comparison with the median of the whole surroundings does not;
+* *appeared*: first read from the whole extent of what differs at all (the region grown
+  into even weaker changes): its outline is an edge in the target only, or its inside stands
+  out from a ring around it in the target only. Where only the detail a faint object hid
+  (mortar lines, pen strokes) passes the thresholds, the region is that detail, and its own
+  outline is an edge in the image *without* the object. Failing that, the region's outline
+  is an edge in the target, not in the source — just inside it the target differs from just
+  outside it, while in the source both sides show the same surroundings. Comparing the two
+  sides of the outline locally (means over thin bands, so texture averages out) holds on
+  busy and textured backgrounds and for objects that cover something else, where a
+  comparison with the median of the whole surroundings does not. When the outline is about
+  as much an edge in both images (a soft or faded object, one that covers something
+  distinct), the image whose pixels just inside the outline are found again close by just
+  outside it shows the background there (a tripod leg or a rocket behind a coin continues
+  across the outline); the other image holds the thing;
 * *disappeared*: the reverse;
   (both colours are always given when measurable: for an appeared object the colour
   "before" is what the place showed in the source);
@@ -267,6 +276,60 @@ def _standing_out(shape: np.ndarray, pred_lab: np.ndarray, tgt_lab: np.ndarray, 
     return out[0], out[1]
 
 
+def _explained(shape: np.ndarray, pred_lab: np.ndarray, tgt_lab: np.ndarray, valid: np.ndarray,
+               side: int) -> tuple[float, float]:
+    """How far the pixels just inside the region's outline are from the closest pixel just
+    outside it nearby (within about twice the band width, 48 fixed offsets), in the
+    tone-matched source and in the target: the median distance (Lab and texture). Outside
+    the region both images are the same, so the image that shows the background inside
+    continues that band and is close; the image with the object is not, even where the
+    object's mean colour and texture were pulled towards its surroundings (a nearest pixel,
+    unlike a band's mean, is not fooled by a busy or two-toned background)."""
+    gap = max(1, round(side / 250))
+    width = max(3, round(side / 60))
+    c8 = shape.astype(np.uint8)
+    inner = shape & ~cv2.erode(c8, _kernel(2 * width + 1)).astype(bool) & valid
+    outer = cv2.dilate(c8, _kernel(2 * (gap + width) + 1)).astype(bool) & ~cv2.dilate(
+        c8, _kernel(2 * gap + 1)).astype(bool) & valid
+    if inner.sum() < 8 or outer.sum() < 8:
+        return 0.0, 0.0
+    reach = max(3, 2 * (width + gap))
+    offsets = sorted({(round(r * np.cos(a)), round(r * np.sin(a))) for r in (reach / 3, 2 * reach / 3, reach)
+                      for a in np.linspace(0, 2 * np.pi, 16, endpoint=False)})
+    ys, xs = np.nonzero(inner)
+    h, w = shape.shape
+    out = []
+    for lab in (pred_lab, tgt_lab):
+        img = _with_texture(cv2.GaussianBlur(lab, (0, 0), 1.0))
+        seen = img[ys, xs]
+        best = np.full(ys.size, np.inf, np.float32)
+        for dx, dy in offsets:
+            yy, xx = ys + dy, xs + dx
+            ok = (yy >= 0) & (yy < h) & (xx >= 0) & (xx < w)
+            yy, xx = np.clip(yy, 0, h - 1), np.clip(xx, 0, w - 1)
+            ok &= outer[yy, xx]
+            best = np.where(ok, np.minimum(best, np.linalg.norm(seen - img[yy, xx], axis=1)), best)
+        best = best[np.isfinite(best)]
+        out.append(float(np.median(best)) if best.size >= 8 else 0.0)
+    return out[0], out[1]
+
+
+def _extent_kind(extent: np.ndarray, pred_lab: np.ndarray, tgt_lab: np.ndarray, valid: np.ndarray, side: int,
+                 t: RegionThresholds) -> tuple[str | None, float, tuple[float, float]]:
+    """The kind read from the whole extent of what differs (see :func:`find_regions`), or None,
+    the outline contrast there and the outline steps. Its outline is an edge in one image only,
+    or its inside stands out from a ring around it in one image only; both tests, where they
+    speak, agree."""
+    steps = step_before, step_after = _outline_steps(extent, pred_lab, tgt_lab, valid, side)
+    odd_before, odd_after = _standing_out(extent & valid, pred_lab, tgt_lab, valid, side)
+    contrast = (step_after - step_before) / max(step_after + step_before, 1e-6)
+    odd = (odd_after - odd_before) / max(odd_after + odd_before, 1e-6)
+    votes = {c > 0 for c, limit in ((contrast, t.extent_contrast), (odd, t.extent_stand_out)) if abs(c) >= limit}
+    if len(votes) != 1:
+        return None, contrast, steps
+    return ("appeared" if votes.pop() else "disappeared"), contrast, steps
+
+
 def _same_structure(comp: np.ndarray, pred_lab: np.ndarray, tgt_lab: np.ndarray, t: RegionThresholds) -> bool:
     """Whether the region keeps its lightness pattern and changes mostly in colour (a recolour:
     the same thing, with its shading and texture, in another hue)."""
@@ -283,7 +346,8 @@ def _same_structure(comp: np.ndarray, pred_lab: np.ndarray, tgt_lab: np.ndarray,
 
 def _classify(comp: np.ndarray, shape: np.ndarray, src_lab: np.ndarray, pred_lab: np.ndarray, tgt_lab: np.ndarray,
               valid: np.ndarray, frame: tuple[int, int], t: RegionThresholds,
-              wide: np.ndarray | None = None, strong: np.ndarray | None = None) -> _Reading:
+              wide: np.ndarray | None = None, strong: np.ndarray | None = None,
+              extent: np.ndarray | None = None) -> _Reading:
     """Kind, colour names and inner displacement of one region.
 
     ``comp`` is the region (its colours are named; a move is looked for inside it, or inside
@@ -293,7 +357,9 @@ def _classify(comp: np.ndarray, shape: np.ndarray, src_lab: np.ndarray, pred_lab
     was there), ``pred_lab`` the same with the global tone change applied (what the target is
     compared with); all are crops around the region of a frame of ``frame`` = (height, width)
     pixels. ``wide``, when given, is the larger thing the region is part of (see
-    :func:`find_regions`): once no move is found, its outline is read instead of ``shape``'s."""
+    :func:`find_regions`): once no move is found, its outline is read instead of ``shape``'s.
+    ``extent``, when given, is the region grown into every weak change around it, read first
+    for appeared / disappeared."""
     side = min(frame)
     inner = cv2.erode(comp.astype(np.uint8), _kernel(3)).astype(bool)
     if inner.sum() < 4:
@@ -341,21 +407,41 @@ def _classify(comp: np.ndarray, shape: np.ndarray, src_lab: np.ndarray, pred_lab
         shape, steps = wide, None
     if _same_structure(shape & valid, pred_lab, tgt_lab, t):
         return reading("recolored")
+    if extent is not None:
+        # the whole extent of the thing first: where only the background's detail under a faint
+        # object passes the thresholds, the region is that detail, and its own outline is an
+        # edge in the image without the object (a removed coin read as added on brick or text)
+        kind, contrast, extent_steps = _extent_kind(extent, pred_lab, tgt_lab, valid, side, t)
+        if kind is not None:
+            return reading(kind)
+        if extent is shape:
+            steps = extent_steps  # (the larger thing's outline, read just now)
     step_before, step_after = steps or _outline_steps(shape, pred_lab, tgt_lab, valid, side)
     contrast = (step_after - step_before) / max(step_after + step_before, 1e-6)
     if step_after >= t.outline_step and contrast >= t.outline_contrast:
         return reading("appeared")
     if step_before >= t.outline_step and contrast <= -t.outline_contrast:
         return reading("disappeared")
+    ys, xs = np.nonzero(grown)
+    box = (slice(ys.min(), ys.max() + 1), slice(xs.min(), xs.max() + 1))
+    corr = _structure_correlation(_gradient(src_lab[..., 0][box]), _gradient(tgt_lab[..., 0][box]))
+    if not (name_before != name_after and corr >= t.explained_max_corr):
+        # the outline is an edge in both images about equally (a soft or faded object, or one
+        # covering something distinct): the image whose inside continues the pixels just
+        # outside shows the background there, the other holds the object. Not where the
+        # structure plainly stays and the colour name changes (a recolour: the thing is in both)
+        far_before, far_after = _explained(shape, pred_lab, tgt_lab, valid, side)
+        far = (far_before - far_after) / max(far_before + far_after, 1e-6)
+        if far >= t.explained_contrast:
+            return reading("disappeared")
+        if far <= -t.explained_contrast:
+            return reading("appeared")
     stand_before = _delta_e(before, ring_before)
     stand_after = _delta_e(after, ring_after)
     if stand_after >= 12 and stand_after > 2.0 * stand_before + 4:
         return reading("appeared")
     if stand_before >= 12 and stand_before > 2.0 * stand_after + 4:
         return reading("disappeared")
-    ys, xs = np.nonzero(grown)
-    box = (slice(ys.min(), ys.max() + 1), slice(xs.min(), xs.max() + 1))
-    corr = _structure_correlation(_gradient(src_lab[..., 0][box]), _gradient(tgt_lab[..., 0][box]))
     if name_before != name_after and corr >= 0.5:
         return reading("recolored")
     # last, the whole inside against a ring around it: a thing that appeared makes the inside
@@ -428,7 +514,7 @@ def find_regions(
         cx, cy = centroids[i]
         box = (slice(max(0, y0 - margin), min(h, y1 + margin)), slice(max(0, x0 - margin), min(w, x1 + margin)))
         comp = labels[box] == i
-        shape, wide = comp, None
+        shape, wide, extent = comp, None, None
         if grow and changes.faint is not None:
             # the faint pixels joined to the region show where the thing really ends
             n_c, parts = cv2.connectedComponents((comp | changes.faint[box]).astype(np.uint8), connectivity=8)
@@ -437,11 +523,12 @@ def find_regions(
                 # a region that grows much further at a lower score is part of a larger thing
                 # (the background's detail it covers): that thing's outline is the one to read
                 n_c, parts = cv2.connectedComponents((shape | changes.weak[box]).astype(np.uint8), connectivity=8)
-                wide = np.isin(parts, np.unique(parts[comp]))
+                wide = extent = np.isin(parts, np.unique(parts[comp]))
                 if not t.weak_growth * shape.sum() <= wide.sum() <= t.weak_max_growth * shape.sum():
                     wide = None
         core = comp & changes.mask[box]
-        reading = _classify(comp, shape, src_lab[box], pred[box], tgt_lab[box], valid[box], (h, w), t, wide, core)
+        reading = _classify(comp, shape, src_lab[box], pred[box], tgt_lab[box], valid[box], (h, w), t, wide, core,
+                            extent)
         area = stats[i, cv2.CC_STAT_AREA]
         n_p, _, p_stats, _ = cv2.connectedComponentsWithStats(core.astype(np.uint8), connectivity=8)
         if n_p > 1 and p_stats[1:, cv2.CC_STAT_AREA].max() >= t.min_area * frame:

@@ -104,6 +104,19 @@ class RegionThresholds:
     weak_score: float = 0.3
     weak_growth: float = 1.6
     weak_max_growth: float = 4.0  # (beyond this the blob has run into the background)
+    # that blob, whatever its size, is read first: appeared (disappeared) when its outline
+    # contrast is at least this, or its inside stands out from a ring around it in the target
+    # (source) with (after − before) / (after + before) at least this, and neither says otherwise
+    extent_contrast: float = 0.3
+    extent_stand_out: float = 0.6
+    # when the outline steps do not decide: appeared (disappeared) when the pixels just inside
+    # the outline are this much (relative difference) closer to those just outside in the
+    # source (target) ...
+    explained_contrast: float = 0.2
+    # ... unless the named colour changed and the gradient structure around the region keeps a
+    # correlation of at least this (a recolour, left to the recolour test; chosen so that the
+    # recolours of the shapes and EditWorld regression sets of benchmarks/delta_regions.py keep their kind)
+    explained_max_corr: float = 0.7
 
 
 @dataclass(frozen=True)
