@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from editcaption.reproduce.config import SceneSet, full_config, quick_config
+from editcaption.reproduce.config import SceneSet, config_from_json, full_config, quick_config, systematic_config
 from editcaption.reproduce.runner import MiniError, plan, run_all, start_run
 
 
@@ -22,6 +22,19 @@ def test_plan_chains_every_seed() -> None:
     assert tasks["seed-0/eval:teacher"].needs == ("prepare",)
     assert "seed-0/sft-blank" not in tasks  # the blank-image control belongs to --quick
     assert "seed-0/sft-blank" in {t.key for t in plan(quick_config())}
+
+
+def test_a_pretrained_like_start_comes_before_the_sft_and_survives_a_resume() -> None:
+    config = systematic_config(seeds=2)
+    tasks = {t.key: t for t in plan(config)}
+    assert tasks["seed-1/pretrain"].needs == ("prepare",)
+    assert tasks["seed-1/sft"].needs == ("pretrain",)
+    assert "seed-0/pretrain" not in {t.key for t in plan(full_config())}  # the perception regime starts from scratch
+    again = config_from_json(config.to_json())
+    assert again == config and again.pretrain is not None and again.pretrain.steps > again.sft.steps
+    old = full_config().to_json()
+    del old["pretrain"], old["n_pretrain"]  # a run directory written before the setting existed
+    assert config_from_json(old).pretrain is None
 
 
 def test_a_failed_task_skips_its_dependants(tmp_path: Path) -> None:

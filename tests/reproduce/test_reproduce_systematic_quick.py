@@ -28,7 +28,7 @@ def test_every_task_finished(quick_run) -> None:  # noqa: ANN001
     config, result = quick_run
     assert result.failed == {}
     tasks = {p.stem for p in (result.out / "seed-0" / "tasks").glob("*.json")}
-    assert {"prepare", "sft", "probe", "mine", "dpo-dpo", "dpo-hae", "dpo-hae-eq3", "eval-sft",
+    assert {"prepare", "pretrain", "sft", "probe", "mine", "dpo-dpo", "dpo-hae", "dpo-hae-eq3", "eval-sft",
             "eval-dpo-hae-eq3"} <= tasks
 
 
@@ -46,13 +46,36 @@ def test_the_sft_set_carries_exactly_the_drawn_habits(quick_run) -> None:  # noq
     ws = Workspace.open(sd / "workspace")
     try:
         with ws.session() as s:
-            refined = {r.pair_id: r.text for r in s.query(RefinementRecord)}
+            refined = {r.pair_id: r.text for r in s.query(RefinementRecord) if r.pair_id in roles["pool"]["rows"]}
     finally:
         ws.close()
     rows = roles["pool"]["rows"]
     assert len(refined) == habits["sft_rows"]
     wrong = {pid for pid, text in refined.items() if text != rows[pid]["reference_instruction"]}
     assert wrong == set(drawn)  # the drawn rows, and only those, differ from the reference
+
+
+@pytest.mark.slow
+def test_the_pretraining_set_is_clean_and_its_own(quick_run) -> None:  # noqa: ANN001
+    """The pretrained-like start learns from pairs no other role has, each with its reference
+    instruction (no habit, no teacher mistake), and the SFT starts from that model."""
+    config, result = quick_run
+    sd = result.out / "seed-0"
+    roles = json.loads((sd / "roles.json").read_text())
+    pretrain = set(roles["pretrain"]["ids"])
+    assert len(pretrain) == config.n_pretrain
+    assert not pretrain & {pid for role, v in roles.items() if role != "pretrain" for pid in v["ids"]}
+    prep = json.loads((sd / "tasks" / "prepare.json").read_text())["result"]
+    assert prep["pretrain_rows"] == config.n_pretrain
+    ws = Workspace.open(sd / "workspace")
+    try:
+        with ws.session() as s:
+            refined = {r.pair_id: r.text for r in s.query(RefinementRecord) if r.pair_id in pretrain}
+    finally:
+        ws.close()
+    assert refined == {pid: roles["pretrain"]["rows"][pid]["reference_instruction"] for pid in pretrain}
+    sft_log = (sd / "logs" / "sft.log").read_text()
+    assert str(sd / "models" / "pretrain" / "final") in sft_log  # trained on top of the pretrained-like model
 
 
 @pytest.mark.slow

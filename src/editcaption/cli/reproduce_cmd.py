@@ -25,9 +25,10 @@ reproduce_app = typer.Typer(
 def mini(
     regime: Annotated[str, typer.Option("--regime", help="perception: the SFT model's errors are what it cannot "
                                         "see (two-object scenes, teacher mistakes + filter); systematic: one-object "
-                                        "scenes it can see, with fixed shares of the refined SFT rows written "
-                                        "wrong the same way every time (habits), a perception probe and a "
-                                        "validation split.")] = "perception",
+                                        "scenes it can see, a pretrained-like start (SFT on clean pairs of its "
+                                        "own), then fixed shares of the refined SFT rows written wrong the same "
+                                        "way every time (habits), a perception probe and a validation split.")]
+    = "perception",
     quick: Annotated[bool, typer.Option("--quick", help="One seed, small pools and budgets (a few minutes); "
                                         "perception adds the blank-image control.")] = False,
     seeds: Annotated[int | None, typer.Option("--seeds", min=1, help="Seeds to run (default: 3, or 1 with --quick).")]

@@ -11,9 +11,10 @@ Stages, each the project's own (the paper section it stands for in brackets):
 7. evaluation on held-out pairs — S / Accuracy / Completeness / Clarity and P0 rates (Tables 3–4).
 
 Two regimes: ``perception`` (the default; the SFT model's errors are what it cannot see) and
-``systematic`` (:func:`systematic_config`: scenes it can see, fixed shares of the refined rows
-written wrong the same way — ``habits`` — a linear ``probe`` of what it perceives, a validation
-split, and eq. 3's hardness both literally and standardised).
+``systematic`` (:func:`systematic_config`: scenes it can see, a pretrained-like start — SFT on
+the reference instructions of pairs of its own — then fixed shares of the refined rows written
+wrong the same way — ``habits`` — a linear ``probe`` of what it perceives, a validation split, and
+eq. 3's hardness both literally and standardised).
 
 Library use::
 

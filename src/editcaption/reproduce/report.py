@@ -143,8 +143,13 @@ def pipeline_table(root: Path, seeds: range) -> list[str]:
         outcomes = (mine.get("mined") or {}).get("outcomes") or {}
         mined = ", ".join(f"{k} {v}" for k, v in outcomes.items())
         loss = (sft.get("last_logged") or {}).get("loss")
+        rows = str(prep.get("sft_rows", "–"))
+        if prep.get("pretrain_rows") is not None:  # the pretrained-like start's set and its final loss
+            pre_loss = ((_task(root, seed, "pretrain") or {}).get("last_logged") or {}).get("loss")
+            pre = f", loss {pre_loss:.3f}" if isinstance(pre_loss, (int, float)) else ""
+            rows += f" (after {prep['pretrain_rows']} pretraining rows{pre})"
         lines.append(table_row([str(seed), str((prep.get("pairs") or {}).get("pool", "–")),
-                           f"{f.get('kept', '–')}/{f.get('total', '–')} ({kept})", str(prep.get("sft_rows", "–")),
+                           f"{f.get('kept', '–')}/{f.get('total', '–')} ({kept})", rows,
                            f"{loss:.3f}" if isinstance(loss, (int, float)) else "–", mined or "–",
                            str(mine.get("exported", "–"))]))
     return lines
@@ -282,6 +287,10 @@ def settings_line(config: MiniConfig) -> str:
     if d.hardness_scale == "standardised":
         anchor += "; hardness standardised on each preference set (centre = median Δref, τ = IQR/1.349)"
     val = f" / {config.n_val} (validation)" if config.n_val else ""
+    if config.pretrain is not None:
+        p = config.pretrain
+        val += (f" / {config.n_pretrain} (pretraining: reference instructions, {p.steps} steps × {p.batch_size}, "
+                f"lr {p.learning_rate:g}, before the SFT)")
     return (f"Settings: {config.image_size}-px scenes; pools of {config.n_pool} (teacher) / {config.n_mine} (mining) / "
             f"{config.n_test} (held out){val} pairs; tiny {config.model.family} (hidden {config.model.hidden}, "
             f"{config.model.layers} layers); SFT {s.steps} steps × {s.batch_size}, lr {s.learning_rate:g}; "

@@ -40,7 +40,7 @@ class MiniError(RuntimeError):
 @dataclass(frozen=True)
 class Task:
     seed: int
-    name: str  # prepare | sft | sft-blank | probe | mine | dpo:<loss> | eval:<target> | val:<target>
+    name: str  # prepare | pretrain | sft | sft-blank | probe | mine | dpo:<loss> | eval:<target> | val:<target>
     needs: tuple[str, ...]
     priority: int  # lower runs first among ready tasks
 
@@ -53,7 +53,11 @@ def plan(config: MiniConfig) -> list[Task]:
     """Every task of every seed, with its dependencies (within the seed)."""
     tasks: list[Task] = []
     for seed in range(config.seeds):
-        t = [Task(seed, "prepare", (), 0), Task(seed, "sft", ("prepare",), 1), Task(seed, "mine", ("sft",), 2)]
+        if config.pretrain is not None:
+            t = [Task(seed, "prepare", (), 0), Task(seed, "pretrain", ("prepare",), 1), Task(seed, "sft", ("pretrain",), 1)]
+        else:
+            t = [Task(seed, "prepare", (), 0), Task(seed, "sft", ("prepare",), 1)]
+        t.append(Task(seed, "mine", ("sft",), 2))
         t += [Task(seed, f"dpo:{loss}", ("mine",), 3) for loss in config.losses]
         if config.blank_control:
             t.append(Task(seed, "sft-blank", ("prepare",), 1))
@@ -91,6 +95,8 @@ def _call(root: Path, config: MiniConfig, seed: int, name: str) -> dict[str, Any
 
     if name == "prepare":
         return t.task_prepare(root, config, seed)
+    if name == "pretrain":
+        return t.task_pretrain(root, config, seed)
     if name == "sft":
         return t.task_sft(root, config, seed)
     if name == "sft-blank":

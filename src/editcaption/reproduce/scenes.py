@@ -19,7 +19,7 @@ from ..synth.taxonomy import quotas
 from ..workspace import Workspace
 from .config import MiniConfig, SceneSet
 
-ROLES = ("pool", "mine", "test", "val")
+ROLES = ("pool", "mine", "test", "val", "pretrain")  # append only: the index seeds EditWorld
 
 
 class SceneError(RuntimeError):
@@ -50,7 +50,8 @@ def _sha(path: Path) -> str:
 
 
 def role_size(config: MiniConfig, role: str) -> int:
-    return {"pool": config.n_pool, "mine": config.n_mine, "test": config.n_test, "val": config.n_val}[role]
+    return {"pool": config.n_pool, "mine": config.n_mine, "test": config.n_test, "val": config.n_val,
+            "pretrain": config.n_pretrain}[role]
 
 
 def scene_settings(scene: SceneSet) -> dict[str, Any]:

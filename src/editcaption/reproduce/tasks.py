@@ -22,10 +22,11 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from .config import MiniConfig
+from .config import MiniConfig, SFTBudget
 
 EVAL_PREFIX = "eval:"
 VAL_PREFIX = "val:"
+PRETRAIN_RUN = "pretrain-delta"
 
 
 def seed_dir(root: Path, seed: int) -> Path:
@@ -106,6 +107,9 @@ def task_prepare(root: Path, config: MiniConfig, seed: int) -> dict[str, Any]:
         plain, grounded = write_prompts(sd / "prompts")
         sft_set = export_sft_set(ws, [pid for pid, _ in kept], plain, sd / "data" / "sft")
         lap("refine_export")
+        if config.pretrain is not None:
+            pretrain_rows = _pretrain_set(ws, roles["pretrain"], plain, sd / "data" / "sft-pretrain")
+            lap("pretrain_export")
         if config.grounded:
             export_sft_set(ws, [pid for pid, _ in kept], grounded, sd / "data" / "sft-grounded", grounded=True)
             lap("grounded_export")
@@ -114,9 +118,28 @@ def task_prepare(root: Path, config: MiniConfig, seed: int) -> dict[str, Any]:
     finally:
         ws.close()
     return {"pairs": {r: len(v.ids) for r, v in roles.items()}, "delta": delta, "teacher": teacher,
-            "filter": filtered, "refined": refined, "sft_rows": sft_set["splits"].get("train", 0), "seconds": seconds,
+            "filter": filtered, "refined": refined, "sft_rows": sft_set["splits"].get("train", 0),
+            "pretrain_rows": pretrain_rows if config.pretrain is not None else None, "seconds": seconds,
             "habits": None if habits is None else {k: {kk: vv for kk, vv in v.items() if kk != "pairs"}
                                                    for k, v in habits["habits"].items()}}
+
+
+def _pretrain_set(ws: Any, pairs: Any, prompt: Path, out: Path) -> int:
+    """The pretraining pairs as an SFT set of their reference instructions: the delta captioner's run
+    gives each pair an instruction record for the refinement to hang on; no teacher mistake, no habit."""
+    from sqlalchemy import select
+
+    from ..workspace.models import InstructionRecord
+    from .annotator import refine
+    from .teacher import delta_captions
+    from .training import export_sft_set
+
+    delta_captions(ws, pairs.ids, run=PRETRAIN_RUN)
+    with ws.session() as s:
+        kept = [(r.pair_id, r.id) for r in s.scalars(select(InstructionRecord).where(
+            InstructionRecord.run_id == PRETRAIN_RUN, InstructionRecord.status == "ok").order_by(InstructionRecord.id))]
+    refine(ws, kept, pairs.rows)
+    return int(export_sft_set(ws, [pid for pid, _ in kept], prompt, out)["splits"].get("train", 0))
 
 
 def tokenizer_corpus(root: Path, seed: int) -> list[str]:
@@ -150,17 +173,27 @@ def _start_model(root: Path, config: MiniConfig, seed: int) -> Path:
     return out
 
 
-def _train_sft(root: Path, config: MiniConfig, seed: int, data: str, name: str, steps: int | None = None) -> dict:
+def _train_sft(root: Path, config: MiniConfig, seed: int, data: str, name: str, steps: int | None = None, *,
+               start: Path | None = None, budget: SFTBudget | None = None) -> dict:
     from .training import train_sft
 
     sd = seed_dir(root, seed)
-    start = _start_model(root, config, seed)
-    summary = train_sft(config, seed, start, sd / "data" / data, _fresh(sd / "models" / name), steps)
+    start = start or _start_model(root, config, seed)
+    summary = train_sft(config, seed, start, sd / "data" / data, _fresh(sd / "models" / name), steps, budget=budget)
     return {k: summary.get(k) for k in ("global_step", "seconds", "first_logged", "last_logged", "train_rows")}
 
 
+def task_pretrain(root: Path, config: MiniConfig, seed: int) -> dict[str, Any]:
+    """The pretrained-like start: SFT on clean reference instructions of pairs of its own."""
+    if config.pretrain is None:
+        raise ValueError("this run has no pretraining budget (MiniConfig.pretrain)")
+    return _train_sft(root, config, seed, "sft-pretrain", "pretrain", budget=config.pretrain)
+
+
 def task_sft(root: Path, config: MiniConfig, seed: int) -> dict[str, Any]:
-    return _train_sft(root, config, seed, "sft", "sft")
+    """SFT on the refined rows, from the pretrained-like start where the run has one."""
+    start = seed_dir(root, seed) / "models" / "pretrain" / "final" if config.pretrain is not None else None
+    return _train_sft(root, config, seed, "sft", "sft", start=start)
 
 
 def task_sft_blank(root: Path, config: MiniConfig, seed: int) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from typing import Any
 
 from ..export import ExportOptions, export_prefs, export_sft
 from ..workspace import Workspace
-from .config import LITERAL_HAE, MiniConfig
+from .config import LITERAL_HAE, MiniConfig, SFTBudget
 
 PROMPT = "Write the editing instruction that turns image 1 into image 2."
 GROUNDED_PROMPT = PROMPT + "\nMeasured differences:\n{hints}"
@@ -66,12 +66,13 @@ def _common(config: MiniConfig, seed: int, data: Path, output_dir: Path) -> dict
 
 
 def train_sft(config: MiniConfig, seed: int, start_model: Path, data: Path, output_dir: Path,
-              steps: int | None = None) -> dict[str, Any]:
-    """SFT with the run's limited budget; returns the trainer summary (the model is in ``output_dir/final``)."""
+              steps: int | None = None, *, budget: SFTBudget | None = None) -> dict[str, Any]:
+    """SFT with the run's limited budget (``budget``, else ``config.sft``); returns the trainer summary
+    (the model is in ``output_dir/final``)."""
     from ..train.config import SFTConfig, validate
     from ..train.run import run_sft
 
-    b = config.sft
+    b = budget or config.sft
     cfg = SFTConfig(model=str(start_model), max_steps=steps or b.steps, per_device_batch_size=b.batch_size,
                     learning_rate=b.learning_rate, warmup_ratio=b.warmup_ratio, save_steps=(steps or b.steps) + 1,
                     **_common(config, seed, data, output_dir))
