@@ -54,23 +54,22 @@ from PIL import Image
 HERE = Path(__file__).resolve().parent
 KINDS = ("appeared", "disappeared", "recolored", "moved")  # new kinds go last: seeds use the index
 MAX_SIDE = 512
+_HELDOUT_BACKGROUNDS = ("chelsea", "rocket", "gravel", "immunohistochemistry", "retina", "hubble_deep_field",
+                        "coins", "clock")
 BACKGROUNDS = {
     "tuning": ("astronaut", "coffee", "camera", "brick", "grass", "cell", "text"),
-    "heldout": ("chelsea", "rocket", "gravel", "immunohistochemistry", "retina", "hubble_deep_field", "coins",
-                "clock"),
+    "heldout": _HELDOUT_BACKGROUNDS,
     # the held-out backgrounds other than the photos its objects come from, turned (see _background)
     "heldout2": ("chelsea", "rocket", "gravel", "immunohistochemistry", "retina", "clock"),
-    # every held-out background, turned half a turn (see _background)
-    "heldout3": ("chelsea", "rocket", "gravel", "immunohistochemistry", "retina", "hubble_deep_field", "coins",
-                 "clock"),
-    # every held-out background again, turned a quarter turn the other way (see _background)
-    "heldout4": ("chelsea", "rocket", "gravel", "immunohistochemistry", "retina", "hubble_deep_field", "coins",
-                 "clock"),
+    # every held-out background, turned half a turn (heldout3) or a quarter turn back (heldout4; see _background)
+    "heldout3": _HELDOUT_BACKGROUNDS,
+    "heldout4": _HELDOUT_BACKGROUNDS,
 }
 SPLITS = ("tuning", "heldout", "heldout2", "heldout3", "heldout4")  # new parts go last: seeds use the index
 # the parts whose objects a part draws from (by default its own): the third held-out part adds one new
-# object to the twelve of the first two, none of which the classifier was tuned on
-OBJECT_PARTS = {"heldout3": ("heldout", "heldout2", "heldout3"), "heldout4": ("heldout", "heldout2", "heldout3")}
+# object to the twelve of the first two, none of which the classifier was tuned on; the fourth adds none
+_HELDOUT_OBJECTS = ("heldout", "heldout2", "heldout3")
+OBJECT_PARTS = {"heldout3": _HELDOUT_OBJECTS, "heldout4": _HELDOUT_OBJECTS}
 # how a part turns its background photos before cutting a window (see _background)
 TURNS = {"heldout2": "quarter-mirrored", "heldout3": "half", "heldout4": "quarter-back"}
 TEXTURES = {"brick", "grass", "gravel"}

@@ -35,6 +35,10 @@ def test_a_pretrained_like_start_comes_before_the_sft_and_survives_a_resume() ->
     old = full_config().to_json()
     del old["pretrain"], old["n_pretrain"]  # a run directory written before the setting existed
     assert config_from_json(old).pretrain is None
+    with pytest.raises(ValueError, match="go together"):
+        full_config(n_pretrain=100)  # pairs without a budget to train on them
+    with pytest.raises(ValueError, match="go together"):
+        systematic_config(n_pretrain=0)
 
 
 def test_a_failed_task_skips_its_dependants(tmp_path: Path) -> None:

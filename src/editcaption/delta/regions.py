@@ -224,6 +224,23 @@ def _with_texture(lab: np.ndarray) -> np.ndarray:
     return np.concatenate([lab, _TEXTURE_WEIGHT * _gradient(lab[..., 0])[..., None]], axis=2)
 
 
+def _leaning(before: float, after: float) -> float:
+    """(after − before) / (after + before): +1 when only the target shows it, −1 only the source."""
+    return (after - before) / max(after + before, 1e-6)
+
+
+def _bands(side: int) -> tuple[int, int]:
+    """The gap left on each side of an outline and the width of the band read beyond it, in
+    pixels of a frame whose shorter side is ``side``."""
+    return max(1, round(side / 250)), max(3, round(side / 60))
+
+
+def _outer_band(c8: np.ndarray, gap: int, width: int, valid: np.ndarray) -> np.ndarray:
+    """The band of ``width`` pixels just outside a uint8 mask, ``gap`` pixels away from it."""
+    return cv2.dilate(c8, _kernel(2 * (gap + width) + 1)).astype(bool) & ~cv2.dilate(
+        c8, _kernel(2 * gap + 1)).astype(bool) & valid
+
+
 def _outline_steps(comp: np.ndarray, pred_lab: np.ndarray, tgt_lab: np.ndarray, valid: np.ndarray,
                    side: int) -> tuple[float, float]:
     """How much each image changes across the region's outline: the median, along the outline,
@@ -231,8 +248,7 @@ def _outline_steps(comp: np.ndarray, pred_lab: np.ndarray, tgt_lab: np.ndarray, 
     it, in the tone-matched source and in the target. The mask's outline only approximates
     the thing's edge (the difference is blurred, faint parts are left out), so the outline is
     also tried a little inside and a little outside, and each image keeps its largest step."""
-    gap = max(1, round(side / 250))
-    width = max(3, round(side / 60))
+    gap, width = _bands(side)
     sigma = max(2.0, 0.8 * width)
     images = (_with_texture(pred_lab), _with_texture(tgt_lab))
     c8 = comp.astype(np.uint8)
@@ -241,8 +257,7 @@ def _outline_steps(comp: np.ndarray, pred_lab: np.ndarray, tgt_lab: np.ndarray, 
     for shape in (cv2.erode(c8, _kernel(shift)), c8, cv2.dilate(c8, _kernel(shift))):
         inner = cv2.erode(shape, _kernel(2 * gap + 1)).astype(bool) & ~cv2.erode(
             shape, _kernel(2 * (gap + width) + 1)).astype(bool) & valid
-        outer = cv2.dilate(shape, _kernel(2 * (gap + width) + 1)).astype(bool) & ~cv2.dilate(
-            shape, _kernel(2 * gap + 1)).astype(bool) & valid
+        outer = _outer_band(shape, gap, width, valid)
         outline = shape.astype(bool) & ~cv2.erode(shape, _kernel(3)).astype(bool) & valid
         if inner.sum() < 4 or outer.sum() < 4 or not outline.any():
             continue
@@ -285,12 +300,10 @@ def _explained(shape: np.ndarray, pred_lab: np.ndarray, tgt_lab: np.ndarray, val
     continues that band and is close; the image with the object is not, even where the
     object's mean colour and texture were pulled towards its surroundings (a nearest pixel,
     unlike a band's mean, is not fooled by a busy or two-toned background)."""
-    gap = max(1, round(side / 250))
-    width = max(3, round(side / 60))
+    gap, width = _bands(side)
     c8 = shape.astype(np.uint8)
     inner = shape & ~cv2.erode(c8, _kernel(2 * width + 1)).astype(bool) & valid
-    outer = cv2.dilate(c8, _kernel(2 * (gap + width) + 1)).astype(bool) & ~cv2.dilate(
-        c8, _kernel(2 * gap + 1)).astype(bool) & valid
+    outer = _outer_band(c8, gap, width, valid)
     if inner.sum() < 8 or outer.sum() < 8:
         return 0.0, 0.0
     reach = max(3, 2 * (width + gap))
@@ -315,19 +328,18 @@ def _explained(shape: np.ndarray, pred_lab: np.ndarray, tgt_lab: np.ndarray, val
 
 
 def _extent_kind(extent: np.ndarray, pred_lab: np.ndarray, tgt_lab: np.ndarray, valid: np.ndarray, side: int,
-                 t: RegionThresholds) -> tuple[str | None, float, tuple[float, float]]:
+                 t: RegionThresholds) -> tuple[str | None, tuple[float, float]]:
     """The kind read from the whole extent of what differs (see :func:`find_regions`), or None,
-    the outline contrast there and the outline steps. Its outline is an edge in one image only,
+    and the extent's outline steps. Its outline is an edge in one image only,
     or its inside stands out from a ring around it in one image only; both tests, where they
     speak, agree."""
     steps = step_before, step_after = _outline_steps(extent, pred_lab, tgt_lab, valid, side)
     odd_before, odd_after = _standing_out(extent & valid, pred_lab, tgt_lab, valid, side)
-    contrast = (step_after - step_before) / max(step_after + step_before, 1e-6)
-    odd = (odd_after - odd_before) / max(odd_after + odd_before, 1e-6)
+    contrast, odd = _leaning(step_before, step_after), _leaning(odd_before, odd_after)
     votes = {c > 0 for c, limit in ((contrast, t.extent_contrast), (odd, t.extent_stand_out)) if abs(c) >= limit}
     if len(votes) != 1:
-        return None, contrast, steps
-    return ("appeared" if votes.pop() else "disappeared"), contrast, steps
+        return None, steps
+    return ("appeared" if votes.pop() else "disappeared"), steps
 
 
 def _same_structure(comp: np.ndarray, pred_lab: np.ndarray, tgt_lab: np.ndarray, t: RegionThresholds) -> bool:
@@ -397,7 +409,7 @@ def _classify(comp: np.ndarray, shape: np.ndarray, src_lab: np.ndarray, pred_lab
         # short move is an edge in both images (half of it in each), so an outline that is an
         # edge in one image only overrules a displacement that the thing's pixels do not follow
         steps = _outline_steps(shape, pred_lab, tgt_lab, valid, side)
-        one_sided = abs(steps[1] - steps[0]) / max(steps[1] + steps[0], 1e-6) >= _ONE_SIDED
+        one_sided = abs(_leaning(*steps)) >= _ONE_SIDED
         if not one_sided or _follows(src_lab, tgt_lab, *moved_px):
             return _Reading("changed", shown_names[0], shown_names[1], moved, moved_color, shown_before, shown_after)
     else:
@@ -411,13 +423,13 @@ def _classify(comp: np.ndarray, shape: np.ndarray, src_lab: np.ndarray, pred_lab
         # the whole extent of the thing first: where only the background's detail under a faint
         # object passes the thresholds, the region is that detail, and its own outline is an
         # edge in the image without the object (a removed coin read as added on brick or text)
-        kind, contrast, extent_steps = _extent_kind(extent, pred_lab, tgt_lab, valid, side, t)
+        kind, extent_steps = _extent_kind(extent, pred_lab, tgt_lab, valid, side, t)
         if kind is not None:
             return reading(kind)
         if extent is shape:
             steps = extent_steps  # (the larger thing's outline, read just now)
     step_before, step_after = steps or _outline_steps(shape, pred_lab, tgt_lab, valid, side)
-    contrast = (step_after - step_before) / max(step_after + step_before, 1e-6)
+    contrast = _leaning(step_before, step_after)
     if step_after >= t.outline_step and contrast >= t.outline_contrast:
         return reading("appeared")
     if step_before >= t.outline_step and contrast <= -t.outline_contrast:
@@ -431,7 +443,7 @@ def _classify(comp: np.ndarray, shape: np.ndarray, src_lab: np.ndarray, pred_lab
         # outside shows the background there, the other holds the object. Not where the
         # structure plainly stays and the colour name changes (a recolour: the thing is in both)
         far_before, far_after = _explained(shape, pred_lab, tgt_lab, valid, side)
-        far = (far_before - far_after) / max(far_before + far_after, 1e-6)
+        far = _leaning(far_after, far_before)  # > 0: the source's inside is the one far from its surroundings
         if far >= t.explained_contrast:
             return reading("disappeared")
         if far <= -t.explained_contrast:

@@ -164,6 +164,12 @@ class MiniConfig:
     max_new_tokens: int = 40
     generate_batch: int = 32
 
+    def __post_init__(self) -> None:
+        # the pretraining pairs and their budget only make sense together
+        if (self.pretrain is None) != (self.n_pretrain == 0):
+            raise ValueError(f"n_pretrain ({self.n_pretrain}) and pretrain ({self.pretrain}) go together: "
+                             "set both for a pretrained-like start, or neither")
+
     def to_json(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
 

@@ -53,11 +53,11 @@ def plan(config: MiniConfig) -> list[Task]:
     """Every task of every seed, with its dependencies (within the seed)."""
     tasks: list[Task] = []
     for seed in range(config.seeds):
+        t = [Task(seed, "prepare", (), 0)]
         if config.pretrain is not None:
-            t = [Task(seed, "prepare", (), 0), Task(seed, "pretrain", ("prepare",), 1), Task(seed, "sft", ("pretrain",), 1)]
-        else:
-            t = [Task(seed, "prepare", (), 0), Task(seed, "sft", ("prepare",), 1)]
-        t.append(Task(seed, "mine", ("sft",), 2))
+            t.append(Task(seed, "pretrain", ("prepare",), 1))
+        t += [Task(seed, "sft", ("pretrain" if config.pretrain is not None else "prepare",), 1),
+              Task(seed, "mine", ("sft",), 2)]
         t += [Task(seed, f"dpo:{loss}", ("mine",), 3) for loss in config.losses]
         if config.blank_control:
             t.append(Task(seed, "sft-blank", ("prepare",), 1))

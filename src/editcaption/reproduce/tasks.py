@@ -73,7 +73,7 @@ def task_prepare(root: Path, config: MiniConfig, seed: int) -> dict[str, Any]:
     from .annotator import refine
     from .evaluation import blank_dataset
     from .scenes import ROLES, make_role
-    from .teacher import delta_captions, kept_pairs, score_and_filter, teacher_run
+    from .teacher import delta_captions, run_pairs, score_and_filter, teacher_run
     from .training import export_sft_set, write_prompts
 
     sd = seed_dir(root, seed)
@@ -96,7 +96,7 @@ def task_prepare(root: Path, config: MiniConfig, seed: int) -> dict[str, Any]:
         lap("teacher")
         filtered = score_and_filter(ws, config)
         lap("score_filter")
-        kept = kept_pairs(ws)
+        kept = run_pairs(ws)
         habit_texts, habits = {}, None
         if any(scene.habits for scene in config.scenes):
             from .habits import inject_habits
@@ -107,6 +107,7 @@ def task_prepare(root: Path, config: MiniConfig, seed: int) -> dict[str, Any]:
         plain, grounded = write_prompts(sd / "prompts")
         sft_set = export_sft_set(ws, [pid for pid, _ in kept], plain, sd / "data" / "sft")
         lap("refine_export")
+        pretrain_rows = None
         if config.pretrain is not None:
             pretrain_rows = _pretrain_set(ws, roles["pretrain"], plain, sd / "data" / "sft-pretrain")
             lap("pretrain_export")
@@ -119,7 +120,7 @@ def task_prepare(root: Path, config: MiniConfig, seed: int) -> dict[str, Any]:
         ws.close()
     return {"pairs": {r: len(v.ids) for r, v in roles.items()}, "delta": delta, "teacher": teacher,
             "filter": filtered, "refined": refined, "sft_rows": sft_set["splits"].get("train", 0),
-            "pretrain_rows": pretrain_rows if config.pretrain is not None else None, "seconds": seconds,
+            "pretrain_rows": pretrain_rows, "seconds": seconds,
             "habits": None if habits is None else {k: {kk: vv for kk, vv in v.items() if kk != "pairs"}
                                                    for k, v in habits["habits"].items()}}
 
@@ -127,17 +128,12 @@ def task_prepare(root: Path, config: MiniConfig, seed: int) -> dict[str, Any]:
 def _pretrain_set(ws: Any, pairs: Any, prompt: Path, out: Path) -> int:
     """The pretraining pairs as an SFT set of their reference instructions: the delta captioner's run
     gives each pair an instruction record for the refinement to hang on; no teacher mistake, no habit."""
-    from sqlalchemy import select
-
-    from ..workspace.models import InstructionRecord
     from .annotator import refine
-    from .teacher import delta_captions
+    from .teacher import delta_captions, run_pairs
     from .training import export_sft_set
 
     delta_captions(ws, pairs.ids, run=PRETRAIN_RUN)
-    with ws.session() as s:
-        kept = [(r.pair_id, r.id) for r in s.scalars(select(InstructionRecord).where(
-            InstructionRecord.run_id == PRETRAIN_RUN, InstructionRecord.status == "ok").order_by(InstructionRecord.id))]
+    kept = run_pairs(ws, PRETRAIN_RUN, kept_only=False)
     refine(ws, kept, pairs.rows)
     return int(export_sft_set(ws, [pid for pid, _ in kept], prompt, out)["splits"].get("train", 0))
 

@@ -73,9 +73,10 @@ def score_and_filter(ws: Workspace, config: MiniConfig) -> dict[str, Any]:
             "by_subtype": {row["subtype"]: {"kept": row["kept"], "total": row["total"]} for row in data["by_subtype"]}}
 
 
-def kept_pairs(ws: Workspace) -> list[tuple[str, int]]:
-    """(pair id, teacher instruction id) of the kept teacher captions."""
+def run_pairs(ws: Workspace, run: str = TEACHER_RUN, *, kept_only: bool = True) -> list[tuple[str, int]]:
+    """(pair id, instruction id) of a run's usable instructions, in the order they were written:
+    those the filter kept (``kept_only``, the teacher run), or every one written without error."""
+    usable = InstructionRecord.kept.is_(True) if kept_only else InstructionRecord.status == "ok"
     with ws.session() as s:
         return [(r.pair_id, r.id) for r in s.scalars(
-            select(InstructionRecord).where(InstructionRecord.run_id == TEACHER_RUN, InstructionRecord.kept.is_(True))
-            .order_by(InstructionRecord.id))]
+            select(InstructionRecord).where(InstructionRecord.run_id == run, usable).order_by(InstructionRecord.id))]
