@@ -26,7 +26,9 @@ VM = r"(?:up|down)(?:wards?)?"
 FWD = r"(?:forwards?|ahead|closer|nearer|towards?|toward|inwards?|in(?=\s*(?:$|[,.;!?)]|\s+(?:on|to|toward|towards|closer|and|while|with|at)\b)))"
 BACKW = r"(?:backwards?|back(?!\s+and\s+forth)|away|(?:farther|further)(?=\s*(?:$|[,.;!?]|\s+(?:to|from|and|away)\b))|outwards?|out(?=\s*(?:$|[,.;!?)]|\s+(?:from|to|and|while|with|of\s+the\s+(?:scene|frame|shot))\b)))"
 # "to the left", "towards the right", "from right to left" (the destination counts)
-LEAD = (r"(?:\s+(?:from\s+(?:the\s+)?(?:left|right|top|bottom|up|down)(?:\s+(?:side|edge))?\s+(?:to(?:wards?)?|toward)|"
+# "from" may be left out after the verb: "pans left to right"
+LEAD = (r"(?:\s+(?:(?:from\s+(?:the\s+)?(?:left|right|top|bottom|up|down)(?:\s+(?:side|edge))?|left|right|top|bottom)\s+"
+        r"(?:to(?:wards?)?|toward)|"
         r"to(?:wards?)?|toward|in\s+the\s+direction\s+of|over\s+to)(?:\s+the)?)?")
 SENSE = L.SENSE
 DET = r"(?:the|a|an|this|that|these|those|his|her|their|its|my|your|our|some)"
@@ -84,7 +86,7 @@ CAMERA_FRAMES: list[tuple[set[str], re.Pattern[str]]] = [
     # zoom: "zoom in", "zooms out", "zoom into the face", "a quick zoom-in"
     # "zooms back into" (back = again), "zooms to a river" (to a thing: in)
     (L.ZOOM_VERBS, rx(rf"\b{alt(L.ZOOM_VERBS)}(?:\s+(?:the\s+)?(?:{CAMERA_NOUN}|lens|{VIEW_NOUN}))?{ADV}[\s-]+"
-                      r"(?:back\s+(?=in|out))?(?P<d>into|in|out|closer|back)\b")),
+                      r"(?:back\s+(?=in|out))?(?P<d>into|inwards?|in|outwards?|out|closer|back|away(?=\s+from\b))\b")),
     # push in / pull back / pull out (as verbs or as the named move "performs a push in")
     (L.forms("push"), rx(r"\b(?:push(?:es|ed|ing)?)(?:\s+the\s+camera)?[\s-]+(?P<d>in)\b(?!\s+front)")),
     (L.forms("pull") | L.forms("back"),
@@ -173,6 +175,15 @@ NOT_IN_AN_OBJECT = {"and", "while", "then", "into", "onto", "from", "by", "for",
                     "toward", "up", "down", "left", "right"}
 CLAUSE_END = rx(r"[.,;:!?()\n]")
 
+# a camera move named as a noun with its direction: "an upward movement", "a slight forward movement",
+# "a leftward trucking motion" (an indefinite article: "the upward motion", "its backward motion" restate one)
+MOTION_NOUN = rx(r"\b(?:a|an)\s+(?:[a-z]+\s+){0,3}?(?P<d>(?:up|down|left|right|for|back)wards?)"
+                 r"(?:\s+(?:trucking|tracking|dolly|dollying|pedestal|craning|crane|booming|boom|lateral|vertical|camera))?"
+                 r"\s+(?:movement|motion|move|drift|shift|translation|glide|travel)\b")
+# verbs whose own meaning is a vertical way, with no direction word: "the camera gently descends"
+VERTICAL_VERB = (set(L.VERTICAL_VERBS), rx(r"(?!\s+(?:up|down|upwards?|downwards?|forwards?|backwards?|towards?|toward|"
+                                           r"in|out|left|right|above|over|across|through|along|around|past|high)\b)"))
+
 # a thing's path between two places of the frame: "flies from right to the left", "moves from top to
 # bottom", "streaks from upper left to lower right corner", "moving left to right" (after a verb)
 _END = r"(?:(?:upper|lower|top|bottom)[\s-]+)?(?:left|right)|top|bottom"
@@ -187,7 +198,10 @@ PATH_VERBS = L.MOTION_VERBS | L.forms("sweep", "streak", "stream", "flow", "pass
 EXIT = rx(r"\b(?:(?:exit|exits|exited|exiting)(?:\s+(?:the\s+)?(?:frame|screen|shot|view|scene|picture))?|"
           r"(?:leave|leaves|leaving)\s+(?:the\s+)?(?:frame|screen|shot|view|scene|picture))"
           r"(?:\s+(?:to(?:wards?)?|toward|on)(?:\s+the)?)?\s+(?P<d>left|right|top|bottom)\b(?!\s+(?:of|side|hand|corner)\b)"
-          r"|\b(?:in|to|towards?)\s+(?:the\s+|a\s+)?(?P<d2>left|right|up|down)(?:wards?)?\s+direction\b")
+          r"|\b(?:in|to|towards?)\s+(?:the\s+|a\s+)?(?P<d2>left|right|up|down)(?:wards?)?\s+direction\b"
+          # "exits left of frame", "exits the left of the frame": the frame's side it leaves by
+          r"|\b(?:exit|exits|exited|exiting|leave|leaves|left|leaving)\s+(?:(?:through|by|via)\s+)?(?:the\s+)?"
+          r"(?P<d3>left|right|top|bottom)(?:[\s-]+(?:side|edge))?\s+of\s+(?:the\s+)?(?:frame|screen|shot|picture)\b")
 
 # a relation to another thing right after a direction word ("left of the sofa")
 OF_TAIL = rx(rf"(?:[\s-]+(?:hand[\s-]+)?(?:side|half|edge|corner|part|end))?\s+of\s+(?:{DET}\s+)?(?P<noun>[a-z][a-z'-]*)")
@@ -196,6 +210,7 @@ OF_TAIL = rx(rf"(?:[\s-]+(?:hand[\s-]+)?(?:side|half|edge|corner|part|end))?\s+o
 CAMERA_CLAUSE = rx(rf"\b(?:{CAMERA_NOUN})\b|^\s*(?:[a-z]+ly\s+)*(?:{alt(L.PAN_VERBS | L.TILT_VERBS | L.TRUCK_VERBS | L.DOLLY_VERBS | L.ZOOM_VERBS | L.PEDESTAL_VERBS | L.ORBIT_VERBS | L.ROLL_VERBS)})\b")
 
 # a sentence whose subject is the camera ("The camera, mounted on the car, trucks left")
-CAMERA_SUBJECT = rx(rf"\b(?:{CAMERA_NOUN}|the\s+view)\b(?:\s*,[^,.;]{{0,80}},)?(?:\s+[a-z]+ly)*\s+(?:is\s+|then\s+|also\s+|"
-                    r"begins\s+to\s+|starts\s+to\s+|continues\s+to\s+)?[a-z]+(?:s|ed)\b")
+CAMERA_SUBJECT = rx(rf"\b(?:{CAMERA_NOUN}|the\s+view)\b(?:\s*,[^,.;]{{0,80}},)?(?:\s+(?:[a-z]+ly|first|then|also|now|still|again))*"
+                    r"\s+(?:is\s+|"
+                    r"begins\s+to\s+|starts\s+to\s+|continues\s+to\s+)?(?:[a-z]+-)?[a-z]+(?:s|ed)\b")  # "lead-tracks"
 CAMERA_WORD_SET = {w for w in L.CAMERA_NOUNS if " " not in w} | {"view", "shot", "framing", "perspective", "frame"}

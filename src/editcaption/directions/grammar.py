@@ -14,8 +14,11 @@ run in priority order and never reuse words another rule has read:
 6. a move of the picture itself ("shift the image left": ambiguous between the camera and
    the content, marked so), of the camera ("move the camera down"), of a thing ("move the
    red ball to the left"), or intransitive ("..., moving forward"; "the character moves
-   right"), whose agent is the clause's subject;
-7. frame positions, positions relative to another thing, adjectives ("the left cat");
+   right"), whose agent is the clause's subject; in a sentence about the camera, a move named
+   as a noun ("an upward movement") or by a vertical verb alone ("then descends");
+7. frame positions, positions relative to another thing, adjectives ("the left cat"); a bare
+   place on a thing the sentence names as carrying it ("a shelf has a board on the top") is no
+   frame position;
 8. global tone.
 
 Deterministic, offline and fast (regular expressions compiled once; see
@@ -32,6 +35,7 @@ from dataclasses import dataclass
 from . import frames as F
 from . import lexicon as L
 from . import places as P
+from .conventions import opposite
 from .statement import DirectionStatement
 
 _SENTENCE_END = re.compile(r"(?<!\d)[.!?;]+(?!\d)|\n+")
@@ -51,6 +55,8 @@ _NEEDS_MOTION = _SIDES | {"up", "down", "upward", "upwards", "downward", "downwa
                           "backwards", "back", "away", "ahead", "closer", "nearer", "in", "out", "inward", "inwards",
                           "outward", "outwards", "toward", "towards", "top", "bottom", "upper", "lower", "farther",
                           "further"}
+_NEEDS_CAMERA_MOTION = set(L.VERTICAL_VERBS) | {"movement", "motion", "move", "drift", "shift", "translation",
+                                              "glide", "travel"}
 _NEEDS_PLACE = _SIDES | {"top", "bottom", "upper", "lower", "middle", "center", "centre", "leftmost", "rightmost",
                          "topmost", "bottommost", "above", "below", "under", "underneath", "beneath", "atop"}
 _NEEDS_TONE = {w for p in (L.INCREASE_VERBS, L.DECREASE_VERBS) for w in p if " " not in w} | {
@@ -68,7 +74,7 @@ _AND_PLACE = re.compile(r"\s+(?:and|or|&)\s+(?:the\s+|in\s+the\s+)?(?P<h>left|ri
 _REQUEST = re.compile(r"\s*(?:please[\s,]+)?(?:(?:can|could|would|will)\s+(?:you|u|we|it\s+be|there\s+be)(?:\s+please)?|"
                       r"what\s+if|"
                       r"(?:is|would)\s+it\s+(?:be\s+)?possible\s+to|(?:would|do)\s+you\s+mind)\b")
-_BOTH_WAYS = re.compile(r"\s+(?:and|or|&)\s+(?:forth|back|down|up|left|right|out|in)\b")
+_BOTH_WAYS = re.compile(r"\s+(?:and|or|&)\s+(?:forth|(?P<back>back)(?!\s+and\s+forth)|down|up|left|right|out|in)\b")
 
 
 class _Hit:
@@ -178,6 +184,8 @@ class _Reader:
             self.rotations()
         if w & _NEEDS_MOTION:
             self.moves()
+        if self.scene_text and w & _NEEDS_CAMERA_MOTION:
+            self.camera_without_a_camera_verb()
         if w & _NEEDS_PLACE:
             self.positions()
         if self.with_tone and w & _NEEDS_TONE:
@@ -228,10 +236,17 @@ class _Reader:
                     continue  # "a truck left of a refrigerator", "lift the frying pan up": a thing, not a move
                 if self.low.startswith("pulled", m.start()) and not self.sentence(m.start()).camera:
                     continue  # "dark hair pulled back": a participle of a thing
+                if self.low.startswith("back", m.start()) and self.after_a_motion_verb(m.start()):
+                    continue  # "walks right back out": "back" says where the walk goes, not the camera
                 if self.low.startswith("zoomed", m.start()) and _FRAMING_NOUN.match(self.low, m.end()) and \
                         not _ASKS.search(self.low, self.sentence(m.start()).start, m.start()):
                     continue  # "Zoomed out view of a giraffe": the framing of a picture described, no change
                 self.camera_fact(m, implied or m.group("d"))
+
+    def after_a_motion_verb(self, pos: int) -> bool:
+        """Whether the word at ``pos`` follows a verb of motion, "right" as an intensifier between."""
+        before = re.search(r"([a-z']+)(?:\s+right)?\s+$", self.low[max(0, pos - 30):pos])
+        return before is not None and before.group(1) in L.MOTION_VERBS
 
     def noun_before(self, pos: int) -> bool:
         """Whether the word at ``pos`` is a thing named after a determiner: "a truck", "a mirror frame"
@@ -253,7 +268,7 @@ class _Reader:
 
     def camera_fact(self, m: re.Match[str] | _Hit, word: str, convention: str | None = None) -> None:
         d = F.normalise(word)
-        if _BOTH_WAYS.match(self.low, m.end()):  # "tilting up and down", "moves back and forth"
+        if self.both_ways(m.end(), d):  # "tilting up and down", "moves back and forth"
             self.take(*m.span())
             return
         kind = F.camera_kind(d)
@@ -305,13 +320,41 @@ class _Reader:
             for m in self.scan(F.PATH):
                 self.path(m)
         for m in self.scan(F.EXIT):
-            d = F.normalise(m.group("d") or m.group("d2"))
+            d = F.normalise(m.group("d") or m.group("d2") or m.group("d3"))
             self.emit("pan" if self.camera_agent(m.start()) else "move", d, *m.span())
         for m in self.anchored(F.MOTION_INTRANSITIVE):
             self.intransitive(m)
         for m in self.anchored(F.TURN_INTRANSITIVE):
             if self.camera_agent(m.start()):
                 self.camera_fact(m, m.group("d"))  # "camera view turns to the right": a pan
+
+    def camera_without_a_camera_verb(self) -> None:
+        """Camera moves said without a camera verb or a direction word of the verb's own, in a
+        sentence about the camera: "incorporating an upward movement", "then quickly descends"."""
+        for m in self.scan(F.MOTION_NOUN):
+            if self.sentence(m.start()).camera and self.camera_agent(m.start()):
+                self.camera_fact(m, m.group("d"))
+        for word, a, b in self.tokens:
+            if word in L.VERTICAL_VERBS and self.free(a, b) and F.VERTICAL_VERB[1].match(self.low, b) and \
+                    self.camera_moves_itself(a):
+                self.emit("pan", L.VERTICAL_VERBS[word], a, b)
+
+    def camera_moves_itself(self, pos: int) -> bool:
+        """Whether the verb at ``pos`` is the camera's own: the camera is its subject ("the drone
+        descends"), or the clause has none in a sentence about the camera ("..., then descends")."""
+        before = _PREVIOUS_WORD.search(self.low, 0, pos)
+        if before and (before.group("w") in L.DETERMINERS or before.group("w") in _NOT_BEFORE_A_VERB):
+            return False  # "the rising sun", "of falling leaves": an adjective
+        subject = self.subject(pos)
+        return bool(_CAMERA_LAST.search(subject)) or (self.sentence(pos).camera and _no_subject(subject))
+
+    def both_ways(self, end: int, d: str) -> bool:
+        """Whether the direction ending at ``end`` is said with its opposite ("up and down", "forward
+        and back"). "left and back", "zooms in and back out" go one way and return: the first way stands."""
+        m = _BOTH_WAYS.match(self.low, end)
+        if m is None:
+            return False
+        return not m.group("back") or d in ("in", "out") and not re.match(r"\s+(?:out|in)\b", self.low[m.end():m.end() + 5])
 
     def path(self, m: re.Match[str]) -> None:
         """A path across the frame: its direction is the way from the first place to the second."""
@@ -333,7 +376,7 @@ class _Reader:
         """Whether the camera does what the clause at ``pos`` says: it is the clause's subject, the
         clause is about where it goes, or the clause has no subject in a sentence about the camera."""
         subject = self.subject(pos)
-        return self.about_the_camera(pos) or bool(_CAMERA_WORD.search(subject)) or (self.sentence(pos).camera and not subject)
+        return self.about_the_camera(pos) or _camera_subject(subject) or (self.sentence(pos).camera and _no_subject(subject))
 
     def bare_path(self, end: int) -> bool:
         """Whether a bare noun follows up/down: "walk up stairs", "runs down road" (a path, no article)."""
@@ -360,9 +403,11 @@ class _Reader:
             a, b = v.start(), v.end() + d.end()
             horizontal = d.group("d").startswith(("left", "right"))
             nxt = _NEXT_WORD.match(self.low, b) if horizontal else None
-            if self.relative_after(b) or (nxt and P.thing_noun(nxt.group("w"))) or _BOTH_WAYS.match(self.low, b):
+            if self.relative_after(b) or (nxt and P.thing_noun(nxt.group("w"))) or self.both_ways(b, F.normalise(d.group("d"))):
                 return  # "move it to the left of the sofa", "shift the right-side tree"
-            if not horizontal and v.group() in L.PARTICLE_VERBS:
+            if not horizontal and v.group() in L.PARTICLE_VERBS and not (
+                    d.group("d").endswith(("ward", "wards")) and v.group() not in _VERTICAL_ON_ITS_OWN):
+                # (but "push the switch upwards": a direction adverb after a verb with no way of its own)
                 self.take(a, b)  # "lift the container up", "push the toy down": the verb's own particle
                 return
             if self.free(a, b):
@@ -383,7 +428,7 @@ class _Reader:
             self.take(*m.span())  # "walks up to the tv": an approach
             return
         d = F.normalise(m.group("d"))
-        if self.relative_after(m.end()) or _BOTH_WAYS.match(self.low, m.end()):
+        if self.relative_after(m.end()) or self.both_ways(m.end(), d):
             return
         s = self.sentence(m.start())
         clause_start = self.clause_start(m.start())
@@ -393,8 +438,9 @@ class _Reader:
         pov = not subject and verb.endswith("ing") and d in ("in", "out") and (
             clause_start == s.start or _POV.search(self.low, s.start, m.start()) is not None)
         # "Get closer to the dog's face", "Step back": a request to whoever holds the camera
-        asked = not subject and clause_start == s.start and d in ("in", "out") and verb in _TO_THE_VIEWER
-        if _CAMERA_WORD.search(subject) or (_IT.match(subject) and s.camera) or (not subject and s.camera) or pov or asked:
+        asked = not subject and clause_start == s.start and d in ("in", "out") and verb in _TO_THE_VIEWER and \
+            not m.group("d").startswith("toward")  # "go towards the blue block": a trip to a thing
+        if _camera_subject(subject) or (_IT.match(subject) and s.camera) or (_no_subject(subject) and s.camera) or pov or asked:
             if d in ("in", "out") and verb in L.VERTICAL_VERBS:
                 # "an aerial view descending towards the sea": the way the verb goes, not an approach
                 self.emit("pan", L.VERTICAL_VERBS[verb], *m.span())
@@ -430,6 +476,9 @@ class _Reader:
     def positions(self) -> None:
         for m in self.scan(P.RECIPROCAL):
             self.take(*m.span())
+        for m in self.scan(P.BOTH_SIDES):
+            if _side(m.group("a")) == opposite(_side(m.group("b"))):
+                self.take(*m.span())  # "on the left and right side of the image": no one side
         for pattern in (P.PREP_PHRASE, P.PREP_VERTICAL, P.SIDE_NOUN, P.VERTICAL_RELATION):
             for m in self.scan(pattern):
                 tail = P.OF_NOUN.match(self.low, m.end())
@@ -445,12 +494,17 @@ class _Reader:
             h, v = ("center", None) if w in ("center", "centre", "middle") else (None, P.VERTICAL_WORD[w])
             self.relative(h, m.start(), m.end(), v)
         for m in self.scan(P.PRONOUN_RELATION):
+            if _SEARCHED.search(self.low, max(0, m.start() - 30), m.start()):
+                self.take(*m.span())  # "looks under it": where someone looks, nothing placed
+                continue
             self.relative(None, m.start(), m.end(), P.VERTICAL_WORD[m.group("w")])
         for m in self.scan(P.BARE_RELATIVE):
             if self.facing(m.start()):
                 self.take(*m.span())  # "face the left of the image": a facing
                 continue
             self.relative(m.group("h"), m.start(), m.end() - 1)
+        for m in self.scan(P.FRAME_SIDE):
+            self.emit("position", m.group("h"), *m.span())
         for m in self.scan(P.FAR_SIDE):
             self.emit("position", m.group("h"), m.start("far"), m.end())
         for m in self.scan(P.ADJECTIVE):
@@ -458,7 +512,9 @@ class _Reader:
         for m in self.scan(P.VERTICAL_RELATION) if self.words & _VERTICAL_RELATION_WORDS else ():
             w, head = (m.group("w"), m.group("head")) if m.group("w") else (m.group("w2"), m.group("head2"))
             words = _noun_phrase(self.low, m.start())
-            if not _ambient(words, self.low[m.start():m.end() + 40]) and head not in P.NOT_A_THING:
+            if _SEARCHED.search(self.low, max(0, m.start() - 30), m.start()):
+                self.take(*m.span())  # "reaches under her coat", "looks under his pillow": where a hand or eye goes
+            elif not _ambient(words, self.low[m.start():m.end() + 40]) and head not in P.NOT_A_THING:
                 self.relative(None, m.start(), m.end(), P.VERTICAL_WORD[w])
 
     def names_the_frame(self, tail: re.Match[str]) -> bool:
@@ -519,7 +575,14 @@ class _Reader:
         if self.low.startswith("to", m.start()) and h_out in ("left", "right") and not v and self.travels(m.start()):
             self.emit("move", h_out, *m.span())  # "driving a plane across a rainbow to the right": where it goes
             return
-        if _OUTSIDE.search(self.low, max(0, m.start() - 30), m.start()) or (
+        if self.refines_a_place(m.start()):
+            self.take(*m.span())  # "in the middle, slightly to the right": within the place just named
+            return
+        if _ON_A_THING_PREP.match(self.low, m.start()) and self.on_a_named_thing(m.start()):
+            self.take(*m.span())  # "a TV screen with the text at the bottom": the screen's bottom, not the frame's
+            return
+        outside = _OUTSIDE.search(self.low, max(0, m.start() - 30), m.start())
+        if outside and not (outside.group("shine") and _WITHIN.match(self.low, m.start())) or (
                 self.low.startswith("from", m.start()) and _LIGHT_FROM.search(self.low, max(0, m.start() - 30), m.start())):
             self.take(*m.span())  # "off-screen to the left", "sunlight shining from the upper left": outside the frame
             return
@@ -534,6 +597,41 @@ class _Reader:
         c = _AND_PLACE.match(self.low, m.end())
         if c and h_out and not self.relative_after(c.end()) and self.free(c.start("h"), c.end()):
             self.emit("position", P.HORIZONTAL_WORD[c.group("h")], c.start("h"), c.end())
+
+    def refines_a_place(self, pos: int) -> bool:
+        """Whether the place at ``pos`` is a small offset after a place just read ("in the center of
+        the frame, slightly toward the top"): it narrows that place and states no second one."""
+        offset = _OFFSET.search(self.low, max(0, pos - 30), pos)
+        return offset is not None and any(
+            st.kind in ("position", "relative") and offset.start() - 2 <= st.end <= offset.start() for st in self.found)
+
+    def on_a_named_thing(self, pos: int) -> bool:
+        """Whether a bare place at ``pos`` lies on a thing the sentence names as carrying something:
+        "a white shelf has a board placed on the top", "a lamp with ceramic base at the bottom".
+
+        The place belongs to the carrier when, after its "with"/"has", nothing starts a new clause
+        (a comma, "is", "can be seen") and either the carrier is a thing with faces (a wall, a
+        shelf, a screen) or what it carries exists only on a thing (a text, a logo, a base)."""
+        start = self.sentence(pos).start
+        for have in reversed(list(_POSSESSION.finditer(self.low, start, pos))):
+            carried = self.low[have.end():pos]
+            words = _WORD.findall(carried)
+            if "," in carried or _LINKS.intersection(words):
+                return False
+            holder = _HOLDER.search(self.low, start, have.start())
+            if holder is None or holder.group("w") in _NOT_A_HOLDER or self.names_the_picture(holder):
+                continue  # "Have the text on the left", "the image has text at the bottom": the frame's
+            if _surface(holder.group("w")) or L.MARKING_NOUNS.intersection(words):
+                return True
+        return False
+
+    def names_the_picture(self, word: re.Match[str]) -> bool:
+        """Whether a frame noun is the picture itself ("the image", "this screen"), not a thing named
+        with one ("a flat LED TV screen")."""
+        if word.group("w") not in L.FRAME_NOUNS:
+            return False
+        before = _PREVIOUS_WORD.search(self.low, 0, word.start())
+        return before is None or before.group("w") in L.DETERMINERS or before.group("w") in _NOT_BEFORE_A_VERB
 
     def tone_subject(self, pos: int) -> bool:
         """Whether a tone participle at ``pos`` is said of the whole picture: it opens its clause
@@ -609,6 +707,9 @@ class _Reader:
             d = next(v for k, v in P.TONE_VERB_WORD.items() if verb.startswith(k))
             self.emit("tone", d, *m.span())
         for m in self.scan(P.TONE_TOO):
+            said_of = _SAID_OF.search(self.low, self.sentence(m.start()).start, m.start())
+            if said_of and said_of.group("w") not in L.GLOBAL_NOUNS:
+                continue  # "The background is too dark": a part of the picture described, no change asked
             self.emit("tone", "brighter" if m.group("w") in ("dark", "dim", "underexposed") else "darker", *m.span())
         for m in self.scan(P.TONE_FULL):
             self.emit("tone", {"saturation": "more_saturated", "brightness": "brighter",
@@ -659,8 +760,10 @@ _HAND_OF = re.compile(r"(?:[\s-]+side)?\s+of\s+(?P<owner>(?:[a-z'-]+\s*){1,4})")
 # "walk down the stairs", "climbs up a ladder": up/down as a preposition of a path
 _PATH_AFTER = re.compile(r"\s+(?:the|a|an|his|her|their|its|some|this|that|these|those)\b")
 # what lies outside the picture or only sends light into it has no place in the frame
-_OUTSIDE = re.compile(r"\b(?:off[\s-]?(?:screen|camera|frame)|out\s+of\s+(?:frame|shot|view)|(?:shin|stream|pour|glow|"
-                      r"beam|spill|com|fall|filter)(?:e|es|ed|ing|s)?|lit)\s+$")
+_OUTSIDE = re.compile(r"\b(?:off[\s-]?(?:screen|camera|frame)|out\s+of\s+(?:frame|shot|view)|(?P<shine>(?:shin|stream|pour|"
+                      r"glow|beam|spill|com|fall|filter)(?:e|es|ed|ing|s)?|lit))\s+$")
+# "a light is shining in the right upper corner": the light is in the frame, where it shines
+_WITHIN = re.compile(r"(?:in|at|on)\s")
 _LIGHT_FROM = re.compile(r"\b(?:lights?|lighting|sunlight|daylight)\s+$")  # "lights from the right"
 _TO_THE_VIEWER = L.forms("get", "move", "step", "come", "go", "pull", "back")
 # verbs that are also nouns: "turns head to left", "his back up"
@@ -670,7 +773,33 @@ _NOT_A_PATH = {"towards", "toward", "to", "into", "and", "then", "again", "slowl
 _POV = re.compile(r"\b(?:aerial|drone|pov|fpv|first[\s-]+person|point[\s-]+of[\s-]+view)\b")
 _FRAMING_NOUN = re.compile(r"[\s-]+(?:view|shot|photo|photograph|image|picture|version|perspective)\b")
 _ASKS = re.compile(r"\b(?:make|give|show|change|convert|switch|turn|want|need|edit)\b")
+# the thing a "too dark" is said of: "the background is too dark"
+_SAID_OF = re.compile(r"(?P<w>[a-z]+)\s+(?:is|are|was|were|looks|look|seems|seem|appears|appear)\s+$")
 _DIM_OBJECT = re.compile(r"\s+(?:down|it|everything|all|them)\b")
+
+
+_OFFSET = re.compile(r"\s*,\s*(?:slightly|a\s+(?:little|bit)|somewhat|just)\s+(?:more\s+)?$")
+# verbs of looking and reaching: what follows is where someone looks or reaches, no thing's place
+_SEARCHED = re.compile(r"\b(?:look|reach|search|peek|peer|rummag|grop)(?:s|es|ed|ing|e)?(?:\s+(?:out|around|in))?\s+$")
+# verbs with a vertical way of their own: "lift the box upwards" names no extra direction
+_VERTICAL_ON_ITS_OWN = L.forms("lift", "raise", "lower", "rise", "drop", "fall", "sink", "climb", "pick", "hang")
+_CAMERA_LAST = re.compile(rf"\b(?:{F.CAMERA_NOUN})$")
+_CAMERA_AS_OBJECT = re.compile(r"\b(?:holding|holds|held|carrying|carries|using|uses|with|of|at|behind|toward|towards|"
+                               r"into|facing|faces|past)\s+(?:[a-z]+\s+)?$")
+_GERUND_LEADS = {"by", "into", "with", "in", "on", "through", "a", "an"}
+_POSSESSION = re.compile(r"\b(?:with|has|have|having)\b")
+# words that start a new statement about where something is: "a wall with graffiti is on the left"
+_LINKS = {"is", "are", "was", "were", "be", "been", "being", "seen", "visible", "appears", "appear", "shown"}
+# the word before "with"/"has", relative pronouns skipped: "a bookshelf that has space"
+_HOLDER = re.compile(r"(?P<w>[a-z]+)(?:'s)?(?:\s+(?:that|which|also))?\s+$")
+_NOT_A_HOLDER = L.DETERMINERS | L.PRONOUN_SUBJECTS | {"it", "there", "and", "or", "to", "i", "we", "can", "will",
+                                                      "would", "should", "must", "please", "let's", "made"}
+_ON_A_THING_PREP = re.compile(r"(?:on|at|in|to|near|along|toward|towards)\s")
+
+
+def _surface(word: str) -> bool:
+    """A thing with faces that carry other things; compounds count ("bookshelf", "signboard")."""
+    return word in L.SURFACE_NOUNS or any(word.endswith(w) for w in ("shelf", "board", "wall"))
 
 
 _NP_END = {"at", "in", "on", "with", "of", "and", "or", "while", "as", "by", "for", "from", "to", "into", "onto",
@@ -694,6 +823,24 @@ def _place(words: str) -> tuple[str | None, str | None]:
     h = next((P.HORIZONTAL_WORD[w] for w in parts if w in ("left", "right")), None)
     v = next((P.VERTICAL_WORD[w] for w in parts if w in ("top", "upper", "bottom", "lower")), None)
     return h, v
+
+
+def _camera_subject(subject: str) -> bool:
+    """Whether a clause's subject words name the camera: "the drone camera", but not "woman holding
+    camera" nor "the twins cross in front of the camera" (there the camera is an object)."""
+    m = _CAMERA_WORD.search(subject)
+    return m is not None and not _CAMERA_AS_OBJECT.search(subject, 0, m.start())
+
+
+def _no_subject(subject: str) -> bool:
+    """Whether a clause has no subject of its own: nothing, or only a gerund and its lead-in ("by
+    continuously moving backward", "smoothly incorporating an upward movement")."""
+    return all(w.endswith("ing") or w in _GERUND_LEADS for w in subject.split())
+
+
+def _side(word: str) -> str:
+    """A side word in one vocabulary: "upper" → "top", "left" → "left"."""
+    return P.HORIZONTAL_WORD.get(word) or P.VERTICAL_WORD[word]
 
 
 def _ambient(words: set[str], after: str) -> bool:

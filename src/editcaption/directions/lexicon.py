@@ -144,6 +144,19 @@ NOT_POSITION_NOUNS = {"turn", "turns", "way", "ways", "moment", "time", "answer"
                       "who", "where", "every", "each", "all", "both", "left", "right", "center", "centre", "middle",
                       "top", "bottom", "upper", "lower", "very", "far", "just", "only", "also", "down-facing",
                       "facing", "aerial", "corner's", "row", "rows", "-", "down-view", "levels", "level"}
+# things whose faces carry other things: in "a white shelf has a board placed on the top", "the
+# roof with a yellow board fixed on the right", the bare place is on the shelf or roof, not the frame
+SURFACE_NOUNS = {"wall", "walls", "shelf", "shelves", "surface", "surfaces", "screen", "board", "roof", "floor",
+                 "ceiling", "door", "panel", "paper", "page", "poster", "banner", "sign", "signboard", "billboard",
+                 "label", "lid", "cover", "plate", "tray", "circle", "ring"}
+# what exists only on a thing: "a TV screen with the text at the bottom", "a lamp with ceramic base at
+# the bottom", "a flower with a cat's face in the middle" name a place on the thing that carries it
+MARKING_NOUNS = {"text", "texts", "word", "words", "letter", "letters", "lettering", "writing", "inscription",
+                 "caption", "logo", "logos", "label", "labels", "pattern", "patterns", "stain", "stains", "print",
+                 "prints", "design", "designs", "graffiti", "decal", "decals", "sticker", "stickers", "emblem",
+                 "carving", "engraving", "face", "base", "handle", "handles", "hook", "hooks", "knob", "knobs",
+                 "baseboard", "baseboards", "trim", "stripe", "stripes", "marking", "markings", "symbol", "symbols",
+                 "number", "numbers", "title"}
 # time words: "in the middle of the night" is no place
 TIME_NOUNS = {"night", "day", "afternoon", "morning", "evening", "season", "year", "summer", "winter", "spring",
               "autumn", "fall", "week", "month", "video", "shot", "clip", "movement", "motion", "sequence", "scene",
@@ -218,7 +231,7 @@ MOTION_VERBS = forms("move", "shift", "slide", "glide", "drift", "travel", "fly"
                      "retreat", "push", "pull", "step", "back", "draw", "get", "come", "proceed", "veer", "scroll",
                      "nudge", "drag", "relocate", "reposition", "bring", "lift", "raise", "lower", "walk", "run", "jump",
                      "swim", "roll", "float", "hover", "soar", "sail", "crawl", "fall", "lean", "bend", "slip", "hop",
-                     "drive", "ride", "race", "stream", "flow", "bounce", "streak")
+                     "drive", "ride", "race", "stream", "flow", "bounce", "streak", "transition", "snap")
 # verbs whose moved thing is the object only (never the subject)
 TRANSITIVE_ONLY = forms("nudge", "drag", "relocate", "reposition", "bring", "lift", "raise", "lower", "push", "put",
                         "place", "set")

@@ -17,7 +17,7 @@ from .lexicon import alt
 
 _DET = r"(?:the|a|an|this|that|these|those|some|one|two|both|each|every)"
 _POSSESSOR = r"(?P<owner>[a-z]+'s|[a-z]+s'|his|her|their|its|my|your|our)"
-_PART = r"(?:side|half|edge|corner|part|third|area|region|portion|section|border|margin|quadrant|end)"
+_PART = r"(?:(?:side|edge|corner|part|third|area|region|portion|section|border|margin|quadrant|end)s?|half|halves)"
 _V = r"(?:top|upper|bottom|lower|middle|center|centre)"
 _HX = r"(?:left|right|center|centre|middle)"
 
@@ -33,7 +33,9 @@ OWN_BODY_PART = re.compile(rf"\b(?P<h>left|right)[\s-]+(?P<part>{alt(L.BODY_PART
 # "on the left", "at the top-right corner", "in the center", "to the left side", "at left of"
 PREP_PHRASE = re.compile(
     r"\b(?:on|at|in|to|into|onto|near|along|toward|towards|from|across|by)\s+(?P<the>the\s+)?(?:(?:very|far|extreme)\s+)?"
-    rf"(?:(?P<v>{_V})[\s-]+)?(?P<h>{_HX})(?:[\s-]+(?P<v2>top|bottom)(?![\s-]+[a-z]+\s+of\b))?"
+    # the vertical part before or after the side: "top left", "left bottom", "left side bottom", "right upper corner"
+    rf"(?:corner[\s-]+)?(?:(?P<v>{_V})[\s-]+)?(?P<h>{_HX})(?:[\s-]+(?:side[\s-]+)?(?P<v2>top|bottom(?![\s-]+[a-z]+\s+of\b)|"
+    rf"(?:upper|lower)(?=[\s-]+{_PART}\b)))?"
     rf"(?:[\s-]+(?:hand[\s-]+)?(?P<part>{_PART}|foreground|background)|[\s-]+hand(?=\s+of\b))?\b")
 # "the middle of the plane", "the centre of the image" (no preposition before it)
 MIDDLE_OF = re.compile(r"\b(?P<the>the\s+)(?:very\s+)?(?P<h>middle|center|centre)(?=\s+of\b)")
@@ -63,6 +65,9 @@ VERTICAL_RELATION = re.compile(rf"\b(?P<w>above|below|under|underneath|beneath|a
                                r"(?=\s*(?:$|[,.;!?]|\s+(?:and|with|in|on|at|while)\b))")
 # "a second skier enters the frame, far right": a bare frame side after a pause
 FAR_SIDE = re.compile(r"(?:^|[,;(]\s*)(?P<far>(?:far|extreme)[\s-]+(?P<h>left|right))\b(?![\s-]+(?:of|side|hand)\b)")
+# a side named after the frame: "enters from frame left", "sits screen right"
+FRAME_SIDE = re.compile(r"\b(?:(?:from|on|at|to|in)\s+(?:the\s+)?)?(?:frame|screen)\s+(?P<h>left|right)\b"
+                        r"(?![\s-]+(?:of|side|hand|to\s+(?:the\s+)?(?:left|right))\b)")  # not "frame right to left": a path
 # a place on a thing named by a pronoun: "at its top", "in its center", "above it", "below them"
 OWN_PLACE = re.compile(r"\b(?:at|in|on)\s+(?:its|his|her|their)\s+(?:very\s+)?(?P<w>top|bottom|center|centre|middle)\b"
                        r"(?![\s-]+(?:left|right|half|part|portion|third|corner|edge|side|row|shelf|drawer)\b)")
@@ -70,6 +75,12 @@ PRONOUN_RELATION = re.compile(r"\b(?P<w>above|below|under|underneath|beneath|ato
 # "stacked on top of each other": a relation among the things, no place
 RECIPROCAL = re.compile(r"\b(?:on\s+top\s+of|above|below|under|beside|next\s+to)\s+(?:each\s+other|one\s+another|"
                         r"the\s+other(?:\s+one)?)\b")
+# both sides at once: "to the left and right of the tree", "paw prints at the top and bottom" place
+# nothing on one side (checked for opposite words by the reader)
+_SIDE = r"(?:left|right|top|bottom|upper|lower)"
+BOTH_SIDES = re.compile(rf"\b(?:on|at|in|to|into|onto|from|along|toward|towards|near|by|between)\s+(?:the\s+|both\s+)?"
+                        rf"(?:(?:very|far)\s+)?(?P<a>{_SIDE})(?:[\s-]+(?:hand[\s-]+)?{_PART})?\s+(?:and|or|&)\s+"
+                        rf"(?:the\s+)?(?:(?:very|far)\s+)?(?P<b>{_SIDE})\b(?:[\s-]+(?:hand[\s-]+)?{_PART}\b)?(?:\s+of\b)?")
 OF_NOUN = re.compile(rf"\s+of\s+(?:{_DET}\s+|his\s+|her\s+|their\s+|its\s+|my\s+|your\s+)?{_NP}")
 
 VERTICAL_WORD = {"top": "top", "upper": "top", "topmost": "top", "bottom": "bottom", "lower": "bottom",
