@@ -5,11 +5,12 @@
     .venv/bin/python benchmarks/delta_regions.py --sets heldout2    # the second held-out part (new objects)
     .venv/bin/python benchmarks/delta_regions.py --sets heldout3    # the third (new compositions, one new object)
     .venv/bin/python benchmarks/delta_regions.py --sets heldout4    # the fourth (new compositions again)
+    .venv/bin/python benchmarks/delta_regions.py --sets heldout5    # the fifth (new compositions again)
     .venv/bin/python benchmarks/delta_regions.py --per-kind 150 --json out.json
 
 Sets (never mixed):
 
-* ``tuning`` / ``heldout`` / ``heldout2`` / ``heldout3`` / ``heldout4`` — the parts of the photo set in ``benchmarks/region_photos/``:
+* ``tuning`` / ``heldout`` / ``heldout2`` / ``heldout3`` / ``heldout4`` / ``heldout5`` — the parts of the photo set in ``benchmarks/region_photos/``:
   real object cut-outs from public-domain and CC0 photos pasted onto other such photos
   (appeared), the reverse pairs (disappeared), objects recoloured inside their mask
   (recolored) and objects pasted at one place in the source and another in the target
@@ -332,7 +333,7 @@ def cell(t: Tally, key: str) -> str:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--sets", default="tuning,shapes,editworld",
-                    help="comma-separated: tuning, heldout, heldout2, heldout3, heldout4, shapes, editworld")
+                    help="comma-separated: " + ", ".join((*SPLITS, "shapes", "editworld")))
     ap.add_argument("--per-kind", type=int, default=100, help="photo pairs per kind and part")
     ap.add_argument("--shapes-per-kind", type=int, default=24)
     ap.add_argument("--editworld-per-subtype", type=int, default=30)

@@ -26,7 +26,7 @@ Write a part to disk with its truth (``truth.jsonl``: id, kind, direction, bbox,
 
     .venv/bin/python benchmarks/region_photos/photoset.py --split heldout --per-kind 100 --out /tmp/region-photos
 
-Five parts, never mixed: ``tuning`` (the objects and backgrounds the classifier was tuned on),
+Six parts, never mixed: ``tuning`` (the objects and backgrounds the classifier was tuned on),
 ``heldout`` (other objects on other backgrounds, read at the end of the first round of work)
 ``heldout2`` (made after ``heldout`` had been read twice: five more objects cut from the
 coins and Hubble photos, never used before, on the held-out backgrounds turned a quarter turn
@@ -36,7 +36,10 @@ twelve objects of both held-out parts plus one never used, the CC0 horse silhoue
 held-out background turned half a turn, from a random stream of its own; read once, at the end
 of the third round) and ``heldout4`` (made after ``heldout3`` had been read: the same thirteen
 objects on every held-out background turned a quarter turn counter-clockwise, a turn no other
-part uses, from a random stream of its own; read once, at the end of the fourth round).
+part uses, from a random stream of its own; read once, at the end of the fourth round) and
+``heldout5`` (made after ``heldout4`` had been read: the same thirteen objects on every held-out
+background turned a quarter turn clockwise, again a turn no other part uses, from a random stream
+of its own; read once, at the end of the fifth round).
 """
 
 from __future__ import annotations
@@ -61,17 +64,19 @@ BACKGROUNDS = {
     "heldout": _HELDOUT_BACKGROUNDS,
     # the held-out backgrounds other than the photos its objects come from, turned (see _background)
     "heldout2": ("chelsea", "rocket", "gravel", "immunohistochemistry", "retina", "clock"),
-    # every held-out background, turned half a turn (heldout3) or a quarter turn back (heldout4; see _background)
+    # every held-out background, turned half a turn (heldout3), a quarter turn back (heldout4) or a
+    # quarter turn (heldout5; see _background)
     "heldout3": _HELDOUT_BACKGROUNDS,
     "heldout4": _HELDOUT_BACKGROUNDS,
+    "heldout5": _HELDOUT_BACKGROUNDS,
 }
-SPLITS = ("tuning", "heldout", "heldout2", "heldout3", "heldout4")  # new parts go last: seeds use the index
+SPLITS = ("tuning", "heldout", "heldout2", "heldout3", "heldout4", "heldout5")  # new parts go last: seeds use the index
 # the parts whose objects a part draws from (by default its own): the third held-out part adds one new
-# object to the twelve of the first two, none of which the classifier was tuned on; the fourth adds none
+# object to the twelve of the first two, none of which the classifier was tuned on; the fourth and fifth add none
 _HELDOUT_OBJECTS = ("heldout", "heldout2", "heldout3")
-OBJECT_PARTS = {"heldout3": _HELDOUT_OBJECTS, "heldout4": _HELDOUT_OBJECTS}
+OBJECT_PARTS = {"heldout3": _HELDOUT_OBJECTS, "heldout4": _HELDOUT_OBJECTS, "heldout5": _HELDOUT_OBJECTS}
 # how a part turns its background photos before cutting a window (see _background)
-TURNS = {"heldout2": "quarter-mirrored", "heldout3": "half", "heldout4": "quarter-back"}
+TURNS = {"heldout2": "quarter-mirrored", "heldout3": "half", "heldout4": "quarter-back", "heldout5": "quarter"}
 TEXTURES = {"brick", "grass", "gravel"}
 # centre bands that keep clear of the thirds' boundaries (the side of a region is then unambiguous)
 _BANDS = ((0.12, 0.27), (0.43, 0.57), (0.73, 0.88))
@@ -241,7 +246,9 @@ def _ring_colour(base: np.ndarray, full_alpha: np.ndarray) -> np.ndarray:
 
 def _turn(rgb: np.ndarray, turn: str | None) -> np.ndarray:
     """``quarter-mirrored``: a quarter turn clockwise, then mirrored left to right; ``half``: half a
-    turn; ``quarter-back``: a quarter turn counter-clockwise."""
+    turn; ``quarter-back``: a quarter turn counter-clockwise; ``quarter``: a quarter turn clockwise."""
+    if turn == "quarter":
+        return np.ascontiguousarray(np.rot90(rgb, -1))
     if turn == "quarter-mirrored":
         return np.ascontiguousarray(np.rot90(rgb, -1)[:, ::-1])
     if turn == "quarter-back":

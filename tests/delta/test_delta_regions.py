@@ -70,6 +70,17 @@ def test_a_moved_object_is_one_move_in_its_direction():
     assert describe(report).startswith("Move the grey object")
 
 
+@pytest.mark.parametrize("index", [22, 28, 44])  # a spoon on the cell image, a patch on brick (twice)
+def test_a_thing_moved_over_a_still_background_is_a_move_not_a_pan(index):
+    # the features all sit on the moved thing (the cell image and the brick have few that
+    # match), so their fit follows it: a pan of the whole picture. Unmoved, the two frames agree
+    # far better, so the camera stood still and the thing moved.
+    pair = make_pair("tuning", "moved", index)
+    report = analyze(pair.src, pair.tgt)
+    assert not report.camera.moved and report.camera.method == "unmoved"
+    assert [m.direction for m in object_moves(report)] == [pair.direction]
+
+
 def test_a_faint_object_that_passes_the_threshold_in_pieces_is_one_region():
     # a feathered coin on the text page: only bits of it pass the change threshold, each too
     # small to keep (no region at all before the mask was grown into the faint changes)
@@ -107,6 +118,18 @@ def test_the_second_held_out_part_is_new_in_objects_and_compositions():
     assert np.array_equal(again.src, heldout2[7].src) and again.direction == heldout2[7].direction
     # the same index in another part is another pair (its own random stream)
     assert make_pair("heldout2", "appeared", 0).object != make_pair("heldout", "appeared", 0).object
+
+
+def test_the_fifth_held_out_part_turns_its_backgrounds_a_quarter_turn_clockwise():
+    from photoset import TURNS, _turn
+
+    assert TURNS["heldout5"] not in {turn for part, turn in TURNS.items() if part != "heldout5"}
+    grid = np.arange(6, dtype=np.uint8).reshape(2, 3, 1).repeat(3, axis=2)
+    assert _turn(grid, "quarter")[:, :, 0].tolist() == [[3, 0], [4, 1], [5, 2]]
+    # its own random stream: the same index in the fourth part is another pair
+    fifth, fourth = make_pair("heldout5", "appeared", 0), make_pair("heldout4", "appeared", 0)
+    assert not (fifth.src.shape == fourth.src.shape and np.array_equal(fifth.src, fourth.src))
+    assert {p.kind for p in make_set("heldout5", 1)} == {"appeared", "disappeared", "recolored", "moved"}
 
 
 def test_the_photo_set_is_exact_and_reproducible(tmp_path):

@@ -27,7 +27,9 @@ class Alignment:
 
     matrix: np.ndarray
     flip: str  # "none" | "reflected"
-    method: str  # "features" | "mirrored-features" | "ecc" | "phase" (a shift only) | "none"
+    # "features" | "mirrored-features" | "ecc" | "phase" (a shift only) | "unmoved" (the frames
+    # agree best where they are, see _unless_unmoved_fits_better) | "none"
+    method: str
     inliers: int
     confidence: float
     mirror_margin: float = 0.0
@@ -263,8 +265,16 @@ def align(src_gray: np.ndarray, tgt_gray: np.ndarray, t: GeometryThresholds) -> 
     """The best supported alignment, or the identity with confidence 0 when nothing fits.
 
     Features first; when they are weak (low-contrast or repetitive images): features on
-    equalised copies, phase correlation, and a dense ECC refinement of the best guess.
+    equalised copies, phase correlation, and a dense ECC refinement of the best guess. Last,
+    frames of one size that agree better unmoved keep the identity.
     """
+    best = _search(src_gray, tgt_gray, t)
+    if best is None:
+        return Alignment(np.eye(3), "none", "none", 0, 0.0)
+    return _unless_unmoved_fits_better(src_gray, tgt_gray, best, t)
+
+
+def _search(src_gray: np.ndarray, tgt_gray: np.ndarray, t: GeometryThresholds) -> Alignment | None:
     found = align_features(src_gray, tgt_gray, t)
     if found is not None and found.confidence >= t.sure_feature_confidence:
         return found
@@ -281,7 +291,44 @@ def align(src_gray: np.ndarray, tgt_gray: np.ndarray, t: GeometryThresholds) -> 
         # too) replaces it; against weak features the more confident one wins
         if refined is not None and (best is None or best.method == "phase" or refined.confidence > best.confidence):
             best = refined
-    return best if best is not None else Alignment(np.eye(3), "none", "none", 0, 0.0)
+    return best
+
+
+def _agreement(src_gray: np.ndarray, tgt_gray: np.ndarray, matrix: np.ndarray, side: int) -> float:
+    """Correlation of the smoothed, shrunk target with the source mapped by ``matrix``, over
+    the part of the target the mapped source covers."""
+    small_s = cv2.GaussianBlur(_shrink(src_gray, side).astype(np.float32), (0, 0), 1.0)
+    small_t = cv2.GaussianBlur(_shrink(tgt_gray, side).astype(np.float32), (0, 0), 1.0)
+    to_small_s = np.diag([small_s.shape[1] / src_gray.shape[1], small_s.shape[0] / src_gray.shape[0], 1.0])
+    to_small_t = np.diag([small_t.shape[1] / tgt_gray.shape[1], small_t.shape[0] / tgt_gray.shape[0], 1.0])
+    warped = cv2.warpPerspective(small_s, to_small_t @ matrix @ np.linalg.inv(to_small_s),
+                                 (small_t.shape[1], small_t.shape[0]), flags=cv2.INTER_LINEAR, borderValue=np.nan)
+    seen = np.isfinite(warped)
+    if seen.sum() < 16:
+        return -1.0
+    a, b = warped[seen] - warped[seen].mean(), small_t[seen] - small_t[seen].mean()
+    den = float(np.sqrt((a * a).sum() * (b * b).sum()))
+    return float((a * b).sum() / den) if den > 1e-6 else -1.0
+
+
+def _unless_unmoved_fits_better(src_gray: np.ndarray, tgt_gray: np.ndarray, best: Alignment,
+                                t: GeometryThresholds) -> Alignment:
+    """``best``, or the identity when two frames of one size agree better left where they are.
+
+    Features can all come from one thing that moved, appeared or vanished (a pasted object
+    has corners, a plain or soft background has none), and their fit then follows that thing:
+    a pan that is not there. A camera move explains the pixels of the whole picture, so the
+    target must agree with the moved source better than with the source unmoved; when it
+    does not (by ``t.unmoved_margin`` of correlation), the camera stood still, and the
+    change is local. Only for frames of the same size: a crop or a resize is itself a change
+    of framing."""
+    if src_gray.shape != tgt_gray.shape or np.allclose(best.matrix, np.eye(3), atol=1e-6) or best.flip != "none":
+        return best
+    unmoved = _agreement(src_gray, tgt_gray, np.eye(3), t.ecc_side)
+    if unmoved < _agreement(src_gray, tgt_gray, best.matrix, t.ecc_side) + t.unmoved_margin:
+        return best
+    conf = float(np.clip((unmoved - t.ecc_min_cc) / (t.ecc_full_cc - t.ecc_min_cc), 0.0, 1.0))
+    return Alignment(np.eye(3), "none", "unmoved", 0, conf)
 
 
 def _ecc_search(src_gray: np.ndarray, tgt_gray: np.ndarray, guess: np.ndarray | None,

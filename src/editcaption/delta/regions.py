@@ -38,7 +38,10 @@ tested in this order:
 Regions are the change mask grown into the faint changes around it (hysteresis), so that a
 faint or textured object whose pixels pass the threshold only in pieces is one region; a
 region that grows much further still at a lower score is part of a larger thing that
-differs little from what it covers, and that thing's outline is the one read. Last, two
+differs little from what it covers, and that thing's outline is the one read. A faint blob
+on its own becomes a region when its outline clearly belongs to one image, or when it is a
+recolour that no global tone change explains (a black or white thing given a tint, which
+moves little in Lab: see :func:`_recoloured_here`). Last, two
 regions where the source's pixels of one are found again in the target at the other are
 the two places of a long move (where it disappeared, where it appeared).
 """
@@ -468,6 +471,42 @@ def _classify(comp: np.ndarray, shape: np.ndarray, src_lab: np.ndarray, pred_lab
     return reading("changed")
 
 
+def _recoloured_here(blob: np.ndarray, src_lab: np.ndarray, tgt_lab: np.ndarray, valid: np.ndarray,
+                     t: RegionThresholds) -> bool:
+    """Whether a faint blob that kept its structure is a thing recoloured here, not an error of
+    the global tone model: its colour moved one way throughout (a tint or a turn of hue, not
+    noise), and the pixels elsewhere in the frame that had its colour in the source kept
+    theirs. A dark or pale object given a tint moves little in Lab (black cannot take much
+    colour), so it passes only the faint threshold, and a large one pulls the global tone
+    model towards its tint, which then mispredicts every other pixel of that colour; the raw
+    colours (source to target) do not depend on that model. Where no pixel elsewhere had the
+    blob's colour, nothing shows what a global change did to it, and the blob is not taken."""
+    shift = (tgt_lab - src_lab)[blob][:, 1:]
+    mean_shift = shift.mean(axis=0)
+    size = float(np.linalg.norm(mean_shift))
+    if size < t.faint_recolor_excess or size < t.faint_recolor_coherence * float(np.linalg.norm(shift, axis=1).mean()):
+        return False
+    colour = np.median(src_lab[blob], axis=0)
+    if _turn_of_hue(colour[1:], colour[1:] + mean_shift) < t.faint_recolor_turn and \
+            float(np.linalg.norm(colour[1:])) >= t.faint_recolor_neutral:
+        return False  # a coloured thing made more or less colourful (a global saturation change)
+    away = max(3, min(blob.shape) // 30)
+    elsewhere = valid & ~cv2.dilate(blob.astype(np.uint8), _kernel(2 * away + 1)).astype(bool)
+    elsewhere &= np.linalg.norm(src_lab - colour, axis=2) < t.faint_recolor_same_colour
+    if elsewhere.sum() < max(t.faint_recolor_support * blob.sum(), 16):
+        return False
+    there = np.median((tgt_lab - src_lab)[elsewhere][:, 1:], axis=0)
+    return float(np.linalg.norm(mean_shift - there)) >= t.faint_recolor_excess
+
+
+def _turn_of_hue(ab_before: np.ndarray, ab_after: np.ndarray) -> float:
+    """The angle (degrees, 0–180) between two a*b* colours."""
+    den = float(np.linalg.norm(ab_before) * np.linalg.norm(ab_after))
+    if den < 1e-6:
+        return 0.0
+    return float(np.degrees(np.arccos(np.clip(float(ab_before @ ab_after) / den, -1.0, 1.0))))
+
+
 def _as_tuple(lab: np.ndarray | None) -> tuple[float, float, float] | None:
     return None if lab is None else (float(lab[0]), float(lab[1]), float(lab[2]))
 
@@ -585,7 +624,8 @@ def find_regions(
             if (blob & taken).any() or float(changes.score[blob].mean()) < t.faint_mean_score:
                 continue
             r, contrast = region(labels, stats, centroids, i, widen=False)
-            if r.kind in ("appeared", "disappeared") and abs(contrast) >= t.faint_contrast:
+            if (r.kind in ("appeared", "disappeared") and abs(contrast) >= t.faint_contrast) or (
+                    r.kind == "recolored" and _recoloured_here(blob, src_lab, tgt_lab, valid, t)):
                 regions.append(r)
                 pixels[id(r)] = np.flatnonzero(blob)
         regions.sort(key=lambda r: -r.area)

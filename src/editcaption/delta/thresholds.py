@@ -38,6 +38,9 @@ class GeometryThresholds:
     phase_side: int = 256
     phase_min_response: float = 0.08
     phase_full_response: float = 0.4
+    # frames of one size keep the identity when they agree (correlation of smoothed copies) at
+    # least this much better unmoved than mapped by the fit found (a fit that follows one thing)
+    unmoved_margin: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -117,6 +120,19 @@ class RegionThresholds:
     # correlation of at least this (a recolour, left to the recolour test; chosen so that the
     # recolours of the shapes and EditWorld regression sets of benchmarks/delta_regions.py keep their kind)
     explained_max_corr: float = 0.7
+    # a faint blob that kept its structure is a recolour (a dark or pale thing given a tint)
+    # when its change of a*b* (source to target) points one way (|mean shift| / mean |shift|
+    # at least this) and differs by at least this (ΔE) from the change of the pixels elsewhere
+    # that had its colour (within this ΔE; at least this many times its size; see
+    # regions._recoloured_here)
+    faint_recolor_coherence: float = 0.9
+    faint_recolor_excess: float = 6.0
+    faint_recolor_same_colour: float = 10.0
+    faint_recolor_support: float = 0.1
+    # ... and, for a thing with a colour of its own (a*b* chroma at least this), only when its
+    # hue turns by at least this many degrees (not a change of saturation)
+    faint_recolor_neutral: float = 12.0
+    faint_recolor_turn: float = 45.0
 
 
 @dataclass(frozen=True)
