@@ -180,9 +180,10 @@ CLAUSE_END = rx(r"[.,;:!?()\n]")
 MOTION_NOUN = rx(r"\b(?:a|an)\s+(?:[a-z]+\s+){0,3}?(?P<d>(?:up|down|left|right|for|back)wards?)"
                  r"(?:\s+(?:trucking|tracking|dolly|dollying|pedestal|craning|crane|booming|boom|lateral|vertical|camera))?"
                  r"\s+(?:movement|motion|move|drift|shift|translation|glide|travel)\b")
-# verbs whose own meaning is a vertical way, with no direction word: "the camera gently descends"
-VERTICAL_VERB = (set(L.VERTICAL_VERBS), rx(r"(?!\s+(?:up|down|upwards?|downwards?|forwards?|backwards?|towards?|toward|"
-                                           r"in|out|left|right|above|over|across|through|along|around|past|high)\b)"))
+# after a verb whose own meaning is a vertical way (L.VERTICAL_VERBS), no direction word of its
+# own follows: "the camera gently descends" (not "descends towards the sea", read elsewhere)
+NO_WAY_AFTER = rx(r"(?!\s+(?:up|down|upwards?|downwards?|forwards?|backwards?|towards?|toward|"
+                  r"in|out|left|right|above|over|across|through|along|around|past|high)\b)")
 
 # a thing's path between two places of the frame: "flies from right to the left", "moves from top to
 # bottom", "streaks from upper left to lower right corner", "moving left to right" (after a verb)

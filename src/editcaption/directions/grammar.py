@@ -335,7 +335,7 @@ class _Reader:
             if self.sentence(m.start()).camera and self.camera_agent(m.start()):
                 self.camera_fact(m, m.group("d"))
         for word, a, b in self.tokens:
-            if word in L.VERTICAL_VERBS and self.free(a, b) and F.VERTICAL_VERB[1].match(self.low, b) and \
+            if word in L.VERTICAL_VERBS and self.free(a, b) and F.NO_WAY_AFTER.match(self.low, b) and \
                     self.camera_moves_itself(a):
                 self.emit("pan", L.VERTICAL_VERBS[word], a, b)
 
