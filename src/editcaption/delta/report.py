@@ -33,7 +33,9 @@ class CameraMotion:
     confidence: float = 0.0
     shift_x: float = 0.0
     shift_y: float = 0.0
-    method: str = "none"  # features | mirrored-features | phase | none
+    # how the alignment was measured: features | mirrored-features | ecc | phase | unmoved (the
+    # frames agree best where they are: the camera stood still) | none
+    method: str = "none"
     inliers: int = 0
     mirror_margin: float = 0.0  # how much better the chosen flip hypothesis fits than the other
 
