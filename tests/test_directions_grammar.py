@@ -307,7 +307,7 @@ def test_a_filmed_scene_s_layout_is_no_fact():
     ("A light is shining in the right upper corner.", [("position", "right", "top")]),
     ("On the left side bottom there is something written.", [("position", "left", "bottom")]),
     ("Add a dog on the right upper corner of the house", [("relative", "right", "top")]),
-    ("the sun shining from the upper left", []),
+    ("sunlight streaming from the upper right corner", []),  # light sent in from outside the frame
     # leaving or entering by a side of the frame
     ("a tree exits left of frame", [("move", "left", None)]),
     ("the train exits the left of the frame", [("move", "left", None)]),

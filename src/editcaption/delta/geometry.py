@@ -240,10 +240,7 @@ def align_ecc(src_gray: np.ndarray, tgt_gray: np.ndarray, init: np.ndarray, t: G
     smoothed copies: dense, so it needs no features, and it says how well the images agree."""
     if min(src_gray.shape[:2]) < _MIN_SIDE_FOR_PHASE or min(tgt_gray.shape[:2]) < _MIN_SIDE_FOR_PHASE:
         return None
-    small_s = cv2.GaussianBlur(_shrink(src_gray, t.ecc_side).astype(np.float32), (0, 0), 1.0)
-    small_t = cv2.GaussianBlur(_shrink(tgt_gray, t.ecc_side).astype(np.float32), (0, 0), 1.0)
-    to_small_s = np.diag([small_s.shape[1] / src_gray.shape[1], small_s.shape[0] / src_gray.shape[0], 1.0])
-    to_small_t = np.diag([small_t.shape[1] / tgt_gray.shape[1], small_t.shape[0] / tgt_gray.shape[0], 1.0])
+    small_s, small_t, to_small_s, to_small_t = _small_copies(src_gray, tgt_gray, t.ecc_side)
     warp = (to_small_t @ init @ np.linalg.inv(to_small_s))[:2].astype(np.float32)
     # ECC warps the second image onto the first: with (target, source) it returns the map
     # from target-frame coordinates into the source, i.e. the inverse of ours
@@ -257,8 +254,24 @@ def align_ecc(src_gray: np.ndarray, tgt_gray: np.ndarray, init: np.ndarray, t: G
     matrix = np.linalg.inv(to_small_t) @ forward @ to_small_s
     if not np.isfinite(cc) or not _plausible(matrix):
         return None
-    conf = float(np.clip((cc - t.ecc_min_cc) / (t.ecc_full_cc - t.ecc_min_cc), 0.0, 1.0))
+    conf = _correlation_confidence(cc, t)
     return Alignment(matrix, "none", "ecc", 0, conf) if conf > 0 else None
+
+
+def _small_copies(src_gray: np.ndarray, tgt_gray: np.ndarray,
+                  side: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Small, smoothed float copies of both images (longer side at most ``side``) and the
+    scalings from each full image to its copy."""
+    small_s = cv2.GaussianBlur(_shrink(src_gray, side).astype(np.float32), (0, 0), 1.0)
+    small_t = cv2.GaussianBlur(_shrink(tgt_gray, side).astype(np.float32), (0, 0), 1.0)
+    to_small_s = np.diag([small_s.shape[1] / src_gray.shape[1], small_s.shape[0] / src_gray.shape[0], 1.0])
+    to_small_t = np.diag([small_t.shape[1] / tgt_gray.shape[1], small_t.shape[0] / tgt_gray.shape[0], 1.0])
+    return small_s, small_t, to_small_s, to_small_t
+
+
+def _correlation_confidence(cc: float, t: GeometryThresholds) -> float:
+    """Confidence 0–1 of an alignment whose images correlate by ``cc`` (smoothed small copies)."""
+    return float(np.clip((cc - t.ecc_min_cc) / (t.ecc_full_cc - t.ecc_min_cc), 0.0, 1.0))
 
 
 def align(src_gray: np.ndarray, tgt_gray: np.ndarray, t: GeometryThresholds) -> Alignment:
@@ -294,15 +307,11 @@ def _search(src_gray: np.ndarray, tgt_gray: np.ndarray, t: GeometryThresholds) -
     return best
 
 
-def _agreement(src_gray: np.ndarray, tgt_gray: np.ndarray, matrix: np.ndarray, side: int) -> float:
-    """Correlation of the smoothed, shrunk target with the source mapped by ``matrix``, over
-    the part of the target the mapped source covers."""
-    small_s = cv2.GaussianBlur(_shrink(src_gray, side).astype(np.float32), (0, 0), 1.0)
-    small_t = cv2.GaussianBlur(_shrink(tgt_gray, side).astype(np.float32), (0, 0), 1.0)
-    to_small_s = np.diag([small_s.shape[1] / src_gray.shape[1], small_s.shape[0] / src_gray.shape[0], 1.0])
-    to_small_t = np.diag([small_t.shape[1] / tgt_gray.shape[1], small_t.shape[0] / tgt_gray.shape[0], 1.0])
-    warped = cv2.warpPerspective(small_s, to_small_t @ matrix @ np.linalg.inv(to_small_s),
-                                 (small_t.shape[1], small_t.shape[0]), flags=cv2.INTER_LINEAR, borderValue=np.nan)
+def _agreement(small_s: np.ndarray, small_t: np.ndarray, matrix: np.ndarray) -> float:
+    """Correlation of the small target with the small source mapped by ``matrix`` (between
+    the small copies), over the part of the target the mapped source covers."""
+    warped = cv2.warpPerspective(small_s, matrix, (small_t.shape[1], small_t.shape[0]), flags=cv2.INTER_LINEAR,
+                                 borderValue=np.nan)
     seen = np.isfinite(warped)
     if seen.sum() < 16:
         return -1.0
@@ -324,11 +333,12 @@ def _unless_unmoved_fits_better(src_gray: np.ndarray, tgt_gray: np.ndarray, best
     of framing."""
     if src_gray.shape != tgt_gray.shape or np.allclose(best.matrix, np.eye(3), atol=1e-6) or best.flip != "none":
         return best
-    unmoved = _agreement(src_gray, tgt_gray, np.eye(3), t.ecc_side)
-    if unmoved < _agreement(src_gray, tgt_gray, best.matrix, t.ecc_side) + t.unmoved_margin:
+    small_s, small_t, to_small_s, to_small_t = _small_copies(src_gray, tgt_gray, t.ecc_side)
+    unmoved = _agreement(small_s, small_t, np.eye(3))
+    moved = _agreement(small_s, small_t, to_small_t @ best.matrix @ np.linalg.inv(to_small_s))
+    if unmoved < moved + t.unmoved_margin:
         return best
-    conf = float(np.clip((unmoved - t.ecc_min_cc) / (t.ecc_full_cc - t.ecc_min_cc), 0.0, 1.0))
-    return Alignment(np.eye(3), "none", "unmoved", 0, conf)
+    return Alignment(np.eye(3), "none", "unmoved", 0, _correlation_confidence(unmoved, t))
 
 
 def _ecc_search(src_gray: np.ndarray, tgt_gray: np.ndarray, guess: np.ndarray | None,

@@ -481,7 +481,8 @@ def _recoloured_here(blob: np.ndarray, src_lab: np.ndarray, tgt_lab: np.ndarray,
     model towards its tint, which then mispredicts every other pixel of that colour; the raw
     colours (source to target) do not depend on that model. Where no pixel elsewhere had the
     blob's colour, nothing shows what a global change did to it, and the blob is not taken."""
-    shift = (tgt_lab - src_lab)[blob][:, 1:]
+    change = tgt_lab[..., 1:] - src_lab[..., 1:]
+    shift = change[blob]
     mean_shift = shift.mean(axis=0)
     size = float(np.linalg.norm(mean_shift))
     if size < t.faint_recolor_excess or size < t.faint_recolor_coherence * float(np.linalg.norm(shift, axis=1).mean()):
@@ -495,7 +496,7 @@ def _recoloured_here(blob: np.ndarray, src_lab: np.ndarray, tgt_lab: np.ndarray,
     elsewhere &= np.linalg.norm(src_lab - colour, axis=2) < t.faint_recolor_same_colour
     if elsewhere.sum() < max(t.faint_recolor_support * blob.sum(), 16):
         return False
-    there = np.median((tgt_lab - src_lab)[elsewhere][:, 1:], axis=0)
+    there = np.median(change[elsewhere], axis=0)
     return float(np.linalg.norm(mean_shift - there)) >= t.faint_recolor_excess
 
 
