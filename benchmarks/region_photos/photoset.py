@@ -26,7 +26,7 @@ Write a part to disk with its truth (``truth.jsonl``: id, kind, direction, bbox,
 
     .venv/bin/python benchmarks/region_photos/photoset.py --split heldout --per-kind 100 --out /tmp/region-photos
 
-Six parts, never mixed: ``tuning`` (the objects and backgrounds the classifier was tuned on),
+Seven parts, never mixed: ``tuning`` (the objects and backgrounds the classifier was tuned on),
 ``heldout`` (other objects on other backgrounds, read at the end of the first round of work)
 ``heldout2`` (made after ``heldout`` had been read twice: five more objects cut from the
 coins and Hubble photos, never used before, on the held-out backgrounds turned a quarter turn
@@ -39,7 +39,10 @@ objects on every held-out background turned a quarter turn counter-clockwise, a 
 part uses, from a random stream of its own; read once, at the end of the fourth round) and
 ``heldout5`` (made after ``heldout4`` had been read: the same thirteen objects on every held-out
 background turned a quarter turn clockwise, again a turn no other part uses, from a random stream
-of its own; read once, at the end of the fifth round).
+of its own; read once, at the end of the fifth round) and ``heldout6`` (made after ``heldout5``
+had been read: the same thirteen objects on every held-out background mirrored left to right and
+not turned, from a random stream of its own; read once, at the end of the sixth round, the first
+with the learned kind model of ``train_kind.py``, which never reads a held-out part).
 """
 
 from __future__ import annotations
@@ -64,19 +67,22 @@ BACKGROUNDS = {
     "heldout": _HELDOUT_BACKGROUNDS,
     # the held-out backgrounds other than the photos its objects come from, turned (see _background)
     "heldout2": ("chelsea", "rocket", "gravel", "immunohistochemistry", "retina", "clock"),
-    # every held-out background, turned half a turn (heldout3), a quarter turn back (heldout4) or a
-    # quarter turn (heldout5; see _background)
+    # every held-out background, turned half a turn (heldout3), a quarter turn back (heldout4), a
+    # quarter turn (heldout5) or mirrored left to right (heldout6; see _background)
     "heldout3": _HELDOUT_BACKGROUNDS,
     "heldout4": _HELDOUT_BACKGROUNDS,
     "heldout5": _HELDOUT_BACKGROUNDS,
+    "heldout6": _HELDOUT_BACKGROUNDS,
 }
-SPLITS = ("tuning", "heldout", "heldout2", "heldout3", "heldout4", "heldout5")  # new parts go last: seeds use the index
+SPLITS = ("tuning", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6")  # new parts go last: seeds use the index
 # the parts whose objects a part draws from (by default its own): the third held-out part adds one new
-# object to the twelve of the first two, none of which the classifier was tuned on; the fourth and fifth add none
+# object to the twelve of the first two, none of which the classifier was tuned on; the later parts add none
 _HELDOUT_OBJECTS = ("heldout", "heldout2", "heldout3")
-OBJECT_PARTS = {"heldout3": _HELDOUT_OBJECTS, "heldout4": _HELDOUT_OBJECTS, "heldout5": _HELDOUT_OBJECTS}
+OBJECT_PARTS = {"heldout3": _HELDOUT_OBJECTS, "heldout4": _HELDOUT_OBJECTS, "heldout5": _HELDOUT_OBJECTS,
+                "heldout6": _HELDOUT_OBJECTS}
 # how a part turns its background photos before cutting a window (see _background)
-TURNS = {"heldout2": "quarter-mirrored", "heldout3": "half", "heldout4": "quarter-back", "heldout5": "quarter"}
+TURNS = {"heldout2": "quarter-mirrored", "heldout3": "half", "heldout4": "quarter-back", "heldout5": "quarter",
+         "heldout6": "mirrored"}
 TEXTURES = {"brick", "grass", "gravel"}
 # centre bands that keep clear of the thirds' boundaries (the side of a region is then unambiguous)
 _BANDS = ((0.12, 0.27), (0.43, 0.57), (0.73, 0.88))
@@ -246,7 +252,10 @@ def _ring_colour(base: np.ndarray, full_alpha: np.ndarray) -> np.ndarray:
 
 def _turn(rgb: np.ndarray, turn: str | None) -> np.ndarray:
     """``quarter-mirrored``: a quarter turn clockwise, then mirrored left to right; ``half``: half a
-    turn; ``quarter-back``: a quarter turn counter-clockwise; ``quarter``: a quarter turn clockwise."""
+    turn; ``quarter-back``: a quarter turn counter-clockwise; ``quarter``: a quarter turn clockwise;
+    ``mirrored``: mirrored left to right, not turned."""
+    if turn == "mirrored":
+        return np.ascontiguousarray(rgb[:, ::-1])
     if turn == "quarter":
         return np.ascontiguousarray(np.rot90(rgb, -1))
     if turn == "quarter-mirrored":

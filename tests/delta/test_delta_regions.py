@@ -132,6 +132,17 @@ def test_the_fifth_held_out_part_turns_its_backgrounds_a_quarter_turn_clockwise(
     assert {p.kind for p in make_set("heldout5", 1)} == {"appeared", "disappeared", "recolored", "moved"}
 
 
+def test_the_sixth_held_out_part_mirrors_its_backgrounds_without_turning_them():
+    from photoset import TURNS, _turn
+
+    assert TURNS["heldout6"] not in {turn for part, turn in TURNS.items() if part != "heldout6"}
+    grid = np.arange(6, dtype=np.uint8).reshape(2, 3, 1).repeat(3, axis=2)
+    assert _turn(grid, "mirrored")[:, :, 0].tolist() == [[2, 1, 0], [5, 4, 3]]
+    sixth, fifth = make_pair("heldout6", "disappeared", 0), make_pair("heldout5", "disappeared", 0)
+    assert not (sixth.src.shape == fifth.src.shape and np.array_equal(sixth.src, fifth.src))
+    assert {p.kind for p in make_set("heldout6", 1)} == {"appeared", "disappeared", "recolored", "moved"}
+
+
 def test_the_photo_set_is_exact_and_reproducible(tmp_path):
     first, again = make_pair("heldout", "appeared", 3), make_pair("heldout", "appeared", 3)
     assert np.array_equal(first.src, again.src) and np.array_equal(first.tgt, again.tgt)

@@ -44,10 +44,18 @@ recolour that no global tone change explains (a black or white thing given a tin
 moves little in Lab: see :func:`_recoloured_here`). Last, two
 regions where the source's pixels of one are found again in the target at the other are
 the two places of a long move (where it disappeared, where it appeared).
+
+Last, a learned second opinion (:mod:`.kind_model`): every measurement the tests above
+threshold one at a time, weighed together by a logistic regression fitted on tuning data
+only; where it is sure enough it names a region the rules left as *changed*, or turns
+*appeared* into *disappeared* and back (see :func:`overrules`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -56,6 +64,7 @@ import numpy as np
 
 from ..colors import name_lab
 from ..directions import side_of, vertical_of
+from . import kind_model
 from .report import Region
 from .thresholds import RegionThresholds
 
@@ -168,6 +177,8 @@ class _Reading:
     lab_before: np.ndarray | None = None
     lab_after: np.ndarray | None = None
     contrast: float = 0.0  # of the steps across the outline: > 0 the target's edge, < 0 the source's
+    rules_kind: str | None = None  # the kind the rules gave (the learned model may replace ``kind``)
+    measurements: np.ndarray | None = None  # what the learned model read (see _measurements)
 
 
 def _object_shift(comp: np.ndarray, src_lab: np.ndarray, tgt_lab: np.ndarray, ring_before: np.ndarray | None,
@@ -330,14 +341,48 @@ def _explained(shape: np.ndarray, pred_lab: np.ndarray, tgt_lab: np.ndarray, val
     return out[0], out[1]
 
 
-def _extent_kind(extent: np.ndarray, pred_lab: np.ndarray, tgt_lab: np.ndarray, valid: np.ndarray, side: int,
-                 t: RegionThresholds) -> tuple[str | None, tuple[float, float]]:
+class _Once:
+    """The costlier measurements of one region's outline (steps across it, how far its inside
+    is from its surroundings, how much it stands out), each made once and shared by the rules
+    and the learned model. Keyed by the mask object, which the cache holds, so that its id is
+    not reused while the cache lives."""
+
+    def __init__(self, pred_lab: np.ndarray, tgt_lab: np.ndarray, valid: np.ndarray, side: int):
+        self.pred_lab, self.tgt_lab, self.valid, self.side = pred_lab, tgt_lab, valid, side
+        self._seen: dict[tuple[str, int], tuple[np.ndarray, tuple[float, float]]] = {}
+
+    def _get(self, name: str, mask: np.ndarray) -> tuple[float, float]:
+        key = (name, id(mask))
+        if key not in self._seen:
+            if name == "steps":
+                value = _outline_steps(mask, self.pred_lab, self.tgt_lab, self.valid, self.side)
+            elif name == "far":
+                value = _explained(mask, self.pred_lab, self.tgt_lab, self.valid, self.side)
+            else:
+                value = _standing_out(mask & self.valid, self.pred_lab, self.tgt_lab, self.valid, self.side)
+            self._seen[key] = (mask, value)
+        return self._seen[key][1]
+
+    def steps(self, mask: np.ndarray) -> tuple[float, float]:
+        """:func:`_outline_steps` of ``mask``: (source, target)."""
+        return self._get("steps", mask)
+
+    def far(self, mask: np.ndarray) -> tuple[float, float]:
+        """:func:`_explained` of ``mask``: (source, target)."""
+        return self._get("far", mask)
+
+    def odd(self, mask: np.ndarray) -> tuple[float, float]:
+        """:func:`_standing_out` of ``mask`` (its valid part): (source, target)."""
+        return self._get("odd", mask)
+
+
+def _extent_kind(extent: np.ndarray, once: _Once, t: RegionThresholds) -> tuple[str | None, tuple[float, float]]:
     """The kind read from the whole extent of what differs (see :func:`find_regions`), or None,
     and the extent's outline steps. Its outline is an edge in one image only,
     or its inside stands out from a ring around it in one image only; both tests, where they
     speak, agree."""
-    steps = step_before, step_after = _outline_steps(extent, pred_lab, tgt_lab, valid, side)
-    odd_before, odd_after = _standing_out(extent & valid, pred_lab, tgt_lab, valid, side)
+    steps = step_before, step_after = once.steps(extent)
+    odd_before, odd_after = once.odd(extent)
     contrast, odd = _leaning(step_before, step_after), _leaning(odd_before, odd_after)
     votes = {c > 0 for c, limit in ((contrast, t.extent_contrast), (odd, t.extent_stand_out)) if abs(c) >= limit}
     if len(votes) != 1:
@@ -345,25 +390,32 @@ def _extent_kind(extent: np.ndarray, pred_lab: np.ndarray, tgt_lab: np.ndarray, 
     return ("appeared" if votes.pop() else "disappeared"), steps
 
 
-def _same_structure(comp: np.ndarray, pred_lab: np.ndarray, tgt_lab: np.ndarray, t: RegionThresholds) -> bool:
-    """Whether the region keeps its lightness pattern and changes mostly in colour (a recolour:
-    the same thing, with its shading and texture, in another hue)."""
+def _lightness_pattern(comp: np.ndarray, pred_lab: np.ndarray, tgt_lab: np.ndarray) -> tuple[float, float, float]:
+    """The correlation of L* inside a region between the tone-matched source and the target,
+    the median |ΔL*| and the median |Δa*b*| (what :func:`_same_structure` thresholds)."""
     lp, lt = pred_lab[..., 0][comp], tgt_lab[..., 0][comp]
     if lp.size < 16:
-        return False
+        return 0.0, 0.0, 0.0
     a, b = lp - lp.mean(), lt - lt.mean()
     den = float(np.sqrt((a * a).sum() * (b * b).sum()))
     corr = float((a * b).sum() / den) if den > 1e-6 else 0.0
     d_l = float(np.median(np.abs(lp - lt)))
     d_ab = float(np.median(np.linalg.norm(pred_lab[..., 1:][comp] - tgt_lab[..., 1:][comp], axis=1)))
+    return corr, d_l, d_ab
+
+
+def _same_structure(comp: np.ndarray, pred_lab: np.ndarray, tgt_lab: np.ndarray, t: RegionThresholds) -> bool:
+    """Whether the region keeps its lightness pattern and changes mostly in colour (a recolour:
+    the same thing, with its shading and texture, in another hue)."""
+    corr, d_l, d_ab = _lightness_pattern(comp, pred_lab, tgt_lab)
     return corr >= t.recolor_lightness_corr and d_l <= t.recolor_lightness_share * d_ab
 
 
-def _classify(comp: np.ndarray, shape: np.ndarray, src_lab: np.ndarray, pred_lab: np.ndarray, tgt_lab: np.ndarray,
-              valid: np.ndarray, frame: tuple[int, int], t: RegionThresholds,
-              wide: np.ndarray | None = None, strong: np.ndarray | None = None,
-              extent: np.ndarray | None = None) -> _Reading:
-    """Kind, colour names and inner displacement of one region.
+def _rules_reading(comp: np.ndarray, shape: np.ndarray, src_lab: np.ndarray, pred_lab: np.ndarray,
+                   tgt_lab: np.ndarray, valid: np.ndarray, frame: tuple[int, int], t: RegionThresholds,
+                   wide: np.ndarray | None = None, strong: np.ndarray | None = None,
+                   extent: np.ndarray | None = None, once: _Once | None = None) -> _Reading:
+    """Kind, colour names and inner displacement of one region, by the rules.
 
     ``comp`` is the region (its colours are named; a move is looked for inside it, or inside
     ``strong``, its pixels above the mask's own threshold, when given),
@@ -411,7 +463,7 @@ def _classify(comp: np.ndarray, shape: np.ndarray, src_lab: np.ndarray, pred_lab
         # one thing at two places: neither simply appeared nor disappeared. The outline of a
         # short move is an edge in both images (half of it in each), so an outline that is an
         # edge in one image only overrules a displacement that the thing's pixels do not follow
-        steps = _outline_steps(shape, pred_lab, tgt_lab, valid, side)
+        steps = once.steps(shape)
         one_sided = abs(_leaning(*steps)) >= _ONE_SIDED
         if not one_sided or _follows(src_lab, tgt_lab, *moved_px):
             return _Reading("changed", shown_names[0], shown_names[1], moved, moved_color, shown_before, shown_after)
@@ -426,12 +478,12 @@ def _classify(comp: np.ndarray, shape: np.ndarray, src_lab: np.ndarray, pred_lab
         # the whole extent of the thing first: where only the background's detail under a faint
         # object passes the thresholds, the region is that detail, and its own outline is an
         # edge in the image without the object (a removed coin read as added on brick or text)
-        kind, extent_steps = _extent_kind(extent, pred_lab, tgt_lab, valid, side, t)
+        kind, extent_steps = _extent_kind(extent, once, t)
         if kind is not None:
             return reading(kind)
         if extent is shape:
             steps = extent_steps  # (the larger thing's outline, read just now)
-    step_before, step_after = steps or _outline_steps(shape, pred_lab, tgt_lab, valid, side)
+    step_before, step_after = steps or once.steps(shape)
     contrast = _leaning(step_before, step_after)
     if step_after >= t.outline_step and contrast >= t.outline_contrast:
         return reading("appeared")
@@ -445,7 +497,7 @@ def _classify(comp: np.ndarray, shape: np.ndarray, src_lab: np.ndarray, pred_lab
         # covering something distinct): the image whose inside continues the pixels just
         # outside shows the background there, the other holds the object. Not where the
         # structure plainly stays and the colour name changes (a recolour: the thing is in both)
-        far_before, far_after = _explained(shape, pred_lab, tgt_lab, valid, side)
+        far_before, far_after = once.far(shape)
         far = _leaning(far_after, far_before)  # > 0: the source's inside is the one far from its surroundings
         if far >= t.explained_contrast:
             return reading("disappeared")
@@ -463,12 +515,122 @@ def _classify(comp: np.ndarray, shape: np.ndarray, src_lab: np.ndarray, pred_lab
     # unlike its surroundings in the target only (mean and spread of colour and texture), the
     # place it covers continues the surroundings in the source. This reads objects whose
     # outline is soft or cut by the background's own detail, where the local steps disagree
-    odd_before, odd_after = _standing_out(shape & valid, pred_lab, tgt_lab, valid, side)
+    odd_before, odd_after = once.odd(shape)
     if odd_after >= t.stand_out_ratio * odd_before + t.stand_out_margin:
         return reading("appeared")
     if odd_before >= t.stand_out_ratio * odd_after + t.stand_out_margin:
         return reading("disappeared")
     return reading("changed")
+
+
+# what the learned model reads of a region (see _measurements); the order is the weights' order
+MEASUREMENTS = (
+    "lightness_corr", "lightness_change", "colour_change", "lightness_share",
+    "extent_step_lean", "extent_stand_out_lean", "has_extent",
+    "step_before", "step_after", "step_lean", "gradient_corr", "name_changed",
+    "far_before", "far_after", "far_lean", "ring_delta_before", "ring_delta_after", "ring_delta_lean",
+    "odd_before", "odd_after", "odd_lean", "log_area", "log_wide_growth", "has_wide",
+    "delta_e", "hue_turn", "lightness_before", "lightness_after", "chroma_before", "chroma_after",
+)
+
+
+def _measurements(comp: np.ndarray, shape: np.ndarray, src_lab: np.ndarray, pred_lab: np.ndarray,
+                  tgt_lab: np.ndarray, valid: np.ndarray, frame: tuple[int, int], wide: np.ndarray | None,
+                  extent: np.ndarray | None, once: _Once) -> np.ndarray:
+    """Every measurement the rules threshold one at a time, as one vector (names in
+    :data:`MEASUREMENTS`), for the learned model to weigh together. Arguments as for
+    :func:`_rules_reading`; the outline read is ``wide``'s when given, else ``shape``'s."""
+    side = min(frame)
+    outline = wide if wide is not None else shape
+    inner = cv2.erode(comp.astype(np.uint8), _kernel(3)).astype(bool)
+    inner = inner if inner.sum() >= 4 else comp
+    ring_w = max(2, side // 40)
+    grown = cv2.dilate(comp.astype(np.uint8), _kernel(2 * ring_w + 1)).astype(bool)
+    ring = grown & ~cv2.dilate(comp.astype(np.uint8), _kernel(3)).astype(bool) & valid
+    before, after = _median_lab(src_lab, inner), _median_lab(tgt_lab, inner)
+    ring_before, ring_after = _median_lab(src_lab, ring), _median_lab(tgt_lab, ring)
+    corr, d_l, d_ab = _lightness_pattern(outline & valid, pred_lab, tgt_lab)
+    extent_step = extent_odd = 0.0
+    if extent is not None:
+        extent_step, extent_odd = _leaning(*once.steps(extent)), _leaning(*once.odd(extent))
+    step_before, step_after = once.steps(outline)
+    ys, xs = np.nonzero(grown)
+    box = (slice(ys.min(), ys.max() + 1), slice(xs.min(), xs.max() + 1))
+    gradient_corr = _structure_correlation(_gradient(src_lab[..., 0][box]), _gradient(tgt_lab[..., 0][box]))
+    name_before = name_lab(before) if before is not None else None
+    name_after = name_lab(after) if after is not None else None
+    far_before, far_after = once.far(outline)
+    ring_before_d, ring_after_d = _delta_e(before, ring_before), _delta_e(after, ring_after)
+    odd_before, odd_after = once.odd(outline)
+    both = before is not None and after is not None
+    return np.array([
+        corr, d_l, d_ab, d_l / max(d_ab, 1e-3),
+        extent_step, extent_odd, float(extent is not None),
+        step_before, step_after, _leaning(step_before, step_after), gradient_corr, float(name_before != name_after),
+        far_before, far_after, _leaning(far_before, far_after),
+        ring_before_d, ring_after_d, _leaning(ring_before_d, ring_after_d),
+        odd_before, odd_after, _leaning(odd_before, odd_after),
+        float(np.log(max(int(comp.sum()), 1) / (frame[0] * frame[1]))),
+        float(np.log(max(int(wide.sum()), 1) / max(int(shape.sum()), 1))) if wide is not None else 0.0,
+        float(wide is not None),
+        _delta_e(before, after), _turn_of_hue(before[1:], after[1:]) if both else 0.0,
+        float(before[0]) if before is not None else 0.0, float(after[0]) if after is not None else 0.0,
+        float(np.linalg.norm(before[1:])) if before is not None else 0.0,
+        float(np.linalg.norm(after[1:])) if after is not None else 0.0,
+    ], np.float64)
+
+
+_ARRIVE_OR_LEAVE = {"appeared", "disappeared"}
+_RECORDING: ContextVar[list | None] = ContextVar("editcaption_region_readings", default=None)
+
+
+@contextmanager
+def recording() -> Iterator[list[tuple[Region, np.ndarray | None, str]]]:
+    """Within the block, every region found is also appended to the yielded list as
+    (region, its measurements, the rules' kind): what ``train_kind.py`` fits the learned
+    model on. The measurements are None for a move (the model does not judge moves)."""
+    seen: list[tuple[Region, np.ndarray | None, str]] = []
+    token = _RECORDING.set(seen)
+    try:
+        yield seen
+    finally:
+        _RECORDING.reset(token)
+
+
+def _classify(comp: np.ndarray, shape: np.ndarray, src_lab: np.ndarray, pred_lab: np.ndarray, tgt_lab: np.ndarray,
+              valid: np.ndarray, frame: tuple[int, int], t: RegionThresholds,
+              wide: np.ndarray | None = None, strong: np.ndarray | None = None,
+              extent: np.ndarray | None = None) -> _Reading:
+    """The rules' reading of one region (:func:`_rules_reading`), whose kind the learned model
+    (:mod:`.kind_model`) replaces where it is at least ``t.learned_kind_confidence`` sure and
+    :func:`overrules` allows. A move stays the rules' call, and the measurements are not made
+    where the model could not act (unless recorded for fitting it)."""
+    once = _Once(pred_lab, tgt_lab, valid, min(frame))
+    reading = _rules_reading(comp, shape, src_lab, pred_lab, tgt_lab, valid, frame, t, wide, strong, extent, once)
+    reading.rules_kind = reading.kind
+    asked = t.learned_kind_confidence is not None and any(overrules(k, reading.kind) for k in kind_model.KINDS)
+    if reading.moved is not None or not (asked or _RECORDING.get() is not None):
+        return reading
+    reading.measurements = _measurements(comp, shape, src_lab, pred_lab, tgt_lab, valid, frame, wide, extent, once)
+    if t.learned_kind_confidence is not None:
+        model = kind_model.shipped()
+        if model.features != MEASUREMENTS:
+            raise RuntimeError(f"{kind_model.WEIGHTS} was fitted on other measurements than this version reads: "
+                               "run benchmarks/region_photos/train_kind.py to fit it again")
+        learned = model.kind(reading.measurements, t.learned_kind_confidence)
+        if learned is not None and overrules(learned, reading.kind):
+            reading.kind = learned
+    return reading
+
+
+def overrules(learned: str, rules_kind: str) -> bool:
+    """Whether the learned kind replaces the rules' kind. The model names what the rules left as
+    ``changed`` and settles which image holds a thing the rules saw arrive or leave; whether
+    the thing stayed (a recolour) or not remains the rules' call: on the drawn shapes and
+    EditWorld's flat objects, unlike the photos it was fitted on, it turned both ways wrongly
+    (4 of 30 EditWorld additions made recolours; 2 more of its 30 recolours made additions or
+    removals)."""
+    return rules_kind == "changed" or {learned, rules_kind} <= _ARRIVE_OR_LEAVE
 
 
 def _recoloured_here(blob: np.ndarray, src_lab: np.ndarray, tgt_lab: np.ndarray, valid: np.ndarray,
@@ -591,7 +753,7 @@ def find_regions(
             ys, xs = ys + box[0].start, xs + box[1].start
             x0, y0, x1, y1 = xs.min(), ys.min(), xs.max() + 1, ys.max() + 1
             cx, cy, area = float(xs.mean()), float(ys.mean()), int(core.sum())
-        return Region(
+        found = Region(
             bbox=(x0 / w, y0 / h, x1 / w, y1 / h),
             area=float(area / frame),
             side=side_of((cx + 0.5) / w),
@@ -605,15 +767,19 @@ def find_regions(
             moved_color=reading.moved_color,
             lab_before=_as_tuple(reading.lab_before),
             lab_after=_as_tuple(reading.lab_after),
-        ), reading.contrast
+        )
+        return found, reading
 
     regions: list[Region] = []
     pixels: dict[int, np.ndarray] = {}  # id(region) → its pixels (flat indices), for the move pairing
+    readings: list[tuple[Region, _Reading]] = []
     labels, stats, centroids, order = _components(_grown(changes, t))
     kept = [i for i in order if stats[i, cv2.CC_STAT_AREA] / frame >= t.min_area][: t.max_regions]
     for i in kept:
-        regions.append(region(labels, stats, centroids, i)[0])
-        pixels[id(regions[-1])] = np.flatnonzero(labels == i)
+        r, reading = region(labels, stats, centroids, i)
+        regions.append(r)
+        pixels[id(r)] = np.flatnonzero(labels == i)
+        readings.append((r, reading))
     if changes.faint is not None and changes.score is not None and changes.faint.any():
         # a faint blob that holds or touches a region is that region's halo, not a change of its own
         taken = cv2.dilate(np.isin(labels, kept).astype(np.uint8), _kernel(3)) > 0
@@ -624,13 +790,20 @@ def find_regions(
             blob = labels == i
             if (blob & taken).any() or float(changes.score[blob].mean()) < t.faint_mean_score:
                 continue
-            r, contrast = region(labels, stats, centroids, i, widen=False)
-            if (r.kind in ("appeared", "disappeared") and abs(contrast) >= t.faint_contrast) or (
-                    r.kind == "recolored" and _recoloured_here(blob, src_lab, tgt_lab, valid, t)):
+            r, reading = region(labels, stats, centroids, i, widen=False)
+            # whether a faint blob is a change at all stays the rules' call (they were checked
+            # against false regions on unchanged pairs); the model may only name its kind
+            kind = reading.rules_kind
+            if (kind in ("appeared", "disappeared") and abs(reading.contrast) >= t.faint_contrast) or (
+                    kind == "recolored" and _recoloured_here(blob, src_lab, tgt_lab, valid, t)):
                 regions.append(r)
                 pixels[id(r)] = np.flatnonzero(blob)
+                readings.append((r, reading))
         regions.sort(key=lambda r: -r.area)
     _pair_moves(regions, pixels, src_lab, tgt_lab, valid, t)
+    record = _RECORDING.get()
+    if record is not None:
+        record.extend((r, reading.measurements, reading.rules_kind) for r, reading in readings)
     return regions
 
 
