@@ -26,7 +26,7 @@ Write a part to disk with its truth (``truth.jsonl``: id, kind, direction, bbox,
 
     .venv/bin/python benchmarks/region_photos/photoset.py --split heldout --per-kind 100 --out /tmp/region-photos
 
-Seven parts, never mixed: ``tuning`` (the objects and backgrounds the classifier was tuned on),
+Eight parts, never mixed: ``tuning`` (the objects and backgrounds the classifier was tuned on),
 ``heldout`` (other objects on other backgrounds, read at the end of the first round of work)
 ``heldout2`` (made after ``heldout`` had been read twice: five more objects cut from the
 coins and Hubble photos, never used before, on the held-out backgrounds turned a quarter turn
@@ -42,7 +42,10 @@ background turned a quarter turn clockwise, again a turn no other part uses, fro
 of its own; read once, at the end of the fifth round) and ``heldout6`` (made after ``heldout5``
 had been read: the same thirteen objects on every held-out background mirrored left to right and
 not turned, from a random stream of its own; read once, at the end of the sixth round, the first
-with the learned kind model of ``train_kind.py``, which never reads a held-out part).
+with the learned kind model of ``train_kind.py``, which never reads a held-out part) and
+``heldout7`` (made after ``heldout6`` had been read, with no change to the analyzer in between:
+the same thirteen objects on every held-out background mirrored top to bottom, from a random
+stream of its own; read once, as a second measure of the sixth round).
 """
 
 from __future__ import annotations
@@ -68,21 +71,22 @@ BACKGROUNDS = {
     # the held-out backgrounds other than the photos its objects come from, turned (see _background)
     "heldout2": ("chelsea", "rocket", "gravel", "immunohistochemistry", "retina", "clock"),
     # every held-out background, turned half a turn (heldout3), a quarter turn back (heldout4), a
-    # quarter turn (heldout5) or mirrored left to right (heldout6; see _background)
+    # quarter turn (heldout5), mirrored left to right (heldout6) or upside down (heldout7; see _background)
     "heldout3": _HELDOUT_BACKGROUNDS,
     "heldout4": _HELDOUT_BACKGROUNDS,
     "heldout5": _HELDOUT_BACKGROUNDS,
     "heldout6": _HELDOUT_BACKGROUNDS,
+    "heldout7": _HELDOUT_BACKGROUNDS,
 }
-SPLITS = ("tuning", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6")  # new parts go last: seeds use the index
+SPLITS = ("tuning", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7")  # new parts go last: seeds use the index
 # the parts whose objects a part draws from (by default its own): the third held-out part adds one new
 # object to the twelve of the first two, none of which the classifier was tuned on; the later parts add none
 _HELDOUT_OBJECTS = ("heldout", "heldout2", "heldout3")
 OBJECT_PARTS = {"heldout3": _HELDOUT_OBJECTS, "heldout4": _HELDOUT_OBJECTS, "heldout5": _HELDOUT_OBJECTS,
-                "heldout6": _HELDOUT_OBJECTS}
+                "heldout6": _HELDOUT_OBJECTS, "heldout7": _HELDOUT_OBJECTS}
 # how a part turns its background photos before cutting a window (see _background)
 TURNS = {"heldout2": "quarter-mirrored", "heldout3": "half", "heldout4": "quarter-back", "heldout5": "quarter",
-         "heldout6": "mirrored"}
+         "heldout6": "mirrored", "heldout7": "upside-down"}
 TEXTURES = {"brick", "grass", "gravel"}
 # centre bands that keep clear of the thirds' boundaries (the side of a region is then unambiguous)
 _BANDS = ((0.12, 0.27), (0.43, 0.57), (0.73, 0.88))
@@ -253,9 +257,11 @@ def _ring_colour(base: np.ndarray, full_alpha: np.ndarray) -> np.ndarray:
 def _turn(rgb: np.ndarray, turn: str | None) -> np.ndarray:
     """``quarter-mirrored``: a quarter turn clockwise, then mirrored left to right; ``half``: half a
     turn; ``quarter-back``: a quarter turn counter-clockwise; ``quarter``: a quarter turn clockwise;
-    ``mirrored``: mirrored left to right, not turned."""
+    ``mirrored``: mirrored left to right, not turned; ``upside-down``: mirrored top to bottom."""
     if turn == "mirrored":
         return np.ascontiguousarray(rgb[:, ::-1])
+    if turn == "upside-down":
+        return np.ascontiguousarray(rgb[::-1])
     if turn == "quarter":
         return np.ascontiguousarray(np.rot90(rgb, -1))
     if turn == "quarter-mirrored":

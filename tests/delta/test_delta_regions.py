@@ -132,15 +132,20 @@ def test_the_fifth_held_out_part_turns_its_backgrounds_a_quarter_turn_clockwise(
     assert {p.kind for p in make_set("heldout5", 1)} == {"appeared", "disappeared", "recolored", "moved"}
 
 
-def test_the_sixth_held_out_part_mirrors_its_backgrounds_without_turning_them():
+@pytest.mark.parametrize("part, before, grid_after", [
+    ("heldout6", "heldout5", [[2, 1, 0], [5, 4, 3]]),  # mirrored left to right, not turned
+    ("heldout7", "heldout6", [[3, 4, 5], [0, 1, 2]]),  # mirrored top to bottom
+])
+def test_the_later_held_out_parts_mirror_their_backgrounds(part, before, grid_after):
     from photoset import TURNS, _turn
 
-    assert TURNS["heldout6"] not in {turn for part, turn in TURNS.items() if part != "heldout6"}
+    assert TURNS[part] not in {turn for p, turn in TURNS.items() if p != part}
     grid = np.arange(6, dtype=np.uint8).reshape(2, 3, 1).repeat(3, axis=2)
-    assert _turn(grid, "mirrored")[:, :, 0].tolist() == [[2, 1, 0], [5, 4, 3]]
-    sixth, fifth = make_pair("heldout6", "disappeared", 0), make_pair("heldout5", "disappeared", 0)
-    assert not (sixth.src.shape == fifth.src.shape and np.array_equal(sixth.src, fifth.src))
-    assert {p.kind for p in make_set("heldout6", 1)} == {"appeared", "disappeared", "recolored", "moved"}
+    assert _turn(grid, TURNS[part])[:, :, 0].tolist() == grid_after
+    # its own random stream: the same index in the part before is another pair
+    this, last = make_pair(part, "disappeared", 0), make_pair(before, "disappeared", 0)
+    assert not (this.src.shape == last.src.shape and np.array_equal(this.src, last.src))
+    assert {p.kind for p in make_set(part, 1)} == {"appeared", "disappeared", "recolored", "moved"}
 
 
 def test_the_photo_set_is_exact_and_reproducible(tmp_path):

@@ -45,7 +45,7 @@ moves little in Lab: see :func:`_recoloured_here`). Last, two
 regions where the source's pixels of one are found again in the target at the other are
 the two places of a long move (where it disappeared, where it appeared).
 
-Last, a learned second opinion (:mod:`.kind_model`): every measurement the tests above
+After all of these, a learned second opinion (:mod:`.kind_model`): every measurement the tests above
 threshold one at a time, weighed together by a logistic regression fitted on tuning data
 only; where it is sure enough it names a region the rules left as *changed*, or turns
 *appeared* into *disappeared* and back (see :func:`overrules`).
@@ -411,6 +411,21 @@ def _same_structure(comp: np.ndarray, pred_lab: np.ndarray, tgt_lab: np.ndarray,
     return corr >= t.recolor_lightness_corr and d_l <= t.recolor_lightness_share * d_ab
 
 
+def _inside_and_around(comp: np.ndarray, src_lab: np.ndarray, tgt_lab: np.ndarray, valid: np.ndarray,
+                       side: int) -> tuple[Any, Any, Any, Any, np.ndarray]:
+    """The median colour just inside a region (its outline peeled off) and in a thin ring
+    around it, in the source and in the target — (inside before, inside after, ring before,
+    ring after), each None where nothing was measured — and the region grown by that ring."""
+    inner = cv2.erode(comp.astype(np.uint8), _kernel(3)).astype(bool)
+    if inner.sum() < 4:
+        inner = comp
+    ring_w = max(2, side // 40)
+    grown = cv2.dilate(comp.astype(np.uint8), _kernel(2 * ring_w + 1)).astype(bool)
+    ring = grown & ~cv2.dilate(comp.astype(np.uint8), _kernel(3)).astype(bool) & valid
+    return (_median_lab(src_lab, inner), _median_lab(tgt_lab, inner), _median_lab(src_lab, ring),
+            _median_lab(tgt_lab, ring), grown)
+
+
 def _rules_reading(comp: np.ndarray, shape: np.ndarray, src_lab: np.ndarray, pred_lab: np.ndarray,
                    tgt_lab: np.ndarray, valid: np.ndarray, frame: tuple[int, int], t: RegionThresholds,
                    wide: np.ndarray | None = None, strong: np.ndarray | None = None,
@@ -426,18 +441,11 @@ def _rules_reading(comp: np.ndarray, shape: np.ndarray, src_lab: np.ndarray, pre
     pixels. ``wide``, when given, is the larger thing the region is part of (see
     :func:`find_regions`): once no move is found, its outline is read instead of ``shape``'s.
     ``extent``, when given, is the region grown into every weak change around it, read first
-    for appeared / disappeared."""
+    for appeared / disappeared. ``once`` holds the outline measurements already made (the
+    learned model reads them after the rules)."""
     side = min(frame)
-    inner = cv2.erode(comp.astype(np.uint8), _kernel(3)).astype(bool)
-    if inner.sum() < 4:
-        inner = comp
-    ring_w = max(2, side // 40)
-    grown = cv2.dilate(comp.astype(np.uint8), _kernel(2 * ring_w + 1)).astype(bool)
-    ring = grown & ~cv2.dilate(comp.astype(np.uint8), _kernel(3)).astype(bool) & valid
-    before = _median_lab(src_lab, inner)
-    after = _median_lab(tgt_lab, inner)
-    ring_before = _median_lab(src_lab, ring)
-    ring_after = _median_lab(tgt_lab, ring)
+    once = once or _Once(pred_lab, tgt_lab, valid, side)
+    before, after, ring_before, ring_after, grown = _inside_and_around(comp, src_lab, tgt_lab, valid, side)
     name_before = name_lab(before) if before is not None else None
     name_after = name_lab(after) if after is not None else None
     # the move is looked for, and the colours reported are read, in the strong part of the
@@ -542,13 +550,7 @@ def _measurements(comp: np.ndarray, shape: np.ndarray, src_lab: np.ndarray, pred
     :func:`_rules_reading`; the outline read is ``wide``'s when given, else ``shape``'s."""
     side = min(frame)
     outline = wide if wide is not None else shape
-    inner = cv2.erode(comp.astype(np.uint8), _kernel(3)).astype(bool)
-    inner = inner if inner.sum() >= 4 else comp
-    ring_w = max(2, side // 40)
-    grown = cv2.dilate(comp.astype(np.uint8), _kernel(2 * ring_w + 1)).astype(bool)
-    ring = grown & ~cv2.dilate(comp.astype(np.uint8), _kernel(3)).astype(bool) & valid
-    before, after = _median_lab(src_lab, inner), _median_lab(tgt_lab, inner)
-    ring_before, ring_after = _median_lab(src_lab, ring), _median_lab(tgt_lab, ring)
+    before, after, ring_before, ring_after, grown = _inside_and_around(comp, src_lab, tgt_lab, valid, side)
     corr, d_l, d_ab = _lightness_pattern(outline & valid, pred_lab, tgt_lab)
     extent_step = extent_odd = 0.0
     if extent is not None:
@@ -753,7 +755,7 @@ def find_regions(
             ys, xs = ys + box[0].start, xs + box[1].start
             x0, y0, x1, y1 = xs.min(), ys.min(), xs.max() + 1, ys.max() + 1
             cx, cy, area = float(xs.mean()), float(ys.mean()), int(core.sum())
-        found = Region(
+        return Region(
             bbox=(x0 / w, y0 / h, x1 / w, y1 / h),
             area=float(area / frame),
             side=side_of((cx + 0.5) / w),
@@ -767,8 +769,7 @@ def find_regions(
             moved_color=reading.moved_color,
             lab_before=_as_tuple(reading.lab_before),
             lab_after=_as_tuple(reading.lab_after),
-        )
-        return found, reading
+        ), reading
 
     regions: list[Region] = []
     pixels: dict[int, np.ndarray] = {}  # id(region) → its pixels (flat indices), for the move pairing
