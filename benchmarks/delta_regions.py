@@ -250,14 +250,14 @@ def photo_cases(split: str, per_kind: int, seed: int) -> Iterator[Case]:
         yield Case(p.id, p.kind, p.src, p.tgt, p.bbox, p.tags, p.direction)
 
 
-_SHAPE_KINDS = {"add": "appeared", "remove": "disappeared", "recolor": "recolored", "recolor_region": "recolored"}
+SHAPE_KINDS = {"add": "appeared", "remove": "disappeared", "recolor": "recolored", "recolor_region": "recolored"}
 
 
 def shape_cases(per_kind: int, seed: int) -> Iterator[Case]:
     for name, photos, offset in (("tuning", TUNING_PHOTOS, 1000), ("heldout", HELDOUT_PHOTOS, 0),
                                  ("fresh", FRESH_PHOTOS, 2000)):
-        for e in make_edits(photos, per_kind, seed + offset, kinds=tuple(_SHAPE_KINDS)):
-            yield Case(f"{name}-{e.kind}-{e.photo}", _SHAPE_KINDS[e.kind], e.src, e.tgt, tags=(f"photos:{name}",))
+        for e in make_edits(photos, per_kind, seed + offset, kinds=tuple(SHAPE_KINDS)):
+            yield Case(f"{name}-{e.kind}-{e.photo}", SHAPE_KINDS[e.kind], e.src, e.tgt, tags=(f"photos:{name}",))
 
 
 _EDITWORLD = {"add_object": "appeared", "remove_object": "disappeared", "recolor": "recolored", "move_object": "moved"}

@@ -11,9 +11,10 @@ backgrounds of the photo set (astronaut, coffee; seeds of their own, never those
 object: without them the model named a flat disc turned from yellow to blue "disappeared".
 For every appeared, disappeared or recoloured pair, the region that speaks for it (the
 largest one over the object's box, as ``benchmarks/delta_regions.py`` judges) is analysed
-with the rules alone, and its measurements are kept with the pair's true kind. Regions the rules read as a move, and regions whose kind the move pairing changed, are
-left out: the model is not asked about them. The fit is deterministic (gradient descent from
-zero weights), so the same code gives the same file. The held-out parts are never read here.
+with the rules alone, and its measurements are kept with the pair's true kind. Regions the
+rules read as a move, and regions whose kind the move pairing changed, are left out: the model
+is not asked about them. The fit is deterministic (gradient descent from zero weights), so the
+same code gives the same file. The held-out parts are never read here.
 """
 from __future__ import annotations
 
@@ -32,7 +33,7 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 
 from delta_edits import make_edits  # noqa: E402
-from delta_regions import _SHAPE_KINDS, Case, judged, photo_cases  # noqa: E402
+from delta_regions import SHAPE_KINDS, Case, judged, photo_cases  # noqa: E402
 
 from editcaption.delta import analyze, kind_model  # noqa: E402
 from editcaption.delta.regions import MEASUREMENTS, overrules, recording  # noqa: E402
@@ -52,8 +53,8 @@ def tuning_cases(seeds: tuple[int, ...], per_kind: int, shape_seeds: tuple[int, 
     for seed in seeds:
         yield from photo_cases("tuning", per_kind, seed)
     for seed in shape_seeds:
-        for e in make_edits(SHAPE_PHOTOS, shapes_per_kind, seed, kinds=tuple(_SHAPE_KINDS)):
-            yield Case(f"shapes-{e.kind}-{e.photo}@{seed}", _SHAPE_KINDS[e.kind], e.src, e.tgt)
+        for e in make_edits(SHAPE_PHOTOS, shapes_per_kind, seed, kinds=tuple(SHAPE_KINDS)):
+            yield Case(f"shapes-{e.kind}-{e.photo}@{seed}", SHAPE_KINDS[e.kind], e.src, e.tgt)
 
 
 def examples(cases: Iterator[Case]) -> tuple[np.ndarray, list[str], list[str]]:

@@ -130,3 +130,17 @@ def test_a_recolour_stays_the_rules_call():
     img = photo()
     src, tgt = disc(img, 0.25, 0.5, 0.09, "yellow"), disc(img, 0.25, 0.5, 0.09, "blue")
     assert [r.kind for r in analyze(src, tgt).regions] == [r.kind for r in analyze(src, tgt, thresholds=RULES_ONLY).regions]
+
+
+def test_the_training_script_reads_tuning_pairs_only():
+    pytest.importorskip("skimage")
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks" / "region_photos"))
+    import train_kind
+
+    cases = list(train_kind.tuning_cases((0,), 2, (7000,), 1))
+    assert {c.id.split("-")[0] for c in cases} == {"tuning", "shapes"}
+    shape_photos = {c.id.rsplit("-", 1)[-1].split("@")[0] for c in cases if c.id.startswith("shapes")}
+    assert shape_photos <= {"astronaut", "coffee"}  # the photo set's tuning backgrounds, no held-out one
+    x, truth, rules = train_kind.examples(iter(cases))
+    assert x.shape == (len(truth), len(MEASUREMENTS)) and len(truth) == len(rules) >= 6
+    assert set(truth) <= set(kind_model.KINDS) and "moved" not in truth
