@@ -70,20 +70,15 @@ BACKGROUNDS = {
     "heldout": _HELDOUT_BACKGROUNDS,
     # the held-out backgrounds other than the photos its objects come from, turned (see _background)
     "heldout2": ("chelsea", "rocket", "gravel", "immunohistochemistry", "retina", "clock"),
-    # every held-out background, turned half a turn (heldout3), a quarter turn back (heldout4), a
-    # quarter turn (heldout5), mirrored left to right (heldout6) or upside down (heldout7; see _background)
-    "heldout3": _HELDOUT_BACKGROUNDS,
-    "heldout4": _HELDOUT_BACKGROUNDS,
-    "heldout5": _HELDOUT_BACKGROUNDS,
-    "heldout6": _HELDOUT_BACKGROUNDS,
-    "heldout7": _HELDOUT_BACKGROUNDS,
 }
 SPLITS = ("tuning", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7")  # new parts go last: seeds use the index
-# the parts whose objects a part draws from (by default its own): the third held-out part adds one new
+# from the third held-out part on, a part shows every held-out background turned its own way (see
+# _background) and draws from the objects of the first three held-out parts: the third adds one new
 # object to the twelve of the first two, none of which the classifier was tuned on; the later parts add none
-_HELDOUT_OBJECTS = ("heldout", "heldout2", "heldout3")
-OBJECT_PARTS = {"heldout3": _HELDOUT_OBJECTS, "heldout4": _HELDOUT_OBJECTS, "heldout5": _HELDOUT_OBJECTS,
-                "heldout6": _HELDOUT_OBJECTS, "heldout7": _HELDOUT_OBJECTS}
+_LATER_PARTS = SPLITS[SPLITS.index("heldout3"):]
+BACKGROUNDS.update({part: _HELDOUT_BACKGROUNDS for part in _LATER_PARTS})
+# the parts whose objects a part draws from (by default its own)
+OBJECT_PARTS = {part: ("heldout", "heldout2", "heldout3") for part in _LATER_PARTS}
 # how a part turns its background photos before cutting a window (see _background)
 TURNS = {"heldout2": "quarter-mirrored", "heldout3": "half", "heldout4": "quarter-back", "heldout5": "quarter",
          "heldout6": "mirrored", "heldout7": "upside-down"}
@@ -254,23 +249,20 @@ def _ring_colour(base: np.ndarray, full_alpha: np.ndarray) -> np.ndarray:
     return np.median(_lab(base)[ring], axis=0)
 
 
+# each turn as a view of the photo: quarter turns are clockwise unless "back"
+_TURNED = {
+    "quarter": lambda rgb: np.rot90(rgb, -1),
+    "quarter-mirrored": lambda rgb: np.rot90(rgb, -1)[:, ::-1],  # then mirrored left to right
+    "quarter-back": lambda rgb: np.rot90(rgb, 1),
+    "half": lambda rgb: rgb[::-1, ::-1],
+    "mirrored": lambda rgb: rgb[:, ::-1],  # left to right, not turned
+    "upside-down": lambda rgb: rgb[::-1],  # mirrored top to bottom
+}
+
+
 def _turn(rgb: np.ndarray, turn: str | None) -> np.ndarray:
-    """``quarter-mirrored``: a quarter turn clockwise, then mirrored left to right; ``half``: half a
-    turn; ``quarter-back``: a quarter turn counter-clockwise; ``quarter``: a quarter turn clockwise;
-    ``mirrored``: mirrored left to right, not turned; ``upside-down``: mirrored top to bottom."""
-    if turn == "mirrored":
-        return np.ascontiguousarray(rgb[:, ::-1])
-    if turn == "upside-down":
-        return np.ascontiguousarray(rgb[::-1])
-    if turn == "quarter":
-        return np.ascontiguousarray(np.rot90(rgb, -1))
-    if turn == "quarter-mirrored":
-        return np.ascontiguousarray(np.rot90(rgb, -1)[:, ::-1])
-    if turn == "quarter-back":
-        return np.ascontiguousarray(np.rot90(rgb, 1))
-    if turn == "half":
-        return np.ascontiguousarray(rgb[::-1, ::-1])
-    return rgb
+    """The photo turned as a part's ``turn`` says (:data:`_TURNED`; None: as it is)."""
+    return rgb if turn is None else np.ascontiguousarray(_TURNED[turn](rgb))
 
 
 def _background(name: str, rng: np.random.Generator, turn: str | None = None) -> np.ndarray:

@@ -90,3 +90,12 @@ def tone(rgb: np.ndarray, kind: str) -> np.ndarray:
         g = x @ np.array([0.299, 0.587, 0.114], np.float32)
         x = np.repeat(g[..., None], 3, axis=2)
     return np.clip(x + 0.5, 0, 255).astype(np.uint8)
+
+
+def region_over(regions, bbox):
+    """The largest reported region overlapping an object's true box (as the region benchmark
+    judges a pair); fails the test, naming what was found, when none does."""
+    x0, y0, x1, y1 = bbox
+    hits = [r for r in regions if r.bbox[0] < x1 and r.bbox[2] > x0 and r.bbox[1] < y1 and r.bbox[3] > y0]
+    assert hits, f"no region over the object at {bbox}: {[(r.kind, r.bbox) for r in regions]}"
+    return max(hits, key=lambda r: r.area)

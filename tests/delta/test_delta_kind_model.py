@@ -9,9 +9,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from deltahelpers import disc, photo
+from deltahelpers import disc, photo, region_over
 
-from editcaption.delta import analyze, kind_model
+from editcaption.delta import analyze, kind_model, regions
 from editcaption.delta.regions import MEASUREMENTS, recording
 from editcaption.delta.thresholds import DEFAULT
 
@@ -89,13 +89,18 @@ def test_a_weights_file_for_other_measurements_is_refused(tmp_path, monkeypatch)
     path = tmp_path / "kind_model.json"
     path.write_text(json.dumps(stale.to_json()))
     monkeypatch.setattr(kind_model, "WEIGHTS", path)
-    kind_model.shipped.cache_clear()
+
+    def forget() -> None:  # the weights are read and checked once per process
+        kind_model.shipped.cache_clear()
+        regions._kind_model.cache_clear()
+
+    forget()
     try:
         img = photo()
         with pytest.raises(RuntimeError, match="train_kind.py"):
             analyze(img, disc(img, 0.25, 0.5, 0.09, "yellow"))
     finally:
-        kind_model.shipped.cache_clear()
+        forget()
 
 
 @pytest.mark.parametrize("part, index, rules_said", [
@@ -108,14 +113,8 @@ def test_a_removed_object_the_rules_misread_is_named_by_the_model(part, index, r
     from photoset import make_pair
 
     pair = make_pair(part, "disappeared", index)
-
-    def over(regions):
-        x0, y0, x1, y1 = pair.bbox
-        hits = [r for r in regions if r.bbox[0] < x1 and r.bbox[2] > x0 and r.bbox[1] < y1 and r.bbox[3] > y0]
-        return max(hits, key=lambda r: r.area)
-
-    assert over(analyze(pair.src, pair.tgt, thresholds=RULES_ONLY).regions).kind == rules_said
-    assert over(analyze(pair.src, pair.tgt).regions).kind == "disappeared"
+    assert region_over(analyze(pair.src, pair.tgt, thresholds=RULES_ONLY).regions, pair.bbox).kind == rules_said
+    assert region_over(analyze(pair.src, pair.tgt).regions, pair.bbox).kind == "disappeared"
 
 
 def test_a_recolour_stays_the_rules_call():

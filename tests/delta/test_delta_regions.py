@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from deltahelpers import region_over
 
 from editcaption.delta import analyze, describe
 from editcaption.delta.moves import object_moves
@@ -22,26 +23,18 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks" / "reg
 from photoset import make_pair, make_set, write_set  # noqa: E402
 
 
-def _over(regions, bbox):
-    """The largest reported region overlapping the object's true box (as the benchmark judges)."""
-    x0, y0, x1, y1 = bbox
-    hits = [r for r in regions if r.bbox[0] < x1 and r.bbox[2] > x0 and r.bbox[1] < y1 and r.bbox[3] > y0]
-    assert hits, f"no region over the object at {bbox}: {[(r.kind, r.bbox) for r in regions]}"
-    return max(hits, key=lambda r: r.area)
-
-
 @pytest.mark.parametrize("index", [4, 17, 5])  # a coin on brick, a coin on grass, the cameraman on brick (faded)
 def test_an_object_pasted_on_a_textured_background_appeared(index):
     pair = make_pair("tuning", "appeared", index)
     assert "textured" in pair.tags
-    assert _over(analyze(pair.src, pair.tgt).regions, pair.bbox).kind == "appeared"
+    assert region_over(analyze(pair.src, pair.tgt).regions, pair.bbox).kind == "appeared"
 
 
 @pytest.mark.parametrize("index", [11, 12, 35])  # coins on the cell image, the coffee and the cameraman photo
 def test_a_removed_object_of_low_contrast_disappeared(index):
     pair = make_pair("tuning", "disappeared", index)
     assert "low-contrast" in pair.tags
-    assert _over(analyze(pair.src, pair.tgt).regions, pair.bbox).kind == "disappeared"
+    assert region_over(analyze(pair.src, pair.tgt).regions, pair.bbox).kind == "disappeared"
 
 
 def test_an_object_covering_something_distinct_is_not_read_as_gone():
@@ -49,7 +42,7 @@ def test_an_object_covering_something_distinct_is_not_read_as_gone():
     # both images, so a comparison with the surroundings' median read a removal
     pair = make_pair("tuning", "appeared", 23)
     assert pair.background == "astronaut"
-    region = _over(analyze(pair.src, pair.tgt).regions, pair.bbox)
+    region = region_over(analyze(pair.src, pair.tgt).regions, pair.bbox)
     assert region.kind == "appeared"
     assert region.color_after == "grey"
 
@@ -57,7 +50,7 @@ def test_an_object_covering_something_distinct_is_not_read_as_gone():
 @pytest.mark.parametrize("index", [10, 14, 38])  # the clock tinted in place, a coin on brick, a coin on the suit
 def test_a_recoloured_object_keeps_its_shading_and_reads_recoloured(index):
     pair = make_pair("tuning", "recolored", index)
-    region = _over(analyze(pair.src, pair.tgt).regions, pair.bbox)
+    region = region_over(analyze(pair.src, pair.tgt).regions, pair.bbox)
     assert region.kind == "recolored"
     assert region.color_before != region.color_after
 
@@ -86,7 +79,7 @@ def test_a_faint_object_that_passes_the_threshold_in_pieces_is_one_region():
     # small to keep (no region at all before the mask was grown into the faint changes)
     pair = make_pair("tuning", "appeared", 40)
     assert pair.background == "text" and "soft" in pair.tags
-    region = _over(analyze(pair.src, pair.tgt).regions, pair.bbox)
+    region = region_over(analyze(pair.src, pair.tgt).regions, pair.bbox)
     assert region.kind == "appeared"
     assert region.area >= 0.5 * pair.area
 
@@ -96,7 +89,7 @@ def test_a_removed_object_is_read_by_its_own_outline_not_by_the_detail_it_covere
     # that part alone reads as text that appeared; the larger thing it belongs to reads removed
     pair = make_pair("tuning", "disappeared", 43)
     assert pair.background == "text"
-    assert _over(analyze(pair.src, pair.tgt).regions, pair.bbox).kind == "disappeared"
+    assert region_over(analyze(pair.src, pair.tgt).regions, pair.bbox).kind == "disappeared"
 
 
 def test_a_long_move_whose_two_places_both_look_new_is_paired_by_its_pixels():
@@ -173,7 +166,7 @@ def test_a_removed_object_whose_region_is_the_detail_it_hid_is_read_from_its_who
     # weak changes included, stands out from its surroundings in the source only
     pair = make_pair("tuning", "disappeared", index)
     assert pair.background == "brick"
-    assert _over(analyze(pair.src, pair.tgt).regions, pair.bbox).kind == "disappeared"
+    assert region_over(analyze(pair.src, pair.tgt).regions, pair.bbox).kind == "disappeared"
 
 
 @pytest.mark.parametrize(("kind", "index"), [("appeared", 16), ("disappeared", 57), ("disappeared", 37)])
@@ -184,7 +177,7 @@ def test_an_object_over_something_distinct_is_read_by_which_image_continues_its_
     # the pixels just inside the outline continue those just outside it
     pair = make_pair("tuning", kind, index)
     assert pair.background == "astronaut" and "soft" in pair.tags
-    assert _over(analyze(pair.src, pair.tgt).regions, pair.bbox).kind == kind
+    assert region_over(analyze(pair.src, pair.tgt).regions, pair.bbox).kind == kind
 
 
 def test_the_image_whose_inside_continues_its_surroundings_shows_the_background():

@@ -57,6 +57,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
+from functools import cache, cached_property
 from typing import Any
 
 import cv2
@@ -342,14 +343,41 @@ def _explained(shape: np.ndarray, pred_lab: np.ndarray, tgt_lab: np.ndarray, val
 
 
 class _Once:
-    """The costlier measurements of one region's outline (steps across it, how far its inside
-    is from its surroundings, how much it stands out), each made once and shared by the rules
-    and the learned model. Keyed by the mask object, which the cache holds, so that its id is
-    not reused while the cache lives."""
+    """What the rules and the learned model both read of one region, each made once: the
+    colours just inside and around it and whether the gradient structure around it stayed
+    (:attr:`around`, :attr:`structure_kept`), and the costlier measurements of an outline
+    (steps across it, how far its inside is from its surroundings, how much it stands out),
+    per mask. Masks are keyed by the object, which the cache holds, so that its id is not
+    reused while the cache lives."""
 
-    def __init__(self, pred_lab: np.ndarray, tgt_lab: np.ndarray, valid: np.ndarray, side: int):
-        self.pred_lab, self.tgt_lab, self.valid, self.side = pred_lab, tgt_lab, valid, side
+    def __init__(self, comp: np.ndarray, src_lab: np.ndarray, pred_lab: np.ndarray, tgt_lab: np.ndarray,
+                 valid: np.ndarray, side: int):
+        self.comp, self.src_lab, self.pred_lab, self.tgt_lab, self.valid, self.side = (
+            comp, src_lab, pred_lab, tgt_lab, valid, side)
         self._seen: dict[tuple[str, int], tuple[np.ndarray, tuple[float, float]]] = {}
+
+    @cached_property
+    def around(self) -> tuple[Any, Any, Any, Any, np.ndarray]:
+        """The median colour just inside the region (its outline peeled off) and in a thin ring
+        around it, in the source and in the target — (inside before, inside after, ring before,
+        ring after), each None where nothing was measured — and the region grown by that ring."""
+        comp = self.comp
+        inner = cv2.erode(comp.astype(np.uint8), _kernel(3)).astype(bool)
+        if inner.sum() < 4:
+            inner = comp
+        ring_w = max(2, self.side // 40)
+        grown = cv2.dilate(comp.astype(np.uint8), _kernel(2 * ring_w + 1)).astype(bool)
+        ring = grown & ~cv2.dilate(comp.astype(np.uint8), _kernel(3)).astype(bool) & self.valid
+        return (_median_lab(self.src_lab, inner), _median_lab(self.tgt_lab, inner),
+                _median_lab(self.src_lab, ring), _median_lab(self.tgt_lab, ring), grown)
+
+    @cached_property
+    def structure_kept(self) -> float:
+        """The correlation of the gradient magnitude of L* (source, target) over the box of the
+        region grown by its ring: near 1 where the thing's shading and texture stayed."""
+        ys, xs = np.nonzero(self.around[4])
+        box = (slice(ys.min(), ys.max() + 1), slice(xs.min(), xs.max() + 1))
+        return _structure_correlation(_gradient(self.src_lab[..., 0][box]), _gradient(self.tgt_lab[..., 0][box]))
 
     def _get(self, name: str, mask: np.ndarray) -> tuple[float, float]:
         key = (name, id(mask))
@@ -411,21 +439,6 @@ def _same_structure(comp: np.ndarray, pred_lab: np.ndarray, tgt_lab: np.ndarray,
     return corr >= t.recolor_lightness_corr and d_l <= t.recolor_lightness_share * d_ab
 
 
-def _inside_and_around(comp: np.ndarray, src_lab: np.ndarray, tgt_lab: np.ndarray, valid: np.ndarray,
-                       side: int) -> tuple[Any, Any, Any, Any, np.ndarray]:
-    """The median colour just inside a region (its outline peeled off) and in a thin ring
-    around it, in the source and in the target — (inside before, inside after, ring before,
-    ring after), each None where nothing was measured — and the region grown by that ring."""
-    inner = cv2.erode(comp.astype(np.uint8), _kernel(3)).astype(bool)
-    if inner.sum() < 4:
-        inner = comp
-    ring_w = max(2, side // 40)
-    grown = cv2.dilate(comp.astype(np.uint8), _kernel(2 * ring_w + 1)).astype(bool)
-    ring = grown & ~cv2.dilate(comp.astype(np.uint8), _kernel(3)).astype(bool) & valid
-    return (_median_lab(src_lab, inner), _median_lab(tgt_lab, inner), _median_lab(src_lab, ring),
-            _median_lab(tgt_lab, ring), grown)
-
-
 def _rules_reading(comp: np.ndarray, shape: np.ndarray, src_lab: np.ndarray, pred_lab: np.ndarray,
                    tgt_lab: np.ndarray, valid: np.ndarray, frame: tuple[int, int], t: RegionThresholds,
                    wide: np.ndarray | None = None, strong: np.ndarray | None = None,
@@ -441,11 +454,11 @@ def _rules_reading(comp: np.ndarray, shape: np.ndarray, src_lab: np.ndarray, pre
     pixels. ``wide``, when given, is the larger thing the region is part of (see
     :func:`find_regions`): once no move is found, its outline is read instead of ``shape``'s.
     ``extent``, when given, is the region grown into every weak change around it, read first
-    for appeared / disappeared. ``once`` holds the outline measurements already made (the
-    learned model reads them after the rules)."""
+    for appeared / disappeared. ``once`` keeps what is measured of the region (the learned
+    model reads it again after the rules)."""
     side = min(frame)
-    once = once or _Once(pred_lab, tgt_lab, valid, side)
-    before, after, ring_before, ring_after, grown = _inside_and_around(comp, src_lab, tgt_lab, valid, side)
+    once = once or _Once(comp, src_lab, pred_lab, tgt_lab, valid, side)
+    before, after, ring_before, ring_after, _ = once.around
     name_before = name_lab(before) if before is not None else None
     name_after = name_lab(after) if after is not None else None
     # the move is looked for, and the colours reported are read, in the strong part of the
@@ -497,9 +510,7 @@ def _rules_reading(comp: np.ndarray, shape: np.ndarray, src_lab: np.ndarray, pre
         return reading("appeared")
     if step_before >= t.outline_step and contrast <= -t.outline_contrast:
         return reading("disappeared")
-    ys, xs = np.nonzero(grown)
-    box = (slice(ys.min(), ys.max() + 1), slice(xs.min(), xs.max() + 1))
-    corr = _structure_correlation(_gradient(src_lab[..., 0][box]), _gradient(tgt_lab[..., 0][box]))
+    corr = once.structure_kept
     if not (name_before != name_after and corr >= t.explained_max_corr):
         # the outline is an edge in both images about equally (a soft or faded object, or one
         # covering something distinct): the image whose inside continues the pixels just
@@ -542,23 +553,21 @@ MEASUREMENTS = (
 )
 
 
-def _measurements(comp: np.ndarray, shape: np.ndarray, src_lab: np.ndarray, pred_lab: np.ndarray,
-                  tgt_lab: np.ndarray, valid: np.ndarray, frame: tuple[int, int], wide: np.ndarray | None,
-                  extent: np.ndarray | None, once: _Once) -> np.ndarray:
+def _measurements(once: _Once, shape: np.ndarray, frame: tuple[int, int], wide: np.ndarray | None,
+                  extent: np.ndarray | None) -> np.ndarray:
     """Every measurement the rules threshold one at a time, as one vector (names in
-    :data:`MEASUREMENTS`), for the learned model to weigh together. Arguments as for
-    :func:`_rules_reading`; the outline read is ``wide``'s when given, else ``shape``'s."""
-    side = min(frame)
+    :data:`MEASUREMENTS`), for the learned model to weigh together; what the rules already
+    measured is read from ``once``. Arguments as for :func:`_rules_reading`; the outline read is
+    ``wide``'s when given, else ``shape``'s."""
+    comp, pred_lab, tgt_lab, valid = once.comp, once.pred_lab, once.tgt_lab, once.valid
     outline = wide if wide is not None else shape
-    before, after, ring_before, ring_after, grown = _inside_and_around(comp, src_lab, tgt_lab, valid, side)
+    before, after, ring_before, ring_after, _ = once.around
     corr, d_l, d_ab = _lightness_pattern(outline & valid, pred_lab, tgt_lab)
     extent_step = extent_odd = 0.0
     if extent is not None:
         extent_step, extent_odd = _leaning(*once.steps(extent)), _leaning(*once.odd(extent))
     step_before, step_after = once.steps(outline)
-    ys, xs = np.nonzero(grown)
-    box = (slice(ys.min(), ys.max() + 1), slice(xs.min(), xs.max() + 1))
-    gradient_corr = _structure_correlation(_gradient(src_lab[..., 0][box]), _gradient(tgt_lab[..., 0][box]))
+    gradient_corr = once.structure_kept
     name_before = name_lab(before) if before is not None else None
     name_after = name_lab(after) if after is not None else None
     far_before, far_after = once.far(outline)
@@ -583,6 +592,16 @@ def _measurements(comp: np.ndarray, shape: np.ndarray, src_lab: np.ndarray, pred
 
 
 _ARRIVE_OR_LEAVE = {"appeared", "disappeared"}
+
+
+@cache
+def _kind_model() -> kind_model.KindModel:
+    """The shipped model, checked once to read the measurements this version makes."""
+    model = kind_model.shipped()
+    if model.features != MEASUREMENTS:
+        raise RuntimeError(f"{kind_model.WEIGHTS} was fitted on other measurements than this version reads: "
+                           "run benchmarks/region_photos/train_kind.py to fit it again")
+    return model
 _RECORDING: ContextVar[list | None] = ContextVar("editcaption_region_readings", default=None)
 
 
@@ -607,19 +626,15 @@ def _classify(comp: np.ndarray, shape: np.ndarray, src_lab: np.ndarray, pred_lab
     (:mod:`.kind_model`) replaces where it is at least ``t.learned_kind_confidence`` sure and
     :func:`overrules` allows. A move stays the rules' call, and the measurements are not made
     where the model could not act (unless recorded for fitting it)."""
-    once = _Once(pred_lab, tgt_lab, valid, min(frame))
+    once = _Once(comp, src_lab, pred_lab, tgt_lab, valid, min(frame))
     reading = _rules_reading(comp, shape, src_lab, pred_lab, tgt_lab, valid, frame, t, wide, strong, extent, once)
     reading.rules_kind = reading.kind
     asked = t.learned_kind_confidence is not None and any(overrules(k, reading.kind) for k in kind_model.KINDS)
     if reading.moved is not None or not (asked or _RECORDING.get() is not None):
         return reading
-    reading.measurements = _measurements(comp, shape, src_lab, pred_lab, tgt_lab, valid, frame, wide, extent, once)
+    reading.measurements = _measurements(once, shape, frame, wide, extent)
     if t.learned_kind_confidence is not None:
-        model = kind_model.shipped()
-        if model.features != MEASUREMENTS:
-            raise RuntimeError(f"{kind_model.WEIGHTS} was fitted on other measurements than this version reads: "
-                               "run benchmarks/region_photos/train_kind.py to fit it again")
-        learned = model.kind(reading.measurements, t.learned_kind_confidence)
+        learned = _kind_model().kind(reading.measurements, t.learned_kind_confidence)
         if learned is not None and overrules(learned, reading.kind):
             reading.kind = learned
     return reading

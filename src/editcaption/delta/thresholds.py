@@ -136,7 +136,7 @@ class RegionThresholds:
     # the learned model (delta/kind_model.py, fitted on tuning data only) names a region's kind
     # instead of the rules (where regions.overrules allows) when it gives that kind at least
     # this probability; None: the rules alone. A cautious value, not tuned: on its own tuning
-    # data the model alone is right slightly more often (97.7% of regions against 97.2%)
+    # data the model acting at any confidence is right on 97.7% of regions, at this one on 97.2%
     learned_kind_confidence: float | None = 0.8
 
 
