@@ -26,7 +26,7 @@ Write a part to disk with its truth (``truth.jsonl``: id, kind, direction, bbox,
 
     .venv/bin/python benchmarks/region_photos/photoset.py --split heldout --per-kind 100 --out /tmp/region-photos
 
-Eight parts, never mixed: ``tuning`` (the objects and backgrounds the classifier was tuned on),
+Nine parts, never mixed: ``tuning`` (the objects and backgrounds the classifier was tuned on),
 ``heldout`` (other objects on other backgrounds, read at the end of the first round of work)
 ``heldout2`` (made after ``heldout`` had been read twice: five more objects cut from the
 coins and Hubble photos, never used before, on the held-out backgrounds turned a quarter turn
@@ -45,7 +45,11 @@ not turned, from a random stream of its own; read once, at the end of the sixth 
 with the learned kind model of ``train_kind.py``, which never reads a held-out part) and
 ``heldout7`` (made after ``heldout6`` had been read, with no change to the analyzer in between:
 the same thirteen objects on every held-out background mirrored top to bottom, from a random
-stream of its own; read once, as a second measure of the sixth round).
+stream of its own; read once, as a second measure of the sixth round) and ``heldout8`` (made after
+``heldout7`` had been read and the seventh round's quiet-pair search was done: the same thirteen
+objects on every held-out background turned a quarter turn counter-clockwise and mirrored left to
+right, the one symmetry of the square no other part uses, from a random stream of its own; read
+once, at the end of the seventh round).
 """
 
 from __future__ import annotations
@@ -71,7 +75,8 @@ BACKGROUNDS = {
     # the held-out backgrounds other than the photos its objects come from, turned (see _background)
     "heldout2": ("chelsea", "rocket", "gravel", "immunohistochemistry", "retina", "clock"),
 }
-SPLITS = ("tuning", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7")  # new parts go last: seeds use the index
+SPLITS = ("tuning", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7",
+          "heldout8")  # new parts go last: seeds use the index
 # from the third held-out part on, a part shows every held-out background turned its own way (see
 # _background) and draws from the objects of the first three held-out parts: the third adds one new
 # object to the twelve of the first two, none of which the classifier was tuned on; the later parts add none
@@ -81,7 +86,7 @@ BACKGROUNDS.update({part: _HELDOUT_BACKGROUNDS for part in _LATER_PARTS})
 OBJECT_PARTS = {part: ("heldout", "heldout2", "heldout3") for part in _LATER_PARTS}
 # how a part turns its background photos before cutting a window (see _background)
 TURNS = {"heldout2": "quarter-mirrored", "heldout3": "half", "heldout4": "quarter-back", "heldout5": "quarter",
-         "heldout6": "mirrored", "heldout7": "upside-down"}
+         "heldout6": "mirrored", "heldout7": "upside-down", "heldout8": "quarter-back-mirrored"}
 TEXTURES = {"brick", "grass", "gravel"}
 # centre bands that keep clear of the thirds' boundaries (the side of a region is then unambiguous)
 _BANDS = ((0.12, 0.27), (0.43, 0.57), (0.73, 0.88))
@@ -254,6 +259,7 @@ _TURNED = {
     "quarter": lambda rgb: np.rot90(rgb, -1),
     "quarter-mirrored": lambda rgb: np.rot90(rgb, -1)[:, ::-1],  # then mirrored left to right
     "quarter-back": lambda rgb: np.rot90(rgb, 1),
+    "quarter-back-mirrored": lambda rgb: np.rot90(rgb, 1)[:, ::-1],  # the last of the square's eight symmetries
     "half": lambda rgb: rgb[::-1, ::-1],
     "mirrored": lambda rgb: rgb[:, ::-1],  # left to right, not turned
     "upside-down": lambda rgb: rgb[::-1],  # mirrored top to bottom

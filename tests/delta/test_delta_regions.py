@@ -8,15 +8,19 @@ region's median colour against the median of a ring around it got wrong (named i
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from pathlib import Path
 
+import cv2
 import numpy as np
 import pytest
-from deltahelpers import region_over
+from deltahelpers import jpeg, photo, region_over
 
 from editcaption.delta import analyze, describe
+from editcaption.delta.analyzer import run_analysis
 from editcaption.delta.moves import object_moves
+from editcaption.delta.thresholds import DEFAULT
 
 pytest.importorskip("skimage")
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks" / "region_photos"))
@@ -128,6 +132,7 @@ def test_the_fifth_held_out_part_turns_its_backgrounds_a_quarter_turn_clockwise(
 @pytest.mark.parametrize("part, before, grid_after", [
     ("heldout6", "heldout5", [[2, 1, 0], [5, 4, 3]]),  # mirrored left to right, not turned
     ("heldout7", "heldout6", [[3, 4, 5], [0, 1, 2]]),  # mirrored top to bottom
+    ("heldout8", "heldout7", [[5, 2], [4, 1], [3, 0]]),  # a quarter turn back, then mirrored left to right
 ])
 def test_the_later_held_out_parts_mirror_their_backgrounds(part, before, grid_after):
     from photoset import TURNS, _turn
@@ -196,3 +201,35 @@ def test_the_image_whose_inside_continues_its_surroundings_shows_the_background(
     assert bare < 5 and held > 3 * bare
     held, bare = _explained(disc, covered, stripes, valid, size)
     assert bare < 5 and held > 3 * bare
+
+
+_RULES_AT_ONE_THRESHOLD = dataclasses.replace(DEFAULT, regions=dataclasses.replace(DEFAULT.regions, quiet_delta_e=None))
+
+
+@pytest.mark.parametrize("kind, index", [("appeared", 93), ("appeared", 48), ("disappeared", 42)])
+def test_a_faint_object_in_a_quiet_pair_is_found_at_the_lower_threshold(kind, index):
+    """A low-contrast object pasted into (or taken out of) an otherwise unchanged photo differs by
+    less than ``delta_e``; the pair's own noise is near zero, so the quiet search finds it."""
+    pair = make_pair("tuning", kind, index)
+    assert "low-contrast" in pair.tags
+    assert analyze(pair.src, pair.tgt, thresholds=_RULES_AT_ONE_THRESHOLD).regions == []
+    analysis = run_analysis(pair.src, pair.tgt)
+    assert analysis.changes.quiet is not None
+    assert region_over(analysis.report.regions, pair.bbox).kind == kind
+
+
+def test_the_quiet_search_adds_nothing_where_the_first_search_found_the_change():
+    pair = make_pair("tuning", "appeared", 0)
+    assert analyze(pair.src, pair.tgt) == analyze(pair.src, pair.tgt, thresholds=_RULES_AT_ONE_THRESHOLD)
+
+
+def test_moved_frames_and_tone_changes_are_not_quiet():
+    """A warp's resampling differs along every edge and a tone change everywhere: neither pair is
+    searched at the lower threshold, so neither grows false regions from it."""
+    base = photo("coffee")
+    turned = cv2.warpAffine(base, cv2.getRotationMatrix2D((base.shape[1] / 2, base.shape[0] / 2), 3.0, 1.0),
+                            (base.shape[1], base.shape[0]), borderMode=cv2.BORDER_REFLECT)
+    assert run_analysis(jpeg(base), jpeg(turned)).changes.quiet is None
+    brighter = np.clip(base.astype(np.float32) * 1.25 + 10, 0, 255).astype(np.uint8)
+    assert run_analysis(jpeg(base), jpeg(brighter)).changes.quiet is None
+    assert run_analysis(jpeg(base), jpeg(base, 80)).changes.quiet is not None  # re-encoded only: quiet

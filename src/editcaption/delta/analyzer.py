@@ -50,14 +50,17 @@ def _detail_matrix(alignment: Alignment, pp: PreparedPair, t: Thresholds) -> np.
     return np.diag([sxt, syt, 1.0]) @ alignment.matrix @ np.diag([1 / sxs, 1 / sys_, 1.0])
 
 
-def _tone_and_changes(aligned: Aligned, tgt_rgb: np.ndarray, tgt_lab: np.ndarray,
+def _tone_and_changes(aligned: Aligned, tgt_rgb: np.ndarray, tgt_lab: np.ndarray, src_lab: np.ndarray | None,
                       t: Thresholds) -> tuple[ToneModel, ChangeMap, np.ndarray]:
     """Fit the global tone, find what it does not explain, and refit without that.
+
+    ``src_lab`` (the unmoved source, CIE Lab) lets a quiet pair be searched again at a lower
+    threshold (see :func:`.regions.change_map`); None where the frames were moved.
 
     Returns the tone model, the change map and the mask the tone words are measured on.
     """
     tone = fit_tone(aligned.src, tgt_rgb, aligned.valid)
-    changes = change_map(rgb_to_lab(tone.predict_rgb(aligned.src)), tgt_lab, aligned.valid, t.regions)
+    changes = change_map(rgb_to_lab(tone.predict_rgb(aligned.src)), tgt_lab, aligned.valid, t.regions, src_lab)
     n_valid = max(1, int(aligned.valid.sum()))
     unchanged = aligned.valid & ~changes.mask
     tone_mask = unchanged if unchanged.sum() >= 0.2 * n_valid else aligned.valid
@@ -66,7 +69,8 @@ def _tone_and_changes(aligned: Aligned, tgt_rgb: np.ndarray, tgt_lab: np.ndarray
         # was partly the model's error, so compare again
         refit = fit_tone(aligned.src, tgt_rgb, tone_mask)
         if refit.differs_from(tone):
-            changes = change_map(rgb_to_lab(refit.predict_rgb(aligned.src)), tgt_lab, aligned.valid, t.regions)
+            changes = change_map(rgb_to_lab(refit.predict_rgb(aligned.src)), tgt_lab, aligned.valid, t.regions,
+                                 src_lab)
         tone = refit
     return tone, changes, tone_mask
 
@@ -89,7 +93,9 @@ def run_analysis(src_rgb: np.ndarray, tgt_rgb: np.ndarray, *, max_side: int = 51
     if not aligned.valid.any():
         notes.append("the aligned images do not overlap")
     src_lab, tgt_lab = rgb_to_lab(aligned.src), rgb_to_lab(pp.tgt)
-    tone, changes, tone_mask = _tone_and_changes(aligned, pp.tgt, tgt_lab, t)
+    # only frames that were not moved can be quiet: a warp's resampling differs along every edge
+    unmoved = pp.src.shape == pp.tgt.shape and np.allclose(matrix, np.eye(3), atol=1e-6)
+    tone, changes, tone_mask = _tone_and_changes(aligned, pp.tgt, tgt_lab, src_lab if unmoved else None, t)
     report = DeltaReport(
         camera=camera,
         photometric=measure_tone(src_lab, tgt_lab, tone_mask, tone, t.photometric),

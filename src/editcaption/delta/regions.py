@@ -93,6 +93,9 @@ class ChangeMap:
     # weaker still: where a thing that differs little from what it covers really ends, when
     # only the background's detail under it passes the other thresholds (see find_regions)
     weak: np.ndarray | None = None  # bool
+    # in a quiet pair, the same map at a lower threshold (see _quiet_delta_e): searched only
+    # where this one found nothing
+    quiet: ChangeMap | None = None
 
 
 def _gradient(l_channel: np.ndarray) -> np.ndarray:
@@ -106,8 +109,26 @@ def _kernel(size: int) -> np.ndarray:
     return cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (size, size))
 
 
-def change_map(pred_lab: np.ndarray, tgt_lab: np.ndarray, valid: np.ndarray, t: RegionThresholds) -> ChangeMap:
-    """Difference between the tone-matched source and the target, and its cleaned mask."""
+def _quiet_delta_e(diffs: tuple[np.ndarray, ...], valid: np.ndarray, t: RegionThresholds) -> float | None:
+    """The lower threshold for a quiet pair, or None. The pair's noise is read from the 75th
+    percentile of each difference given (to the tone-matched source, to the source as it is), which
+    a change covering under a quarter of the frame does not reach: a pair re-rendered by an editing
+    model, re-warped by a camera move or given a tone change is not quiet."""
+    if t.quiet_delta_e is None or not valid.any():
+        return None
+    noise = max(float(np.percentile(d[valid], 75)) for d in diffs)
+    limit = max(t.quiet_delta_e, t.noise_factor * noise)
+    return limit if limit < t.delta_e else None
+
+
+def change_map(pred_lab: np.ndarray, tgt_lab: np.ndarray, valid: np.ndarray, t: RegionThresholds,
+               src_lab: np.ndarray | None = None) -> ChangeMap:
+    """Difference between the tone-matched source and the target, and its cleaned mask.
+
+    ``src_lab``, the source before tone matching, lets a quiet pair (quiet both before and after tone
+    matching) be searched again at a lower threshold (see :func:`_quiet_delta_e`): there a pixel
+    counts only where the target differs from both, so what the tone model alone leaves behind (a
+    residual on a bright face after the fit moved) is not taken for a change."""
     h, w = tgt_lab.shape[:2]
     side = min(h, w)
     sigma = t.blur_sigma if side >= 32 else 0.0
@@ -122,8 +143,23 @@ def change_map(pred_lab: np.ndarray, tgt_lab: np.ndarray, valid: np.ndarray, t: 
     if sigma > 0:
         g_p = cv2.GaussianBlur(g_p, (0, 0), 2 * sigma)
         g_t = cv2.GaussianBlur(g_t, (0, 0), 2 * sigma)
-    struct = np.abs(g_t - g_p) / (g_t + g_p + 20.0)
-    score = np.maximum(diff / t.delta_e, struct / t.structure)
+    struct = np.abs(g_t - g_p) / (g_t + g_p + 20.0) / t.structure
+    changes = _masks(diff, np.maximum(diff / t.delta_e, struct), valid, pred_lab, t)
+    if src_lab is None or changes.faint is None or _quiet_delta_e((diff,), valid, t) is None:
+        return changes
+    src = cv2.GaussianBlur(src_lab, (0, 0), sigma) if sigma > 0 else src_lab
+    raw = np.linalg.norm(tgt - src, axis=2).astype(np.float32)
+    quiet = _quiet_delta_e((diff, raw), valid, t)
+    if quiet is not None:
+        second = _masks(diff, np.maximum(np.minimum(diff, raw) / quiet, struct), valid, pred_lab, t)
+        changes.quiet = second if second.faint is not None else None  # (never "the whole frame")
+    return changes
+
+
+def _masks(diff: np.ndarray, score: np.ndarray, valid: np.ndarray, pred_lab: np.ndarray,
+           t: RegionThresholds) -> ChangeMap:
+    """The cleaned change, faint and weak masks of one score map (1.0 = a change)."""
+    side = min(diff.shape)
     score[~valid] = 0.0
     mask = (score >= 1.0).astype(np.uint8)
     n_valid = int(valid.sum())
@@ -131,21 +167,15 @@ def change_map(pred_lab: np.ndarray, tgt_lab: np.ndarray, valid: np.ndarray, t: 
         # most of the frame differs (another scene, or an alignment that failed): one
         # region for all of it is the honest answer, not a scatter of fragments
         return ChangeMap(np.where(valid, diff, 0.0).astype(np.float32), valid.copy(), pred_lab)
-    faint = (score >= t.faint_score).astype(np.uint8)
-    k_open = max(1, round(side / 170))
-    k_close = max(1, round(side / 40))
-    mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, _kernel(2 * k_open + 1))
-    mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, _kernel(2 * k_close + 1))
-    mask &= valid.astype(np.uint8)
-    faint = cv2.morphologyEx(faint, cv2.MORPH_OPEN, _kernel(2 * k_open + 1))
-    faint = cv2.morphologyEx(faint, cv2.MORPH_CLOSE, _kernel(2 * k_close + 1))
-    faint &= valid.astype(np.uint8)
-    weak = (score >= t.weak_score).astype(np.uint8)
-    weak = cv2.morphologyEx(weak, cv2.MORPH_OPEN, _kernel(2 * k_open + 1))
-    weak = cv2.morphologyEx(weak, cv2.MORPH_CLOSE, _kernel(2 * k_close + 1))
-    weak &= valid.astype(np.uint8)
-    return ChangeMap(np.where(valid, diff, 0.0).astype(np.float32), mask.astype(bool), pred_lab, faint.astype(bool),
-                     score.astype(np.float32), weak.astype(bool))
+    opened, closed = _kernel(2 * max(1, round(side / 170)) + 1), _kernel(2 * max(1, round(side / 40)) + 1)
+
+    def cleaned(m: np.ndarray) -> np.ndarray:
+        m = cv2.morphologyEx(cv2.morphologyEx(m, cv2.MORPH_OPEN, opened), cv2.MORPH_CLOSE, closed)
+        return (m & valid.astype(np.uint8)).astype(bool)
+
+    return ChangeMap(np.where(valid, diff, 0.0).astype(np.float32), cleaned(mask), pred_lab,
+                     cleaned((score >= t.faint_score).astype(np.uint8)), score.astype(np.float32),
+                     cleaned((score >= t.weak_score).astype(np.uint8)))
 
 
 def _median_lab(lab: np.ndarray, mask: np.ndarray) -> np.ndarray | None:
@@ -737,7 +767,7 @@ def find_regions(
     pred = changes.predicted if changes.predicted is not None else src_lab
     margin = max(8, side // 10)  # everything the classifier looks at lies this close to the region's box
 
-    def region(labels: np.ndarray, stats: np.ndarray, centroids: np.ndarray, i: int,
+    def region(ch: ChangeMap, labels: np.ndarray, stats: np.ndarray, centroids: np.ndarray, i: int,
                grow: bool = True, widen: bool = True) -> tuple[Region, float]:
         x0, y0 = stats[i, cv2.CC_STAT_LEFT], stats[i, cv2.CC_STAT_TOP]
         x1 = x0 + stats[i, cv2.CC_STAT_WIDTH]
@@ -746,18 +776,18 @@ def find_regions(
         box = (slice(max(0, y0 - margin), min(h, y1 + margin)), slice(max(0, x0 - margin), min(w, x1 + margin)))
         comp = labels[box] == i
         shape, wide, extent = comp, None, None
-        if grow and changes.faint is not None:
+        if grow and ch.faint is not None:
             # the faint pixels joined to the region show where the thing really ends
-            n_c, parts = cv2.connectedComponents((comp | changes.faint[box]).astype(np.uint8), connectivity=8)
+            n_c, parts = cv2.connectedComponents((comp | ch.faint[box]).astype(np.uint8), connectivity=8)
             shape = np.isin(parts, np.unique(parts[comp]))
-            if widen and changes.weak is not None:
+            if widen and ch.weak is not None:
                 # a region that grows much further at a lower score is part of a larger thing
                 # (the background's detail it covers): that thing's outline is the one to read
-                n_c, parts = cv2.connectedComponents((shape | changes.weak[box]).astype(np.uint8), connectivity=8)
+                n_c, parts = cv2.connectedComponents((shape | ch.weak[box]).astype(np.uint8), connectivity=8)
                 wide = extent = np.isin(parts, np.unique(parts[comp]))
                 if not t.weak_growth * shape.sum() <= wide.sum() <= t.weak_max_growth * shape.sum():
                     wide = None
-        core = comp & changes.mask[box]
+        core = comp & ch.mask[box]
         reading = _classify(comp, shape, src_lab[box], pred[box], tgt_lab[box], valid[box], (h, w), t, wide, core,
                             extent)
         area = stats[i, cv2.CC_STAT_AREA]
@@ -779,7 +809,7 @@ def find_regions(
             color_before=reading.before,
             color_after=reading.after,
             centroid=(float((cx + 0.5) / w), float((cy + 0.5) / h)),
-            strength=float(changes.difference[box][comp].mean()),
+            strength=float(ch.difference[box][comp].mean()),
             moved=reading.moved,
             moved_color=reading.moved_color,
             lab_before=_as_tuple(reading.lab_before),
@@ -789,24 +819,35 @@ def find_regions(
     regions: list[Region] = []
     pixels: dict[int, np.ndarray] = {}  # id(region) → its pixels (flat indices), for the move pairing
     readings: list[tuple[Region, _Reading]] = []
-    labels, stats, centroids, order = _components(_grown(changes, t))
-    kept = [i for i in order if stats[i, cv2.CC_STAT_AREA] / frame >= t.min_area][: t.max_regions]
-    for i in kept:
-        r, reading = region(labels, stats, centroids, i)
-        regions.append(r)
-        pixels[id(r)] = np.flatnonzero(labels == i)
-        readings.append((r, reading))
-    if changes.faint is not None and changes.score is not None and changes.faint.any():
+    taken = np.zeros((h, w), bool)
+    resort = False  # the faint blobs and the quiet map's regions come after the first ones by size
+    for ch in (changes, changes.quiet):
+        if ch is None or len(regions) >= t.max_regions:
+            continue
+        # the quiet map (a lower threshold) is read only away from what the first one found
+        labels, stats, centroids, order = _components(_grown(ch, t))
+        kept = [i for i in order if stats[i, cv2.CC_STAT_AREA] / frame >= t.min_area and
+                not (taken.any() and taken[labels == i].any())][: t.max_regions - len(regions)]
+        resort |= bool(regions) and bool(kept)
+        for i in kept:
+            r, reading = region(ch, labels, stats, centroids, i)
+            regions.append(r)
+            pixels[id(r)] = np.flatnonzero(labels == i)
+            readings.append((r, reading))
         # a faint blob that holds or touches a region is that region's halo, not a change of its own
-        taken = cv2.dilate(np.isin(labels, kept).astype(np.uint8), _kernel(3)) > 0
-        labels, stats, centroids, order = _components(changes.faint)
+        taken |= cv2.dilate(np.isin(labels, kept).astype(np.uint8), _kernel(3)) > 0
+        if ch.faint is None or ch.score is None or not ch.faint.any():
+            continue
+        resort = True
+        accepted = np.zeros((h, w), bool)
+        labels, stats, centroids, order = _components(ch.faint)
         for i in order:
             if stats[i, cv2.CC_STAT_AREA] / frame < t.faint_min_area or len(regions) >= t.max_regions:
                 break
             blob = labels == i
-            if (blob & taken).any() or float(changes.score[blob].mean()) < t.faint_mean_score:
+            if (blob & taken).any() or float(ch.score[blob].mean()) < t.faint_mean_score:
                 continue
-            r, reading = region(labels, stats, centroids, i, widen=False)
+            r, reading = region(ch, labels, stats, centroids, i, widen=False)
             # whether a faint blob is a change at all stays the rules' call (they were checked
             # against false regions on unchanged pairs); the model may only name its kind
             kind = reading.rules_kind
@@ -815,6 +856,9 @@ def find_regions(
                 regions.append(r)
                 pixels[id(r)] = np.flatnonzero(blob)
                 readings.append((r, reading))
+                accepted |= blob
+        taken |= cv2.dilate(accepted.astype(np.uint8), _kernel(3)) > 0
+    if resort:
         regions.sort(key=lambda r: -r.area)
     _pair_moves(regions, pixels, src_lab, tgt_lab, valid, t)
     record = _RECORDING.get()

@@ -71,6 +71,12 @@ class PhotometricThresholds:
 class RegionThresholds:
     blur_sigma: float = 1.5
     delta_e: float = 14.0  # per-pixel colour difference after alignment and tone matching
+    # in a quiet pair (one whose unchanged pixels barely differ: an exact copy but for the edit,
+    # re-encoded), what the map at ``delta_e`` leaves out is searched again at a lower threshold:
+    # this many times the pair's noise (the 75th percentile of the difference over the overlap),
+    # but not below this; None: never
+    noise_factor: float = 4.0
+    quiet_delta_e: float | None = 8.0
     structure: float = 0.35  # gradient-magnitude difference that counts on its own (0-1)
     min_area: float = 0.003  # of the target frame
     max_regions: int = 8
