@@ -323,6 +323,56 @@ def test_a_filmed_scene_s_layout_is_no_fact():
     ("push the switch upwards", [("move", "up", None)]),
     ("push the button down", []),
     ("lift the box upwards", []),
+    # heldout10's and heldout11's misses and wrong readings, read after their one run; general causes
+    # the camera's move said by the side of the video, its start alone, a path it records, or an approach
+    ("The camera moves to the right side of the video.", [("pan", "right", None)]),
+    ("a cat on the left side of the video", [("position", "left", None)]),
+    ("a cat in the middle of the video", []),  # a time
+    ("add a cat in the middle of the scene", [("position", "center", None)]),
+    ("the camera moves from left and sees more people.", [("pan", "right", None)]),
+    ("the camera moves from left and right", []),
+    ("the camera starts recording from left to right", [("pan", "right", None)]),
+    ("the people from left to right are Tom and Ann", []),
+    ("the camera man moves his camera towards left", [("pan", "left", None)]),
+    ("The camera pans closer to the cat.", [("zoom", "in", None)]),
+    ("The camera pans farther to the cat.", [("zoom", "out", None)]),
+    # "back to the right": a return, the side is the way; "back" alone goes away
+    ("The camera moves back to the right side.", [("pan", "right", None)]),
+    ("The camera moves back.", [("zoom", "out", None)]),
+    # what the camera shows moves, not the camera; the camera's own move after it stays its own
+    ("The camera shows the group walking from left to right side.", [("move", "right", None)]),
+    ("The camera shows a tank drive down a hill.", []),
+    ("The drone captures the dusk scene of a city, initially moving forward.", [("zoom", "in", None)]),
+    ("The camera shows the room, then pans left.", [("pan", "left", None)]),
+    # a side the thing leaves by; a way to travel; a posture; a turn of the head; both ways said at once
+    ("A man walks out from the left side.", [("move", "left", None)]),
+    ("He walks out of the left door.", [("position", "left", None)]),
+    ("A child is dancing toward the right side.", [("move", "right", None)]),
+    ("A clock on a mantelpiece leaning slightly to the left.", []),
+    ("The baby moves his face left.", []),
+    ("move the red ball to the left", [("move", "left", None)]),
+    ("The camera pans left and right again and again.", []),
+    ("about to ski down it", []),
+    # "the right direction" is the correct one unless the left one is named too
+    ("starts moving the car in the right direction.", []),
+    ("the car turns in the left direction, then in the right direction", [("move", "left", None),
+                                                                         ("move", "right", None)]),
+    # a compartment or page named by its side is a part of a thing; "the left one" picks a thing
+    ("place it in the left compartment of the caddy", []),
+    ("with sketches on the left page", []),
+    ("the left one sports a chimney, while the right one has none", [("position", "left", None),
+                                                                     ("position", "right", None)]),
+    ("pick the right one", []),
+    # sunk in, buried, or the idiom; counted things; a light in the picture; a depicted zoom
+    ("A boat is floating under the water.", []),
+    ("Rub both hands under the water tab", [("relative", None, "bottom")]),
+    ("a bird flying above the water", [("relative", None, "top")]),
+    ("A mechanic working under the hood of a car.", []),
+    ("Eight wavy lines are under three polygonal signs.", [("relative", None, "bottom")]),
+    ("The sun illuminates the garden.", []),
+    ("Illuminate the scene", [("tone", "brighter", None)]),
+    ("a map that is zoomed into a location", []),
+    ("the first structure that is zoomed in on", [("zoom", "in", None)]),
 ])
 def test_reads_constructed_phrasings(text, expected):
     assert facts(text) == expected

@@ -19,12 +19,12 @@ from .lexicon import alt
 # adverbs and fillers that may sit between a verb and its direction ("moves slowly and
 # smoothly downward", "pans slightly to the left", "trucks a little right")
 ADV = (r"(?:\s+(?:[a-z]+ly|and|a\s+(?:little|bit|touch)(?:\s+bit)?|straight|further|farther|just|very|then|also|"
-       r"now|once\s+more|again|all\s+the\s+way|way|somewhat|quite|more|back\s+to|even|much))*")
+       r"now|once\s+more|again|all\s+the\s+way|way|somewhat|quite|more|back\s+to(?:\s+the)?|even|much))*")
 H = r"(?:left|right)(?:wards?)?"
 VM = r"(?:up|down)(?:wards?)?"
 # "towards" alone (no direction after it) is an approach: a zoom in when the camera is the agent
 FWD = r"(?:forwards?|ahead|closer|nearer|towards?|toward|inwards?|in(?=\s*(?:$|[,.;!?)]|\s+(?:on|to|toward|towards|closer|and|while|with|at)\b)))"
-BACKW = r"(?:backwards?|back(?!\s+and\s+forth)|away|(?:farther|further)(?=\s*(?:$|[,.;!?]|\s+(?:to|from|and|away)\b))|outwards?|out(?=\s*(?:$|[,.;!?)]|\s+(?:from|to|and|while|with|of\s+the\s+(?:scene|frame|shot))\b)))"
+BACKW = r"(?:backwards?|back(?!\s+and\s+forth)(?!\s+to\s+(?:the\s+)?(?:left|right|top|bottom)\b)|away|(?:farther|further)(?=\s*(?:$|[,.;!?]|\s+(?:to|from|and|away)\b))|outwards?|out(?=\s*(?:$|[,.;!?)]|\s+(?:from|to|and|while|with|of\s+the\s+(?:scene|frame|shot))\b)))"
 # "to the left", "towards the right", "from right to left" (the destination counts)
 # "from" may be left out after the verb: "pans left to right"
 LEAD = (r"(?:\s+(?:(?:from\s+(?:the\s+)?(?:left|right|top|bottom|up|down)(?:\s+(?:side|edge))?|left|right|top|bottom)\s+"
@@ -74,7 +74,9 @@ def camera_kind(direction: str) -> str:
 CAMERA_FRAMES: list[tuple[set[str], re.Pattern[str]]] = [
     # pan / tilt: "pan (the camera) (to the) left", "tilts slightly upward", "pans from right to left"
     # "pans all the way to the top (of the tree)": the top is where the view goes
-    (L.PAN_VERBS, rx(rf"\b{alt(L.PAN_VERBS)}(?:\s+(?:the\s+)?(?:{CAMERA_NOUN}|{VIEW_NOUN}))?{direction_spec(H + '|' + VM + '|top|bottom')}")),
+    # "pans closer to the cat": an approach, a zoom
+    (L.PAN_VERBS, rx(rf"\b{alt(L.PAN_VERBS)}(?:\s+(?:the\s+)?(?:{CAMERA_NOUN}|{VIEW_NOUN}))?{direction_spec(H + '|' + VM + '|top|bottom')}"
+                     r"|\b" + alt(L.PAN_VERBS) + r"\s+(?P<d2>closer|nearer|(?:farther|further)(?=\s+(?:to|from|away)\b))\b")),
     (L.TILT_VERBS, rx(rf"\b{alt(L.TILT_VERBS)}(?:\s+(?:the\s+)?(?:{CAMERA_NOUN}|{VIEW_NOUN}))?{direction_spec(VM + '|top|bottom')}")),
     # noun forms: "a gentle downward tilt", "an upward pan"
     ({"tilt", "pan"}, rx(rf"\b(?P<d>{VM}|{H})(?:\s+[a-z]+)?\s+(?:tilt|pan)\b(?!\s*-)")),
@@ -149,7 +151,8 @@ FLIP_V = rx(rf"\b(?:{alt(L.MIRROR_VERBS)})\b(?:\s+{_PICTURE}|\s+it)?\s+(?:vertic
 # alternation of hundreds of verb forms tried at every position.
 _MOTION_DIRECTIONS = direction_spec(H + '|' + VM + '|' + FWD + '|' + BACKW)
 # the camera as the verb's object: "move the camera down", "shift the view right"
-CAMERA_OBJECT = (L.MOTION_VERBS, rx(rf"\s+(?:the\s+)?(?:{CAMERA_NOUN}|{VIEW_NOUN}){_MOTION_DIRECTIONS}"))
+CAMERA_OBJECT = (L.MOTION_VERBS, rx(rf"\s+(?:(?:the|his|her|their|my|your|our)\s+)?(?:{CAMERA_NOUN}|{VIEW_NOUN})"
+                                    rf"{_MOTION_DIRECTIONS}"))
 # the picture as the verb's object: which way it moves is ambiguous (camera or content)
 CONTENT_OBJECT = (L.forms("move", "shift", "slide", "pan", "scroll", "drag", "push", "offset", "nudge"),
                   rx(rf"\s+(?:the\s+)?(?:{CONTENT_NOUN}){direction_spec(H + '|' + VM)}"))
@@ -202,7 +205,13 @@ EXIT = rx(r"\b(?:(?:exit|exits|exited|exiting)(?:\s+(?:the\s+)?(?:frame|screen|s
           r"|\b(?:in|to|towards?)\s+(?:the\s+|a\s+)?(?P<d2>left|right|up|down)(?:wards?)?\s+direction\b"
           # "exits left of frame", "exits the left of the frame": the frame's side it leaves by
           r"|\b(?:exit|exits|exited|exiting|leave|leaves|left|leaving)\s+(?:(?:through|by|via)\s+)?(?:the\s+)?"
-          r"(?P<d3>left|right|top|bottom)(?:[\s-]+(?:side|edge))?\s+of\s+(?:the\s+)?(?:frame|screen|shot|picture)\b")
+          r"(?P<d3>left|right|top|bottom)(?:[\s-]+(?:side|edge))?\s+of\s+(?:the\s+)?(?:frame|screen|shot|picture)\b"
+          # "walks out from the left side": the side it leaves by
+          rf"|\b{alt(L.forms('walk', 'go', 'run', 'move', 'step', 'drive', 'ride', 'fly'))}\s+out\s+(?:from|through|by|via|to)\s+"
+          r"(?:the\s+)?(?P<d4>left|right)(?=[\s-]+side\b|\s*(?:$|[,.;!?]|\s+(?:and|while|then)\b))")
+# a move said by where it starts alone: "the camera moves from left" (and so goes right)
+FROM_ONE_SIDE = rx(rf"\b{alt(L.MOTION_VERBS)}\s+from\s+(?:the\s+)?(?P<d>left|right)(?:[\s-]+side)?\b"
+                   r"(?!\s+(?:to|toward|towards|of|(?:and|or)\s+(?:the\s+)?(?:left|right))\b)")
 
 # a relation to another thing right after a direction word ("left of the sofa")
 OF_TAIL = rx(rf"(?:[\s-]+(?:hand[\s-]+)?(?:side|half|edge|corner|part|end))?\s+of\s+(?:{DET}\s+)?(?P<noun>[a-z][a-z'-]*)")

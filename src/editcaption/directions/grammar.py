@@ -115,7 +115,8 @@ def _sentences(low: str) -> list[_Sentence]:
         stop = m.end() if m else len(low)
         body = low[start:end]
         if body.strip():
-            camera = bool(F.CAMERA_SUBJECT.search(body)) or (
+            said = F.CAMERA_SUBJECT.search(body)
+            camera = bool(said and not _shown_moving(body, said)) or (
                 previous_camera and re.search(r"(?:^\s*|[,;]\s*|\b(?:as|while|then|and|now|here)\s+)it\b", body) is not None)
             question = "?" in low[end:stop] and not _REQUEST.match(body)
             out.append(_Sentence(start, end, camera, question))
@@ -241,7 +242,10 @@ class _Reader:
                 if self.low.startswith("zoomed", m.start()) and _FRAMING_NOUN.match(self.low, m.end()) and \
                         not _ASKS.search(self.low, self.sentence(m.start()).start, m.start()):
                     continue  # "Zoomed out view of a giraffe": the framing of a picture described, no change
-                self.camera_fact(m, implied or m.group("d"))
+                if self.low.startswith("zoomed", m.start()) and _DESCRIBED.search(self.low, 0, m.start()) and \
+                        re.match(r"\s+in(?:to|\s+to)\s+(?:a|an|the)\b", self.low[m.start() + 6:]):
+                    continue  # "a map that is zoomed into a location": a thing in the picture described
+                self.camera_fact(m, implied or m.group("d") or m.groupdict()["d2"])
 
     def after_a_motion_verb(self, pos: int) -> bool:
         """Whether the word at ``pos`` follows a verb of motion, "right" as an intensifier between."""
@@ -269,7 +273,7 @@ class _Reader:
     def camera_fact(self, m: re.Match[str] | _Hit, word: str, convention: str | None = None) -> None:
         d = F.normalise(word)
         if self.both_ways(m.end(), d):  # "tilting up and down", "moves back and forth"
-            self.take(*m.span())
+            self.take(m.start(), _BOTH_WAYS.match(self.low, m.end()).end())  # (not "right again" as a place)
             return
         kind = F.camera_kind(d)
         self.emit(kind, d, *m.span(), convention=convention)
@@ -316,12 +320,19 @@ class _Reader:
             for v in [w for w in _WORD.finditer(self.low) if w.group() in F.MOVE_VERB_WORDS]:
                 if self.free(*v.span()):
                     self.object_move(v)
-        if self.words & F.PATH_VERBS:
+        if self.words & F.PATH_VERBS or self.words & _CAMERA_WORK:
             for m in self.scan(F.PATH):
                 self.path(m)
         for m in self.scan(F.EXIT):
-            d = F.normalise(m.group("d") or m.group("d2") or m.group("d3"))
+            if m.group("d2") == "right" and re.search(r"\bthe\s+right", m.group()) and "left direction" not in self.low:
+                self.take(*m.span())  # "starts moving the car in the right direction": the correct way
+                continue
+            d = F.normalise(m.group("d") or m.group("d2") or m.group("d3") or m.group("d4"))
             self.emit("pan" if self.camera_agent(m.start()) else "move", d, *m.span())
+        if "from" in self.words:
+            for m in self.scan(F.FROM_ONE_SIDE):
+                if self.camera_agent(m.start()):
+                    self.emit("pan", opposite(m.group("d")), *m.span())
         for m in self.anchored(F.MOTION_INTRANSITIVE):
             self.intransitive(m)
         for m in self.anchored(F.TURN_INTRANSITIVE):
@@ -359,7 +370,9 @@ class _Reader:
     def path(self, m: re.Match[str]) -> None:
         """A path across the frame: its direction is the way from the first place to the second."""
         start = max(self.sentence(m.start()).start, m.start() - 80)
-        if not any(w in F.PATH_VERBS for w in _WORD.findall(self.low, start, m.start())):
+        words = _WORD.findall(self.low, start, m.start())
+        if not any(w in F.PATH_VERBS for w in words) and not (
+                _CAMERA_WORK.intersection(words) and self.camera_agent(m.start())):
             return  # "the people from left to right are ...": an order, not a motion
         before = _PREVIOUS_WORD.search(self.low, 0, m.start())
         if not self.low.startswith("from", m.start()) and before and before.group("w") not in F.PATH_VERBS:
@@ -400,6 +413,9 @@ class _Reader:
                 return
             if any(w in F.NOT_IN_AN_OBJECT or w.endswith("ly") for w in words):
                 return
+            if _TURNED_PARTS.intersection(words):
+                self.take(v.start(), v.end() + d.end())  # "moves his face left": a turn of the head
+                return
             a, b = v.start(), v.end() + d.end()
             horizontal = d.group("d").startswith(("left", "right"))
             nxt = _NEXT_WORD.match(self.low, b) if horizontal else None
@@ -428,7 +444,13 @@ class _Reader:
             self.take(*m.span())  # "walks up to the tv": an approach
             return
         d = F.normalise(m.group("d"))
-        if self.relative_after(m.end()) or self.both_ways(m.end(), d):
+        if verb in _POSTURE_VERBS and d in ("left", "right"):
+            self.take(*m.span())  # "a clock leaning slightly to the left": a posture, not a move
+            return
+        if self.relative_after(m.end()):
+            return
+        if self.both_ways(m.end(), d):
+            self.take(m.start(), _BOTH_WAYS.match(self.low, m.end()).end())
             return
         s = self.sentence(m.start())
         clause_start = self.clause_start(m.start())
@@ -450,6 +472,7 @@ class _Reader:
             # the thing the clause is about, or with no subject the sentence's ("a ball drops and bounces
             # upwards"; but "turns his head to the left, then back to the right" is a turn)
             if m.group("d") in ("up", "down") and (verb in L.PARTICLE_VERBS or _PATH_AFTER.match(self.low, m.end())
+                                                   or _PATH_PRONOUN.match(self.low, m.end())
                                                    or self.bare_path(m.end())):
                 self.take(*m.span())  # "lift up the bag", "walk down the stairs": a particle, a path
                 return
@@ -514,7 +537,8 @@ class _Reader:
             words = _noun_phrase(self.low, m.start())
             if _SEARCHED.search(self.low, max(0, m.start() - 30), m.start()):
                 self.take(*m.span())  # "reaches under her coat", "looks under his pillow": where a hand or eye goes
-            elif not _ambient(words, self.low[m.start():m.end() + 40]) and head not in P.NOT_A_THING:
+            elif not _ambient(words, self.low[m.start():m.end() + 40], head, self.low[m.end():m.end() + 20]) and \
+                    head not in P.NOT_A_THING:
                 self.relative(None, m.start(), m.end(), P.VERTICAL_WORD[w])
 
     def names_the_frame(self, tail: re.Match[str]) -> bool:
@@ -545,7 +569,9 @@ class _Reader:
         tail = P.OF_NOUN.match(self.low, m.end())
         if tail:
             words = {w.removesuffix("'s") for w in re.findall(r"[a-z']+", self.low[tail.start("np"):tail.end() + 24])[:2]}
-            if self.names_the_frame(tail):
+            if h_out == "center" and not v and words & _PLAYED:
+                self.take(m.start(), tail.end())  # "in the middle of the video": a time
+            elif self.names_the_frame(tail):
                 if self.low.startswith("to", m.start()) and self.travels(m.start()):
                     # "one ray swimming to the top right of the image": where it goes, a move per axis
                     for way in (h_out if h_out in ("left", "right") else None, L.VERTICAL_MOTION.get(v or "")):
@@ -656,6 +682,10 @@ class _Reader:
 
     def adjective(self, m: re.Match[str]) -> None:
         noun = m.group("noun")
+        if noun in ("one", "ones") and m.group("h") in ("left", "right", "leftmost", "rightmost") and \
+                m.group("pre") == "the" and not m.group("v") and self.one_of_a_pair(m.group("h")):
+            self.emit("position", P.HORIZONTAL_WORD[m.group("h")], m.start("h"), m.end())  # "the left one"
+            return
         if not P.thing_noun(noun) or noun in L.BODY_PARTS and noun not in L.WORN_IN_PAIRS:
             return
         w, v_raw = m.group("h"), m.group("v")
@@ -677,6 +707,11 @@ class _Reader:
         if v == "middle" and h == "center":
             v = None
         self.emit("position", h, a, m.end(), v)
+
+    def one_of_a_pair(self, side: str) -> bool:
+        """Whether "the <side> one" picks a thing by its side: always for "left"; for "right" ("the
+        right one" is also the correct one) only when the text names the left one too."""
+        return side.startswith("left") or re.search(r"\bthe\s+left(?:most)?\s+ones?\b", self.low) is not None
 
     # ------------------------------------------------------------------------- tone
 
@@ -700,6 +735,8 @@ class _Reader:
             verb = m.group("verb")
             if not obj and verb.startswith(P.TONE_VERB_NEEDS_OBJECT):
                 continue  # "illuminating with precision": no picture lit
+            if verb.startswith(P.TONE_VERB_NEEDS_OBJECT) and re.match(r"[a-z]+s\b", verb) and self.subject(m.start()):
+                continue  # "The sun illuminates the garden": a light in the picture, described
             if verb == "dim" and not obj and not _DIM_OBJECT.match(self.low, m.end("verb")):
                 continue  # "the lighting is dim", "a dim room": the adjective, no change asked for
             if not obj and verb.endswith(("ing", "ed")) and not self.tone_subject(m.start()):
@@ -754,10 +791,20 @@ def find_statements(text: str) -> list[DirectionStatement]:
 
 # every camera frame with the direction it implies (None: the frame's "d" group names it)
 _CAMERA_FRAMES = [(needs, pattern, None) for needs, pattern in F.CAMERA_FRAMES] + F.IMPLIED_CAMERA_FRAMES
-_THING_WORDS = ("truck", "track", "mirror")  # camera and mirror verbs that are also everyday things
+_THING_WORDS = ("truck", "track", "mirror")
+_PLAYED = {"video", "clip", "sequence", "footage"}  # its middle is a time
+_SHOWING = re.compile(r"\b(?:shows|showed|captures|captured|films|filmed|records|recorded|sees|saw|displays|"
+                      r"displayed)$")
+_SHOWS_A_THING = re.compile(r"\s+(?:[a-z]+ly\s+)?(?:shows|showed|showing|captures|captured|capturing|films|filmed|"
+                            r"filming|records|recorded|recording|sees|saw|displays|displayed)\s+[a-z]")
+_CAMERA_WORK = L.forms("record", "film", "shoot", "capture", "scan")  # "starts recording from left to right"
+_DESCRIBED = re.compile(r"\b(?:that|which)\s+(?:is|are|was|were)\s+$")
+_POSTURE_VERBS = L.forms("lean", "tilt", "bend", "slant", "slope")  # "leaning to the left": how it stands
+_TURNED_PARTS = {"head", "face", "eyes", "gaze", "chin", "nose"}  # moved left or right, they turn  # camera and mirror verbs that are also everyday things
 _THING_PREPOSITIONS = {"in", "on", "into", "onto", "from", "of", "off", "under", "inside"}
 _HAND_OF = re.compile(r"(?:[\s-]+side)?\s+of\s+(?P<owner>(?:[a-z'-]+\s*){1,4})")
 # "walk down the stairs", "climbs up a ladder": up/down as a preposition of a path
+_PATH_PRONOUN = re.compile(r"\s+(?:it|them)\b")  # "about to ski down it"
 _PATH_AFTER = re.compile(r"\s+(?:the|a|an|his|her|their|its|some|this|that|these|those)\b")
 # what lies outside the picture or only sends light into it has no place in the frame
 _OUTSIDE = re.compile(r"\b(?:off[\s-]?(?:screen|camera|frame)|out\s+of\s+(?:frame|shot|view)|(?P<shine>(?:shin|stream|pour|"
@@ -825,11 +872,23 @@ def _place(words: str) -> tuple[str | None, str | None]:
     return h, v
 
 
+def _shown_moving(body: str, said: re.Match[str]) -> bool:
+    """Whether the camera's verb shows a thing that moves in the same clause ("the camera shows a tank
+    drive down a hill and turns left"): the sentence's later moves are that thing's. ("The drone
+    captures the city, moving forward" is the camera's own move.)"""
+    if not _SHOWING.search(said.group()):
+        return False
+    shown = re.match(r"[^,;:.]*", body[said.end():]).group()  # type: ignore[union-attr]
+    return any(w in F.PATH_VERBS for w in _WORD.findall(shown)[:8])
+
+
 def _camera_subject(subject: str) -> bool:
     """Whether a clause's subject words name the camera: "the drone camera", but not "woman holding
-    camera" nor "the twins cross in front of the camera" (there the camera is an object)."""
+    camera" nor "the twins cross in front of the camera" (there the camera is an object), nor "the
+    camera shows the group walking" (there what it shows moves)."""
     m = _CAMERA_WORD.search(subject)
-    return m is not None and not _CAMERA_AS_OBJECT.search(subject, 0, m.start())
+    return m is not None and not _CAMERA_AS_OBJECT.search(subject, 0, m.start()) and \
+        not _SHOWS_A_THING.match(subject, m.end())
 
 
 def _no_subject(subject: str) -> bool:
@@ -843,12 +902,16 @@ def _side(word: str) -> str:
     return P.HORIZONTAL_WORD.get(word) or P.VERTICAL_WORD[word]
 
 
-def _ambient(words: set[str], after: str) -> bool:
+def _ambient(words: set[str], after: str, head: str, rest: str) -> bool:
     """Whether the thing a vertical relation names is the light, the weather or a time ("under the
-    sun", "beneath a clear sky"), not a thing in the picture. A light that is a thing ("below a
-    traffic light") and anything seen from above or below it ("above the fluffy white clouds") is one."""
+    sun", "beneath a clear sky") or what a thing under it is sunk in ("under the water", "beneath
+    the earth"), not a thing in the picture. A light that is a thing ("below a traffic light") and
+    anything seen from above or below it ("above the fluffy white clouds") is one."""
     if words & L.TIME_NOUNS:
         return True
+    if head in L.UNDER_SETTINGS and after.startswith(("under", "beneath", "below")):
+        nxt = re.match(r"\s+([a-z]+)", rest)
+        return nxt is None or not P.thing_noun(nxt.group(1))  # (but "under the water tab": a tap)
     ambient = words & L.AMBIENT_NOUNS - L.SEEN_FROM_ABOVE
     if ambient & {"light", "lights"} and L.LIGHT_THING.search(after):
         ambient -= {"light", "lights"}

@@ -98,7 +98,7 @@ CAMERA_NOUNS = {"camera", "cameras", "view", "viewpoint", "shot", "framing", "pe
                 "viewing angle", "angle of view", "gaze"}
 # nouns naming the picture itself: "the left side of the image" is a frame position
 FRAME_NOUNS = {"image", "images", "picture", "pic", "photo", "photograph", "frame", "scene", "canvas", "view", "shot",
-               "composition", "screen", "foreground", "background", "panorama", "snapshot", "shot's", "image's",
+               "composition", "screen", "foreground", "background", "panorama", "snapshot", "video", "shot's", "image's",
                "picture's", "photo's", "frame's"}
 # what a "move"/"pan"/"shift" of the picture itself names: the camera or the content is ambiguous
 CONTENT_NOUNS = {"image", "picture", "photo", "photograph", "scene", "content", "contents", "pic", "everything",
@@ -176,6 +176,9 @@ AMBIENT_NOUNS = {"sky", "skies", "sun", "sunlight", "sunshine", "moon", "moonlig
                  "age", "title", "heading", "category", "breath", "radar", "wraps", "weight", "belief"}
 # ambient nouns that are still places a thing can be above or below ("a plane above the clouds")
 SEEN_FROM_ABOVE = {"clouds", "cloud", "water", "waves", "horizon", "surface", "canopy", "fog", "mist"}
+# what a thing under it is sunk in or buried by, a setting ("under the water", "beneath the earth"),
+# and the idiom "working under the hood"
+UNDER_SETTINGS = {"water", "waves", "surface", "earth", "sea", "ocean", "ice", "hood"}
 # lights that are things: "below a traffic light"
 LIGHT_THING = re.compile(r"\b(?:traffic|street|ceiling|desk|table|floor|pendant|porch|neon|fairy|string|tail|head|"
                          r"flash|night|hanging|wall|garden|stage)[\s-]+lights?\b")
@@ -231,7 +234,8 @@ MOTION_VERBS = forms("move", "shift", "slide", "glide", "drift", "travel", "fly"
                      "retreat", "push", "pull", "step", "back", "draw", "get", "come", "proceed", "veer", "scroll",
                      "nudge", "drag", "relocate", "reposition", "bring", "lift", "raise", "lower", "walk", "run", "jump",
                      "swim", "roll", "float", "hover", "soar", "sail", "crawl", "fall", "lean", "bend", "slip", "hop",
-                     "drive", "ride", "race", "stream", "flow", "bounce", "streak", "transition", "snap")
+                     "drive", "ride", "race", "stream", "flow", "bounce", "streak", "transition", "snap", "dance",
+                     "skate", "ski", "stroll", "hurry", "rush", "wade")
 # verbs whose moved thing is the object only (never the subject)
 TRANSITIVE_ONLY = forms("nudge", "drag", "relocate", "reposition", "bring", "lift", "raise", "lower", "push", "put",
                         "place", "set")

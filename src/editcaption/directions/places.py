@@ -15,7 +15,7 @@ import re
 from . import lexicon as L
 from .lexicon import alt
 
-_DET = r"(?:the|a|an|this|that|these|those|some|one|two|both|each|every)"
+_DET = r"(?:the|a|an|this|that|these|those|some|one|two|three|four|five|six|several|many|both|each|every)"
 _POSSESSOR = r"(?P<owner>[a-z]+'s|[a-z]+s'|his|her|their|its|my|your|our)"
 _PART = r"(?:(?:side|edge|corner|part|third|area|region|portion|section|border|margin|quadrant|end)s?|half|halves)"
 _V = r"(?:top|upper|bottom|lower|middle|center|centre)"
@@ -100,7 +100,8 @@ NOT_A_THING = L.NOT_POSITION_NOUNS | _FUNCTION_WORDS
 # "on the bottom shelf", "the top floor": a part of a thing, not a place in the frame
 SUBPART_NOUNS = {"shelf", "shelves", "floor", "floors", "drawer", "drawers", "bunk", "deck", "tier", "layer", "row",
                  "rows", "level", "levels", "lip", "lips", "jaw", "teeth", "tooth", "step", "steps", "picture",
-                 "pictures", "photo", "photos", "panel", "panels", "poster", "posters", "painting", "paintings"}
+                 "pictures", "photo", "photos", "panel", "panels", "poster", "posters", "painting", "paintings",
+                 "compartment", "compartments", "page", "pages", "pane", "panes", "slot", "slots"}
 
 
 def thing_noun(word: str) -> bool:
