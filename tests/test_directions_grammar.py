@@ -355,6 +355,9 @@ def test_a_filmed_scene_s_layout_is_no_fact():
     ("about to ski down it", []),
     # "the right direction" is the correct one unless the left one is named too
     ("starts moving the car in the right direction.", []),
+    ("the camera pans in the right direction.", [("pan", "right", None)]),
+    ("A smoking jet going straight up in the sky.", [("move", "up", None)]),
+    ("she goes straight up the stairs", []),
     ("the car turns in the left direction, then in the right direction", [("move", "left", None),
                                                                          ("move", "right", None)]),
     # a compartment or page named by its side is a part of a thing; "the left one" picks a thing

@@ -324,9 +324,10 @@ class _Reader:
             for m in self.scan(F.PATH):
                 self.path(m)
         for m in self.scan(F.EXIT):
-            if m.group("d2") == "right" and re.search(r"\bthe\s+right", m.group()) and "left direction" not in self.low:
+            if m.group("d2") == "right" and re.search(r"\bthe\s+right", m.group()) and "left direction" not in self.low \
+                    and not self.camera_agent(m.start()):
                 self.take(*m.span())  # "starts moving the car in the right direction": the correct way
-                continue
+                continue  # (but "the camera pans in the right direction" is a pan)
             d = F.normalise(m.group("d") or m.group("d2") or m.group("d3") or m.group("d4"))
             self.emit("pan" if self.camera_agent(m.start()) else "move", d, *m.span())
         if "from" in self.words:
@@ -471,9 +472,10 @@ class _Reader:
         elif d in ("left", "right", "up", "down") and (subject or verb != "back" and not self.facing(m.start())):
             # the thing the clause is about, or with no subject the sentence's ("a ball drops and bounces
             # upwards"; but "turns his head to the left, then back to the right" is a turn)
-            if m.group("d") in ("up", "down") and (verb in L.PARTICLE_VERBS or _PATH_AFTER.match(self.low, m.end())
-                                                   or _PATH_PRONOUN.match(self.low, m.end())
-                                                   or self.bare_path(m.end())):
+            straight = _STRAIGHT.search(self.low, m.start(), m.end()) is not None  # "going straight up": a way
+            if m.group("d") in ("up", "down") and (
+                    verb in L.PARTICLE_VERBS and not straight or _PATH_AFTER.match(self.low, m.end())
+                    or _PATH_PRONOUN.match(self.low, m.end()) or self.bare_path(m.end())):
                 self.take(*m.span())  # "lift up the bag", "walk down the stairs": a particle, a path
                 return
             self.emit("move", d, *m.span())
@@ -804,6 +806,7 @@ _TURNED_PARTS = {"head", "face", "eyes", "gaze", "chin", "nose"}  # moved left o
 _THING_PREPOSITIONS = {"in", "on", "into", "onto", "from", "of", "off", "under", "inside"}
 _HAND_OF = re.compile(r"(?:[\s-]+side)?\s+of\s+(?P<owner>(?:[a-z'-]+\s*){1,4})")
 # "walk down the stairs", "climbs up a ladder": up/down as a preposition of a path
+_STRAIGHT = re.compile(r"\b(?:straight|directly|vertically)\b")
 _PATH_PRONOUN = re.compile(r"\s+(?:it|them)\b")  # "about to ski down it"
 _PATH_AFTER = re.compile(r"\s+(?:the|a|an|his|her|their|its|some|this|that|these|those)\b")
 # what lies outside the picture or only sends light into it has no place in the frame
