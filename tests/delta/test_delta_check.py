@@ -236,3 +236,35 @@ def test_a_change_on_the_middle_line_is_on_neither_half(off):
     regions[0] = _disc_region(0.3, 0.5 - off)
     assert check(DeltaReport(camera=CameraMotion(confidence=1.0, method="features"), regions=regions),
                  right.replace("right ball", "left ball")) == []
+
+
+@pytest.fixture(scope="module")
+def recoloured_left_removed_right():
+    img = window(photo("rocket"), 0.9)
+    src = disc(disc(img, 0.2, 0.5, 0.07, "red"), 0.8, 0.5, 0.07, "green")
+    return analyze(src, disc(img, 0.2, 0.5, 0.07, "blue"))
+
+
+def test_an_addition_or_removal_is_checked_against_a_change_of_its_own_kind(recoloured_left_removed_right):
+    report = recoloured_left_removed_right
+    assert sorted((r.side, r.kind) for r in report.regions if r.area <= 0.5) == [("left", "recolored"),
+                                                                                   ("right", "disappeared")]
+    text = "Remove the green ball on the right.\nMake the left ball blue."
+    assert check(report, text) == []
+    # reversed: something did change on the left, but it was recoloured; the removed thing is on the right
+    flags = check(report, swap_direction_words(text))
+    assert kinds(flags) == [("orientation", "P0")]
+    assert "'on the left'" in flags[0].message and "removed is at the right" in flags[0].message
+
+
+def test_a_misread_kind_alone_raises_no_flag():
+    """With no change of the asked kind anywhere, a region of another kind at the stated place still
+    answers the edit (the kind may be misread), and a clause asking for two kinds binds neither."""
+    left = Region(bbox=(0.1, 0.4, 0.3, 0.6), area=0.04, side="left", vertical="middle", kind="appeared",
+                  color_before="grey", color_after="blue", centroid=(0.2, 0.5), strength=40)
+    report = DeltaReport(camera=CameraMotion(confidence=1.0, method="features"), regions=[left])
+    assert check(report, "Remove the blue vase on the left.") == []
+    right = Region(bbox=(0.7, 0.4, 0.9, 0.6), area=0.04, side="right", vertical="middle", kind="disappeared",
+                   color_before="red", color_after="grey", centroid=(0.8, 0.5), strength=40)
+    both = DeltaReport(camera=CameraMotion(confidence=1.0, method="features"), regions=[left, right])
+    assert check(both, "Remove the cat and add a dog on the left.") == []

@@ -17,6 +17,14 @@ _EDIT_VERB = re.compile(r"\b(?:" + "|".join(sorted({re.escape(v).replace(r"\ ", 
                                                     for v in verbs} | {"get\\s+rid", "fill", "fills", "convert", "converts",
                                                                        "morph", "morphs"}, key=len, reverse=True))
                         + r")\b", re.I)
+def _verbs(*kinds: str) -> re.Pattern[str]:
+    words = {re.escape(v).replace(r"\ ", r"\s+") for k in kinds for v in EDIT_VERBS[k]}
+    return re.compile(r"\b(?:" + "|".join(sorted(words, key=len, reverse=True)) + r")\b", re.I)
+
+
+# what an added or removed thing leaves in the picture: a region of this kind
+_ASKED_KIND = (("appeared", _verbs("add")), ("disappeared", _verbs("remove")))
+_OTHER_EDITS = _verbs("recolour", "replace", "move")
 _COLOUR_WORD = re.compile(
     r"\b(red|orange|yellow|green|cyan|blue|purple|violet|pink|brown|white|gr[ae]y|black)\b", re.I
 )
@@ -88,6 +96,14 @@ def position_flags(report: DeltaReport, statements: list[DirectionStatement], te
         if not fits:
             flags.append(_position_flag(s, regions[(named or [0])[0]]))
             continue
+        kind = _asked_kind(clause)
+        of_kind = [i for i, r in enumerate(regions) if r.kind == kind]
+        if of_kind and not set(of_kind) & set(fits):
+            # a thing was added (removed), but away from the stated place, and whatever changed there
+            # is another kind of change: "delete the left suitcase" where the suitcase on the right is
+            # gone and the bed on the left was recoloured
+            flags.append(_position_flag(s, regions[of_kind[0]], kind=kind))
+            continue
         asks.append((s, _clause_start(text, s.start), fits))
     if flags:
         return flags
@@ -137,6 +153,21 @@ def _distance(s: DirectionStatement, r: Region) -> float:
 
 def _same_place(a: DirectionStatement, b: DirectionStatement) -> bool:
     return a.direction == b.direction and (a.vertical or "middle") == (b.vertical or "middle")
+
+
+def _asked_kind(clause: str) -> str | None:
+    """The region kind a clause's one edit leaves: "appeared" for an addition, "disappeared" for a
+    removal, when the clause opens with that verb ("delete the right suitcase", "Please add ...");
+    None for a description ("two poles hanging in front of the shed"), another edit, or more than
+    one kind ("remove the cat and add a dog")."""
+    kinds = [kind for kind, verbs in _ASKED_KIND if verbs.search(clause)]
+    if len(kinds) != 1 or _OTHER_EDITS.search(clause):
+        return None
+    verb = dict(_ASKED_KIND)[kinds[0]].match(clause, _IMPERATIVE_START.match(clause).end())  # type: ignore[union-attr]
+    return kinds[0] if verb else None
+
+
+_IMPERATIVE_START = re.compile(r"\s*(?:(?:please|now|then|also|and|just|kindly|finally|next)[\s,]+)*", re.I)
 
 
 def _agree(a: DirectionStatement, b: DirectionStatement) -> bool:
@@ -195,9 +226,13 @@ def _matching(options: list[list[int]]) -> list[int | None]:
     return out
 
 
-def _position_flag(s: DirectionStatement, r: Region, shared: bool = False) -> Flag:
+def _position_flag(s: DirectionStatement, r: Region, shared: bool = False, kind: str | None = None) -> Flag:
     said = position_phrase(s.direction, s.vertical or "middle") if s.direction else s.vertical
-    if shared:
+    if kind:
+        done = "added" if kind == "appeared" else "removed"
+        message = (f"places the edit at the {said} ({s.phrase.strip()!r}), but the thing {done} is at the "
+                   f"{_place(r)}; what changed at the {said} is another kind of change")
+    elif shared:
         message = (f"places the edit at the {said} ({s.phrase.strip()!r}), but no change there is left for it: "
                    f"the changes that fit belong to the instruction's other edits")
     else:
