@@ -12,16 +12,15 @@ from .report import DeltaReport, Region
 from .thresholds import CheckThresholds
 from .wording import percent
 
-# a clause with one of these edits something: a position in it is where the edit happens
-_EDIT_VERB = re.compile(r"\b(?:" + "|".join(sorted({re.escape(v).replace(r"\ ", r"\s+") for verbs in EDIT_VERBS.values()
-                                                    for v in verbs} | {"get\\s+rid", "fill", "fills", "convert", "converts",
-                                                                       "morph", "morphs"}, key=len, reverse=True))
-                        + r")\b", re.I)
-def _verbs(*kinds: str) -> re.Pattern[str]:
-    words = {re.escape(v).replace(r"\ ", r"\s+") for k in kinds for v in EDIT_VERBS[k]}
+
+def _verbs(*kinds: str, extra: tuple[str, ...] = ()) -> re.Pattern[str]:
+    """Every form of the edit verbs of ``kinds`` (lexicon ``EDIT_VERBS``) and ``extra``, as whole words."""
+    words = {re.escape(v).replace(r"\ ", r"\s+") for k in kinds for v in EDIT_VERBS[k]} | set(extra)
     return re.compile(r"\b(?:" + "|".join(sorted(words, key=len, reverse=True)) + r")\b", re.I)
 
 
+# a clause with one of these edits something: a position in it is where the edit happens
+_EDIT_VERB = _verbs(*EDIT_VERBS, extra=("get\\s+rid", "fill", "fills", "convert", "converts", "morph", "morphs"))
 # what an added or removed thing leaves in the picture: a region of this kind
 _ASKED_KIND = (("appeared", _verbs("add")), ("disappeared", _verbs("remove")))
 _OTHER_EDITS = _verbs("recolour", "replace", "move")

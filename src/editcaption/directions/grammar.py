@@ -793,21 +793,22 @@ def find_statements(text: str) -> list[DirectionStatement]:
 
 # every camera frame with the direction it implies (None: the frame's "d" group names it)
 _CAMERA_FRAMES = [(needs, pattern, None) for needs, pattern in F.CAMERA_FRAMES] + F.IMPLIED_CAMERA_FRAMES
-_THING_WORDS = ("truck", "track", "mirror")
+_THING_WORDS = ("truck", "track", "mirror")  # camera and mirror verbs that are also everyday things
 _PLAYED = {"video", "clip", "sequence", "footage"}  # its middle is a time
-_SHOWING = re.compile(r"\b(?:shows|showed|captures|captured|films|filmed|records|recorded|sees|saw|displays|"
-                      r"displayed)$")
-_SHOWS_A_THING = re.compile(r"\s+(?:[a-z]+ly\s+)?(?:shows|showed|showing|captures|captured|capturing|films|filmed|"
-                            r"filming|records|recorded|recording|sees|saw|displays|displayed)\s+[a-z]")
+# a camera that shows, films or records something: what it shows may be what moves
+_SHOWING_FORMS = (r"shows|showed|showing|captures|captured|capturing|films|filmed|filming|records|recorded|recording|"
+                  r"sees|saw|displays|displayed")
+_SHOWING = re.compile(rf"\b(?:{_SHOWING_FORMS})$")
+_SHOWS_A_THING = re.compile(rf"\s+(?:[a-z]+ly\s+)?(?:{_SHOWING_FORMS})\s+[a-z]")
 _CAMERA_WORK = L.forms("record", "film", "shoot", "capture", "scan")  # "starts recording from left to right"
 _DESCRIBED = re.compile(r"\b(?:that|which)\s+(?:is|are|was|were)\s+$")
 _POSTURE_VERBS = L.forms("lean", "tilt", "bend", "slant", "slope")  # "leaning to the left": how it stands
-_TURNED_PARTS = {"head", "face", "eyes", "gaze", "chin", "nose"}  # moved left or right, they turn  # camera and mirror verbs that are also everyday things
+_TURNED_PARTS = {"head", "face", "eyes", "gaze", "chin", "nose"}  # moved left or right, they turn
 _THING_PREPOSITIONS = {"in", "on", "into", "onto", "from", "of", "off", "under", "inside"}
 _HAND_OF = re.compile(r"(?:[\s-]+side)?\s+of\s+(?P<owner>(?:[a-z'-]+\s*){1,4})")
-# "walk down the stairs", "climbs up a ladder": up/down as a preposition of a path
-_STRAIGHT = re.compile(r"\b(?:straight|directly|vertically)\b")
+_STRAIGHT = re.compile(r"\b(?:straight|directly|vertically)\b")  # "going straight up": a way, not a particle
 _PATH_PRONOUN = re.compile(r"\s+(?:it|them)\b")  # "about to ski down it"
+# "walk down the stairs", "climbs up a ladder": up/down as a preposition of a path
 _PATH_AFTER = re.compile(r"\s+(?:the|a|an|his|her|their|its|some|this|that|these|those)\b")
 # what lies outside the picture or only sends light into it has no place in the frame
 _OUTSIDE = re.compile(r"\b(?:off[\s-]?(?:screen|camera|frame)|out\s+of\s+(?:frame|shot|view)|(?P<shine>(?:shin|stream|pour|"
