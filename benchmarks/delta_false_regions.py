@@ -32,6 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from delta_edits import FRESH_PHOTOS, HELDOUT_PHOTOS, TUNING_PHOTOS, jpeg, load_photo, make_edits  # noqa: E402
 
 from editcaption.delta import analyze  # noqa: E402
+from editcaption.delta.analyzer import run_analysis  # noqa: E402
 from editcaption.delta.thresholds import DEFAULT  # noqa: E402
 
 ONE_SEARCH = replace(DEFAULT, regions=replace(DEFAULT.regions, quiet_delta_e=None))
@@ -61,14 +62,16 @@ RE_RENDERS: dict[str, Callable[[np.ndarray, int], np.ndarray]] = {
 }
 
 
-def count(pairs: list[tuple[str, np.ndarray, np.ndarray]]) -> dict[str, tuple[int, int, int]]:
-    """Per group: (pairs, regions with the quiet search, regions with one search)."""
-    n, ours, one = Counter(), Counter(), Counter()
+def count(pairs: list[tuple[str, np.ndarray, np.ndarray]]) -> dict[str, tuple[int, int, int, int]]:
+    """Per group: (pairs, pairs searched twice, regions with the quiet search, regions with one search)."""
+    n, quiet, ours, one = Counter(), Counter(), Counter(), Counter()
     for group, src, tgt in pairs:
+        analysis = run_analysis(src, tgt)
         n[group] += 1
-        ours[group] += len(analyze(src, tgt).regions)
+        quiet[group] += analysis.changes.quiet is not None
+        ours[group] += len(analysis.report.regions)
         one[group] += len(analyze(src, tgt, thresholds=ONE_SEARCH).regions)
-    return {g: (n[g], ours[g], one[g]) for g in n}
+    return {g: (n[g], quiet[g], ours[g], one[g]) for g in n}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -84,12 +87,12 @@ def main(argv: list[str] | None = None) -> int:
     for title, pairs in (("global edits (delta_edits.py)", edits), ("re-rendered copies", rendered)):
         table = count(pairs)
         print(f"\n### {title}\n")
-        print("| pairs | count | regions, with the quiet search | regions, one search |")
-        print("|---|---|---|---|")
-        for group, (n, ours, one) in table.items():
-            print(f"| {group} | {n} | {ours} | {one} |")
-        total = [sum(v[i] for v in table.values()) for i in range(3)]
-        print(f"| **all** | {total[0]} | {total[1]} | {total[2]} |")
+        print("| pairs | count | quiet (searched twice) | regions, with the quiet search | regions, one search |")
+        print("|---|---|---|---|---|")
+        for group, (n, quiet, ours, one) in table.items():
+            print(f"| {group} | {n} | {quiet} | {ours} | {one} |")
+        total = [sum(v[i] for v in table.values()) for i in range(4)]
+        print(f"| **all** | {total[0]} | {total[1]} | {total[2]} | {total[3]} |")
     return 0
 
 

@@ -112,8 +112,9 @@ def _kernel(size: int) -> np.ndarray:
 def _quiet_delta_e(diffs: tuple[np.ndarray, ...], valid: np.ndarray, t: RegionThresholds) -> float | None:
     """The lower threshold for a quiet pair, or None. The pair's noise is read from the 75th
     percentile of each difference given (to the tone-matched source, to the source as it is), which
-    a change covering under a quarter of the frame does not reach: a pair re-rendered by an editing
-    model, re-warped by a camera move or given a tone change is not quiet."""
+    a change covering under a quarter of the frame does not reach: a pair whose every pixel moved
+    (heavily re-rendered, or given a clear tone change) is not quiet; a warped one never gets here
+    (see the analyzer)."""
     if t.quiet_delta_e is None or not valid.any():
         return None
     noise = max(float(np.percentile(d[valid], 75)) for d in diffs)
