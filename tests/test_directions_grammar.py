@@ -376,6 +376,10 @@ def test_a_filmed_scene_s_layout_is_no_fact():
     ("Illuminate the scene", [("tone", "brighter", None)]),
     ("a map that is zoomed into a location", []),
     ("the first structure that is zoomed in on", [("zoom", "in", None)]),
+    # heldout12's, read after its one run
+    ("I am standing with a door on my immediate left.", [("own_side", "left", None)]),
+    ("a couple dancing with a full moon illuminating the scene.", []),
+    ("Illuminating the scene.", [("tone", "brighter", None)]),
 ])
 def test_reads_constructed_phrasings(text, expected):
     assert facts(text) == expected

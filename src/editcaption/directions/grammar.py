@@ -737,8 +737,10 @@ class _Reader:
             verb = m.group("verb")
             if not obj and verb.startswith(P.TONE_VERB_NEEDS_OBJECT):
                 continue  # "illuminating with precision": no picture lit
-            if verb.startswith(P.TONE_VERB_NEEDS_OBJECT) and re.match(r"[a-z]+s\b", verb) and self.subject(m.start()):
-                continue  # "The sun illuminates the garden": a light in the picture, described
+            if verb.startswith(P.TONE_VERB_NEEDS_OBJECT) and (
+                    re.match(r"[a-z]+s\b", verb) and self.subject(m.start())
+                    or verb.endswith("ing") and not self.tone_subject(m.start())):
+                continue  # "The sun illuminates the garden", "a full moon illuminating the scene": a light described
             if verb == "dim" and not obj and not _DIM_OBJECT.match(self.low, m.end("verb")):
                 continue  # "the lighting is dim", "a dim room": the adjective, no change asked for
             if not obj and verb.endswith(("ing", "ed")) and not self.tone_subject(m.start()):
