@@ -96,7 +96,7 @@ def position_flags(report: DeltaReport, statements: list[DirectionStatement], te
             flags.append(_position_flag(s, regions[(named or [0])[0]]))
             continue
         kind = _asked_kind(clause)
-        of_kind = [i for i, r in enumerate(regions) if r.kind == kind]
+        of_kind = [i for i, r in enumerate(regions) if r.kind == kind] if kind else []
         if of_kind and not set(of_kind) & set(fits):
             # a thing was added (removed), but away from the stated place, and whatever changed there
             # is another kind of change: "delete the left suitcase" where the suitcase on the right is

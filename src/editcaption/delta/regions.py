@@ -93,7 +93,7 @@ class ChangeMap:
     # weaker still: where a thing that differs little from what it covers really ends, when
     # only the background's detail under it passes the other thresholds (see find_regions)
     weak: np.ndarray | None = None  # bool
-    # in a quiet pair, the same map at a lower threshold (see _quiet_delta_e): searched only
+    # in a quiet pair, the same map at a lower threshold (see change_map): searched only
     # where this one found nothing
     quiet: ChangeMap | None = None
 
@@ -109,15 +109,18 @@ def _kernel(size: int) -> np.ndarray:
     return cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (size, size))
 
 
-def _quiet_delta_e(diffs: tuple[np.ndarray, ...], valid: np.ndarray, t: RegionThresholds) -> float | None:
-    """The lower threshold for a quiet pair, or None. The pair's noise is read from the 75th
-    percentile of each difference given (to the tone-matched source, to the source as it is), which
-    a change covering under a quarter of the frame does not reach: a pair whose every pixel moved
-    (heavily re-rendered, or given a clear tone change) is not quiet; a warped one never gets here
-    (see the analyzer)."""
-    if t.quiet_delta_e is None or not valid.any():
+def _noise(diff: np.ndarray, valid: np.ndarray) -> float:
+    """A pair's noise: the 75th percentile of a difference over the overlap, which a change
+    covering under a quarter of the frame does not reach."""
+    return float(np.percentile(diff[valid], 75))
+
+
+def _quiet_delta_e(noise: float, t: RegionThresholds) -> float | None:
+    """The lower threshold for a pair with this noise, or None where it is not quiet. A pair
+    whose every pixel moved (heavily re-rendered, or given a clear tone change) is not quiet; a
+    warped one never gets here (see the analyzer)."""
+    if t.quiet_delta_e is None:
         return None
-    noise = max(float(np.percentile(d[valid], 75)) for d in diffs)
     limit = max(t.quiet_delta_e, t.noise_factor * noise)
     return limit if limit < t.delta_e else None
 
@@ -126,10 +129,10 @@ def change_map(pred_lab: np.ndarray, tgt_lab: np.ndarray, valid: np.ndarray, t: 
                src_lab: np.ndarray | None = None) -> ChangeMap:
     """Difference between the tone-matched source and the target, and its cleaned mask.
 
-    ``src_lab``, the source before tone matching, lets a quiet pair (quiet both before and after tone
-    matching) be searched again at a lower threshold (see :func:`_quiet_delta_e`): there a pixel
-    counts only where the target differs from both, so what the tone model alone leaves behind (a
-    residual on a bright face after the fit moved) is not taken for a change."""
+    ``src_lab``, the source before tone matching, lets a quiet pair (quiet both before and after
+    tone matching: :func:`_noise`, :func:`_quiet_delta_e`) be searched again at a lower threshold:
+    there a pixel counts only where the target differs from both, so what the tone model alone
+    leaves behind (a residual on a bright face after the fit moved) is not taken for a change."""
     h, w = tgt_lab.shape[:2]
     side = min(h, w)
     sigma = t.blur_sigma if side >= 32 else 0.0
@@ -146,11 +149,14 @@ def change_map(pred_lab: np.ndarray, tgt_lab: np.ndarray, valid: np.ndarray, t: 
         g_t = cv2.GaussianBlur(g_t, (0, 0), 2 * sigma)
     struct = np.abs(g_t - g_p) / (g_t + g_p + 20.0) / t.structure
     changes = _masks(diff, np.maximum(diff / t.delta_e, struct), valid, pred_lab, t)
-    if src_lab is None or changes.faint is None or _quiet_delta_e((diff,), valid, t) is None:
+    if src_lab is None or changes.faint is None or t.quiet_delta_e is None or not valid.any():
+        return changes
+    noise = _noise(diff, valid)
+    if _quiet_delta_e(noise, t) is None:
         return changes
     src = cv2.GaussianBlur(src_lab, (0, 0), sigma) if sigma > 0 else src_lab
     raw = np.linalg.norm(tgt - src, axis=2).astype(np.float32)
-    quiet = _quiet_delta_e((diff, raw), valid, t)
+    quiet = _quiet_delta_e(max(noise, _noise(raw, valid)), t)
     if quiet is not None:
         second = _masks(diff, np.maximum(np.minimum(diff, raw) / quiet, struct), valid, pred_lab, t)
         changes.quiet = second if second.faint is not None else None  # (never "the whole frame")
@@ -470,14 +476,15 @@ def _same_structure(comp: np.ndarray, pred_lab: np.ndarray, tgt_lab: np.ndarray,
     return corr >= t.recolor_lightness_corr and d_l <= t.recolor_lightness_share * d_ab
 
 
-def _rules_reading(comp: np.ndarray, shape: np.ndarray, src_lab: np.ndarray, pred_lab: np.ndarray,
-                   tgt_lab: np.ndarray, valid: np.ndarray, frame: tuple[int, int], t: RegionThresholds,
+def _rules_reading(once: _Once, shape: np.ndarray, frame: tuple[int, int], t: RegionThresholds,
                    wide: np.ndarray | None = None, strong: np.ndarray | None = None,
-                   extent: np.ndarray | None = None, once: _Once | None = None) -> _Reading:
+                   extent: np.ndarray | None = None) -> _Reading:
     """Kind, colour names and inner displacement of one region, by the rules.
 
-    ``comp`` is the region (its colours are named; a move is looked for inside it, or inside
-    ``strong``, its pixels above the mask's own threshold, when given),
+    ``once`` holds the region and the images it is read in, and keeps what is measured of it
+    (the learned model reads it again after the rules). ``comp`` is the region (its colours are
+    named; a move is looked for inside it, or inside ``strong``, its pixels above the mask's own
+    threshold, when given),
     ``shape`` the region with the faint changes joined to it (where the thing really ends:
     its outline is the one compared). ``src_lab`` is the warped source (its colours name what
     was there), ``pred_lab`` the same with the global tone change applied (what the target is
@@ -485,10 +492,8 @@ def _rules_reading(comp: np.ndarray, shape: np.ndarray, src_lab: np.ndarray, pre
     pixels. ``wide``, when given, is the larger thing the region is part of (see
     :func:`find_regions`): once no move is found, its outline is read instead of ``shape``'s.
     ``extent``, when given, is the region grown into every weak change around it, read first
-    for appeared / disappeared. ``once`` keeps what is measured of the region (the learned
-    model reads it again after the rules)."""
-    side = min(frame)
-    once = once or _Once(comp, src_lab, pred_lab, tgt_lab, valid, side)
+    for appeared / disappeared."""
+    comp, src_lab, pred_lab, tgt_lab, valid = once.comp, once.src_lab, once.pred_lab, once.tgt_lab, once.valid
     before, after, ring_before, ring_after, _ = once.around
     name_before = name_lab(before) if before is not None else None
     name_after = name_lab(after) if after is not None else None
@@ -633,6 +638,8 @@ def _kind_model() -> kind_model.KindModel:
         raise RuntimeError(f"{kind_model.WEIGHTS} was fitted on other measurements than this version reads: "
                            "run benchmarks/region_photos/train_kind.py to fit it again")
     return model
+
+
 _RECORDING: ContextVar[list | None] = ContextVar("editcaption_region_readings", default=None)
 
 
@@ -658,7 +665,7 @@ def _classify(comp: np.ndarray, shape: np.ndarray, src_lab: np.ndarray, pred_lab
     :func:`overrules` allows. A move stays the rules' call, and the measurements are not made
     where the model could not act (unless recorded for fitting it)."""
     once = _Once(comp, src_lab, pred_lab, tgt_lab, valid, min(frame))
-    reading = _rules_reading(comp, shape, src_lab, pred_lab, tgt_lab, valid, frame, t, wide, strong, extent, once)
+    reading = _rules_reading(once, shape, frame, t, wide, strong, extent)
     reading.rules_kind = reading.kind
     asked = t.learned_kind_confidence is not None and any(overrules(k, reading.kind) for k in kind_model.KINDS)
     if reading.moved is not None or not (asked or _RECORDING.get() is not None):
@@ -769,7 +776,7 @@ def find_regions(
     margin = max(8, side // 10)  # everything the classifier looks at lies this close to the region's box
 
     def region(ch: ChangeMap, labels: np.ndarray, stats: np.ndarray, centroids: np.ndarray, i: int,
-               grow: bool = True, widen: bool = True) -> tuple[Region, float]:
+               grow: bool = True, widen: bool = True) -> tuple[Region, _Reading]:
         x0, y0 = stats[i, cv2.CC_STAT_LEFT], stats[i, cv2.CC_STAT_TOP]
         x1 = x0 + stats[i, cv2.CC_STAT_WIDTH]
         y1 = y0 + stats[i, cv2.CC_STAT_HEIGHT]

@@ -713,7 +713,7 @@ class _Reader:
     def one_of_a_pair(self, side: str) -> bool:
         """Whether "the <side> one" picks a thing by its side: always for "left"; for "right" ("the
         right one" is also the correct one) only when the text names the left one too."""
-        return side.startswith("left") or re.search(r"\bthe\s+left(?:most)?\s+ones?\b", self.low) is not None
+        return side.startswith("left") or _THE_LEFT_ONE.search(self.low) is not None
 
     # ------------------------------------------------------------------------- tone
 
@@ -797,6 +797,7 @@ def find_statements(text: str) -> list[DirectionStatement]:
 _CAMERA_FRAMES = [(needs, pattern, None) for needs, pattern in F.CAMERA_FRAMES] + F.IMPLIED_CAMERA_FRAMES
 _THING_WORDS = ("truck", "track", "mirror")  # camera and mirror verbs that are also everyday things
 _PLAYED = {"video", "clip", "sequence", "footage"}  # its middle is a time
+_THE_LEFT_ONE = re.compile(r"\bthe\s+left(?:most)?\s+ones?\b")
 # a camera that shows, films or records something: what it shows may be what moves
 _SHOWING_FORMS = (r"shows|showed|showing|captures|captured|capturing|films|filmed|filming|records|recorded|recording|"
                   r"sees|saw|displays|displayed")
