@@ -195,7 +195,8 @@ PATH = rx(rf"\b(?:from\s+(?:the\s+)?)?(?P<a>{_END})(?:[\s-]+(?:hand[\s-]+)?(?:si
           rf"\s+(?:the\s+)?(?P<b>{_END})\b(?:[\s-]+(?:hand[\s-]+)?(?:side|edge|corner)\b)?")
 PATH_VERBS = L.MOTION_VERBS | L.forms("sweep", "streak", "stream", "flow", "pass", "cross", "scroll", "spread", "fly",
                                      "drive", "ride", "race", "dash", "dart", "zip", "zoom", "pop", "bounce", "leap",
-                                     "jump", "hop", "crawl", "march", "wander", "slide", "glide", "blow", "shoot")
+                                     "jump", "hop", "crawl", "march", "wander", "slide", "glide", "blow", "shoot",
+                                     "disappear", "vanish")  # "disappears to the left": out of the frame that way
 
 # a thing leaving the frame: "exits frame left", "exits to the right", "leaves the screen to the left";
 # a direction named as one: "takes off in the left direction"
@@ -208,7 +209,9 @@ EXIT = rx(r"\b(?:(?:exit|exits|exited|exiting)(?:\s+(?:the\s+)?(?:frame|screen|s
           r"(?P<d3>left|right|top|bottom)(?:[\s-]+(?:side|edge))?\s+of\s+(?:the\s+)?(?:frame|screen|shot|picture)\b"
           # "walks out from the left side": the side it leaves by
           rf"|\b{alt(L.forms('walk', 'go', 'run', 'move', 'step', 'drive', 'ride', 'fly'))}\s+out\s+(?:from|through|by|via|to)\s+"
-          r"(?:the\s+)?(?P<d4>left|right)(?=[\s-]+side\b|\s*(?:$|[,.;!?]|\s+(?:and|while|then)\b))")
+          r"(?:the\s+)?(?P<d4>left|right)(?=[\s-]+side\b|\s*(?:$|[,.;!?]|\s+(?:and|while|then)\b))"
+          # "a left exit is made": the exit named by its side
+          r"|\b(?:a|an|the|its|his|her|their)\s+(?P<d5>left|right)\s+exit\b")
 # a move said by where it starts alone: "the camera moves from left" (and so goes right)
 FROM_ONE_SIDE = rx(rf"\b{alt(L.MOTION_VERBS)}\s+from\s+(?:the\s+)?(?P<d>left|right)(?:[\s-]+side)?\b"
                    r"(?!\s+(?:to|toward|towards|of|(?:and|or)\s+(?:the\s+)?(?:left|right))\b)")

@@ -139,6 +139,9 @@ class _Reader:
         # a text that follows a camera move describes the scene it films: where things stand in it
         # relative to each other ("a village beneath the peaks") is the scene's layout, not a fact asked for
         self.scene_text = any(s.camera for s in self.sentences)
+        # "I am washing the sink on the left": a narrator standing in the scene; a side with no owner is
+        # where things are around them, and there is no picture whose side it could be
+        self.situated = _SITUATED.match(self.low) is not None
 
     # ------------------------------------------------------------------ bookkeeping
 
@@ -198,7 +201,11 @@ class _Reader:
         for m in self.scan(P.OWN_POSSESSIVE):
             owner = m.group("owner").removesuffix("'s").removesuffix("'")
             h = m.group("h")
-            if owner in L.VIEWER_NOUNS:
+            after = re.match(r"\s+(?P<w>[a-z]+)", self.low[m.end():m.end() + 20])
+            if h == "right" and after and after.group("w") in L.CORRECT_NOUNS:
+                self.take(*m.span())  # "got their right order": the correct one
+                continue
+            if owner in L.VIEWER_NOUNS and not (after and after.group("w") in L.BODY_PARTS):
                 if self.facing(m.start()):
                     self.take(*m.span())  # "facing viewer's right": a facing
                 else:
@@ -245,7 +252,16 @@ class _Reader:
                 if self.low.startswith("zoomed", m.start()) and _DESCRIBED.search(self.low, 0, m.start()) and \
                         re.match(r"\s+in(?:to|\s+to)\s+(?:a|an|the)\b", self.low[m.start() + 6:]):
                     continue  # "a map that is zoomed into a location": a thing in the picture described
+                if self.returns_after_a_pan(m):
+                    self.take(*m.span())
+                    continue
                 self.camera_fact(m, implied or m.group("d") or m.groupdict()["d2"])
+
+    def returns_after_a_pan(self, m: re.Match[str] | _Hit) -> bool:
+        """Whether a "back" at ``m`` returns to a thing after a pan ("pans right then quickly comes back
+        to the guy"): the pan undone, not a dolly out ("pulls back to reveal the city" is one)."""
+        return bool(_RETURNS.search(self.low, m.start(), m.end())) and _BACK_TO_A_THING.match(self.low, m.end()) is not None and \
+            any(st.kind == "pan" and st.end <= m.start() for st in self.found)
 
     def after_a_motion_verb(self, pos: int) -> bool:
         """Whether the word at ``pos`` follows a verb of motion, "right" as an intensifier between."""
@@ -328,7 +344,7 @@ class _Reader:
                     and not self.camera_agent(m.start()):
                 self.take(*m.span())  # "starts moving the car in the right direction": the correct way
                 continue  # (but "the camera pans in the right direction" is a pan)
-            d = F.normalise(m.group("d") or m.group("d2") or m.group("d3") or m.group("d4"))
+            d = F.normalise(m.group("d") or m.group("d2") or m.group("d3") or m.group("d4") or m.group("d5"))
             self.emit("pan" if self.camera_agent(m.start()) else "move", d, *m.span())
         if "from" in self.words:
             for m in self.scan(F.FROM_ONE_SIDE):
@@ -464,6 +480,9 @@ class _Reader:
         asked = not subject and clause_start == s.start and d in ("in", "out") and verb in _TO_THE_VIEWER and \
             not m.group("d").startswith("toward")  # "go towards the blue block": a trip to a thing
         if _camera_subject(subject) or (_IT.match(subject) and s.camera) or (_no_subject(subject) and s.camera) or pov or asked:
+            if d == "out" and self.returns_after_a_pan(m):
+                self.take(*m.span())
+                return
             if d in ("in", "out") and verb in L.VERTICAL_VERBS:
                 # "an aerial view descending towards the sea": the way the verb goes, not an approach
                 self.emit("pan", L.VERTICAL_VERBS[verb], *m.span())
@@ -479,6 +498,11 @@ class _Reader:
                 self.take(*m.span())  # "lift up the bag", "walk down the stairs": a particle, a path
                 return
             self.emit("move", d, *m.span())
+            c = F.CONTINUATION.match(self.low, m.end())  # "runs right then left", "goes left, then upwards"
+            if c and self.free(m.end(), c.end()) and not self.relative_after(c.end()):
+                d2 = F.normalise(c.group("d"))
+                if d2 in ("left", "right", "up", "down") and d2 != d:
+                    self.emit("move", d2, m.end() + c.start("d") - c.start(), c.end())
 
     def clause_start(self, pos: int) -> int:
         s = self.sentence(pos)
@@ -507,7 +531,8 @@ class _Reader:
         for pattern in (P.PREP_PHRASE, P.PREP_VERTICAL, P.SIDE_NOUN, P.VERTICAL_RELATION):
             for m in self.scan(pattern):
                 tail = P.OF_NOUN.match(self.low, m.end())
-                if self.about_the_camera(m.start()) and not (tail and self.names_the_frame(tail)):
+                if self.about_the_camera(m.start()) and not (tail and self.names_the_frame(tail)) and \
+                        not self.placed_after_a_thing(m.start()):
                     self.take(*m.span())  # where the camera is; but "the baby on the left of the scene" is a place
         for pattern in (P.PREP_PHRASE, P.PREP_VERTICAL, P.SIDE_NOUN):
             for m in self.scan(pattern):
@@ -539,9 +564,23 @@ class _Reader:
             words = _noun_phrase(self.low, m.start())
             if _SEARCHED.search(self.low, max(0, m.start() - 30), m.start()):
                 self.take(*m.span())  # "reaches under her coat", "looks under his pillow": where a hand or eye goes
+            elif head in L.HEAD_PARTS and w in ("under", "underneath", "beneath"):
+                self.take(*m.span())  # "rubs under his chin": a place on someone's face ("above its head" is one)
             elif not _ambient(words, self.low[m.start():m.end() + 40], head, self.low[m.end():m.end() + 20]) and \
-                    head not in P.NOT_A_THING:
+                    head not in P.NOT_A_REFERENCE:
                 self.relative(None, m.start(), m.end(), P.VERTICAL_WORD[w])
+
+    def placed_after_a_thing(self, pos: int) -> bool:
+        """Whether the place at ``pos`` follows a thing the camera is on ("zooms in on the baby on the
+        right", "pans from a bunny on the right"): that thing's place, not where the camera goes."""
+        if not re.match(r"(?:on|at|in)\s", self.low[pos:pos + 3]):
+            return False
+        before = _PREVIOUS_WORD.search(self.low, self.clause_start(pos), pos)
+        if before is None or not re.search(r"\b(?:on|at|from|to|of|shows?|showing|reveals?|revealing)\s+(?:[a-z'-]+\s+){0,3}$",
+                                           self.low[max(0, before.start() - 40):before.start()]):
+            return False
+        w = before.group("w")
+        return P.thing_noun(w) and w not in L.FRAME_NOUNS and w not in L.CAMERA_NOUNS
 
     def names_the_frame(self, tail: re.Match[str]) -> bool:
         """Whether an "of ..." tail (:data:`.places.OF_NOUN`) names the picture itself ("of the image"),
@@ -571,8 +610,8 @@ class _Reader:
         tail = P.OF_NOUN.match(self.low, m.end())
         if tail:
             words = {w.removesuffix("'s") for w in re.findall(r"[a-z']+", self.low[tail.start("np"):tail.end() + 24])[:2]}
-            if h_out == "center" and not v and words & _PLAYED:
-                self.take(m.start(), tail.end())  # "in the middle of the video": a time
+            if h_out == "center" and not v and (words & _PLAYED or "attention" in words or _DOING.match(self.low, tail.start())):
+                self.take(m.start(), tail.end())  # "in the middle of the video", "of taking a photo": a time
             elif self.names_the_frame(tail):
                 if self.low.startswith("to", m.start()) and self.travels(m.start()):
                     # "one ray swimming to the top right of the image": where it goes, a move per axis
@@ -581,12 +620,19 @@ class _Reader:
                             self.emit("move", way, m.start(), tail.end())
                     return
                 self.emit("position", h_out, m.start(), tail.end(), v)
-            elif words & L.TIME_NOUNS or words & L.AMBIENT_NOUNS and h_out == "center":
+            elif words & L.TIME_NOUNS or words & L.AMBIENT_NOUNS and h_out == "center" or \
+                    tail.group("head") in ("camera", "cameras") and h_out in ("left", "right"):
+                # "walks to the right of the camera": beside the viewer, no thing in the frame
                 self.take(m.start(), tail.end())
+            elif self.low.startswith("to", m.start()) and _FACING_JUST_BEFORE.search(self.low, max(0, m.start() - 12), m.start()):
+                self.take(m.start(), tail.end())  # "facing towards the top of the water": a facing
             else:
                 self.relative(h_out, m.start(), tail.end(), v)
             return
-        nxt = re.match(r"\s+(?P<w>[a-z][a-z'-]*)", self.low[m.end():m.end() + 40])
+        nxt = re.match(r"\s+(?P<w>[a-z][a-z'-]*)(?P<particle>\s+(?:down|up|forward|forwards|back|backward|backwards|"
+                       r"out|in|into|aside|away|off|onto|over|toward|towards|to)\b)?", self.low[m.end():m.end() + 40])
+        if nxt and nxt.group("particle") and nxt.group("w") in ("step", "steps"):
+            nxt = None  # "the man on the left steps down": the verb, not the stairs
         if not groups.get("part") and nxt and (nxt.group("w") in P.SUBPART_NOUNS or nxt.group("w") in L.BODY_PARTS):
             self.take(*m.span())  # "on the bottom shelf": a part of a thing, not of the frame
             return
@@ -597,8 +643,12 @@ class _Reader:
         if groups.get("h") == "right" and not v_raw and not groups.get("part") and nxt and nxt.group("w") in L.CORRECT_NOUNS:
             self.take(*m.span())  # "at the right location": the correct one
             return
-        if self.low.startswith("to", m.start()) and self.facing(m.start()):
-            self.take(*m.span())  # "make her turn to the left": which way she faces, not a place
+        if self.situated and h_out in ("left", "right") and not v:
+            self.take(*m.span())  # "a trash can is to the right" of a narrator in the room: no frame
+            return
+        if self.low.startswith("to", m.start()) and self.facing(m.start()) or \
+                self.low.startswith("at", m.start()) and _LOOKING_AT.search(self.low, max(0, m.start() - 12), m.start()):
+            self.take(*m.span())  # "make her turn to the left", "looking at the left": which way she faces
             return
         if self.low.startswith("to", m.start()) and h_out in ("left", "right") and not v and self.travels(m.start()):
             self.emit("move", h_out, *m.span())  # "driving a plane across a rainbow to the right": where it goes
@@ -606,10 +656,16 @@ class _Reader:
         if self.refines_a_place(m.start()):
             self.take(*m.span())  # "in the middle, slightly to the right": within the place just named
             return
-        if _ON_A_THING_PREP.match(self.low, m.start()) and self.on_a_named_thing(m.start()):
+        if self.names_the_other_part(m.start(), h_out or v):
+            self.take(*m.span())  # "the left side of the paper is full, the right side is empty": the paper's
+            return
+        if _ON_A_THING_PREP.match(self.low, m.start()) and self.on_a_named_thing(m.start(), upright=h_out is None):
             self.take(*m.span())  # "a TV screen with the text at the bottom": the screen's bottom, not the frame's
             return
         outside = _OUTSIDE.search(self.low, max(0, m.start() - 30), m.start())
+        if outside and outside.group("shine") and outside.group("shine").startswith(("com", "fall")) and \
+                not _A_LIGHT.search(self.low, max(self.clause_start(m.start()), m.start() - 50), outside.start()):
+            outside = None  # "a crow comes from the right" enters the frame; "light coming from the right" does not
         if outside and not (outside.group("shine") and _WITHIN.match(self.low, m.start())) or (
                 self.low.startswith("from", m.start()) and _LIGHT_FROM.search(self.low, max(0, m.start() - 30), m.start())):
             self.take(*m.span())  # "off-screen to the left", "sunlight shining from the upper left": outside the frame
@@ -633,13 +689,33 @@ class _Reader:
         return offset is not None and any(
             st.kind in ("position", "relative") and offset.start() - 2 <= st.end <= offset.start() for st in self.found)
 
-    def on_a_named_thing(self, pos: int) -> bool:
+    def names_the_other_part(self, pos: int, side: str | None) -> bool:
+        """Whether a bare place at ``pos`` answers a part of a thing named earlier in its sentence with
+        the opposite side ("the left side of the table is neat, but the right side is cluttered",
+        "sketches on the left page and blank space on the right"): the other part of that thing.
+
+        A part read as a frame place ("the left side of the image") is not such a thing."""
+        if side is None:
+            return False
+        for part in _PART_OF_A_THING.finditer(self.low, self.sentence(pos).start, pos):
+            if _side(part.group("h")) != opposite(side):
+                continue
+            tail = P.OF_NOUN.match(self.low, part.end())
+            if part.group("part") in ("page", "pages") or tail and not self.names_the_frame(tail):
+                if not any(st.kind == "position" and st.start <= part.start() < st.end for st in self.found):
+                    return True
+        return False
+
+    def on_a_named_thing(self, pos: int, upright: bool = False) -> bool:
         """Whether a bare place at ``pos`` lies on a thing the sentence names as carrying something:
         "a white shelf has a board placed on the top", "a lamp with ceramic base at the bottom".
 
         The place belongs to the carrier when, after its "with"/"has", nothing starts a new clause
         (a comma, "is", "can be seen") and either the carrier is a thing with faces (a wall, a
-        shelf, a screen) or what it carries exists only on a thing (a text, a logo, a base)."""
+        shelf, a screen) or what it carries exists only on a thing (a text, a logo, a base). An
+        ``upright`` place (top, bottom: no side) belongs to any carrier that is a thing, not a whole
+        scene or a person: "a harp with a carved eagle at the top" (a side, "a desk with a can on the
+        left", still needs a carrier with faces: "a table" is one, "a dog" is not)."""
         start = self.sentence(pos).start
         for have in reversed(list(_POSSESSION.finditer(self.low, start, pos))):
             carried = self.low[have.end():pos]
@@ -649,7 +725,7 @@ class _Reader:
             holder = _HOLDER.search(self.low, start, have.start())
             if holder is None or holder.group("w") in _NOT_A_HOLDER or self.names_the_picture(holder):
                 continue  # "Have the text on the left", "the image has text at the bottom": the frame's
-            if _surface(holder.group("w")) or L.MARKING_NOUNS.intersection(words):
+            if _surface(holder.group("w")) or L.MARKING_NOUNS.intersection(words) or upright and _has_a_top(holder.group("w")):
                 return True
         return False
 
@@ -673,14 +749,23 @@ class _Reader:
         to the far left", a place)."""
         if re.match(r"to\s+the\s+(?:very|far|extreme)\b", self.low[pos:pos + 25]):
             return False
-        words = _WORD.findall(self.low, self.clause_start(pos), pos)
+        start = self.clause_start(pos)
+        if _PASSES_A_THING.search(self.low, start, pos):
+            return False  # "we pass a blue birdhouse to the right": where the thing passed stands
+        words = _WORD.findall(self.low, start, pos)
         return any(w in F.PATH_VERBS for w in words) and not any(w in L.EDIT_VERBS["add"] for w in words)
 
     def facing(self, pos: int) -> bool:
         """Whether a verb of facing comes shortly before ``pos`` in its sentence ("turns his head slightly
         to the left, then back to the right")."""
         start = max(self.sentence(pos).start, pos - 60)
-        return any(w in L.FACING_VERBS for w in _WORD.findall(self.low, start, pos))
+        last = None  # the verb nearest ``pos`` decides: "looks at the camera ... and then moves to the left" moves
+        for w in _WORD.findall(self.low, start, pos):
+            if w in L.FACING_VERBS:
+                last = "facing"
+            elif w in F.PATH_VERBS and w not in _HOMOGRAPHS:
+                last = "travel"
+        return last == "facing"
 
     def adjective(self, m: re.Match[str]) -> None:
         noun = m.group("noun")
@@ -797,6 +882,7 @@ def find_statements(text: str) -> list[DirectionStatement]:
 _CAMERA_FRAMES = [(needs, pattern, None) for needs, pattern in F.CAMERA_FRAMES] + F.IMPLIED_CAMERA_FRAMES
 _THING_WORDS = ("truck", "track", "mirror")  # camera and mirror verbs that are also everyday things
 _PLAYED = {"video", "clip", "sequence", "footage"}  # its middle is a time
+_DOING = re.compile(r"\s+of\s+[a-z]+ing\b")  # "in the middle of taking a photo": an activity, no thing named
 _THE_LEFT_ONE = re.compile(r"\bthe\s+left(?:most)?\s+ones?\b")
 # a camera that shows, films or records something: what it shows may be what moves
 _SHOWING_FORMS = (r"shows|showed|showing|captures|captured|capturing|films|filmed|filming|records|recorded|recording|"
@@ -817,7 +903,14 @@ _PATH_AFTER = re.compile(r"\s+(?:the|a|an|his|her|their|its|some|this|that|these
 _OUTSIDE = re.compile(r"\b(?:off[\s-]?(?:screen|camera|frame)|out\s+of\s+(?:frame|shot|view)|(?P<shine>(?:shin|stream|pour|"
                       r"glow|beam|spill|com|fall|filter)(?:e|es|ed|ing|s)?|lit))\s+$")
 # "a light is shining in the right upper corner": the light is in the frame, where it shines
+_FACING_JUST_BEFORE = re.compile(r"\b(?:fac(?:e|es|ed|ing)|look(?:s|ed|ing)?|point(?:s|ed|ing)?)\s+$")
+_RETURNS = re.compile(r"\b(?:comes?|coming|came|goes|going|went|swings?|swung|turns?|turning|turned)\s+back\b")
+_BACK_TO_A_THING = re.compile(r"\s+(?:to|onto|on)\s+(?!(?:reveal|show|see|capture|display|frame|include|expose)\b)")
+_LOOKING_AT = re.compile(r"\b(?:look|looks|looked|looking|stare|stares|staring|gaz(?:e|es|ing)|glanc(?:e|es|ing))\s+$")
+_PASSES_A_THING = re.compile(r"\b(?:pass|passes|passed|passing)\s+(?:a|an|the|some|two|three|several)\s")
 _WITHIN = re.compile(r"(?:in|at|on)\s")
+_A_LIGHT = re.compile(r"\b(?:light|lights|lighting|sun|sunlight|sunshine|daylight|moonlight|rays?|glow|beams?|shadows?|"
+                      r"lamps?|flash|illumination)\b")
 _LIGHT_FROM = re.compile(r"\b(?:lights?|lighting|sunlight|daylight)\s+$")  # "lights from the right"
 _TO_THE_VIEWER = L.forms("get", "move", "step", "come", "go", "pull", "back")
 # verbs that are also nouns: "turns head to left", "his back up"
@@ -832,6 +925,11 @@ _SAID_OF = re.compile(r"(?P<w>[a-z]+)\s+(?:is|are|was|were|looks|look|seems|seem
 _DIM_OBJECT = re.compile(r"\s+(?:down|it|everything|all|them)\b")
 
 
+# a text told by someone in the scene ("I am sitting ...", "I just placed ..."), not a request ("I want ...")
+_SITUATED = re.compile(r"\s*i\s+(?!(?:want|need|would|wish|like|think|hope|can|could|will|shall|should|must|'d|'ll)\b)"
+                       r"(?:am|'m|was|just|have|had|[a-z]+ed|sat|stood|got|went|took|threw|shut|ma)\b")
+# a part of a thing named by its side: "the left side of the table", "the left page"
+_PART_OF_A_THING = re.compile(r"\bthe\s+(?P<h>left|right|top|bottom|upper|lower)\s+(?P<part>side|half|part|end|edge|page)s?\b")
 _OFFSET = re.compile(r"\s*,\s*(?:slightly|a\s+(?:little|bit)|somewhat|just)\s+(?:more\s+)?$")
 # verbs of looking and reaching: what follows is where someone looks or reaches, no thing's place
 _SEARCHED = re.compile(r"\b(?:look|reach|search|peek|peer|rummag|grop)(?:s|es|ed|ing|e)?(?:\s+(?:out|around|in))?\s+$")
@@ -849,6 +947,20 @@ _HOLDER = re.compile(r"(?P<w>[a-z]+)(?:'s)?(?:\s+(?:that|which|also))?\s+$")
 _NOT_A_HOLDER = L.DETERMINERS | L.PRONOUN_SUBJECTS | {"it", "there", "and", "or", "to", "i", "we", "can", "will",
                                                       "would", "should", "must", "please", "let's", "made"}
 _ON_A_THING_PREP = re.compile(r"(?:on|at|in|to|near|along|toward|towards)\s")
+
+
+# what a picture may be of as a whole, or a person: "a kitchen with a lamp at the top", "a man with a hat
+# at the bottom" do not name a thing whose top or bottom is meant
+_WHOLES = L.GLOBAL_NOUNS | L.FRAME_NOUNS | {
+    "room", "kitchen", "bathroom", "bedroom", "street", "field", "park", "beach", "city", "town", "area", "yard",
+    "office", "space", "road", "sky", "forest", "lake", "river", "market", "setting", "man", "woman", "person",
+    "people", "girl", "boy", "child", "men", "women", "lady", "guy", "group", "crowd"}
+
+
+def _has_a_top(word: str) -> bool:
+    """A thing with a top and a bottom of its own: in "a harp with a carved eagle figure at the top",
+    "a building has a clock at the top", the top is the harp's or the building's."""
+    return P.thing_noun(word) and word not in _WHOLES
 
 
 def _surface(word: str) -> bool:

@@ -15,9 +15,27 @@ import re
 _FOLD = str.maketrans({"\u2019": "'", "\u2018": "'", "\u2011": "-", "\u2010": "-", "\u2013": "-", "\u00a0": " "})
 
 
+# slips of typing that hide a place ("in teh center", "comes in form the left", "to the right of of the
+# cinnamon", "under a a tarp", a lone quote for a comma): the repaired text keeps every offset, a doubled
+# word becomes spaces
+_SLIPS = re.compile(r"(?<![\w-])(?:(?P<teh>teh)|(?P<form>form)(?=\s+the\s+(?:left|right|top|bottom)\b)|"
+                    r"(?P<w>of|a|an|the|to|on|in|at)(?P<again>\s+(?P=w)))\b|(?<= )(?P<quote>')(?= )")
+
+
+def _repair(m: re.Match[str]) -> str:
+    if m.group("quote"):
+        return ","  # "to show a bench ' a couple walk in": a lone quote typed for a comma
+    if m.group("teh"):
+        return "the"
+    if m.group("form"):
+        return "from"
+    return m.group("w") + " " * len(m.group("again"))
+
+
 def fold(text: str) -> str:
-    """Lower case with typographic quotes and hyphens made plain; same length as ``text``."""
-    return text.translate(_FOLD).lower()
+    """Lower case with typographic quotes and hyphens made plain, and a few slips of typing repaired;
+    same length as ``text``."""
+    return _SLIPS.sub(_repair, text.translate(_FOLD).lower())
 
 
 def alt(words: set[str] | frozenset[str] | list[str] | tuple[str, ...]) -> str:
@@ -144,11 +162,15 @@ NOT_POSITION_NOUNS = {"turn", "turns", "way", "ways", "moment", "time", "answer"
                       "who", "where", "every", "each", "all", "both", "left", "right", "center", "centre", "middle",
                       "top", "bottom", "upper", "lower", "very", "far", "just", "only", "also", "down-facing",
                       "facing", "aerial", "corner's", "row", "rows", "-", "down-view", "levels", "level"}
+# the head and face: "under her chin", "under her hair" name a place on a person, where hands go,
+# not where a thing stands in the picture
+HEAD_PARTS = {"head", "heads", "chin", "chins", "face", "faces", "hair", "nose", "noses", "neck", "necks", "mouth",
+              "lips", "jaw", "forehead"}
 # things whose faces carry other things: in "a white shelf has a board placed on the top", "the
 # roof with a yellow board fixed on the right", the bare place is on the shelf or roof, not the frame
 SURFACE_NOUNS = {"wall", "walls", "shelf", "shelves", "surface", "surfaces", "screen", "board", "roof", "floor",
                  "ceiling", "door", "panel", "paper", "page", "poster", "banner", "sign", "signboard", "billboard",
-                 "label", "lid", "cover", "plate", "tray", "circle", "ring"}
+                 "label", "lid", "cover", "plate", "tray", "circle", "ring", "table", "desk", "counter", "countertop", "pizza", "notebook"}
 # what exists only on a thing: "a TV screen with the text at the bottom", "a lamp with ceramic base at
 # the bottom", "a flower with a cat's face in the middle" name a place on the thing that carries it
 MARKING_NOUNS = {"text", "texts", "word", "words", "letter", "letters", "lettering", "writing", "inscription",
@@ -184,7 +206,9 @@ LIGHT_THING = re.compile(r"\b(?:traffic|street|ceiling|desk|table|floor|pendant|
                          r"flash|night|hanging|wall|garden|stage)[\s-]+lights?\b")
 # a frame that is a thing: "the wooden picture frame", "a mirror frame", "the window frame"
 OBJECT_FRAME = re.compile(r"\b(?:picture|photo|photograph|mirror|window|door|bed|glasses|bike|bicycle|wooden|metal|"
-                          r"gold|golden|silver|ornate|empty)[\s-]+frames?\b")
+                          r"gold|golden|silver|ornate|empty)[\s-]+frames?\b"
+                          # a device's screen is a thing in the picture: "the bottom left corner of a tv screen"
+                          r"|\b(?:tv|television|computer|phone|laptop|tablet|monitor|led|lcd|touch|cinema)[\s-]+screens?\b")
 # verbs whose own meaning holds the way they go ("lift up", "fall down", "put the pan down"): an up
 # or down after them is the verb's particle, not a stated direction in the frame
 PARTICLE_VERBS = forms("lift", "raise", "rise", "climb", "ascend", "descend", "fall", "drop", "sink", "lower", "put",
@@ -279,7 +303,7 @@ GLOBAL_NOUNS = {"image", "picture", "pic", "photo", "photograph", "scene", "fram
                 "mood", "environment", "ambience", "ambiance", "video", "footage", "view", "lights", "room",
                 "garden", "landscape", "interior"}
 # whose left is the frame's left: "on the viewer's right"
-VIEWER_NOUNS = {"viewer", "viewers", "camera", "audience", "observer", "spectator", "onlooker", "our"}
+VIEWER_NOUNS = {"viewer", "viewers", "camera", "audience", "observer", "spectator", "onlooker", "our", "your"}
 TONE_COMPARATIVES = {
     "brighter": "brighter", "lighter": "brighter", "darker": "darker", "dimmer": "darker", "warmer": "warmer",
     "cooler": "cooler", "colder": "cooler", "more saturated": "more_saturated", "less saturated": "less_saturated",

@@ -59,7 +59,7 @@ BARE_RELATIVE = re.compile(rf"\b(?P<h>left|right)\s+of\s+(?:{_DET}\s+)?[a-z]")
 _STOP = r"(?!(?:and|or|with|in|into|on|onto|at|to|of|while|as|by|for|from|a|an|the|is|are|was|were|be|that|which)\b)"
 _NP = rf"(?P<np>(?:{_STOP}[a-z'-]+ +){{0,2}}?(?P<head>{_STOP}[a-z][a-z'-]*))"
 VERTICAL_RELATION = re.compile(rf"\b(?P<w>above|below|under|underneath|beneath|atop)\s+(?:{_DET}\s+|his\s+|her\s+|"
-                               rf"their\s+|its\s+){_NP}\b"
+                               rf"their\s+|its\s+|[a-z]+'s\s+){_NP}\b"  # "under barney's foot"
                                # "above water", "above towels": a bare noun ("under" takes too many idioms)
                                rf"|\b(?P<w2>above|below|beneath|underneath|atop)\s+(?P<np2>(?P<head2>{_STOP}[a-z][a-z'-]*))"
                                r"(?=\s*(?:$|[,.;!?]|\s+(?:and|with|in|on|at|while)\b))")
@@ -95,8 +95,14 @@ _FUNCTION_WORDS = {"and", "or", "of", "to", "in", "on", "at", "by", "with", "the
                    "this", "which", "who", "where", "when", "until", "after", "before", "if", "not", "no", "has",
                    "have", "had", "will", "would", "can", "could", "should", "must", "may", "might", "one", "ones",
                    "thing", "things", "sides", "towards", "toward", "through", "across", "along", "past", "over",
-                   "around", "behind", "beside", "till"}
+                   "around", "behind", "beside", "till", "off", "out", "up", "down", "he's", "she's", "it's",
+                   "they're", "we're", "you're", "i'm", "he", "she", "they", "we", "you", "i"}
 NOT_A_THING = L.NOT_POSITION_NOUNS | _FUNCTION_WORDS
+# what "above"/"under" may name though "top"/"left" before it would not make a place: "above the shelf"
+# is a place, "the top shelf" a part
+NOT_A_REFERENCE = NOT_A_THING - {"hat", "hats", "shelf", "shelves", "floor", "floors", "drawer", "drawers", "bunk",
+                                 "deck", "tier", "layer", "lip", "lips", "jaw", "teeth", "tooth", "line", "lines",
+                                 "body", "bodies", "wing", "lens"}
 # "on the bottom shelf", "the top floor": a part of a thing, not a place in the frame
 SUBPART_NOUNS = {"shelf", "shelves", "floor", "floors", "drawer", "drawers", "bunk", "deck", "tier", "layer", "row",
                  "rows", "level", "levels", "lip", "lips", "jaw", "teeth", "tooth", "step", "steps", "picture",
