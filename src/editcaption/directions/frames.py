@@ -95,6 +95,8 @@ CAMERA_FRAMES: list[tuple[set[str], re.Pattern[str]]] = [
      # not "pull out some contents", "pulls back the curtain": a thing pulled
      rx(rf"\b(?:pull(?:s|ed|ing)?|back(?:s|ed|ing)?)(?:\s+the\s+camera)?[\s-]+(?P<d>back|out|away)\b"
         rf"(?!\s+of\b)(?!\s+(?:{DET}|all|any)\s+(?!camera\b|view\b|shot\b|lens\b|frame\b))")),
+    # the named move "a pull forward shot" (the way back, "a pull back shot", is read above)
+    ({"pull"}, rx(r"\b(?:a|an|the)\s+(?:[a-z]+\s+)?pull[\s-]+(?P<d>forward)\b")),
     (L.forms("crop"), rx(r"\bcrop(?:s|ped|ping)?(?:\s+(?:the\s+(?:image|picture|photo|shot|frame)))?\s+(?P<d>in|tighter)\b")),
     ({"closer", "wider", "tighter"}, rx(r"\b(?P<d>closer|wider|tighter)\s+(?:view|shot|framing|crop|angle)\b")),
     (L.forms("widen", "tighten"), rx(r"\b(?P<d>widen|tighten)(?:s|ed|ing)?\s+the\s+(?:view|shot|framing|crop)\b")),

@@ -58,7 +58,7 @@ _NEEDS_MOTION = _SIDES | {"up", "down", "upward", "upwards", "downward", "downwa
 _NEEDS_CAMERA_MOTION = set(L.VERTICAL_VERBS) | {"movement", "motion", "move", "drift", "shift", "translation",
                                               "glide", "travel"}
 _NEEDS_PLACE = _SIDES | {"top", "bottom", "upper", "lower", "middle", "center", "centre", "leftmost", "rightmost",
-                         "topmost", "bottommost", "above", "below", "under", "underneath", "beneath", "atop"}
+                         "topmost", "bottommost", "above", "below", "under", "underneath", "beneath", "atop", "over"}
 _NEEDS_TONE = {w for p in (L.INCREASE_VERBS, L.DECREASE_VERBS) for w in p if " " not in w} | {
     "brighten", "brightens", "brightened", "brightening", "lighten", "lightens", "lightened", "lightening", "darken",
     "darkens", "darkened", "darkening", "dim", "dims", "dimmed", "dimming", "warm", "warms", "warmed", "warming",
@@ -310,9 +310,22 @@ class _Reader:
             obj = m.group("obj")
             camera = bool(re.search(rf"\b(?:{F.CAMERA_NOUN})\b", obj)) or (
                 not re.search(r"\b(?:the|a|an|it|this|his|her|their|its)\b", obj) and self.sentence(m.start()).camera)
+            if not camera and self.a_thing_turns(m):
+                self.take(*m.span())  # "a turntable that rotates clockwise": a thing turning, not the picture
+                continue
             self.emit("rotate", _sense(m.group("s"), camera=camera), *m.span())
         for m in self.scan(F.ROTATE_NOUN):
             self.emit("rotate", _sense(m.group("s"), camera=self.sentence(m.start()).camera), *m.span())
+
+    def a_thing_turns(self, m: re.Match[str]) -> bool:
+        """Whether the turn at ``m`` is a thing's in the picture, not the picture's or the camera's: a
+        thing names what turns ("spin the wheel clockwise", "a rotating platform that rotates
+        clockwise"), where "rotate it 90 degrees clockwise" and "the image rotates clockwise" turn
+        the picture."""
+        said = m.group("obj") + " " + self.subject(m.start())
+        nouns = [w for w in _WORD.findall(said) if w not in P.NOT_A_THING and w not in _NOT_WHAT_TURNS and
+                 not w.endswith("ly") and not w.isdigit()]
+        return bool(nouns) and not any(w in L.FRAME_NOUNS or w in L.CONTENT_NOUNS for w in _WORD.findall(said))
 
     def anchored(self, frame: tuple[set[str], re.Pattern[str]]) -> Iterator[_Hit]:
         """Matches of a verb-anchored frame: a verb of the set, then the frame's rest right after it."""
@@ -559,6 +572,8 @@ class _Reader:
             self.emit("position", m.group("h"), m.start("far"), m.end())
         for m in self.scan(P.ADJECTIVE):
             self.adjective(m)
+        if "over" in self.words:
+            self.held_over()
         for m in self.scan(P.VERTICAL_RELATION) if self.words & _VERTICAL_RELATION_WORDS else ():
             w, head = (m.group("w"), m.group("head")) if m.group("w") else (m.group("w2"), m.group("head2"))
             words = _noun_phrase(self.low, m.start())
@@ -581,6 +596,13 @@ class _Reader:
             return False
         w = before.group("w")
         return P.thing_noun(w) and w not in L.FRAME_NOUNS and w not in L.CAMERA_NOUNS
+
+    def held_over(self) -> None:
+        """A thing held or hung over another: "holds a paper towel over a dish", "a canopy hangs over
+        the bed" (a path, "flies over the town", and a cover, "a coat over a shirt", are not places)."""
+        for m in self.scan(P.OVER_RELATION):
+            if P.HELD_THERE.search(self.low, self.clause_start(m.start()), m.start()) and m.group("head") not in P.NOT_A_REFERENCE:
+                self.relative(None, m.start(), m.end(), "top")
 
     def names_the_frame(self, tail: re.Match[str]) -> bool:
         """Whether an "of ..." tail (:data:`.places.OF_NOUN`) names the picture itself ("of the image"),
@@ -652,6 +674,9 @@ class _Reader:
             return
         if self.low.startswith("to", m.start()) and h_out in ("left", "right") and not v and self.travels(m.start()):
             self.emit("move", h_out, *m.span())  # "driving a plane across a rainbow to the right": where it goes
+            return
+        if self.low.startswith("to", m.start()) and h_out == "center" and not v and self.travels(m.start()):
+            self.take(*m.span())  # "runs ..., then to the middle": where it goes, which no side names
             return
         if self.refines_a_place(m.start()):
             self.take(*m.span())  # "in the middle, slightly to the right": within the place just named
@@ -753,6 +778,9 @@ class _Reader:
         if _PASSES_A_THING.search(self.low, start, pos):
             return False  # "we pass a blue birdhouse to the right": where the thing passed stands
         words = _WORD.findall(self.low, start, pos)
+        then = re.search(r"[,;]?\s*(?:and\s+)?then\s+$", self.low[max(0, pos - 16):pos])
+        if then and pos - len(then.group()) > self.sentence(pos).start and not [w for w in words if w not in ("and", "then")]:
+            return self.travels(pos - len(then.group()))  # "runs to the right side corner, then to the middle": the same run
         return any(w in F.PATH_VERBS for w in words) and not any(w in L.EDIT_VERBS["add"] for w in words)
 
     def facing(self, pos: int) -> bool:
@@ -904,6 +932,11 @@ _OUTSIDE = re.compile(r"\b(?:off[\s-]?(?:screen|camera|frame)|out\s+of\s+(?:fram
                       r"glow|beam|spill|com|fall|filter)(?:e|es|ed|ing|s)?|lit))\s+$")
 # "a light is shining in the right upper corner": the light is in the frame, where it shines
 _FACING_JUST_BEFORE = re.compile(r"\b(?:fac(?:e|es|ed|ing)|look(?:s|ed|ing)?|point(?:s|ed|ing)?)\s+$")
+# words between a turn verb and its sense that name no thing: "rotate it by 90 degrees clockwise"
+_NOT_WHAT_TURNS = {"degrees", "degree", "deg", "it", "everything", "slightly", "slowly", "gently", "by", "about",
+                   "around", "direction", "way", "angle", "bit", "little", "more", "turn", "turns", "half", "quarter",
+                   "full", "then", "that", "which", "so", "also", "rotating", "rotates", "rotated", "rotate",
+                   "spinning", "spins", "spin", "turning", "turned", "please", "whole", "entire"}
 _RETURNS = re.compile(r"\b(?:comes?|coming|came|goes|going|went|swings?|swung|turns?|turning|turned)\s+back\b")
 _BACK_TO_A_THING = re.compile(r"\s+(?:to|onto|on)\s+(?!(?:reveal|show|see|capture|display|frame|include|expose)\b)")
 _LOOKING_AT = re.compile(r"\b(?:look|looks|looked|looking|stare|stares|staring|gaz(?:e|es|ing)|glanc(?:e|es|ing))\s+$")

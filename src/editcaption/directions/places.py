@@ -63,6 +63,11 @@ VERTICAL_RELATION = re.compile(rf"\b(?P<w>above|below|under|underneath|beneath|a
                                # "above water", "above towels": a bare noun ("under" takes too many idioms)
                                rf"|\b(?P<w2>above|below|beneath|underneath|atop)\s+(?P<np2>(?P<head2>{_STOP}[a-z][a-z'-]*))"
                                r"(?=\s*(?:$|[,.;!?]|\s+(?:and|with|in|on|at|while)\b))")
+# "holds a towel over a bowl": "over" as a place only after a verb that keeps a thing there (it is
+# mostly a path, "flies over the town", or a cover, "a coat over a shirt")
+OVER_RELATION = re.compile(rf"\bover\s+(?:{_DET}\s+|his\s+|her\s+|their\s+|its\s+|[a-z]+'s\s+){_NP}\b")
+HELD_THERE = re.compile(r"\b(?:hang|hangs|hanging|hung|hold|holds|holding|held|raise|raises|raised|raising|dangle|"
+                        r"dangles|dangling|suspend|suspends|suspended|hover|hovers|hovering|mount|mounts|mounted)\b")
 # "a second skier enters the frame, far right": a bare frame side after a pause
 FAR_SIDE = re.compile(r"(?:^|[,;(]\s*)(?P<far>(?:far|extreme)[\s-]+(?P<h>left|right))\b(?![\s-]+(?:of|side|hand)\b)")
 # a side named after the frame: "enters from frame left", "sits screen right"
