@@ -438,6 +438,12 @@ def test_a_filmed_scene_s_layout_is_no_fact():
     ("the animal runs right then left in the frame", [("move", "right", None), ("move", "left", None)]),
     ("the plane goes left, then upwards", [("move", "left", None), ("move", "up", None)]),
     ("the player runs to the right side corner, then to the middle", [("move", "right", None)]),
+    ("the camera is moving from right to left and left to right", []),
+    ("the car moves from left to right", [("move", "right", None)]),
+    ("the light moves to the far right of the screen", [("move", "right", None)]),
+    ("walk up the stairs to the far left", [("position", "left", None)]),
+    ("A snowy owl perched to the right on a frost-covered branch.", []),
+    ("a woman sitting on the left side on a sofa", [("position", "left", None)]),
 ])
 def test_reads_constructed_phrasings(text, expected):
     assert facts(text) == expected

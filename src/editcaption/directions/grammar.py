@@ -74,6 +74,10 @@ _AND_PLACE = re.compile(r"\s+(?:and|or|&)\s+(?:the\s+|in\s+the\s+)?(?P<h>left|ri
 _REQUEST = re.compile(r"\s*(?:please[\s,]+)?(?:(?:can|could|would|will)\s+(?:you|u|we|it\s+be|there\s+be)(?:\s+please)?|"
                       r"what\s+if|"
                       r"(?:is|would)\s+it\s+(?:be\s+)?possible\s+to|(?:would|do)\s+you\s+mind)\b")
+_ON_A_THING_AFTER = re.compile(r"\s+(?:on|atop)\s+(?:a|an|the)\s+[a-z]")
+# the way back after a path: "from right to left and (from) left to right"
+_AND_BACK = re.compile(r"\s+(?:and|or|&)\s+(?:then\s+)?(?:from\s+)?(?:the\s+)?(?P<a>left|right|top|bottom)\s+to\s+(?:the\s+)?"
+                       r"(?P<b>left|right|top|bottom)\b")
 _BOTH_WAYS = re.compile(r"\s+(?:and|or|&)\s+(?:forth|(?P<back>back)(?!\s+and\s+forth)|down|up|left|right|out|in)\b")
 
 
@@ -407,6 +411,10 @@ class _Reader:
         before = _PREVIOUS_WORD.search(self.low, 0, m.start())
         if not self.low.startswith("from", m.start()) and before and before.group("w") not in F.PATH_VERBS:
             return  # a bare "left to right" only right after its verb ("moving left to right")
+        back = _AND_BACK.match(self.low, m.end())
+        if back and _place(back.group("a")) == _place(m.group("b")) and _place(back.group("b")) == _place(m.group("a")):
+            self.take(m.start(), back.end())  # "from right to left and left to right": both ways, no one way
+            return
         (ha, va), (hb, vb) = _place(m.group("a")), _place(m.group("b"))
         ways = [hb] if ha and hb and ha != hb else []
         if va and vb and va != vb:
@@ -635,7 +643,7 @@ class _Reader:
             if h_out == "center" and not v and (words & _PLAYED or "attention" in words or _DOING.match(self.low, tail.start())):
                 self.take(m.start(), tail.end())  # "in the middle of the video", "of taking a photo": a time
             elif self.names_the_frame(tail):
-                if self.low.startswith("to", m.start()) and self.travels(m.start()):
+                if self.low.startswith("to", m.start()) and self.travels(m.start(), far=True):
                     # "one ray swimming to the top right of the image": where it goes, a move per axis
                     for way in (h_out if h_out in ("left", "right") else None, L.VERTICAL_MOTION.get(v or "")):
                         if way:
@@ -674,6 +682,10 @@ class _Reader:
             return
         if self.low.startswith("to", m.start()) and h_out in ("left", "right") and not v and self.travels(m.start()):
             self.emit("move", h_out, *m.span())  # "driving a plane across a rainbow to the right": where it goes
+            return
+        if self.low.startswith("to", m.start()) and h_out in ("left", "right") and \
+                _ON_A_THING_AFTER.match(self.low, m.end()):
+            self.take(*m.span())  # "an owl perched to the right on a branch": the branch's right, not the frame's
             return
         if self.low.startswith("to", m.start()) and h_out == "center" and not v and self.travels(m.start()):
             self.take(*m.span())  # "runs ..., then to the middle": where it goes, which no side names
@@ -768,11 +780,12 @@ class _Reader:
         before = _PREVIOUS_WORD.search(self.low, self.clause_start(pos), pos)
         return before is None or before.group("w") in L.GLOBAL_NOUNS
 
-    def travels(self, pos: int) -> bool:
+    def travels(self, pos: int, far: bool = False) -> bool:
         """Whether the clause before ``pos`` has a verb of travel and no verb that puts a thing there
         ("flies across the sky to the left", not "add a bird flying to the left" nor "walk up stairs
-        to the far left", a place)."""
-        if re.match(r"to\s+the\s+(?:very|far|extreme)\b", self.low[pos:pos + 25]):
+        to the far left", a place; but ``far`` places of the frame are goals: "moves to the far right
+        of the screen")."""
+        if not far and re.match(r"to\s+the\s+(?:very|far|extreme)\b", self.low[pos:pos + 25]):
             return False
         start = self.clause_start(pos)
         if _PASSES_A_THING.search(self.low, start, pos):
