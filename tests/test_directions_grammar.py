@@ -444,6 +444,17 @@ def test_a_filmed_scene_s_layout_is_no_fact():
     ("walk up the stairs to the far left", [("position", "left", None)]),
     ("A snowy owl perched to the right on a frost-covered branch.", []),
     ("a woman sitting on the left side on a sofa", [("position", "left", None)]),
+    # heldout14's, read after its one run: structured prompts, a second corner, a camera in a relative clause
+    ("- Scene: a robot.\n- Left: its front view.\n- Right: its back view.", [("position", "left", None),
+                                                                             ("position", "right", None)]),
+    ("- Task: extraction\n- Position: Center", [("position", "center", None)]),
+    ("Placement: top left", [("position", "left", "top")]),
+    ("Note: the left side is dark", [("position", "left", None)]),
+    ("- Center the result and scale it to fit the canvas.", [("position", "center", None)]),
+    ("Rocks on the bottom-left and bottom-right sides.", [("position", "left", "bottom"), ("position", "right", "bottom")]),
+    ("the cat on the left and right", []),
+    ("Begin with a high-angle drone shot that slowly descends.", [("pan", "down", None)]),
+    ("a view of a bird that descends", []),
 ])
 def test_reads_constructed_phrasings(text, expected):
     assert facts(text) == expected

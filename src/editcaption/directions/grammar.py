@@ -57,6 +57,7 @@ _NEEDS_MOTION = _SIDES | {"up", "down", "upward", "upwards", "downward", "downwa
                           "further"}
 _NEEDS_CAMERA_MOTION = set(L.VERTICAL_VERBS) | {"movement", "motion", "move", "drift", "shift", "translation",
                                               "glide", "travel"}
+_DRONE_OR_CAMERA = {"camera", "drone", "shot", "view"}  # a camera named as a verb's subject: "a drone shot that descends"
 _NEEDS_PLACE = _SIDES | {"top", "bottom", "upper", "lower", "middle", "center", "centre", "leftmost", "rightmost",
                          "topmost", "bottommost", "above", "below", "under", "underneath", "beneath", "atop", "over"}
 _NEEDS_TONE = {w for p in (L.INCREASE_VERBS, L.DECREASE_VERBS) for w in p if " " not in w} | {
@@ -69,7 +70,8 @@ _NEEDS_TONE = {w for p in (L.INCREASE_VERBS, L.DECREASE_VERBS) for w in p if " "
 _VERTICAL_RELATION_WORDS = {"above", "below", "under", "underneath", "beneath", "atop"}
 _PREVIOUS_WORD = re.compile(r"(?P<w>[a-z']+)[\s-]+$")
 _NOT_BEFORE_A_VERB = L.DETERMINERS | {"of", "on", "at", "in", "to", "into", "onto", "from", "by", "near", "upper"}
-_AND_PLACE = re.compile(r"\s+(?:and|or|&)\s+(?:the\s+|in\s+the\s+)?(?P<h>left|right|center|centre|middle)\b(?![\s-]+[a-z])")
+_AND_PLACE = re.compile(r"\s+(?:and|or|&)\s+(?:the\s+|in\s+the\s+)?(?:(?P<v>top|bottom|upper|lower)[\s-]+)?"
+                        r"(?P<h>left|right|center|centre|middle)\b(?![\s-]+(?!(?:sides?|corners?)\b)[a-z])")
 # a request phrased as a question states what it asks for ("Can you make the image brighter?")
 _REQUEST = re.compile(r"\s*(?:please[\s,]+)?(?:(?:can|could|would|will)\s+(?:you|u|we|it\s+be|there\s+be)(?:\s+please)?|"
                       r"what\s+if|"
@@ -192,7 +194,7 @@ class _Reader:
             self.rotations()
         if w & _NEEDS_MOTION:
             self.moves()
-        if self.scene_text and w & _NEEDS_CAMERA_MOTION:
+        if (self.scene_text or w & _DRONE_OR_CAMERA) and w & _NEEDS_CAMERA_MOTION:
             self.camera_without_a_camera_verb()
         if w & _NEEDS_PLACE:
             self.positions()
@@ -576,6 +578,14 @@ class _Reader:
             self.relative(m.group("h"), m.start(), m.end() - 1)
         for m in self.scan(P.FRAME_SIDE):
             self.emit("position", m.group("h"), *m.span())
+        for m in self.scan(P.CENTER_VERB):
+            self.emit("position", "center", m.start("v"), m.end())
+        for m in self.scan(P.LABELLED_PLACE) if ":" in self.low else ():
+            words = m.group("field") or m.group("label")
+            h, v = _place(words)
+            if h is None and re.search(r"\b(?:center|centre|middle)\b", words):
+                h = "center"
+            self.emit("position", h, m.start("key") if m.group("field") else m.start("label"), m.end(), v)
         for m in self.scan(P.FAR_SIDE):
             self.emit("position", m.group("h"), m.start("far"), m.end())
         for m in self.scan(P.ADJECTIVE):
@@ -716,8 +726,11 @@ class _Reader:
         self.emit("position", h_out, *m.span(), vertical=v)
         # "the elephant on the left and center": a second place for the same kind of thing
         c = _AND_PLACE.match(self.low, m.end())
-        if c and h_out and not self.relative_after(c.end()) and self.free(c.start("h"), c.end()):
-            self.emit("position", P.HORIZONTAL_WORD[c.group("h")], c.start("h"), c.end())
+        if c and h_out and not self.relative_after(c.end()) and (c.group("v") is None) == (v is None) and \
+                self.free(c.start("h"), c.end()):
+            # "on the bottom-left and bottom-right sides": a second corner, said with its own vertical part
+            a = c.start("v") if c.group("v") else c.start("h")
+            self.emit("position", P.HORIZONTAL_WORD[c.group("h")], a, c.end(), P.VERTICAL_WORD.get(c.group("v") or ""))
 
     def refines_a_place(self, pos: int) -> bool:
         """Whether the place at ``pos`` is a small offset after a place just read ("in the center of
@@ -981,7 +994,8 @@ _OFFSET = re.compile(r"\s*,\s*(?:slightly|a\s+(?:little|bit)|somewhat|just)\s+(?
 _SEARCHED = re.compile(r"\b(?:look|reach|search|peek|peer|rummag|grop)(?:s|es|ed|ing|e)?(?:\s+(?:out|around|in))?\s+$")
 # verbs with a vertical way of their own: "lift the box upwards" names no extra direction
 _VERTICAL_ON_ITS_OWN = L.forms("lift", "raise", "lower", "rise", "drop", "fall", "sink", "climb", "pick", "hang")
-_CAMERA_LAST = re.compile(rf"\b(?:{F.CAMERA_NOUN})$")
+# the camera as the clause's subject, also through a relative clause ("a drone shot that slowly descends")
+_CAMERA_LAST = re.compile(rf"\b(?:{F.CAMERA_NOUN})$|\b(?:{F.CAMERA_NOUN}|shot|view)\s+(?:that|which)$")
 _CAMERA_AS_OBJECT = re.compile(r"\b(?:holding|holds|held|carrying|carries|using|uses|with|of|at|behind|toward|towards|"
                                r"into|facing|faces|past)\s+(?:[a-z]+\s+)?$")
 _GERUND_LEADS = {"by", "into", "with", "in", "on", "through", "a", "an"}

@@ -68,6 +68,14 @@ VERTICAL_RELATION = re.compile(rf"\b(?P<w>above|below|under|underneath|beneath|a
 OVER_RELATION = re.compile(rf"\bover\s+(?:{_DET}\s+|his\s+|her\s+|their\s+|its\s+|[a-z]+'s\s+){_NP}\b")
 HELD_THERE = re.compile(r"\b(?:hang|hangs|hanging|hung|hold|holds|holding|held|raise|raises|raised|raising|dangle|"
                         r"dangles|dangling|suspend|suspends|suspended|hover|hovers|hovering|mount|mounts|mounted)\b")
+# places in a structured prompt: a field ("- Position: Center", "Placement: top left") or a side as the
+# label of a line ("- Left: front view of the robot")
+LABELLED_PLACE = re.compile(r"(?:^|\n)[ \t]*(?:[-*\u2022][ \t]*)?(?:(?P<key>position|placement|location|alignment)[ \t]*:[ \t]*"
+                            r"(?P<field>(?:(?:top|bottom|upper|lower)[\s-]+)?(?:left|right|center|centre|middle)|top|bottom)\b"
+                            r"|(?P<label>left|right|center|centre|top|bottom)[ \t]*:)")
+# "center" as a request: "Center the result", "and centre it" (the thing goes to the middle of the frame)
+CENTER_VERB = re.compile(r"(?:^|[.;!\n]\s*|[-*\u2022]\s+|\b(?:and|then|please|now)\s+)(?P<v>center|centre)\s+"
+                         r"(?:the|it|them|this|that|his|her|its|their|everything)\b")
 # "a second skier enters the frame, far right": a bare frame side after a pause
 FAR_SIDE = re.compile(r"(?:^|[,;(]\s*)(?P<far>(?:far|extreme)[\s-]+(?P<h>left|right))\b(?![\s-]+(?:of|side|hand)\b)")
 # a side named after the frame: "enters from frame left", "sits screen right"
