@@ -18,7 +18,7 @@ run in priority order and never reuse words another rule has read:
    as a noun ("an upward movement") or by a vertical verb alone ("then descends");
 7. frame positions, positions relative to another thing, adjectives ("the left cat"); a bare
    place on a thing the sentence names as carrying it ("a shelf has a board on the top") is no
-   frame position;
+   frame position (these rules are :class:`.placing.PlaceReading`, which the reader mixes in);
 8. global tone.
 
 Deterministic, offline and fast (regular expressions compiled once; see
@@ -36,6 +36,7 @@ from . import frames as F
 from . import lexicon as L
 from . import places as P
 from .conventions import opposite
+from .placing import PlaceReading
 from .statement import DirectionStatement
 
 _SENTENCE_END = re.compile(r"(?<!\d)[.!?;]+(?!\d)|\n+")
@@ -45,7 +46,6 @@ _ADVERBS = re.compile(r"\b(?:[a-z]+ly|also|then|now|just|still|again|slowly|smoo
 _CAMERA_WORD = re.compile(rf"\b(?:{F.CAMERA_NOUN}|view)\b")
 _IT = re.compile(r"^\s*(?:it|it\s+then)\s*$")
 _NEXT_WORD = re.compile(r"(?:[\s-]+side)?[\s-]+(?P<w>[a-z][a-z'-]*)")
-_WORD = re.compile(r"[a-z]+")
 # words without which a rule cannot match: a rule runs only when the text has one of them (speed)
 _SIDES = {"left", "right", "leftward", "leftwards", "rightward", "rightwards"}
 _NEEDS_OWN = _SIDES
@@ -67,16 +67,10 @@ _NEEDS_TONE = {w for p in (L.INCREASE_VERBS, L.DECREASE_VERBS) for w in p if " "
     "desaturating", "desaturates", "make", "makes", "making", "made", "render", "renders", "get", "turn", "let",
     "have", "saturation", "illuminate", "illuminates", "illuminated", "illuminating", "light", "lights", "lighted",
     "lighting"} | {w.split()[-1] for w in L.TONE_COMPARATIVES}
-_VERTICAL_RELATION_WORDS = {"above", "below", "under", "underneath", "beneath", "atop"}
-_PREVIOUS_WORD = re.compile(r"(?P<w>[a-z']+)[\s-]+$")
-_NOT_BEFORE_A_VERB = L.DETERMINERS | {"of", "on", "at", "in", "to", "into", "onto", "from", "by", "near", "upper"}
-_AND_PLACE = re.compile(r"\s+(?:and|or|&)\s+(?:the\s+|in\s+the\s+)?(?:(?P<v>top|bottom|upper|lower)[\s-]+)?"
-                        r"(?P<h>left|right|center|centre|middle)\b(?![\s-]+(?!(?:sides?|corners?)\b)[a-z])")
 # a request phrased as a question states what it asks for ("Can you make the image brighter?")
 _REQUEST = re.compile(r"\s*(?:please[\s,]+)?(?:(?:can|could|would|will)\s+(?:you|u|we|it\s+be|there\s+be)(?:\s+please)?|"
                       r"what\s+if|"
                       r"(?:is|would)\s+it\s+(?:be\s+)?possible\s+to|(?:would|do)\s+you\s+mind)\b")
-_ON_A_THING_AFTER = re.compile(r"\s+(?:on|atop)\s+(?:a|an|the)\s+[a-z]")
 # the way back after a path: "from right to left and (from) left to right"
 _AND_BACK = re.compile(r"\s+(?:and|or|&)\s+(?:then\s+)?(?:from\s+)?(?:the\s+)?(?P<a>left|right|top|bottom)\s+to\s+(?:the\s+)?"
                        r"(?P<b>left|right|top|bottom)\b")
@@ -131,7 +125,7 @@ def _sentences(low: str) -> list[_Sentence]:
     return out
 
 
-class _Reader:
+class _Reader(PlaceReading):
     def __init__(self, text: str, tone: bool = True) -> None:
         self.with_tone = tone
         self.text = text
@@ -140,7 +134,7 @@ class _Reader:
         self.starts = [s.start for s in self.sentences]
         self.found: list[DirectionStatement] = []
         self.taken: list[tuple[int, int]] = []
-        self.tokens = [(w.group(), w.start(), w.end()) for w in _WORD.finditer(self.low)]
+        self.tokens = [(w.group(), w.start(), w.end()) for w in P.WORD.finditer(self.low)]
         self.words = {w for w, _, _ in self.tokens}
         # a text that follows a camera move describes the scene it films: where things stand in it
         # relative to each other ("a village beneath the peaks") is the scene's layout, not a fact asked for
@@ -329,9 +323,9 @@ class _Reader:
         clockwise"), where "rotate it 90 degrees clockwise" and "the image rotates clockwise" turn
         the picture."""
         said = m.group("obj") + " " + self.subject(m.start())
-        nouns = [w for w in _WORD.findall(said) if w not in P.NOT_A_THING and w not in _NOT_WHAT_TURNS and
+        nouns = [w for w in P.WORD.findall(said) if w not in P.NOT_A_THING and w not in _NOT_WHAT_TURNS and
                  not w.endswith("ly") and not w.isdigit()]
-        return bool(nouns) and not any(w in L.FRAME_NOUNS or w in L.CONTENT_NOUNS for w in _WORD.findall(said))
+        return bool(nouns) and not any(w in L.FRAME_NOUNS or w in L.CONTENT_NOUNS for w in P.WORD.findall(said))
 
     def anchored(self, frame: tuple[set[str], re.Pattern[str]]) -> Iterator[_Hit]:
         """Matches of a verb-anchored frame: a verb of the set, then the frame's rest right after it."""
@@ -352,7 +346,7 @@ class _Reader:
         for m in self.scan(F.FURTHER_MOVE):
             self.emit("move", m.group("d"), *m.span())
         if self.words & F.MOVE_VERB_WORDS:
-            for v in [w for w in _WORD.finditer(self.low) if w.group() in F.MOVE_VERB_WORDS]:
+            for v in [w for w in P.WORD.finditer(self.low) if w.group() in F.MOVE_VERB_WORDS]:
                 if self.free(*v.span()):
                     self.object_move(v)
         if self.words & F.PATH_VERBS or self.words & _CAMERA_WORK:
@@ -389,8 +383,8 @@ class _Reader:
     def camera_moves_itself(self, pos: int) -> bool:
         """Whether the verb at ``pos`` is the camera's own: the camera is its subject ("the drone
         descends"), or the clause has none in a sentence about the camera ("..., then descends")."""
-        before = _PREVIOUS_WORD.search(self.low, 0, pos)
-        if before and (before.group("w") in L.DETERMINERS or before.group("w") in _NOT_BEFORE_A_VERB):
+        before = P.PREVIOUS_WORD.search(self.low, 0, pos)
+        if before and (before.group("w") in L.DETERMINERS or before.group("w") in P.NOT_BEFORE_A_VERB):
             return False  # "the rising sun", "of falling leaves": an adjective
         subject = self.subject(pos)
         return bool(_CAMERA_LAST.search(subject)) or (self.sentence(pos).camera and _no_subject(subject))
@@ -406,18 +400,18 @@ class _Reader:
     def path(self, m: re.Match[str]) -> None:
         """A path across the frame: its direction is the way from the first place to the second."""
         start = max(self.sentence(m.start()).start, m.start() - 80)
-        words = _WORD.findall(self.low, start, m.start())
+        words = P.WORD.findall(self.low, start, m.start())
         if not any(w in F.PATH_VERBS for w in words) and not (
                 _CAMERA_WORK.intersection(words) and self.camera_agent(m.start())):
             return  # "the people from left to right are ...": an order, not a motion
-        before = _PREVIOUS_WORD.search(self.low, 0, m.start())
+        before = P.PREVIOUS_WORD.search(self.low, 0, m.start())
         if not self.low.startswith("from", m.start()) and before and before.group("w") not in F.PATH_VERBS:
             return  # a bare "left to right" only right after its verb ("moving left to right")
         back = _AND_BACK.match(self.low, m.end())
-        if back and _place(back.group("a")) == _place(m.group("b")) and _place(back.group("b")) == _place(m.group("a")):
+        if back and P.place_parts(back.group("a")) == P.place_parts(m.group("b")) and P.place_parts(back.group("b")) == P.place_parts(m.group("a")):
             self.take(m.start(), back.end())  # "from right to left and left to right": both ways, no one way
             return
-        (ha, va), (hb, vb) = _place(m.group("a")), _place(m.group("b"))
+        (ha, va), (hb, vb) = P.place_parts(m.group("a")), P.place_parts(m.group("b"))
         ways = [hb] if ha and hb and ha != hb else []
         if va and vb and va != vb:
             ways.append(L.VERTICAL_MOTION[vb])
@@ -471,10 +465,10 @@ class _Reader:
             return
 
     def intransitive(self, m: _Hit) -> None:
-        before = _PREVIOUS_WORD.search(self.low, 0, m.start())
+        before = P.PREVIOUS_WORD.search(self.low, 0, m.start())
         prev = before.group("w") if before else ""
         verb = self.low[m.start():m.end()].split()[0]
-        if prev in _NOT_BEFORE_A_VERB and (prev != "to" or verb in _HOMOGRAPHS):
+        if prev in P.NOT_BEFORE_A_VERB and (prev != "to" or verb in _HOMOGRAPHS):
             return  # "at the lower left": an adjective, not the verb "lower" (but "starts to move right")
         if verb in _HOMOGRAPHS and (prev in L.FACING_VERBS or prev in L.MOTION_VERBS):
             return  # "turns head to left": a noun after a verb
@@ -543,254 +537,10 @@ class _Reader:
         t = F.OF_TAIL.match(self.low, end)
         return bool(t) and t.group("noun") not in L.FRAME_NOUNS
 
-    # -------------------------------------------------------------------- positions
-
-    def positions(self) -> None:
-        for m in self.scan(P.RECIPROCAL):
-            self.take(*m.span())
-        for m in self.scan(P.BOTH_SIDES):
-            if _side(m.group("a")) == opposite(_side(m.group("b"))):
-                self.take(*m.span())  # "on the left and right side of the image": no one side
-        for pattern in (P.PREP_PHRASE, P.PREP_VERTICAL, P.SIDE_NOUN, P.VERTICAL_RELATION):
-            for m in self.scan(pattern):
-                tail = P.OF_NOUN.match(self.low, m.end())
-                if self.about_the_camera(m.start()) and not (tail and self.names_the_frame(tail)) and \
-                        not self.placed_after_a_thing(m.start()):
-                    self.take(*m.span())  # where the camera is; but "the baby on the left of the scene" is a place
-        for pattern in (P.PREP_PHRASE, P.PREP_VERTICAL, P.SIDE_NOUN):
-            for m in self.scan(pattern):
-                self.position(m)
-        for m in self.scan(P.MIDDLE_OF):
-            self.position(m)
-        for m in self.scan(P.OWN_PLACE):
-            w = m.group("w")
-            h, v = ("center", None) if w in ("center", "centre", "middle") else (None, P.VERTICAL_WORD[w])
-            self.relative(h, m.start(), m.end(), v)
-        for m in self.scan(P.PRONOUN_RELATION):
-            if _SEARCHED.search(self.low, max(0, m.start() - 30), m.start()):
-                self.take(*m.span())  # "looks under it": where someone looks, nothing placed
-                continue
-            self.relative(None, m.start(), m.end(), P.VERTICAL_WORD[m.group("w")])
-        for m in self.scan(P.BARE_RELATIVE):
-            if self.facing(m.start()):
-                self.take(*m.span())  # "face the left of the image": a facing
-                continue
-            self.relative(m.group("h"), m.start(), m.end() - 1)
-        for m in self.scan(P.FRAME_SIDE):
-            self.emit("position", m.group("h"), *m.span())
-        for m in self.scan(P.CENTER_VERB):
-            self.emit("position", "center", m.start("v"), m.end())
-        for m in self.scan(P.LABELLED_PLACE) if ":" in self.low else ():
-            words = m.group("field") or m.group("label")
-            h, v = _place(words)
-            if h is None and re.search(r"\b(?:center|centre|middle)\b", words):
-                h = "center"
-            self.emit("position", h, m.start("key") if m.group("field") else m.start("label"), m.end(), v)
-        for m in self.scan(P.FAR_SIDE):
-            self.emit("position", m.group("h"), m.start("far"), m.end())
-        for m in self.scan(P.ADJECTIVE):
-            self.adjective(m)
-        if "over" in self.words:
-            self.held_over()
-        for m in self.scan(P.VERTICAL_RELATION) if self.words & _VERTICAL_RELATION_WORDS else ():
-            w, head = (m.group("w"), m.group("head")) if m.group("w") else (m.group("w2"), m.group("head2"))
-            words = _noun_phrase(self.low, m.start())
-            if _SEARCHED.search(self.low, max(0, m.start() - 30), m.start()):
-                self.take(*m.span())  # "reaches under her coat", "looks under his pillow": where a hand or eye goes
-            elif head in L.HEAD_PARTS and w in ("under", "underneath", "beneath"):
-                self.take(*m.span())  # "rubs under his chin": a place on someone's face ("above its head" is one)
-            elif not _ambient(words, self.low[m.start():m.end() + 40], head, self.low[m.end():m.end() + 20]) and \
-                    head not in P.NOT_A_REFERENCE:
-                self.relative(None, m.start(), m.end(), P.VERTICAL_WORD[w])
-
-    def placed_after_a_thing(self, pos: int) -> bool:
-        """Whether the place at ``pos`` follows a thing the camera is on ("zooms in on the baby on the
-        right", "pans from a bunny on the right"): that thing's place, not where the camera goes."""
-        if not re.match(r"(?:on|at|in)\s", self.low[pos:pos + 3]):
-            return False
-        before = _PREVIOUS_WORD.search(self.low, self.clause_start(pos), pos)
-        if before is None or not re.search(r"\b(?:on|at|from|to|of|shows?|showing|reveals?|revealing)\s+(?:[a-z'-]+\s+){0,3}$",
-                                           self.low[max(0, before.start() - 40):before.start()]):
-            return False
-        w = before.group("w")
-        return P.thing_noun(w) and w not in L.FRAME_NOUNS and w not in L.CAMERA_NOUNS
-
-    def held_over(self) -> None:
-        """A thing held or hung over another: "holds a paper towel over a dish", "a canopy hangs over
-        the bed" (a path, "flies over the town", and a cover, "a coat over a shirt", are not places)."""
-        for m in self.scan(P.OVER_RELATION):
-            if P.HELD_THERE.search(self.low, self.clause_start(m.start()), m.start()) and m.group("head") not in P.NOT_A_REFERENCE:
-                self.relative(None, m.start(), m.end(), "top")
-
-    def names_the_frame(self, tail: re.Match[str]) -> bool:
-        """Whether an "of ..." tail (:data:`.places.OF_NOUN`) names the picture itself ("of the image"),
-        not a thing called a frame ("of the wooden picture frame")."""
-        words = {w.removesuffix("'s") for w in re.findall(r"[a-z']+", self.low[tail.start("np"):tail.end() + 24])[:2]}
-        return bool(words & L.FRAME_NOUNS) and not L.OBJECT_FRAME.search(self.low, tail.start("np"), tail.end() + 24)
-
-    def relative(self, h: str | None, a: int, b: int, v: str | None = None) -> None:
-        """A place beside another thing; in a filmed scene's description it is layout, read as nothing."""
-        if self.scene_text:
-            self.take(a, b)
-        else:
-            self.emit("relative", h, a, b, v)
-
-    def position(self, m: re.Match[str]) -> None:
-        groups = m.groupdict()
-        h = P.HORIZONTAL_WORD.get(groups.get("h") or "")
-        v_raw = groups.get("v") or groups.get("v2")  # "at the top left", "on the left bottom"
-        if h is None and v_raw in ("top", "upper", "bottom", "lower"):  # the vertical-only pattern
-            h_out, v = None, P.VERTICAL_WORD[v_raw]
-        elif groups.get("h") in ("top", "bottom", "upper", "lower"):  # SIDE_NOUN "the bottom half"
-            h_out, v = None, P.VERTICAL_WORD[groups["h"]]
-        else:
-            h_out, v = h, P.VERTICAL_WORD.get(v_raw or "")
-            if v == "middle" and h_out == "center":
-                v = None
-        tail = P.OF_NOUN.match(self.low, m.end())
-        if tail:
-            words = {w.removesuffix("'s") for w in re.findall(r"[a-z']+", self.low[tail.start("np"):tail.end() + 24])[:2]}
-            if h_out == "center" and not v and (words & _PLAYED or "attention" in words or _DOING.match(self.low, tail.start())):
-                self.take(m.start(), tail.end())  # "in the middle of the video", "of taking a photo": a time
-            elif self.names_the_frame(tail):
-                if self.low.startswith("to", m.start()) and self.travels(m.start(), far=True):
-                    # "one ray swimming to the top right of the image": where it goes, a move per axis
-                    for way in (h_out if h_out in ("left", "right") else None, L.VERTICAL_MOTION.get(v or "")):
-                        if way:
-                            self.emit("move", way, m.start(), tail.end())
-                    return
-                self.emit("position", h_out, m.start(), tail.end(), v)
-            elif words & L.TIME_NOUNS or words & L.AMBIENT_NOUNS and h_out == "center" or \
-                    tail.group("head") in ("camera", "cameras") and h_out in ("left", "right"):
-                # "walks to the right of the camera": beside the viewer, no thing in the frame
-                self.take(m.start(), tail.end())
-            elif self.low.startswith("to", m.start()) and _FACING_JUST_BEFORE.search(self.low, max(0, m.start() - 12), m.start()):
-                self.take(m.start(), tail.end())  # "facing towards the top of the water": a facing
-            else:
-                self.relative(h_out, m.start(), tail.end(), v)
-            return
-        nxt = re.match(r"\s+(?P<w>[a-z][a-z'-]*)(?P<particle>\s+(?:down|up|forward|forwards|back|backward|backwards|"
-                       r"out|in|into|aside|away|off|onto|over|toward|towards|to)\b)?", self.low[m.end():m.end() + 40])
-        if nxt and nxt.group("particle") and nxt.group("w") in ("step", "steps"):
-            nxt = None  # "the man on the left steps down": the verb, not the stairs
-        if not groups.get("part") and nxt and (nxt.group("w") in P.SUBPART_NOUNS or nxt.group("w") in L.BODY_PARTS):
-            self.take(*m.span())  # "on the bottom shelf": a part of a thing, not of the frame
-            return
-        if not groups.get("part") and not v_raw and groups.get("h") == "middle" and nxt and \
-                P.thing_noun(nxt.group("w")) and self.low.startswith(("on", "at"), m.start()):
-            self.take(*m.span())  # "on the middle pedestal": the middle one of a row, not of the frame
-            return
-        if groups.get("h") == "right" and not v_raw and not groups.get("part") and nxt and nxt.group("w") in L.CORRECT_NOUNS:
-            self.take(*m.span())  # "at the right location": the correct one
-            return
-        if self.situated and h_out in ("left", "right") and not v:
-            self.take(*m.span())  # "a trash can is to the right" of a narrator in the room: no frame
-            return
-        if self.low.startswith("to", m.start()) and self.facing(m.start()) or \
-                self.low.startswith("at", m.start()) and _LOOKING_AT.search(self.low, max(0, m.start() - 12), m.start()):
-            self.take(*m.span())  # "make her turn to the left", "looking at the left": which way she faces
-            return
-        if self.low.startswith("to", m.start()) and h_out in ("left", "right") and not v and self.travels(m.start()):
-            self.emit("move", h_out, *m.span())  # "driving a plane across a rainbow to the right": where it goes
-            return
-        if self.low.startswith("to", m.start()) and h_out in ("left", "right") and \
-                _ON_A_THING_AFTER.match(self.low, m.end()):
-            self.take(*m.span())  # "an owl perched to the right on a branch": the branch's right, not the frame's
-            return
-        if self.low.startswith("to", m.start()) and h_out == "center" and not v and self.travels(m.start()):
-            self.take(*m.span())  # "runs ..., then to the middle": where it goes, which no side names
-            return
-        if self.refines_a_place(m.start()):
-            self.take(*m.span())  # "in the middle, slightly to the right": within the place just named
-            return
-        if self.names_the_other_part(m.start(), h_out or v):
-            self.take(*m.span())  # "the left side of the paper is full, the right side is empty": the paper's
-            return
-        if _ON_A_THING_PREP.match(self.low, m.start()) and self.on_a_named_thing(m.start(), upright=h_out is None):
-            self.take(*m.span())  # "a TV screen with the text at the bottom": the screen's bottom, not the frame's
-            return
-        outside = _OUTSIDE.search(self.low, max(0, m.start() - 30), m.start())
-        if outside and outside.group("shine") and outside.group("shine").startswith(("com", "fall")) and \
-                not _A_LIGHT.search(self.low, max(self.clause_start(m.start()), m.start() - 50), outside.start()):
-            outside = None  # "a crow comes from the right" enters the frame; "light coming from the right" does not
-        if outside and not (outside.group("shine") and _WITHIN.match(self.low, m.start())) or (
-                self.low.startswith("from", m.start()) and _LIGHT_FROM.search(self.low, max(0, m.start() - 30), m.start())):
-            self.take(*m.span())  # "off-screen to the left", "sunlight shining from the upper left": outside the frame
-            return
-        if not groups.get("the") and not groups.get("part") and not (
-                h_out in ("left", "right") and re.match(r"(?:on|from|at|in)\s", self.low[m.start():m.start() + 5])
-                and not re.match(r"\s+to\s+(?:the\s+)?(?:left|right)\b", self.low[m.end():m.end() + 20])):
-            return  # "on top", "to left": no frame position without "the" or a part word ("on left" is one)
-        if h_out is None and v is None:
-            return
-        self.emit("position", h_out, *m.span(), vertical=v)
-        # "the elephant on the left and center": a second place for the same kind of thing
-        c = _AND_PLACE.match(self.low, m.end())
-        if c and h_out and not self.relative_after(c.end()) and (c.group("v") is None) == (v is None) and \
-                self.free(c.start("h"), c.end()):
-            # "on the bottom-left and bottom-right sides": a second corner, said with its own vertical part
-            a = c.start("v") if c.group("v") else c.start("h")
-            self.emit("position", P.HORIZONTAL_WORD[c.group("h")], a, c.end(), P.VERTICAL_WORD.get(c.group("v") or ""))
-
-    def refines_a_place(self, pos: int) -> bool:
-        """Whether the place at ``pos`` is a small offset after a place just read ("in the center of
-        the frame, slightly toward the top"): it narrows that place and states no second one."""
-        offset = _OFFSET.search(self.low, max(0, pos - 30), pos)
-        return offset is not None and any(
-            st.kind in ("position", "relative") and offset.start() - 2 <= st.end <= offset.start() for st in self.found)
-
-    def names_the_other_part(self, pos: int, side: str | None) -> bool:
-        """Whether a bare place at ``pos`` answers a part of a thing named earlier in its sentence with
-        the opposite side ("the left side of the table is neat, but the right side is cluttered",
-        "sketches on the left page and blank space on the right"): the other part of that thing.
-
-        A part read as a frame place ("the left side of the image") is not such a thing."""
-        if side is None:
-            return False
-        for part in _PART_OF_A_THING.finditer(self.low, self.sentence(pos).start, pos):
-            if _side(part.group("h")) != opposite(side):
-                continue
-            tail = P.OF_NOUN.match(self.low, part.end())
-            if part.group("part") in ("page", "pages") or tail and not self.names_the_frame(tail):
-                if not any(st.kind == "position" and st.start <= part.start() < st.end for st in self.found):
-                    return True
-        return False
-
-    def on_a_named_thing(self, pos: int, upright: bool = False) -> bool:
-        """Whether a bare place at ``pos`` lies on a thing the sentence names as carrying something:
-        "a white shelf has a board placed on the top", "a lamp with ceramic base at the bottom".
-
-        The place belongs to the carrier when, after its "with"/"has", nothing starts a new clause
-        (a comma, "is", "can be seen") and either the carrier is a thing with faces (a wall, a
-        shelf, a screen) or what it carries exists only on a thing (a text, a logo, a base). An
-        ``upright`` place (top, bottom: no side) belongs to any carrier that is a thing, not a whole
-        scene or a person: "a harp with a carved eagle at the top" (a side, "a desk with a can on the
-        left", still needs a carrier with faces: "a table" is one, "a dog" is not)."""
-        start = self.sentence(pos).start
-        for have in reversed(list(_POSSESSION.finditer(self.low, start, pos))):
-            carried = self.low[have.end():pos]
-            words = _WORD.findall(carried)
-            if "," in carried or _LINKS.intersection(words):
-                return False
-            holder = _HOLDER.search(self.low, start, have.start())
-            if holder is None or holder.group("w") in _NOT_A_HOLDER or self.names_the_picture(holder):
-                continue  # "Have the text on the left", "the image has text at the bottom": the frame's
-            if _surface(holder.group("w")) or L.MARKING_NOUNS.intersection(words) or upright and _has_a_top(holder.group("w")):
-                return True
-        return False
-
-    def names_the_picture(self, word: re.Match[str]) -> bool:
-        """Whether a frame noun is the picture itself ("the image", "this screen"), not a thing named
-        with one ("a flat LED TV screen")."""
-        if word.group("w") not in L.FRAME_NOUNS:
-            return False
-        before = _PREVIOUS_WORD.search(self.low, 0, word.start())
-        return before is None or before.group("w") in L.DETERMINERS or before.group("w") in _NOT_BEFORE_A_VERB
-
     def tone_subject(self, pos: int) -> bool:
         """Whether a tone participle at ``pos`` is said of the whole picture: it opens its clause
         ("Brightening.", "Darkened, please") or follows a word for the picture ("the scene darkening")."""
-        before = _PREVIOUS_WORD.search(self.low, self.clause_start(pos), pos)
+        before = P.PREVIOUS_WORD.search(self.low, self.clause_start(pos), pos)
         return before is None or before.group("w") in L.GLOBAL_NOUNS
 
     def travels(self, pos: int, far: bool = False) -> bool:
@@ -803,7 +553,7 @@ class _Reader:
         start = self.clause_start(pos)
         if _PASSES_A_THING.search(self.low, start, pos):
             return False  # "we pass a blue birdhouse to the right": where the thing passed stands
-        words = _WORD.findall(self.low, start, pos)
+        words = P.WORD.findall(self.low, start, pos)
         then = re.search(r"[,;]?\s*(?:and\s+)?then\s+$", self.low[max(0, pos - 16):pos])
         if then and pos - len(then.group()) > self.sentence(pos).start and not [w for w in words if w not in ("and", "then")]:
             return self.travels(pos - len(then.group()))  # "runs to the right side corner, then to the middle": the same run
@@ -814,45 +564,12 @@ class _Reader:
         to the left, then back to the right")."""
         start = max(self.sentence(pos).start, pos - 60)
         last = None  # the verb nearest ``pos`` decides: "looks at the camera ... and then moves to the left" moves
-        for w in _WORD.findall(self.low, start, pos):
+        for w in P.WORD.findall(self.low, start, pos):
             if w in L.FACING_VERBS:
                 last = "facing"
             elif w in F.PATH_VERBS and w not in _HOMOGRAPHS:
                 last = "travel"
         return last == "facing"
-
-    def adjective(self, m: re.Match[str]) -> None:
-        noun = m.group("noun")
-        if noun in ("one", "ones") and m.group("h") in ("left", "right", "leftmost", "rightmost") and \
-                m.group("pre") == "the" and not m.group("v") and self.one_of_a_pair(m.group("h")):
-            self.emit("position", P.HORIZONTAL_WORD[m.group("h")], m.start("h"), m.end())  # "the left one"
-            return
-        if not P.thing_noun(noun) or noun in L.BODY_PARTS and noun not in L.WORN_IN_PAIRS:
-            return
-        w, v_raw = m.group("h"), m.group("v")
-        if w == "left" and m.group("pre") not in L.DETERMINERS and self.text[m.start("noun"):m.start("noun") + 1].isupper():
-            return  # "and left Lisa and James": the verb, before a name
-        if w == "right" and not v_raw and noun in L.CORRECT_NOUNS:
-            return  # "the right answer"
-        if w == "middle" and not v_raw:
-            self.take(m.start("h"), m.end())  # "the middle toilet": the middle one of a row, frame or group
-            return
-        a = m.start("v") if v_raw else m.start("h")
-        if w in ("top", "bottom", "upper", "lower", "topmost", "bottommost"):
-            if v_raw:
-                return
-            self.emit("position", None, a, m.end(), P.VERTICAL_WORD[w])
-            return
-        h = P.HORIZONTAL_WORD[w]
-        v = P.VERTICAL_WORD.get(v_raw or "")
-        if v == "middle" and h == "center":
-            v = None
-        self.emit("position", h, a, m.end(), v)
-
-    def one_of_a_pair(self, side: str) -> bool:
-        """Whether "the <side> one" picks a thing by its side: always for "left"; for "right" ("the
-        right one" is also the correct one) only when the text names the left one too."""
-        return side.startswith("left") or _THE_LEFT_ONE.search(self.low) is not None
 
     # ------------------------------------------------------------------------- tone
 
@@ -935,9 +652,6 @@ def find_statements(text: str) -> list[DirectionStatement]:
 # every camera frame with the direction it implies (None: the frame's "d" group names it)
 _CAMERA_FRAMES = [(needs, pattern, None) for needs, pattern in F.CAMERA_FRAMES] + F.IMPLIED_CAMERA_FRAMES
 _THING_WORDS = ("truck", "track", "mirror")  # camera and mirror verbs that are also everyday things
-_PLAYED = {"video", "clip", "sequence", "footage"}  # its middle is a time
-_DOING = re.compile(r"\s+of\s+[a-z]+ing\b")  # "in the middle of taking a photo": an activity, no thing named
-_THE_LEFT_ONE = re.compile(r"\bthe\s+left(?:most)?\s+ones?\b")
 # a camera that shows, films or records something: what it shows may be what moves
 _SHOWING_FORMS = (r"shows|showed|showing|captures|captured|capturing|films|filmed|filming|records|recorded|recording|"
                   r"sees|saw|displays|displayed")
@@ -953,11 +667,6 @@ _STRAIGHT = re.compile(r"\b(?:straight|directly|vertically)\b")  # "going straig
 _PATH_PRONOUN = re.compile(r"\s+(?:it|them)\b")  # "about to ski down it"
 # "walk down the stairs", "climbs up a ladder": up/down as a preposition of a path
 _PATH_AFTER = re.compile(r"\s+(?:the|a|an|his|her|their|its|some|this|that|these|those)\b")
-# what lies outside the picture or only sends light into it has no place in the frame
-_OUTSIDE = re.compile(r"\b(?:off[\s-]?(?:screen|camera|frame)|out\s+of\s+(?:frame|shot|view)|(?P<shine>(?:shin|stream|pour|"
-                      r"glow|beam|spill|com|fall|filter)(?:e|es|ed|ing|s)?|lit))\s+$")
-# "a light is shining in the right upper corner": the light is in the frame, where it shines
-_FACING_JUST_BEFORE = re.compile(r"\b(?:fac(?:e|es|ed|ing)|look(?:s|ed|ing)?|point(?:s|ed|ing)?)\s+$")
 # words between a turn verb and its sense that name no thing: "rotate it by 90 degrees clockwise"
 _NOT_WHAT_TURNS = {"degrees", "degree", "deg", "it", "everything", "slightly", "slowly", "gently", "by", "about",
                    "around", "direction", "way", "angle", "bit", "little", "more", "turn", "turns", "half", "quarter",
@@ -965,12 +674,7 @@ _NOT_WHAT_TURNS = {"degrees", "degree", "deg", "it", "everything", "slightly", "
                    "spinning", "spins", "spin", "turning", "turned", "please", "whole", "entire"}
 _RETURNS = re.compile(r"\b(?:comes?|coming|came|goes|going|went|swings?|swung|turns?|turning|turned)\s+back\b")
 _BACK_TO_A_THING = re.compile(r"\s+(?:to|onto|on)\s+(?!(?:reveal|show|see|capture|display|frame|include|expose)\b)")
-_LOOKING_AT = re.compile(r"\b(?:look|looks|looked|looking|stare|stares|staring|gaz(?:e|es|ing)|glanc(?:e|es|ing))\s+$")
 _PASSES_A_THING = re.compile(r"\b(?:pass|passes|passed|passing)\s+(?:a|an|the|some|two|three|several)\s")
-_WITHIN = re.compile(r"(?:in|at|on)\s")
-_A_LIGHT = re.compile(r"\b(?:light|lights|lighting|sun|sunlight|sunshine|daylight|moonlight|rays?|glow|beams?|shadows?|"
-                      r"lamps?|flash|illumination)\b")
-_LIGHT_FROM = re.compile(r"\b(?:lights?|lighting|sunlight|daylight)\s+$")  # "lights from the right"
 _TO_THE_VIEWER = L.forms("get", "move", "step", "come", "go", "pull", "back")
 # verbs that are also nouns: "turns head to left", "his back up"
 _HOMOGRAPHS = {"head", "heads", "back", "backs", "lower", "fall", "drop", "step", "steps", "point", "points", "slide",
@@ -987,11 +691,6 @@ _DIM_OBJECT = re.compile(r"\s+(?:down|it|everything|all|them)\b")
 # a text told by someone in the scene ("I am sitting ...", "I just placed ..."), not a request ("I want ...")
 _SITUATED = re.compile(r"\s*i\s+(?!(?:want|need|would|wish|like|think|hope|can|could|will|shall|should|must|'d|'ll)\b)"
                        r"(?:am|'m|was|just|have|had|[a-z]+ed|sat|stood|got|went|took|threw|shut|ma)\b")
-# a part of a thing named by its side: "the left side of the table", "the left page"
-_PART_OF_A_THING = re.compile(r"\bthe\s+(?P<h>left|right|top|bottom|upper|lower)\s+(?P<part>side|half|part|end|edge|page)s?\b")
-_OFFSET = re.compile(r"\s*,\s*(?:slightly|a\s+(?:little|bit)|somewhat|just)\s+(?:more\s+)?$")
-# verbs of looking and reaching: what follows is where someone looks or reaches, no thing's place
-_SEARCHED = re.compile(r"\b(?:look|reach|search|peek|peer|rummag|grop)(?:s|es|ed|ing|e)?(?:\s+(?:out|around|in))?\s+$")
 # verbs with a vertical way of their own: "lift the box upwards" names no extra direction
 _VERTICAL_ON_ITS_OWN = L.forms("lift", "raise", "lower", "rise", "drop", "fall", "sink", "climb", "pick", "hang")
 # the camera as the clause's subject, also through a relative clause ("a drone shot that slowly descends")
@@ -999,56 +698,6 @@ _CAMERA_LAST = re.compile(rf"\b(?:{F.CAMERA_NOUN})$|\b(?:{F.CAMERA_NOUN}|shot|vi
 _CAMERA_AS_OBJECT = re.compile(r"\b(?:holding|holds|held|carrying|carries|using|uses|with|of|at|behind|toward|towards|"
                                r"into|facing|faces|past)\s+(?:[a-z]+\s+)?$")
 _GERUND_LEADS = {"by", "into", "with", "in", "on", "through", "a", "an"}
-_POSSESSION = re.compile(r"\b(?:with|has|have|having)\b")
-# words that start a new statement about where something is: "a wall with graffiti is on the left"
-_LINKS = {"is", "are", "was", "were", "be", "been", "being", "seen", "visible", "appears", "appear", "shown"}
-# the word before "with"/"has", relative pronouns skipped: "a bookshelf that has space"
-_HOLDER = re.compile(r"(?P<w>[a-z]+)(?:'s)?(?:\s+(?:that|which|also))?\s+$")
-_NOT_A_HOLDER = L.DETERMINERS | L.PRONOUN_SUBJECTS | {"it", "there", "and", "or", "to", "i", "we", "can", "will",
-                                                      "would", "should", "must", "please", "let's", "made"}
-_ON_A_THING_PREP = re.compile(r"(?:on|at|in|to|near|along|toward|towards)\s")
-
-
-# what a picture may be of as a whole, or a person: "a kitchen with a lamp at the top", "a man with a hat
-# at the bottom" do not name a thing whose top or bottom is meant
-_WHOLES = L.GLOBAL_NOUNS | L.FRAME_NOUNS | {
-    "room", "kitchen", "bathroom", "bedroom", "street", "field", "park", "beach", "city", "town", "area", "yard",
-    "office", "space", "road", "sky", "forest", "lake", "river", "market", "setting", "man", "woman", "person",
-    "people", "girl", "boy", "child", "men", "women", "lady", "guy", "group", "crowd"}
-
-
-def _has_a_top(word: str) -> bool:
-    """A thing with a top and a bottom of its own: in "a harp with a carved eagle figure at the top",
-    "a building has a clock at the top", the top is the harp's or the building's."""
-    return P.thing_noun(word) and word not in _WHOLES
-
-
-def _surface(word: str) -> bool:
-    """A thing with faces that carry other things; compounds count ("bookshelf", "signboard")."""
-    return word in L.SURFACE_NOUNS or any(word.endswith(w) for w in ("shelf", "board", "wall"))
-
-
-_NP_END = {"at", "in", "on", "with", "of", "and", "or", "while", "as", "by", "for", "from", "to", "into", "onto",
-           "near", "during", "under", "over", "that", "which", "who", "where", "when", "is", "are"}
-
-
-def _noun_phrase(low: str, start: int) -> set[str]:
-    """The words of the noun phrase after the relation word at ``start`` (up to five, until the next
-    preposition): "above a mountain at night" → {a, mountain}."""
-    words: list[str] = []
-    for w in re.findall(r"[a-z']+", low[start:start + 60])[1:]:
-        if w in _NP_END or len(words) == 5:
-            break
-        words.append(w)
-    return set(words)
-
-
-def _place(words: str) -> tuple[str | None, str | None]:
-    """The horizontal and vertical parts of a place in the frame: "upper left" → ("left", "top")."""
-    parts = re.split(r"[\s-]+", words)
-    h = next((P.HORIZONTAL_WORD[w] for w in parts if w in ("left", "right")), None)
-    v = next((P.VERTICAL_WORD[w] for w in parts if w in ("top", "upper", "bottom", "lower")), None)
-    return h, v
 
 
 def _shown_moving(body: str, said: re.Match[str]) -> bool:
@@ -1058,7 +707,7 @@ def _shown_moving(body: str, said: re.Match[str]) -> bool:
     if not _SHOWING.search(said.group()):
         return False
     shown = re.match(r"[^,;:.]*", body[said.end():]).group()  # type: ignore[union-attr]
-    return any(w in F.PATH_VERBS for w in _WORD.findall(shown)[:8])
+    return any(w in F.PATH_VERBS for w in P.WORD.findall(shown)[:8])
 
 
 def _camera_subject(subject: str) -> bool:
@@ -1074,24 +723,3 @@ def _no_subject(subject: str) -> bool:
     """Whether a clause has no subject of its own: nothing, or only a gerund and its lead-in ("by
     continuously moving backward", "smoothly incorporating an upward movement")."""
     return all(w.endswith("ing") or w in _GERUND_LEADS for w in subject.split())
-
-
-def _side(word: str) -> str:
-    """A side word in one vocabulary: "upper" → "top", "left" → "left"."""
-    return P.HORIZONTAL_WORD.get(word) or P.VERTICAL_WORD[word]
-
-
-def _ambient(words: set[str], after: str, head: str, rest: str) -> bool:
-    """Whether the thing a vertical relation names is the light, the weather or a time ("under the
-    sun", "beneath a clear sky") or what a thing under it is sunk in ("under the water", "beneath
-    the earth"), not a thing in the picture. A light that is a thing ("below a traffic light") and
-    anything seen from above or below it ("above the fluffy white clouds") is one."""
-    if words & L.TIME_NOUNS:
-        return True
-    if head in L.UNDER_SETTINGS and after.startswith(("under", "beneath", "below")):
-        nxt = re.match(r"\s+([a-z]+)", rest)
-        return nxt is None or not P.thing_noun(nxt.group(1))  # (but "under the water tab": a tap)
-    ambient = words & L.AMBIENT_NOUNS - L.SEEN_FROM_ABOVE
-    if ambient & {"light", "lights"} and L.LIGHT_THING.search(after):
-        ambient -= {"light", "lights"}
-    return bool(ambient)

@@ -129,6 +129,22 @@ def thing_noun(word: str) -> bool:
     return w not in NOT_A_THING and w not in L.TIME_NOUNS and not w.endswith("ly")
 
 
+# ------------------------------------------------------------------------ words
+
+WORD = re.compile(r"[a-z]+")
+PREVIOUS_WORD = re.compile(r"(?P<w>[a-z']+)[\s-]+$")  # the word just before a position
+# words after which a verb form is an adjective or a noun: "the rising sun", "of falling leaves"
+NOT_BEFORE_A_VERB = L.DETERMINERS | {"of", "on", "at", "in", "to", "into", "onto", "from", "by", "near", "upper"}
+
+
+def place_parts(words: str) -> tuple[str | None, str | None]:
+    """The horizontal and vertical parts of a place in the frame: "upper left" → ("left", "top")."""
+    parts = re.split(r"[\s-]+", words)
+    h = next((HORIZONTAL_WORD[w] for w in parts if w in ("left", "right")), None)
+    v = next((VERTICAL_WORD[w] for w in parts if w in ("top", "upper", "bottom", "lower")), None)
+    return h, v
+
+
 # ------------------------------------------------------------------------------- tone
 
 _INCREASE = alt((L.INCREASE_VERBS - {"add", "up", "more", "higher", "greater", "stronger", "turn", "lift"} -
