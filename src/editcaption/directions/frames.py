@@ -177,7 +177,7 @@ MOVE_DIRECTION = rx(rf"(?:\s+(?:to(?:wards?)?|toward|over\s+to)(?:\s+the)?|\s+fr
                     rf"(?:\s+the)?)?{ADV}\s+(?P<d>{H}|{VM})\b")
 NOT_IN_AN_OBJECT = {"and", "while", "then", "into", "onto", "from", "by", "for", "so", "as", "is", "are", "was",
                     "forward", "forwards", "backward", "backwards", "back", "away", "out", "in", "to", "towards",
-                    "toward", "up", "down", "left", "right"}
+                    "toward", "up", "down", "left", "right", "across", "along", "past", "through", "around"}
 CLAUSE_END = rx(r"[.,;:!?()\n]")
 
 # a camera move named as a noun with its direction: "an upward movement", "a slight forward movement",

@@ -141,7 +141,10 @@ class _Reader(PlaceReading):
         self.scene_text = any(s.camera for s in self.sentences)
         # "I am washing the sink on the left": a narrator standing in the scene; a side with no owner is
         # where things are around them, and there is no picture whose side it could be
-        self.situated = _SITUATED.match(self.low) is not None
+        # "Turn to the right, walk to the desk, ...": someone walking through a room is told where to
+        # go; a side with no owner is around them, and their own steps are no move in a picture
+        self.situated = _SITUATED.match(self.low) is not None or (
+            _IMPERATIVE.match(self.low) is not None and _NAVIGATION.search(self.low) is not None)
 
     # ------------------------------------------------------------------ bookkeeping
 
@@ -204,6 +207,10 @@ class _Reader(PlaceReading):
             after = re.match(r"\s+(?P<w>[a-z]+)", self.low[m.end():m.end() + 20])
             if h == "right" and after and after.group("w") in L.CORRECT_NOUNS:
                 self.take(*m.span())  # "got their right order": the correct one
+                continue
+            told = P.WORD.findall(self.subject(m.start()))
+            if owner == "your" and told and not _IMPERATIVE.match(told[0]) and L.FACING_VERBS.intersection(told):
+                self.take(*m.span())  # "the girl is looking to your left": where she looks, told to a viewer
                 continue
             if owner in L.VIEWER_NOUNS and not (after and after.group("w") in L.BODY_PARTS):
                 if self.facing(m.start()):
@@ -505,6 +512,8 @@ class _Reader(PlaceReading):
                 self.emit("pan", L.VERTICAL_VERBS[verb], *m.span())
                 return
             self.camera_fact(m, m.group("d"))
+        elif self.situated and not subject and d in ("left", "right"):
+            self.take(*m.span())  # "veer left to the desk", told to someone walking: their own step, no picture
         elif d in ("left", "right", "up", "down") and (subject or verb != "back" and not self.facing(m.start())):
             # the thing the clause is about, or with no subject the sentence's ("a ball drops and bounces
             # upwards"; but "turns his head to the left, then back to the right" is a turn)
@@ -691,6 +700,14 @@ _DIM_OBJECT = re.compile(r"\s+(?:down|it|everything|all|them)\b")
 # a text told by someone in the scene ("I am sitting ...", "I just placed ..."), not a request ("I want ...")
 _SITUATED = re.compile(r"\s*i\s+(?!(?:want|need|would|wish|like|think|hope|can|could|will|shall|should|must|'d|'ll)\b)"
                        r"(?:am|'m|was|just|have|had|[a-z]+ed|sat|stood|got|went|took|threw|shut|ma)\b")
+# a text that opens by telling the listener what to do with their own hands or feet
+_IMPERATIVE = re.compile(r"\s*(?:turn|walk|go|head|take|carry|pick|put|place|grab|open|close|step|face|bring|get|hold|"
+                         r"veer|move|look|then)\b")
+# an instruction to walk through a room: a clause that opens by telling the listener to turn, walk or step
+_NAVIGATION = re.compile(r"(?:^|[.,;!]\s*|\b(?:and|then)\s+)(?:turn\s+(?:to\s+(?:the|your)\s+)?(?:left|right|around)|"
+                         r"walk\s+(?:to|toward|towards|forward|straight|around|across|over|left|right|back|up|down|into)|"
+                         r"go\s+(?:straight|forward|left|right)|head\s+(?:to|toward|towards|left|right|straight)|"
+                         r"take\s+a\s+step|veer\s+(?:left|right))\b")
 # verbs with a vertical way of their own: "lift the box upwards" names no extra direction
 _VERTICAL_ON_ITS_OWN = L.forms("lift", "raise", "lower", "rise", "drop", "fall", "sink", "climb", "pick", "hang")
 # the camera as the clause's subject, also through a relative clause ("a drone shot that slowly descends")

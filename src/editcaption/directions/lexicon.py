@@ -303,7 +303,7 @@ GLOBAL_NOUNS = {"image", "picture", "pic", "photo", "photograph", "scene", "fram
                 "mood", "environment", "ambience", "ambiance", "video", "footage", "view", "lights", "room",
                 "garden", "landscape", "interior"}
 # whose left is the frame's left: "on the viewer's right"
-VIEWER_NOUNS = {"viewer", "viewers", "camera", "audience", "observer", "spectator", "onlooker", "our", "your"}
+VIEWER_NOUNS = {"viewer", "viewers", "camera", "audience", "observer", "spectator", "onlooker", "our"}
 TONE_COMPARATIVES = {
     "brighter": "brighter", "lighter": "brighter", "darker": "darker", "dimmer": "darker", "warmer": "warmer",
     "cooler": "cooler", "colder": "cooler", "more saturated": "more_saturated", "less saturated": "less_saturated",

@@ -109,7 +109,7 @@ _FUNCTION_WORDS = {"and", "or", "of", "to", "in", "on", "at", "by", "with", "the
                    "have", "had", "will", "would", "can", "could", "should", "must", "may", "might", "one", "ones",
                    "thing", "things", "sides", "towards", "toward", "through", "across", "along", "past", "over",
                    "around", "behind", "beside", "till", "off", "out", "up", "down", "he's", "she's", "it's",
-                   "they're", "we're", "you're", "i'm", "he", "she", "they", "we", "you", "i"}
+                   "they're", "we're", "you're", "i'm", "he", "she", "they", "we", "you", "i", "again"}
 NOT_A_THING = L.NOT_POSITION_NOUNS | _FUNCTION_WORDS
 # what "above"/"under" may name though "top"/"left" before it would not make a place: "above the shelf"
 # is a place, "the top shelf" a part
