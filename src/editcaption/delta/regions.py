@@ -834,8 +834,9 @@ def find_regions(
             continue
         # the quiet map (a lower threshold) is read only away from what the first one found
         labels, stats, centroids, order = _components(_grown(ch, t))
+        touched = set(np.unique(labels[taken]).tolist())  # the components that reach what was found
         kept = [i for i in order if stats[i, cv2.CC_STAT_AREA] / frame >= t.min_area and
-                not (taken.any() and taken[labels == i].any())][: t.max_regions - len(regions)]
+                i not in touched][: t.max_regions - len(regions)]
         resort |= bool(regions) and bool(kept)
         for i in kept:
             r, reading = region(ch, labels, stats, centroids, i)

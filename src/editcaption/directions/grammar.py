@@ -57,7 +57,8 @@ _NEEDS_MOTION = _SIDES | {"up", "down", "upward", "upwards", "downward", "downwa
                           "further"}
 _NEEDS_CAMERA_MOTION = set(L.VERTICAL_VERBS) | {"movement", "motion", "move", "drift", "shift", "translation",
                                               "glide", "travel"}
-_DRONE_OR_CAMERA = {"camera", "drone", "shot", "view"}  # a camera named as a verb's subject: "a drone shot that descends"
+# a camera named as a verb's subject ("a drone shot that descends"), also in a text about no camera
+_CAMERA_NAMED = {w for w in L.CAMERA_NOUNS if " " not in w}
 _NEEDS_PLACE = _SIDES | {"top", "bottom", "upper", "lower", "middle", "center", "centre", "leftmost", "rightmost",
                          "topmost", "bottommost", "above", "below", "under", "underneath", "beneath", "atop", "over"}
 _NEEDS_TONE = {w for p in (L.INCREASE_VERBS, L.DECREASE_VERBS) for w in p if " " not in w} | {
@@ -191,7 +192,7 @@ class _Reader(PlaceReading):
             self.rotations()
         if w & _NEEDS_MOTION:
             self.moves()
-        if (self.scene_text or w & _DRONE_OR_CAMERA) and w & _NEEDS_CAMERA_MOTION:
+        if (self.scene_text or w & _CAMERA_NAMED) and w & _NEEDS_CAMERA_MOTION:
             self.camera_without_a_camera_verb()
         if w & _NEEDS_PLACE:
             self.positions()
@@ -208,8 +209,7 @@ class _Reader(PlaceReading):
             if h == "right" and after and after.group("w") in L.CORRECT_NOUNS:
                 self.take(*m.span())  # "got their right order": the correct one
                 continue
-            told = P.WORD.findall(self.subject(m.start()))
-            if owner == "your" and told and not _IMPERATIVE.match(told[0]) and L.FACING_VERBS.intersection(told):
+            if owner == "your" and self.looked_at_by_another(m.start()):
                 self.take(*m.span())  # "the girl is looking to your left": where she looks, told to a viewer
                 continue
             if owner in L.VIEWER_NOUNS and not (after and after.group("w") in L.BODY_PARTS):
@@ -233,6 +233,12 @@ class _Reader(PlaceReading):
                     re.search(r"\b(?:on|to|at)\s+the\s+$", self.low[max(0, m.start() - 12):m.start()]):
                 continue  # "on the right hand of the towel" (not "of the man"): the towel's right side
             self.emit("own_side", m.group("h"), *m.span())
+
+    def looked_at_by_another(self, pos: int) -> bool:
+        """Whether the clause before ``pos`` has someone other than the listener look or turn ("the
+        girl is looking to your left"), not the listener told to ("Turn to your right")."""
+        told = P.WORD.findall(self.subject(pos))
+        return bool(told) and not _IMPERATIVE.match(told[0]) and bool(L.FACING_VERBS.intersection(told))
 
     def mirrors(self) -> None:
         for m in self.scan(F.FLIP_V):
@@ -681,7 +687,7 @@ _NOT_WHAT_TURNS = {"degrees", "degree", "deg", "it", "everything", "slightly", "
                    "around", "direction", "way", "angle", "bit", "little", "more", "turn", "turns", "half", "quarter",
                    "full", "then", "that", "which", "so", "also", "rotating", "rotates", "rotated", "rotate",
                    "spinning", "spins", "spin", "turning", "turned", "please", "whole", "entire"}
-_RETURNS = re.compile(r"\b(?:comes?|coming|came|goes|going|went|swings?|swung|turns?|turning|turned)\s+back\b")
+_RETURNS = re.compile(rf"\b{L.alt(L.forms('come', 'go', 'swing', 'turn'))}\s+back\b")
 _BACK_TO_A_THING = re.compile(r"\s+(?:to|onto|on)\s+(?!(?:reveal|show|see|capture|display|frame|include|expose)\b)")
 _PASSES_A_THING = re.compile(r"\b(?:pass|passes|passed|passing)\s+(?:a|an|the|some|two|three|several)\s")
 _TO_THE_VIEWER = L.forms("get", "move", "step", "come", "go", "pull", "back")

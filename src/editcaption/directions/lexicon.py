@@ -91,6 +91,8 @@ _IRREGULAR = {
     "back": {"back", "backs", "backed", "backing"},
     "drive": {"drive", "drives", "drove", "driven", "driving"},
     "ride": {"ride", "rides", "rode", "ridden", "riding"},
+    "hang": {"hang", "hangs", "hung", "hanging"},
+    "hold": {"hold", "holds", "held", "holding"},
 }
 
 # ------------------------------------------------------------------------ direction words
@@ -170,7 +172,8 @@ HEAD_PARTS = {"head", "heads", "chin", "chins", "face", "faces", "hair", "nose",
 # roof with a yellow board fixed on the right", the bare place is on the shelf or roof, not the frame
 SURFACE_NOUNS = {"wall", "walls", "shelf", "shelves", "surface", "surfaces", "screen", "board", "roof", "floor",
                  "ceiling", "door", "panel", "paper", "page", "poster", "banner", "sign", "signboard", "billboard",
-                 "label", "lid", "cover", "plate", "tray", "circle", "ring", "table", "desk", "counter", "countertop", "pizza", "notebook"}
+                 "label", "lid", "cover", "plate", "tray", "circle", "ring", "table", "desk", "counter", "countertop",
+                 "pizza", "notebook"}
 # what exists only on a thing: "a TV screen with the text at the bottom", "a lamp with ceramic base at
 # the bottom", "a flower with a cat's face in the middle" name a place on the thing that carries it
 MARKING_NOUNS = {"text", "texts", "word", "words", "letter", "letters", "lettering", "writing", "inscription",

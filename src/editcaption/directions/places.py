@@ -66,8 +66,7 @@ VERTICAL_RELATION = re.compile(rf"\b(?P<w>above|below|under|underneath|beneath|a
 # "holds a towel over a bowl": "over" as a place only after a verb that keeps a thing there (it is
 # mostly a path, "flies over the town", or a cover, "a coat over a shirt")
 OVER_RELATION = re.compile(rf"\bover\s+(?:{_DET}\s+|his\s+|her\s+|their\s+|its\s+|[a-z]+'s\s+){_NP}\b")
-HELD_THERE = re.compile(r"\b(?:hang|hangs|hanging|hung|hold|holds|holding|held|raise|raises|raised|raising|dangle|"
-                        r"dangles|dangling|suspend|suspends|suspended|hover|hovers|hovering|mount|mounts|mounted)\b")
+HELD_THERE = re.compile(rf"\b{alt(L.forms('hang', 'hold', 'raise', 'dangle', 'suspend', 'hover', 'mount'))}\b")
 # places in a structured prompt: a field ("- Position: Center", "Placement: top left") or a side as the
 # label of a line ("- Left: front view of the robot")
 LABELLED_PLACE = re.compile(r"(?:^|\n)[ \t]*(?:[-*\u2022][ \t]*)?(?:(?P<key>position|placement|location|alignment)[ \t]*:[ \t]*"

@@ -35,9 +35,8 @@ _OUTSIDE = re.compile(r"\b(?:off[\s-]?(?:screen|camera|frame)|out\s+of\s+(?:fram
 
 # "a light is shining in the right upper corner": the light is in the frame, where it shines
 _WITHIN = re.compile(r"(?:in|at|on)\s")
-# "facing towards the top of the water", "looking at the left": which way someone faces
-_FACING_JUST_BEFORE = re.compile(r"\b(?:fac(?:e|es|ed|ing)|look(?:s|ed|ing)?|point(?:s|ed|ing)?)\s+$")
-_LOOKING_AT = re.compile(r"\b(?:look|looks|looked|looking|stare|stares|staring|gaz(?:e|es|ing)|glanc(?:e|es|ing))\s+$")
+# verbs of facing right before a place: "facing towards the top of the water", "looking at the left"
+_FACES = L.forms("face", "look", "point", "stare", "gaze", "glance")
 _A_LIGHT = re.compile(r"\b(?:light|lights|lighting|sun|sunlight|sunshine|daylight|moonlight|rays?|glow|beams?|shadows?|"
                       r"lamps?|flash|illumination)\b")
 _LIGHT_FROM = re.compile(r"\b(?:lights?|lighting|sunlight|daylight)\s+$")  # "lights from the right"
@@ -246,7 +245,7 @@ class PlaceReading:
                     tail.group("head") in ("camera", "cameras") and h_out in ("left", "right"):
                 # "walks to the right of the camera": beside the viewer, no thing in the frame
                 self.take(m.start(), tail.end())
-            elif self.low.startswith("to", m.start()) and _FACING_JUST_BEFORE.search(self.low, max(0, m.start() - 12), m.start()):
+            elif self.low.startswith("to", m.start()) and self.faces_just_before(m.start()):
                 self.take(m.start(), tail.end())  # "facing towards the top of the water": a facing
             else:
                 self.relative(h_out, m.start(), tail.end(), v)
@@ -269,7 +268,7 @@ class PlaceReading:
             self.take(*m.span())  # "a trash can is to the right" of a narrator in the room: no frame
             return
         if self.low.startswith("to", m.start()) and self.facing(m.start()) or \
-                self.low.startswith("at", m.start()) and _LOOKING_AT.search(self.low, max(0, m.start() - 12), m.start()):
+                self.low.startswith("at", m.start()) and self.faces_just_before(m.start()):
             self.take(*m.span())  # "make her turn to the left", "looking at the left": which way she faces
             return
         if self.low.startswith("to", m.start()) and h_out in ("left", "right") and not v and self.travels(m.start()):
@@ -313,6 +312,11 @@ class PlaceReading:
             # "on the bottom-left and bottom-right sides": a second corner, said with its own vertical part
             a = c.start("v") if c.group("v") else c.start("h")
             self.emit("position", P.HORIZONTAL_WORD[c.group("h")], a, c.end(), P.VERTICAL_WORD.get(c.group("v") or ""))
+
+    def faces_just_before(self, pos: int) -> bool:
+        """Whether the word right before ``pos`` is a verb of facing ("looking at the left")."""
+        before = P.PREVIOUS_WORD.search(self.low, max(0, pos - 16), pos)
+        return before is not None and before.group("w") in _FACES
 
     def refines_a_place(self, pos: int) -> bool:
         """Whether the place at ``pos`` is a small offset after a place just read ("in the center of
