@@ -465,6 +465,13 @@ def test_a_filmed_scene_s_layout_is_no_fact():
     ("put the cup on your left", [("own_side", "left", None)]),
     ("A woman is standing at the back and then walk toward the right.", [("move", "right", None)]),
     ("Move the lamp on the left to the right.", [("move", "right", None)]),
+    # things that turn where they stand; a turn through a corner
+    ("rotate left the blue block", []),
+    ("The ballerina spins to the right.", []),
+    ("The camera rotates left.", [("pan", "left", None)]),
+    ("Slide the blue block to the left.", [("move", "left", None)]),
+    ("the cyclist rounds a corner to the right.", []),
+    ("a car parked on the corner to the right", [("position", "right", None)]),
 ])
 def test_reads_constructed_phrasings(text, expected):
     assert facts(text) == expected

@@ -524,6 +524,9 @@ class _Reader(PlaceReading):
             # the thing the clause is about, or with no subject the sentence's ("a ball drops and bounces
             # upwards"; but "turns his head to the left, then back to the right" is a turn)
             straight = _STRAIGHT.search(self.low, m.start(), m.end()) is not None  # "going straight up": a way
+            if verb in _SPIN_VERBS and d in ("left", "right"):
+                self.take(*m.span())  # "rotate left the blue block": it turns where it stands, no move
+                return
             if m.group("d") in ("up", "down") and (
                     verb in L.PARTICLE_VERBS and not straight or _PATH_AFTER.match(self.low, m.end())
                     or _PATH_PRONOUN.match(self.low, m.end()) or self.bare_path(m.end())):
@@ -674,6 +677,7 @@ _SHOWING = re.compile(rf"\b(?:{_SHOWING_FORMS})$")
 _SHOWS_A_THING = re.compile(rf"\s+(?:[a-z]+ly\s+)?(?:{_SHOWING_FORMS})\s+[a-z]")
 _CAMERA_WORK = L.forms("record", "film", "shoot", "capture", "scan")  # "starts recording from left to right"
 _DESCRIBED = re.compile(r"\b(?:that|which)\s+(?:is|are|was|were)\s+$")
+_SPIN_VERBS = L.forms("rotate", "spin", "twist", "swivel")  # turning in place, not a move (the camera's is a pan)
 _POSTURE_VERBS = L.forms("lean", "tilt", "bend", "slant", "slope")  # "leaning to the left": how it stands
 _TURNED_PARTS = {"head", "face", "eyes", "gaze", "chin", "nose"}  # moved left or right, they turn
 _THING_PREPOSITIONS = {"in", "on", "into", "onto", "from", "of", "off", "under", "inside"}

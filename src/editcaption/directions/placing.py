@@ -37,6 +37,9 @@ _OUTSIDE = re.compile(r"\b(?:off[\s-]?(?:screen|camera|frame)|out\s+of\s+(?:fram
 _WITHIN = re.compile(r"(?:in|at|on)\s")
 # verbs of facing right before a place: "facing towards the top of the water", "looking at the left"
 _FACES = L.forms("face", "look", "point", "stare", "gaze", "glance")
+# a turn through a corner right before its side: "the cyclist rounds a corner to the right" turns
+_ROUNDS_A_CORNER = re.compile(rf"\b(?:{'|'.join(sorted(L.forms('round', 'take', 'turn')))})\s+(?:a|the)\s+(?:[a-z]+\s+)?"
+                              r"(?:corner|bend|curve)\s+$")
 _A_LIGHT = re.compile(r"\b(?:light|lights|lighting|sun|sunlight|sunshine|daylight|moonlight|rays?|glow|beams?|shadows?|"
                       r"lamps?|flash|illumination)\b")
 _LIGHT_FROM = re.compile(r"\b(?:lights?|lighting|sunlight|daylight)\s+$")  # "lights from the right"
@@ -267,7 +270,7 @@ class PlaceReading:
         if self.situated and h_out in ("left", "right") and not v:
             self.take(*m.span())  # "a trash can is to the right" of a narrator in the room: no frame
             return
-        if self.low.startswith("to", m.start()) and self.facing(m.start()) or \
+        if self.low.startswith("to", m.start()) and (self.facing(m.start()) or self.rounds_a_corner(m.start())) or \
                 self.low.startswith("at", m.start()) and self.faces_just_before(m.start()):
             self.take(*m.span())  # "make her turn to the left", "looking at the left": which way she faces
             return
@@ -317,6 +320,10 @@ class PlaceReading:
         """Whether the word right before ``pos`` is a verb of facing ("looking at the left")."""
         before = P.PREVIOUS_WORD.search(self.low, max(0, pos - 16), pos)
         return before is not None and before.group("w") in _FACES
+
+    def rounds_a_corner(self, pos: int) -> bool:
+        """Whether a turn through a corner ends right before ``pos`` ("rounds a corner to the right")."""
+        return _ROUNDS_A_CORNER.search(self.low, max(0, pos - 40), pos) is not None
 
     def refines_a_place(self, pos: int) -> bool:
         """Whether the place at ``pos`` is a small offset after a place just read ("in the center of
