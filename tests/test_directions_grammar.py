@@ -472,6 +472,19 @@ def test_a_filmed_scene_s_layout_is_no_fact():
     ("Slide the blue block to the left.", [("move", "left", None)]),
     ("the cyclist rounds a corner to the right.", []),
     ("a car parked on the corner to the right", [("position", "right", None)]),
+    # the whole picture said to be brighter; a second way that is not the opposite; closer framings
+    ("Same dog, the picture is brighter", [("tone", "brighter", None)]),
+    ("The photo should be slightly warmer.", [("tone", "warmer", None)]),
+    ("change to a darker photograph", [("tone", "darker", None)]),
+    ("the room is darker", []),
+    ("The camera pans left and up.", [("pan", "left", None), ("pan", "up", None)]),
+    ("the camera tilts up and down", []),
+    ("photograph taken closer-up and in black and white", [("zoom", "in", None)]),
+    ("the same scene more close up", [("zoom", "in", None)]),
+    ("the camera zooms up on the players.", [("zoom", "in", None)]),
+    ("the camera zooms up", []),
+    ("Guy in center without a shirt lifts weights.", [("position", "center", None)]),
+    ("Put the vase in center.", [("position", "center", None)]),
 ])
 def test_reads_constructed_phrasings(text, expected):
     assert facts(text) == expected

@@ -112,9 +112,10 @@ CAMERA_FRAMES: list[tuple[set[str], re.Pattern[str]]] = [
 IMPLIED_CAMERA_FRAMES: list[tuple[set[str], re.Pattern[str], str]] = [
     # "zooms to a river" (to a thing), "Zoom on the dog's face" (no particle): a zoom in
     (L.ZOOM_VERBS, rx(rf"\b{alt(L.ZOOM_VERBS)}\s+to\b(?!\s+(?:the\s+(?:left|right|top|bottom)|fit)\b)"), "in"),
-    (L.ZOOM_VERBS, rx(rf"\b{alt(L.ZOOM_VERBS)}(?=\s+on\s+)"), "in"),
-    # a closer framing asked for: "a closer-up photograph", "Close up on dog face" (as a request)
-    ({"closer", "close"}, rx(r"\bcloser[\s-]+up\b|^\s*close[\s-]?up\s+on\b"), "in"),
+    (L.ZOOM_VERBS, rx(rf"\b{alt(L.ZOOM_VERBS)}(?:\s+up)?(?=\s+on\s+)"), "in"),  # "zooms up on the players"
+    # a closer framing asked for: "a closer-up photograph", "the same scene more close up", "Close up on
+    # dog face" (as a request)
+    ({"closer", "close"}, rx(r"\b(?:closer|more\s+close)[\s-]+up\b|^\s*close[\s-]?up\s+on\b"), "in"),
 ]
 
 # a camera move continued by "and (then) <direction>": "pans left and then right",

@@ -75,7 +75,7 @@ _REQUEST = re.compile(r"\s*(?:please[\s,]+)?(?:(?:can|could|would|will)\s+(?:you
 # the way back after a path: "from right to left and (from) left to right"
 _AND_BACK = re.compile(r"\s+(?:and|or|&)\s+(?:then\s+)?(?:from\s+)?(?:the\s+)?(?P<a>left|right|top|bottom)\s+to\s+(?:the\s+)?"
                        r"(?P<b>left|right|top|bottom)\b")
-_BOTH_WAYS = re.compile(r"\s+(?:and|or|&)\s+(?:forth|(?P<back>back)(?!\s+and\s+forth)|down|up|left|right|out|in)\b")
+_BOTH_WAYS = re.compile(r"\s+(?:and|or|&)\s+(?:forth|(?P<back>back)(?!\s+and\s+forth)|(?P<way>down|up|left|right|out|in))\b")
 
 
 class _Hit:
@@ -408,6 +408,8 @@ class _Reader(PlaceReading):
         m = _BOTH_WAYS.match(self.low, end)
         if m is None:
             return False
+        if m.group("way"):
+            return m.group("way") == opposite(d)  # "pans left and up", "closer-up and in black and white": one way each
         return not m.group("back") or d in ("in", "out") and not re.match(r"\s+(?:out|in)\b", self.low[m.end():m.end() + 5])
 
     def path(self, m: re.Match[str]) -> None:
@@ -601,9 +603,10 @@ class _Reader(PlaceReading):
             else:
                 d = "more_contrast" if inc else "less_contrast"
             self.emit("tone", d, *m.span())
-        for pattern in (P.TONE_MAKE, P.TONE_ADJECTIVE):
+        for pattern in (P.TONE_MAKE, P.TONE_ADJECTIVE, P.TONE_STATED):
             for m in self.scan(pattern):
-                self.emit("tone", L.TONE_COMPARATIVES[re.sub(r"[\s-]+", " ", m.group("cmp"))], *m.span())
+                cmp = m.group("cmp") or m.group("cmp2")
+                self.emit("tone", L.TONE_COMPARATIVES[re.sub(r"[\s-]+", " ", cmp)], *m.span())
         for m in self.scan(P.TONE_VERB):
             obj = m.group("obj")
             if obj and obj not in L.GLOBAL_NOUNS:

@@ -159,6 +159,13 @@ TONE_MAKE = re.compile(rf"\b(?:make|makes|making|made|render|renders|get|turn|le
                        rf"(?:whole\s+|entire\s+|overall\s+)?(?:{_GLOBAL})(?:\s+(?:look|appear|seem|feel|be|become))?"
                        r"(?:\s+(?:a\s+(?:bit|little|touch)|slightly|much|even|somewhat|far|way|significantly))?\s+"
                        rf"(?P<cmp>{alt(L.TONE_COMPARATIVES)})\b")
+# the picture said to be brighter, darker, ...: "the picture is brighter", "The photo should be warmer",
+# "change to a brighter photograph" (a comparative of the whole picture asks for the change)
+_PICTURE = r"image|picture|pic|photo|photograph|shot|scene|video|footage|frame"
+TONE_STATED = re.compile(rf"\b(?:(?:the|this|my|its)\s+(?:whole\s+|entire\s+|overall\s+)?(?:{_PICTURE})\s+(?:is|are|should\s+be|"
+                         r"must\s+be|needs\s+to\s+be|looks|appears|seems|gets|becomes)(?:\s+(?:now|a\s+(?:bit|little|touch)|"
+                         r"slightly|much|even|somewhat|far|way|significantly)){0,2}\s+"
+                         rf"(?P<cmp>{alt(L.TONE_COMPARATIVES)})|(?:a|an)\s+(?P<cmp2>{alt(L.TONE_COMPARATIVES)})\s+(?:{_PICTURE})s?)\b")
 TONE_ADJECTIVE = re.compile(rf"\b(?P<cmp>{alt(L.TONE_COMPARATIVES)})(?:\s*,\s*[a-z]+er)?\s+(?:{alt(L.TONE_NOUN_AFTER_ADJECTIVE)})\b")
 TONE_VERB = re.compile(r"\b(?P<verb>brighten\w*|lighten\w*|darken\w*|dim(?:s|med|ming)?|desaturat\w*|warm(?:s|ed|ing)?\s+up|"
                        r"cool(?:s|ed|ing)?\s+down|illuminat(?:e|es|ed|ing)|light(?:s|ed|ing)?\s+up)\b(?:\s+up)?"

@@ -37,6 +37,10 @@ _OUTSIDE = re.compile(r"\b(?:off[\s-]?(?:screen|camera|frame)|out\s+of\s+(?:fram
 _WITHIN = re.compile(r"(?:in|at|on)\s")
 # verbs of facing right before a place: "facing towards the top of the water", "looking at the left"
 _FACES = L.forms("face", "look", "point", "stare", "gaze", "glance")
+# "the guy in center without a shirt", "put the vase at centre.": the middle of the frame without "the"
+# (not "in center field": a noun after it makes it a name)
+_BARE_CENTER = re.compile(r"(?:in|at)\s+cent(?:er|re)\b")
+_NO_NOUN_AFTER = re.compile(r"\s*(?:$|[,.;:!?)]|(?:and|with|without|while|of|is|are|was|were|who|that|which|to|as|in|on)\b)")
 # a turn through a corner right before its side: "the cyclist rounds a corner to the right" turns
 _ROUNDS_A_CORNER = re.compile(rf"\b(?:{'|'.join(sorted(L.forms('round', 'take', 'turn')))})\s+(?:a|the)\s+(?:[a-z]+\s+)?"
                               r"(?:corner|bend|curve)\s+$")
@@ -303,7 +307,8 @@ class PlaceReading:
             return
         if not groups.get("the") and not groups.get("part") and not (
                 h_out in ("left", "right") and re.match(r"(?:on|from|at|in)\s", self.low[m.start():m.start() + 5])
-                and not re.match(r"\s+to\s+(?:the\s+)?(?:left|right)\b", self.low[m.end():m.end() + 20])):
+                and not re.match(r"\s+to\s+(?:the\s+)?(?:left|right)\b", self.low[m.end():m.end() + 20])) and not (
+                _BARE_CENTER.match(self.low, m.start()) and _NO_NOUN_AFTER.match(self.low, m.end())):
             return  # "on top", "to left": no frame position without "the" or a part word ("on left" is one)
         if h_out is None and v is None:
             return
