@@ -194,12 +194,14 @@ NO_WAY_AFTER = rx(r"(?!\s+(?:up|down|upwards?|downwards?|forwards?|backwards?|to
 # a thing's path between two places of the frame: "flies from right to the left", "moves from top to
 # bottom", "streaks from upper left to lower right corner", "moving left to right" (after a verb)
 _END = r"(?:(?:upper|lower|top|bottom)[\s-]+)?(?:left|right)|top|bottom"
-PATH = rx(rf"\b(?:from\s+(?:the\s+)?)?(?P<a>{_END})(?:[\s-]+(?:hand[\s-]+)?(?:side|edge|corner))?\s+(?:to(?:wards?)?|toward)"
+# (the first place may name the picture: "walked from the bottom of the screen to the top")
+_OF_THE_PICTURE = rf"(?:\s+of\s+the\s+(?:{alt(L.FRAME_NOUNS - {'view', 'foreground', 'background', 'composition', 'gaze'})}))?"
+PATH = rx(rf"\b(?:from\s+(?:the\s+)?)?(?P<a>{_END})(?:[\s-]+(?:hand[\s-]+)?(?:side|edge|corner))?{_OF_THE_PICTURE}\s+(?:to(?:wards?)?|toward)"
           rf"\s+(?:the\s+)?(?P<b>{_END})\b(?:[\s-]+(?:hand[\s-]+)?(?:side|edge|corner)\b)?")
 PATH_VERBS = L.MOTION_VERBS | L.forms("sweep", "streak", "stream", "flow", "pass", "cross", "scroll", "spread", "fly",
                                      "drive", "ride", "race", "dash", "dart", "zip", "zoom", "pop", "bounce", "leap",
                                      "jump", "hop", "crawl", "march", "wander", "slide", "glide", "blow", "shoot",
-                                     "disappear", "vanish")  # "disappears to the left": out of the frame that way
+                                     "disappear", "vanish", "return", "carry")  # "disappears to the left": out of the frame that way
 
 # a thing leaving the frame: "exits frame left", "exits to the right", "leaves the screen to the left";
 # a direction named as one: "takes off in the left direction"
@@ -215,6 +217,14 @@ EXIT = rx(r"\b(?:(?:exit|exits|exited|exiting)(?:\s+(?:the\s+)?(?:frame|screen|s
           r"(?:the\s+)?(?P<d4>left|right)(?=[\s-]+side\b|\s*(?:$|[,.;!?]|\s+(?:and|while|then)\b))"
           # "a left exit is made": the exit named by its side
           r"|\b(?:a|an|the|its|his|her|their)\s+(?P<d5>left|right)\s+exit\b")
+# a thing leaving through a side or corner of the picture: "left quickly from the right side", "leave from
+# the top of the screen", "walked out of the upper left corner of the screen" (it goes that way, per axis)
+_LEAVES = alt(L.forms("exit", "leave") | {"left"})
+EXIT_BY = rx(rf"\b(?:(?P<verb>{_LEAVES})(?:\s+[a-z]+ly)?\s+(?:from|through|out\s+of)|"
+             rf"{alt(L.forms('walk', 'go', 'run', 'move', 'step', 'drive', 'ride', 'fly', 'get', 'come'))}"
+             r"(?:\s+[a-z]+ly)?\s+out\s+of)\s+(?:the\s+)?(?P<p>(?:(?:upper|lower|top|bottom)[\s-]+)?(?:left|right)|top|bottom)"
+             rf"(?:[\s-]+(?:hand[\s-]+)?(?:side|edge|corner))?{_OF_THE_PICTURE}"
+             r"(?=\s*(?:$|[,.;!?]|(?:and|while|then|to|into|onto|toward|towards|as)\b))")  # not "the left door"
 # a move said by where it starts alone: "the camera moves from left" (and so goes right)
 FROM_ONE_SIDE = rx(rf"\b{alt(L.MOTION_VERBS)}\s+from\s+(?:the\s+)?(?P<d>left|right)(?:[\s-]+side)?\b"
                    r"(?!\s+(?:to|toward|towards|of|(?:and|or)\s+(?:the\s+)?(?:left|right))\b)")

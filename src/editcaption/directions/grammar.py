@@ -60,7 +60,7 @@ _NEEDS_CAMERA_MOTION = set(L.VERTICAL_VERBS) | {"movement", "motion", "move", "d
 # a camera named as a verb's subject ("a drone shot that descends"), also in a text about no camera
 _CAMERA_NAMED = {w for w in L.CAMERA_NOUNS if " " not in w}
 _NEEDS_PLACE = _SIDES | {"top", "bottom", "upper", "lower", "middle", "center", "centre", "leftmost", "rightmost",
-                         "topmost", "bottommost", "above", "below", "under", "underneath", "beneath", "atop", "over"}
+                         "topmost", "bottommost", "above", "below", "under", "underneath", "beneath", "atop", "over", "centered", "centred"}
 _NEEDS_TONE = {w for p in (L.INCREASE_VERBS, L.DECREASE_VERBS) for w in p if " " not in w} | {
     "brighten", "brightens", "brightened", "brightening", "lighten", "lightens", "lightened", "lightening", "darken",
     "darkens", "darkened", "darkening", "dim", "dims", "dimmed", "dimming", "warm", "warms", "warmed", "warming",
@@ -372,6 +372,15 @@ class _Reader(PlaceReading):
                 continue  # (but "the camera pans in the right direction" is a pan)
             d = F.normalise(m.group("d") or m.group("d2") or m.group("d3") or m.group("d4") or m.group("d5"))
             self.emit("pan" if self.camera_agent(m.start()) else "move", d, *m.span())
+        for m in self.scan(F.EXIT_BY):
+            before = P.PREVIOUS_WORD.search(self.low, 0, m.start())
+            if m.group("verb") == "left" and (not before or before.group("w") in L.DETERMINERS or
+                                              before.group("w") in P.NOT_BEFORE_A_VERB):
+                continue  # "on the left from the ...": the side, not the verb
+            h, v = P.place_parts(m.group("p"))
+            for way in (h, L.VERTICAL_MOTION.get(v or "")):
+                if way:
+                    self.emit("move", way, *m.span())
         if "from" in self.words:
             for m in self.scan(F.FROM_ONE_SIDE):
                 if self.camera_agent(m.start()):
@@ -493,6 +502,9 @@ class _Reader(PlaceReading):
             self.take(*m.span())  # "walks up to the tv": an approach
             return
         d = F.normalise(m.group("d"))
+        if d in ("left", "right") and re.search(r"\bthe\s+(?:left|right)$", self.low[m.start():m.end()]) and \
+                self.noun_after(m.end()):
+            return  # "walked to the left window": the left one of the windows (its place is read), no move
         if verb in _POSTURE_VERBS and d in ("left", "right"):
             self.take(*m.span())  # "a clock leaning slightly to the left": a posture, not a move
             return
@@ -541,6 +553,16 @@ class _Reader(PlaceReading):
                 if d2 in ("left", "right", "up", "down") and d2 != d:
                     self.emit("move", d2, m.end() + c.start("d") - c.start(), c.end())
 
+    def noun_after(self, pos: int) -> bool:
+        """Whether the word right after ``pos`` is a noun that a side word before it describes ("the left
+        window"): a thing word that is no verb form, adverb, preposition or function word."""
+        nxt = re.match(r"\s+([a-z]+)\b(?!')", self.low[pos:pos + 30])
+        if nxt is None or self.text[pos + nxt.start(1)].isupper():
+            return False  # "runs to the right Tom": a name after the place
+        w = nxt.group(1)
+        return P.thing_noun(w) and not w.endswith(("ing", "ed", "ly")) and w not in L.MOTION_VERBS and \
+            w not in L.FACING_VERBS and w not in P.NOT_BEFORE_A_VERB and w not in _WAYS
+
     def clause_start(self, pos: int) -> int:
         s = self.sentence(pos)
         start = s.start
@@ -577,7 +599,8 @@ class _Reader(PlaceReading):
         then = re.search(r"[,;]?\s*(?:and\s+)?then\s+$", self.low[max(0, pos - 16):pos])
         if then and pos - len(then.group()) > self.sentence(pos).start and not [w for w in words if w not in ("and", "then")]:
             return self.travels(pos - len(then.group()))  # "runs to the right side corner, then to the middle": the same run
-        return any(w in F.PATH_VERBS for w in words) and not any(w in L.EDIT_VERBS["add"] for w in words)
+        verbs = [w for prev, w in zip(["", *words], words, strict=False) if prev not in _ARTICLES]  # "the back of someone": a noun
+        return any(w in F.PATH_VERBS for w in verbs) and not any(w in L.EDIT_VERBS["add"] for w in words)
 
     def facing(self, pos: int) -> bool:
         """Whether a verb of facing comes shortly before ``pos`` in its sentence ("turns his head slightly
@@ -680,6 +703,9 @@ _SHOWING = re.compile(rf"\b(?:{_SHOWING_FORMS})$")
 _SHOWS_A_THING = re.compile(rf"\s+(?:[a-z]+ly\s+)?(?:{_SHOWING_FORMS})\s+[a-z]")
 _CAMERA_WORK = L.forms("record", "film", "shoot", "capture", "scan")  # "starts recording from left to right"
 _DESCRIBED = re.compile(r"\b(?:that|which)\s+(?:is|are|was|were)\s+$")
+_WAYS = {"left", "right", "up", "down", "forward", "forwards", "backward", "backwards", "back", "away", "side", "hand",
+         "corner", "edge", "half", "part", "end", "now", "here", "there", "once", "twice"}
+_ARTICLES = {"the", "a", "an", "his", "her", "their", "its", "my", "your", "our", "this", "that"}  # a noun follows
 _SPIN_VERBS = L.forms("rotate", "spin", "twist", "swivel")  # turning in place, not a move (the camera's is a pan)
 _POSTURE_VERBS = L.forms("lean", "tilt", "bend", "slant", "slope")  # "leaning to the left": how it stands
 _TURNED_PARTS = {"head", "face", "eyes", "gaze", "chin", "nose"}  # moved left or right, they turn

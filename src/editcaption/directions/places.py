@@ -32,24 +32,26 @@ OWN_BODY_PART = re.compile(rf"\b(?P<h>left|right)[\s-]+(?P<part>{alt(L.BODY_PART
 
 # "on the left", "at the top-right corner", "in the center", "to the left side", "at left of"
 PREP_PHRASE = re.compile(
-    r"\b(?:on|at|in|to|into|onto|near|along|toward|towards|from|across|by)\s+(?P<the>the\s+)?(?:(?:very|far|extreme)\s+)?"
+    r"\b(?:on|at|in|to|into|onto|near|along|toward|towards|from|across|by)\s+(?P<the>the\s+)?(?:(?:very|far|extreme|front|back|rear)\s+)?"
     # the vertical part before or after the side: "top left", "left bottom", "left side bottom", "right upper corner"
     rf"(?:corner[\s-]+)?(?:(?P<v>{_V})[\s-]+)?(?P<h>{_HX})(?:[\s-]+(?:side[\s-]+)?(?P<v2>top|bottom(?![\s-]+[a-z]+\s+of\b)|"
     rf"(?:upper|lower)(?=[\s-]+{_PART}\b)))?"
     rf"(?:[\s-]+(?:hand[\s-]+)?(?P<part>{_PART}|foreground|background)|[\s-]+hand(?=\s+of\b))?\b")
 # "the middle of the plane", "the centre of the image" (no preposition before it)
-MIDDLE_OF = re.compile(r"\b(?P<the>the\s+)(?:very\s+)?(?P<h>middle|center|centre)(?=\s+of\b)")
+MIDDLE_OF = re.compile(r"(?:\b(?P<the>the\s+)|(?<=\bin\s))(?:very\s+)?(?P<h>middle|center|centre)(?=\s+of\b)")  # "in middle of"
 # "on the top", "at the bottom edge", "on top of the fork", "to the bottom of the sink"
 PREP_VERTICAL = re.compile(
-    r"\b(?:on|at|in|to|into|onto|near|along|toward|towards|from|across)\s+(?P<the>the\s+)?(?:very\s+)?"
+    r"\b(?:on|at|in|to|into|onto|near|along|toward|towards|from|across|"
+    # "drives past the bottom of the screen" (but "walks past the top of the stairs" is a path)
+    r"past(?=\s+the\s+[a-z]+(?:\s+[a-z]+)?\s+of\s+the\s+(?:screen|frame|image|picture|video|shot)\b))\s+(?P<the>the\s+)?(?:very\s+)?"
     rf"(?P<v>top|bottom|upper|lower)(?:[\s-]+(?P<part>{_PART}|row))?\b(?!-)")
 # "the left side", "the bottom half" (a frame part named as a thing)
 SIDE_NOUN = re.compile(rf"\bthe\s+(?:(?P<v>{_V})[\s-]+)?(?P<h>left|right|top|bottom|upper|lower)[\s-]+(?:hand[\s-]+)?"
                        r"(?P<part>side|half|part|portion|corner|edge|third)\b")
 # adjectives: "the left cat", "remove the right shower head", "top right giraffe", "right-side animals"
 ADJECTIVE = re.compile(
-    rf"\b(?P<pre>{_DET}|of|to|from|in|on|at|near|with|and|remove|delete|erase|change|replace|make|turn|convert|"
-    r"paint|color|colour|shift|swap|give|add|put|morph|recolou?r)\s+"
+    rf"(?:\b(?P<pre>{_DET}|of|to|from|in|on|at|near|with|and|remove|delete|erase|change|replace|make|turn|convert|"
+    r"paint|color|colour|shift|swap|give|add|put|morph|recolou?r)\s+|^\s*)"  # or the text's first word: "leftmost zebra"
     r"(?:(?:front|back|rear|far|very)[\s-]+)?(?:(?P<v>top|upper|bottom|lower|middle|center|centre)[\s-]+)?"
     r"(?P<h>left|right|top|bottom|upper|lower|middle|center|centre|leftmost|rightmost|topmost|bottommost)"
     r"(?:[\s-]+(?:side|most))?\s+(?P<noun>[a-z][a-z-]*(?:'s)?)")
@@ -75,6 +77,13 @@ LABELLED_PLACE = re.compile(r"(?:^|\n)[ \t]*(?:[-*\u2022][ \t]*)?(?:(?P<key>posi
 # "center" as a request: "Center the result", "and centre it" (the thing goes to the middle of the frame)
 CENTER_VERB = re.compile(r"(?:^|[.;!\n]\s*|[-*\u2022]\s+|\b(?:and|then|please|now)\s+)(?P<v>center|centre)\s+"
                          r"(?:the|it|them|this|that|his|her|its|their|everything)\b")
+# "the apple screen furthest left": the thing nearest that side of the frame
+FURTHEST = re.compile(r"\b(?:furthest|farthest)\s+(?P<h>left|right)\b(?!\s+(?:of|on|in|at)\b)")  # not "furthest left on the plate"
+# "centered" said of a thing, or as a prompt's tag: "the plate that is centered", "..., centered" (not
+# "centered on the cat", a framing, nor "self-centered")
+CENTERED = re.compile(r"(?:\b(?:is|are|was|were|be|been|being|stays?|remains?|sits?|displayed|and)|,)\s+(?:[a-z]+ly\s+)?"
+                      r"(?P<w>cent(?:er|r)ed)\b(?!\s+(?:on|upon|around|in|at|over|about|within|between|by|to|under|"
+                      r"above|below|inside|with)\b)")
 # "a second skier enters the frame, far right": a bare frame side after a pause
 FAR_SIDE = re.compile(r"(?:^|[,;(]\s*)(?P<far>(?:far|extreme)[\s-]+(?P<h>left|right))\b(?![\s-]+(?:of|side|hand)\b)")
 # a side named after the frame: "enters from frame left", "sits screen right"
@@ -108,7 +117,9 @@ _FUNCTION_WORDS = {"and", "or", "of", "to", "in", "on", "at", "by", "with", "the
                    "have", "had", "will", "would", "can", "could", "should", "must", "may", "might", "one", "ones",
                    "thing", "things", "sides", "towards", "toward", "through", "across", "along", "past", "over",
                    "around", "behind", "beside", "till", "off", "out", "up", "down", "he's", "she's", "it's",
-                   "they're", "we're", "you're", "i'm", "he", "she", "they", "we", "you", "i", "again"}
+                   "they're", "we're", "you're", "i'm", "he", "she", "they", "we", "you", "i", "again",
+                   # "the two left together", "walked left instead": "left" the verb or an adverb
+                   "together", "alone", "instead", "about", "among", "amongst", "too", "also", "like", "unlike", "next"}
 NOT_A_THING = L.NOT_POSITION_NOUNS | _FUNCTION_WORDS
 # what "above"/"under" may name though "top"/"left" before it would not make a place: "above the shelf"
 # is a place, "the top shelf" a part

@@ -39,8 +39,13 @@ _WITHIN = re.compile(r"(?:in|at|on)\s")
 _FACES = L.forms("face", "look", "point", "stare", "gaze", "glance")
 # "the guy in center without a shirt", "put the vase at centre.": the middle of the frame without "the"
 # (not "in center field": a noun after it makes it a name)
-_BARE_CENTER = re.compile(r"(?:in|at)\s+cent(?:er|re)\b")
-_NO_NOUN_AFTER = re.compile(r"\s*(?:$|[,.;:!?)]|(?:and|with|without|while|of|is|are|was|were|who|that|which|to|as|in|on)\b)")
+_BARE_CENTER = re.compile(r"(?:in|at)\s+(?:cent(?:er|re)|middle)\b")
+_NO_NOUN_AFTER = re.compile(r"\s*(?:$|[,.;:!?)]|(?:and|with|without|while|of|is|are|was|were|who|that|which|to|as|in|on|"
+                            r"[a-z]+ing)\b)")
+_PREPOSITIONS = {"on", "at", "in", "to", "into", "onto", "from", "near", "along", "toward", "towards", "across", "by",
+                 "over", "under", "through", "past", "around", "off", "beside", "behind", "inside", "up", "down", "of",
+                 "within", "upon", "against", "with"}
+_COUNTS = {"two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "few", "several", "couple", "half"}
 # a turn through a corner right before its side: "the cyclist rounds a corner to the right" turns
 _ROUNDS_A_CORNER = re.compile(rf"\b(?:{'|'.join(sorted(L.forms('round', 'take', 'turn')))})\s+(?:a|the)\s+(?:[a-z]+\s+)?"
                               r"(?:corner|bend|curve)\s+$")
@@ -107,6 +112,15 @@ def _side(word: str) -> str:
     return P.HORIZONTAL_WORD.get(word) or P.VERTICAL_WORD[word]
 
 
+def _a_time(words: list[str]) -> bool:
+    """Whether the first words of a noun phrase name a time ("the night", "a sunny day", "dinner"), not
+    a thing named after one ("the dinner table", "the night sky")."""
+    first, second = (words + [""])[:2]
+    if second in L.TIME_NOUNS:
+        return True
+    return first in L.TIME_NOUNS and not (second and P.thing_noun(second) and not second.endswith(("ing", "ed")))
+
+
 def _ambient(words: set[str], after: str, head: str, rest: str) -> bool:
     """Whether the thing a vertical relation names is the light, the weather or a time ("under the
     sun", "beneath a clear sky") or what a thing under it is sunk in ("under the water", "beneath
@@ -168,6 +182,10 @@ class PlaceReading:
             self.emit("position", m.group("h"), *m.span())
         for m in self.scan(P.CENTER_VERB):
             self.emit("position", "center", m.start("v"), m.end())
+        for m in self.scan(P.FURTHEST) if "furthest" in self.words or "farthest" in self.words else ():
+            self.emit("position", m.group("h"), *m.span())
+        for m in self.scan(P.CENTERED) if "centered" in self.words or "centred" in self.words else ():
+            self.emit("position", "center", m.start("w"), m.end())
         for m in self.scan(P.LABELLED_PLACE) if ":" in self.low else ():
             words = m.group("field") or m.group("label")
             h, v = P.place_parts(words)
@@ -248,7 +266,10 @@ class PlaceReading:
                             self.emit("move", way, m.start(), tail.end())
                     return
                 self.emit("position", h_out, m.start(), tail.end(), v)
-            elif words & L.TIME_NOUNS or words & L.AMBIENT_NOUNS and h_out == "center" or \
+            elif self.low.startswith("the", m.start()) and h_out != "center" and not self.after_a_preposition(m.start()):
+                self.take(m.start(), tail.end())  # "the left half of a sandwich": a part named, no place of it
+            elif _a_time(re.findall(r"[a-z']+", self.low[tail.start("np"):tail.end() + 24])[:2]) or \
+                    words & L.AMBIENT_NOUNS and h_out == "center" or \
                     tail.group("head") in ("camera", "cameras") and h_out in ("left", "right"):
                 # "walks to the right of the camera": beside the viewer, no thing in the frame
                 self.take(m.start(), tail.end())
@@ -265,7 +286,7 @@ class PlaceReading:
             self.take(*m.span())  # "on the bottom shelf": a part of a thing, not of the frame
             return
         if not groups.get("part") and not v_raw and groups.get("h") == "middle" and nxt and \
-                P.thing_noun(nxt.group("w")) and self.low.startswith(("on", "at"), m.start()):
+                P.thing_noun(nxt.group("w")) and self.low.startswith(("on", "at", "by", "to", "from", "near"), m.start()):
             self.take(*m.span())  # "on the middle pedestal": the middle one of a row, not of the frame
             return
         if groups.get("h") == "right" and not v_raw and not groups.get("part") and nxt and nxt.group("w") in L.CORRECT_NOUNS:
@@ -279,6 +300,8 @@ class PlaceReading:
             self.take(*m.span())  # "make her turn to the left", "looking at the left": which way she faces
             return
         if self.low.startswith("to", m.start()) and h_out in ("left", "right") and not v and self.travels(m.start()):
+            if not groups.get("part") and self.noun_after(m.end()):
+                return  # "walked to the left window": the left one of the windows (read as "the left window")
             self.emit("move", h_out, *m.span())  # "driving a plane across a rainbow to the right": where it goes
             return
         if self.low.startswith("to", m.start()) and h_out in ("left", "right") and \
@@ -325,6 +348,11 @@ class PlaceReading:
         """Whether the word right before ``pos`` is a verb of facing ("looking at the left")."""
         before = P.PREVIOUS_WORD.search(self.low, max(0, pos - 16), pos)
         return before is not None and before.group("w") in _FACES
+
+    def after_a_preposition(self, pos: int) -> bool:
+        """Whether a preposition comes right before ``pos`` ("on the left side of the street")."""
+        before = P.PREVIOUS_WORD.search(self.low, max(0, pos - 16), pos)
+        return before is not None and before.group("w") in _PREPOSITIONS
 
     def rounds_a_corner(self, pos: int) -> bool:
         """Whether a turn through a corner ends right before ``pos`` ("rounds a corner to the right")."""
@@ -394,6 +422,9 @@ class PlaceReading:
         if not P.thing_noun(noun) or noun in L.BODY_PARTS and noun not in L.WORN_IN_PAIRS:
             return
         w, v_raw = m.group("h"), m.group("v")
+        if re.match(r"\s+of\s", self.low[m.end():m.end() + 4]):
+            self.take(m.start("h"), m.end())  # "bottom slice of a pizza", "left end of mural": a part of a thing
+            return
         if w == "left" and m.group("pre") not in L.DETERMINERS and self.text[m.start("noun"):m.start("noun") + 1].isupper():
             return  # "and left Lisa and James": the verb, before a name
         if w == "right" and not v_raw and noun in L.CORRECT_NOUNS:
@@ -404,6 +435,11 @@ class PlaceReading:
         a = m.start("v") if v_raw else m.start("h")
         if w in ("top", "bottom", "upper", "lower", "topmost", "bottommost"):
             if v_raw:
+                return
+            after = re.match(r"\s+([a-z]+)", self.low[m.end():m.end() + 20])
+            if noun in _COUNTS and after and after.group(1) not in L.DETERMINERS and after.group(1) not in P.NOT_BEFORE_A_VERB:
+                self.take(a, m.end())  # "the top three rows", "the top two things": a ranking or a stack (not
+                return  # "the bottom two a pale tan": the two at the bottom)
                 return
             self.emit("position", None, a, m.end(), P.VERTICAL_WORD[w])
             return
