@@ -517,6 +517,29 @@ def test_a_filmed_scene_s_layout_is_no_fact():
     ("partially hidden by the middle horse", []),
     ("a bottle in middle of dinner table", [("relative", "center", None)]),
     ("he wakes in the middle of the night", []),
+    # one photograph of several, named by its side, is no place in a picture
+    ("The left image contains four laptops.", []),
+    ("The bottles in the image on the right are set into a cake.", []),
+    ("there are three dogs in the right side image", []),
+    ("Each image shows one dog, and the dog on the right has its tongue out.", []),
+    ("Each image shows a door, and the door in the left image is open, while the door on the right does not.", []),
+    ("There is a herd of llamas in the center of both images.", [("position", "center", None)]),
+    ("An image shows two glasses of wine, with the red wine on the left.", [("position", "left", None)]),
+    ("Remove the left photo", [("position", "left", None)]),
+    ("Create one image with a cat on the left", [("position", "left", None)]),
+    ("In at least one image there is a dog on the right", []),
+    ("add an image of a cat on the left", [("position", "left", None)]),
+    ("Move the left picture to the right wall", [("position", "left", None), ("position", "right", None)]),
+    # touching a part of a thing is a place by that thing; a place said not to hold is none
+    ("There are two squares closely touching the bottom of a box.", [("relative", None, "bottom")]),
+    ("There is a yellow circle closely touching right wall of a box.", [("relative", "right", None)]),
+    ("There is no blue block above a black block.", []),
+    ("There is a blue block above a black block.", [("relative", None, "top")]),
+    # the side left unsaid answers a place beside a thing just read
+    ("One perfume is to the right of its box, while the other perfume is to the left",
+     [("relative", "right", None), ("relative", "left", None)]),
+    ("a dog with its front paws angling to the lower left", []),
+    ("The picture should have the product front and center, on a shelf", [("position", "center", None)]),
 ])
 def test_reads_constructed_phrasings(text, expected):
     assert facts(text) == expected

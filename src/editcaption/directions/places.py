@@ -43,7 +43,9 @@ MIDDLE_OF = re.compile(r"(?:\b(?P<the>the\s+)|(?<=\bin\s))(?:very\s+)?(?P<h>midd
 PREP_VERTICAL = re.compile(
     r"\b(?:on|at|in|to|into|onto|near|along|toward|towards|from|across|"
     # "drives past the bottom of the screen" (but "walks past the top of the stairs" is a path)
-    r"past(?=\s+the\s+[a-z]+(?:\s+[a-z]+)?\s+of\s+the\s+(?:screen|frame|image|picture|video|shot)\b))\s+(?P<the>the\s+)?(?:very\s+)?"
+    r"past(?=\s+the\s+[a-z]+(?:\s+[a-z]+)?\s+of\s+the\s+(?:screen|frame|image|picture|video|shot)\b)|"
+    # "touching the bottom of a box": in contact with that part of a thing
+    r"touch(?:es|ed|ing)?(?=\s+the\s+(?:top|bottom)(?:\s+[a-z]+)?\s+of\b))\s+(?P<the>the\s+)?(?:very\s+)?"
     rf"(?P<v>top|bottom|upper|lower)(?:[\s-]+(?P<part>{_PART}|row))?\b(?!-)")
 # "the left side", "the bottom half" (a frame part named as a thing)
 SIDE_NOUN = re.compile(rf"\bthe\s+(?:(?P<v>{_V})[\s-]+)?(?P<h>left|right|top|bottom|upper|lower)[\s-]+(?:hand[\s-]+)?"
@@ -51,7 +53,7 @@ SIDE_NOUN = re.compile(rf"\bthe\s+(?:(?P<v>{_V})[\s-]+)?(?P<h>left|right|top|bot
 # adjectives: "the left cat", "remove the right shower head", "top right giraffe", "right-side animals"
 ADJECTIVE = re.compile(
     rf"(?:\b(?P<pre>{_DET}|of|to|from|in|on|at|near|with|and|remove|delete|erase|change|replace|make|turn|convert|"
-    r"paint|color|colour|shift|swap|give|add|put|morph|recolou?r)\s+|^\s*)"  # or the text's first word: "leftmost zebra"
+    r"paint|color|colour|shift|swap|give|add|put|morph|recolou?r|touch(?:es|ed|ing)?)\s+|^\s*)"  # or the text's first word: "leftmost zebra"
     r"(?:(?:front|back|rear|far|very)[\s-]+)?(?:(?P<v>top|upper|bottom|lower|middle|center|centre)[\s-]+)?"
     r"(?P<h>left|right|top|bottom|upper|lower|middle|center|centre|leftmost|rightmost|topmost|bottommost)"
     r"(?:[\s-]+(?:side|most))?\s+(?P<noun>[a-z][a-z-]*(?:'s)?)")
@@ -119,7 +121,8 @@ _FUNCTION_WORDS = {"and", "or", "of", "to", "in", "on", "at", "by", "with", "the
                    "around", "behind", "beside", "till", "off", "out", "up", "down", "he's", "she's", "it's",
                    "they're", "we're", "you're", "i'm", "he", "she", "they", "we", "you", "i", "again",
                    # "the two left together", "walked left instead": "left" the verb or an adverb
-                   "together", "alone", "instead", "about", "among", "amongst", "too", "also", "like", "unlike", "next"}
+                   "together", "alone", "instead", "about", "among", "amongst", "too", "also", "like", "unlike", "next",
+                   "do", "does", "did", "were", "isn't", "aren't", "doesn't", "don't", "didn't"}
 NOT_A_THING = L.NOT_POSITION_NOUNS | _FUNCTION_WORDS
 # what "above"/"under" may name though "top"/"left" before it would not make a place: "above the shelf"
 # is a place, "the top shelf" a part

@@ -42,6 +42,7 @@ _FACES = L.forms("face", "look", "point", "stare", "gaze", "glance")
 _BARE_CENTER = re.compile(r"(?:in|at)\s+(?:cent(?:er|re)|middle)\b")
 _NO_NOUN_AFTER = re.compile(r"\s*(?:$|[,.;:!?)]|(?:and|with|without|while|of|is|are|was|were|who|that|which|to|as|in|on|"
                             r"[a-z]+ing)\b)")
+_TOUCHING = L.forms("touch")  # "touching the bottom of a box": in contact with that part, a place by it
 _PREPOSITIONS = {"on", "at", "in", "to", "into", "onto", "from", "near", "along", "toward", "towards", "across", "by",
                  "over", "under", "through", "past", "around", "off", "beside", "behind", "inside", "up", "down", "of",
                  "within", "upon", "against", "with"}
@@ -53,6 +54,22 @@ _A_LIGHT = re.compile(r"\b(?:light|lights|lighting|sun|sunlight|sunshine|dayligh
                       r"lamps?|flash|illumination)\b")
 _LIGHT_FROM = re.compile(r"\b(?:lights?|lighting|sunlight|daylight)\s+$")  # "lights from the right"
 
+# one photograph of several, named by its side: "the left image shows", "in the image on the right", "in
+# the right side pic". Only where the phrase is not something acted on ("remove the left photo" is the left
+# one of the photos in a picture): at a clause's start or after a preposition. A picture hangs on walls,
+# so only the nouns that name a photograph as such.
+_PANEL_NOUN = r"(?:image|photo|photograph|pic|panel)s?"
+_PANEL_AT = r"(?:^|(?<=[.;,:!?])\s*|\b(?:in|of|from|for|and|while|than|as|to|at|on)\s+)"
+_PANEL = re.compile(rf"{_PANEL_AT}(?:the\s+)?(?:(?:left|right)(?:most)?(?:[\s-]+(?:hand[\s-]+)?side)?[\s-]+{_PANEL_NOUN}\b"
+                    rf"|{_PANEL_NOUN}\s+(?:on|to|at)\s+the\s+(?:left|right)(?:[\s-]+(?:hand[\s-]+)?side)?\b(?!\s+of\b))")
+# a text about several photographs ("each image", "both photos", "the pair of images", "in at least one
+# image", "the other image"; not "one image", which may be the one picture asked for): a bare side in
+# it picks one of them ("the dog on the left" is the left photograph's)
+_SEVERAL_PICTURES = re.compile(rf"\b(?:(?:each|both|every|either|neither|other|another|least\s+one)\s+(?:of\s+the\s+)?{_PANEL_NOUN}"
+                               r"|pair\s+of\s+(?:images|photos|photographs|pics|pictures)"
+                               r"|(?:all|both|two|these|those|the)\s+(?:[a-z-]+\s+)?(?:images|photos|photographs|pics|panels))\b")
+_NOTHING_THERE = re.compile(r"\bthere\s+(?:is|are|was|were|'s)\s+no\b[^.;,!?]*")
+_FRONT_AND_CENTER = re.compile(r"\bfront[\s-]+(?:and|&)[\s-]+cent(?:er|re)\b")  # the idiom: in the middle, foremost
 # a part of a thing named by its side: "the left side of the table", "the left page"
 _PART_OF_A_THING = re.compile(r"\bthe\s+(?P<h>left|right|top|bottom|upper|lower)\s+(?P<part>side|half|part|end|edge|page)s?\b")
 
@@ -146,8 +163,17 @@ class PlaceReading:
     words: set[str]
     scene_text: bool
     situated: bool
+    several_pictures: bool  # the text is about several photographs (set by :meth:`positions`)
 
     def positions(self) -> None:
+        self.several_pictures = _SEVERAL_PICTURES.search(self.low) is not None
+        for m in self.scan(_NOTHING_THERE) if "no" in self.words else ():
+            self.take(*m.span())  # "there is no blue block above a black block": a place said not to hold
+        for m in self.scan(_FRONT_AND_CENTER) if "front" in self.words else ():
+            self.emit("position", "center", *m.span())
+        for m in self.scan(_PANEL):
+            self.take(*m.span())  # "the left image": a photograph of several, no place in one
+            self.several_pictures = True
         for m in self.scan(P.RECIPROCAL):
             self.take(*m.span())
         for m in self.scan(P.BOTH_SIDES):
@@ -292,6 +318,9 @@ class PlaceReading:
         if groups.get("h") == "right" and not v_raw and not groups.get("part") and nxt and nxt.group("w") in L.CORRECT_NOUNS:
             self.take(*m.span())  # "at the right location": the correct one
             return
+        if self.several_pictures and h_out in ("left", "right") and not v and groups.get("part") in (None, "side"):
+            self.take(*m.span())  # "each image shows a dog, and the dog on the right ...": the right photograph's
+            return
         if self.situated and h_out in ("left", "right") and not v:
             self.take(*m.span())  # "a trash can is to the right" of a narrator in the room: no frame
             return
@@ -316,6 +345,9 @@ class PlaceReading:
             return
         if self.names_the_other_part(m.start(), h_out or v):
             self.take(*m.span())  # "the left side of the paper is full, the right side is empty": the paper's
+            return
+        if h_out in ("left", "right") and not v and not groups.get("part") and self.answers_a_relative(m.start(), h_out):
+            self.relative(h_out, *m.span())  # "one is to the right of its box, the other to the left": of its box
             return
         if _ON_A_THING_PREP.match(self.low, m.start()) and self.on_a_named_thing(m.start(), upright=h_out is None):
             self.take(*m.span())  # "a TV screen with the text at the bottom": the screen's bottom, not the frame's
@@ -352,11 +384,19 @@ class PlaceReading:
     def after_a_preposition(self, pos: int) -> bool:
         """Whether a preposition comes right before ``pos`` ("on the left side of the street")."""
         before = P.PREVIOUS_WORD.search(self.low, max(0, pos - 16), pos)
-        return before is not None and before.group("w") in _PREPOSITIONS
+        return before is not None and (before.group("w") in _PREPOSITIONS or before.group("w") in _TOUCHING)
 
     def rounds_a_corner(self, pos: int) -> bool:
         """Whether a turn through a corner ends right before ``pos`` ("rounds a corner to the right")."""
         return _ROUNDS_A_CORNER.search(self.low, max(0, pos - 40), pos) is not None
+
+    def answers_a_relative(self, pos: int, side: str) -> bool:
+        """Whether a bare side at ``pos`` answers a place beside a thing read earlier in its sentence with
+        the opposite side ("one perfume is to the right of its box, while the other is to the left"):
+        the same kind of place, its thing left unsaid."""
+        start = self.sentence(pos).start
+        return any(st.kind == "relative" and st.direction == opposite(side) and start <= st.start and st.end <= pos
+                   for st in self.found)
 
     def refines_a_place(self, pos: int) -> bool:
         """Whether the place at ``pos`` is a small offset after a place just read ("in the center of
@@ -423,6 +463,10 @@ class PlaceReading:
             return
         w, v_raw = m.group("h"), m.group("v")
         if re.match(r"\s+of\s", self.low[m.end():m.end() + 4]):
+            tail = P.OF_NOUN.match(self.low, m.end())
+            if m.group("pre") in _TOUCHING and tail and not self.names_the_frame(tail) and w in P.HORIZONTAL_WORD:
+                self.relative(P.HORIZONTAL_WORD[w], m.start("h"), tail.end())  # "touching right wall of a box"
+                return
             self.take(m.start("h"), m.end())  # "bottom slice of a pizza", "left end of mural": a part of a thing
             return
         if w == "left" and m.group("pre") not in L.DETERMINERS and self.text[m.start("noun"):m.start("noun") + 1].isupper():
@@ -440,7 +484,6 @@ class PlaceReading:
             if noun in _COUNTS and after and after.group(1) not in L.DETERMINERS and after.group(1) not in P.NOT_BEFORE_A_VERB:
                 self.take(a, m.end())  # "the top three rows", "the top two things": a ranking or a stack (not
                 return  # "the bottom two a pale tan": the two at the bottom)
-                return
             self.emit("position", None, a, m.end(), P.VERTICAL_WORD[w])
             return
         h = P.HORIZONTAL_WORD[w]
