@@ -540,6 +540,23 @@ def test_a_filmed_scene_s_layout_is_no_fact():
      [("relative", "right", None), ("relative", "left", None)]),
     ("a dog with its front paws angling to the lower left", []),
     ("The picture should have the product front and center, on a shelf", [("position", "center", None)]),
+    # a thing headed some way in a picture points there; a right angle is geometry
+    ("Both trains are headed diagonally down towards the left.", []),
+    ("Each image shows a train headed leftward", []),
+    ("the train moves to the left", [("move", "left", None)]),
+    ("posing with a dumbbell lifted with the elbow forming a right angle", []),
+    # a way with a corner after a travel verb is a move on both axes
+    ("five dogs pulling a sled across the snow to the lower right", [("move", "right", None), ("move", "down", None)]),
+    ("A bird is flying towards the right in one of the images.", [("move", "right", None)]),
+    ("A rabbit burrowing downwards into its warren", [("move", "down", None)]),
+    # a corner of a thing; a place on one's own head; where it is seen from
+    ("a towel with a black label at its upper left corner", [("relative", "left", "top")]),
+    ("a towel with a label at its bottom right corner", [("relative", "right", "bottom")]),
+    ("the fridge is in my top right corner", [("own_side", "right", None)]),
+    ("birds with blue coloring on top of their heads", []),
+    ("a cat sitting on top of his face", [("relative", None, "top")]),
+    ("one stingray shown from the top", []),
+    ("a lift implement to the right of at least one upright barrel", [("relative", "right", None)]),
 ])
 def test_reads_constructed_phrasings(text, expected):
     assert facts(text) == expected

@@ -182,6 +182,8 @@ class _Reader(PlaceReading):
         for s in self.sentences:
             if s.question:
                 self.take(s.start, s.end)
+        for m in _RIGHT_ANGLE.finditer(self.low) if "right" in self.words else ():
+            self.take(*m.span())  # "forming a right angle": geometry, no side
         w = self.words
         if w & _NEEDS_OWN:
             self.own_sides()
@@ -211,6 +213,11 @@ class _Reader(PlaceReading):
                 continue
             if owner == "your" and self.looked_at_by_another(m.start()):
                 self.take(*m.span())  # "the girl is looking to your left": where she looks, told to a viewer
+                continue
+            v = _CORNER_SIDE.search(m.group())
+            if v and after and after.group("w") in _CORNERS and owner in ("its", "their"):
+                # "a label at its upper left corner": a corner of the thing, not its own side
+                self.relative(h, m.start(), m.end() + after.end(), P.VERTICAL_WORD[v.group("v")])
                 continue
             if owner in L.VIEWER_NOUNS and not (after and after.group("w") in L.BODY_PARTS):
                 if self.facing(m.start()):
@@ -505,6 +512,9 @@ class _Reader(PlaceReading):
         if d in ("left", "right") and re.search(r"\bthe\s+(?:left|right)$", self.low[m.start():m.end()]) and \
                 self.noun_after(m.end()):
             return  # "walked to the left window": the left one of the windows (its place is read), no move
+        if verb in _HEADED:
+            self.take(*m.span())  # "a train headed leftward": which way it points in a picture, not a move
+            return
         if verb in _POSTURE_VERBS and d in ("left", "right"):
             self.take(*m.span())  # "a clock leaning slightly to the left": a posture, not a move
             return
@@ -608,7 +618,7 @@ class _Reader(PlaceReading):
         start = max(self.sentence(pos).start, pos - 60)
         last = None  # the verb nearest ``pos`` decides: "looks at the camera ... and then moves to the left" moves
         for w in P.WORD.findall(self.low, start, pos):
-            if w in L.FACING_VERBS:
+            if w in L.FACING_VERBS or w in _HEADED:
                 last = "facing"
             elif w in F.PATH_VERBS and w not in _HOMOGRAPHS:
                 last = "travel"
@@ -708,6 +718,10 @@ _WAYS = {"left", "right", "up", "down", "forward", "forwards", "backward", "back
 _ARTICLES = {"the", "a", "an", "his", "her", "their", "its", "my", "your", "our", "this", "that"}  # a noun follows
 _SPIN_VERBS = L.forms("rotate", "spin", "twist", "swivel")  # turning in place, not a move (the camera's is a pan)
 _POSTURE_VERBS = L.forms("lean", "tilt", "bend", "slant", "slope")  # "leaning to the left": how it stands
+_HEADED = {"headed", "heading"}
+_RIGHT_ANGLE = re.compile(r"\bright[\s-]+(?:angle[sd]?|triangles?)\b")  # "headed towards the left", said of a train in a photo: its orientation
+_CORNERS = {"corner", "corners", "edge", "edges"}
+_CORNER_SIDE = re.compile(r"\b(?P<v>upper|lower|top|bottom)[\s-]+(?:left|right)\b")
 _TURNED_PARTS = {"head", "face", "eyes", "gaze", "chin", "nose"}  # moved left or right, they turn
 _THING_PREPOSITIONS = {"in", "on", "into", "onto", "from", "of", "off", "under", "inside"}
 _HAND_OF = re.compile(r"(?:[\s-]+side)?\s+of\s+(?P<owner>(?:[a-z'-]+\s*){1,4})")

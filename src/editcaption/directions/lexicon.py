@@ -260,7 +260,7 @@ MOTION_VERBS = forms("move", "shift", "slide", "glide", "drift", "travel", "fly"
                      "sweep", "rotate", "rise", "climb", "ascend", "descend", "drop", "dive", "sink", "advance", "approach",
                      "retreat", "push", "pull", "step", "back", "draw", "get", "come", "proceed", "veer", "scroll",
                      "nudge", "drag", "relocate", "reposition", "bring", "lift", "raise", "lower", "walk", "run", "jump",
-                     "swim", "roll", "float", "hover", "soar", "sail", "crawl", "fall", "lean", "bend", "slip", "hop",
+                     "swim", "roll", "float", "hover", "soar", "sail", "crawl", "burrow", "fall", "lean", "bend", "slip", "hop",
                      "drive", "ride", "race", "stream", "flow", "bounce", "streak", "transition", "snap", "dance",
                      "skate", "ski", "stroll", "hurry", "rush", "wade")
 # verbs whose moved thing is the object only (never the subject)

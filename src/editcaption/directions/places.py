@@ -104,7 +104,7 @@ _SIDE = r"(?:left|right|top|bottom|upper|lower)"
 BOTH_SIDES = re.compile(rf"\b(?:on|at|in|to|into|onto|from|along|toward|towards|near|by|between)\s+(?:the\s+|both\s+)?"
                         rf"(?:(?:very|far)\s+)?(?P<a>{_SIDE})(?:[\s-]+(?:hand[\s-]+)?{_PART})?\s+(?:and|or|&)\s+"
                         rf"(?:the\s+)?(?:(?:very|far)\s+)?(?P<b>{_SIDE})\b(?:[\s-]+(?:hand[\s-]+)?{_PART}\b)?(?:\s+of\b)?")
-OF_NOUN = re.compile(rf"\s+of\s+(?:{_DET}\s+|his\s+|her\s+|their\s+|its\s+|my\s+|your\s+)?{_NP}")
+OF_NOUN = re.compile(rf"\s+of\s+(?:(?:at\s+least|at\s+most|exactly|only)\s+)?(?:{_DET}\s+|his\s+|her\s+|their\s+|its\s+|my\s+|your\s+)?{_NP}")
 
 VERTICAL_WORD = {"top": "top", "upper": "top", "topmost": "top", "bottom": "bottom", "lower": "bottom",
                  "bottommost": "bottom", "middle": "middle", "center": "middle", "centre": "middle",

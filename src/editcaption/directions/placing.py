@@ -68,6 +68,8 @@ _PANEL = re.compile(rf"{_PANEL_AT}(?:the\s+)?(?:(?:left|right)(?:most)?(?:[\s-]+
 _SEVERAL_PICTURES = re.compile(rf"\b(?:(?:each|both|every|either|neither|other|another|least\s+one)\s+(?:of\s+the\s+)?{_PANEL_NOUN}"
                                r"|pair\s+of\s+(?:images|photos|photographs|pics|pictures)"
                                r"|(?:all|both|two|these|those|the)\s+(?:[a-z-]+\s+)?(?:images|photos|photographs|pics|panels))\b")
+_ON_ONES_BODY = re.compile(r"\bon\s+top\s+of\s+(?:his|her|its|their|my|your|our)\s+(?:head|heads)\b")
+_VIEWPOINT = re.compile(r"\b(?:shown|seen|viewed|photographed|shot|taken|pictured)\s+from\s+(?:the\s+)?(?:top|bottom|side|above|below)\b")
 _NOTHING_THERE = re.compile(r"\bthere\s+(?:is|are|was|were|'s)\s+no\b[^.;,!?]*")
 _FRONT_AND_CENTER = re.compile(r"\bfront[\s-]+(?:and|&)[\s-]+cent(?:er|re)\b")  # the idiom: in the middle, foremost
 # a part of a thing named by its side: "the left side of the table", "the left page"
@@ -171,6 +173,10 @@ class PlaceReading:
             self.take(*m.span())  # "there is no blue block above a black block": a place said not to hold
         for m in self.scan(_FRONT_AND_CENTER) if "front" in self.words else ():
             self.emit("position", "center", *m.span())
+        for m in self.scan(_ON_ONES_BODY) if "top" in self.words else ():
+            self.take(*m.span())  # "a colour on top of their heads": a place on their own body
+        for m in self.scan(_VIEWPOINT) if "from" in self.words else ():
+            self.take(*m.span())  # "shown from the top": where it is seen from, no place in the picture
         for m in self.scan(_PANEL):
             self.take(*m.span())  # "the left image": a photograph of several, no place in one
             self.several_pictures = True
@@ -318,7 +324,8 @@ class PlaceReading:
         if groups.get("h") == "right" and not v_raw and not groups.get("part") and nxt and nxt.group("w") in L.CORRECT_NOUNS:
             self.take(*m.span())  # "at the right location": the correct one
             return
-        if self.several_pictures and h_out in ("left", "right") and not v and groups.get("part") in (None, "side"):
+        if self.several_pictures and h_out in ("left", "right") and not v and groups.get("part") in (None, "side") and \
+                not self.low.startswith("to", m.start()):
             self.take(*m.span())  # "each image shows a dog, and the dog on the right ...": the right photograph's
             return
         if self.situated and h_out in ("left", "right") and not v:
@@ -332,6 +339,11 @@ class PlaceReading:
             if not groups.get("part") and self.noun_after(m.end()):
                 return  # "walked to the left window": the left one of the windows (read as "the left window")
             self.emit("move", h_out, *m.span())  # "driving a plane across a rainbow to the right": where it goes
+            return
+        if self.low.startswith("to", m.start()) and h_out in ("left", "right") and v in ("top", "bottom") and \
+                not groups.get("part") and self.travels(m.start()):
+            for way in (h_out, "up" if v == "top" else "down"):
+                self.emit("move", way, *m.span())  # "pulling a sled across the snow to the lower right"
             return
         if self.low.startswith("to", m.start()) and h_out in ("left", "right") and \
                 _ON_A_THING_AFTER.match(self.low, m.end()):
