@@ -557,6 +557,16 @@ def test_a_filmed_scene_s_layout_is_no_fact():
     ("a cat sitting on top of his face", [("relative", None, "top")]),
     ("one stingray shown from the top", []),
     ("a lift implement to the right of at least one upright barrel", [("relative", "right", None)]),
+    # a table seen from above: where a block is moved, a place beside a point, a text that is only a place
+    ("move the green block to the top right corner.", [("move", "right", None), ("move", "up", None)]),
+    ("move all blocks 5cm toward the top.", [("move", "up", None)]),
+    ("move the other blocks to the bottom corners.", [("move", "down", None)]),
+    ("The stamp prints a word in red and disappears to the top.", [("position", None, "top")]),
+    ("a point 10cm left of the green bowl", [("relative", "left", None)]),
+    ("Make her turn to the left", []),
+    ("a point in the middle betweeen the blue bowl and the green block", [("relative", "center", None)]),
+    ("top right corner", [("position", "right", "top")]),
+    ("the bottom corners.", [("position", None, "bottom")]),
 ])
 def test_reads_constructed_phrasings(text, expected):
     assert facts(text) == expected

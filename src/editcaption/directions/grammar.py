@@ -617,7 +617,11 @@ class _Reader(PlaceReading):
         to the left, then back to the right")."""
         start = max(self.sentence(pos).start, pos - 60)
         last = None  # the verb nearest ``pos`` decides: "looks at the camera ... and then moves to the left" moves
+        prev = ""
         for w in P.WORD.findall(self.low, start, pos):
+            a_place, prev = prev in ("a", "an", "the") and w in ("point", "points"), w
+            if a_place:
+                continue  # "a point 10cm left of the bowl": a place, not a pointing
             if w in L.FACING_VERBS or w in _HEADED:
                 last = "facing"
             elif w in F.PATH_VERBS and w not in _HOMOGRAPHS:

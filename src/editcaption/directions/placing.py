@@ -70,6 +70,11 @@ _SEVERAL_PICTURES = re.compile(rf"\b(?:(?:each|both|every|either|neither|other|a
                                r"|(?:all|both|two|these|those|the)\s+(?:[a-z-]+\s+)?(?:images|photos|photographs|pics|panels))\b")
 _ON_ONES_BODY = re.compile(r"\bon\s+top\s+of\s+(?:his|her|its|their|my|your|our)\s+(?:head|heads)\b")
 _VIEWPOINT = re.compile(r"\b(?:shown|seen|viewed|photographed|shot|taken|pictured)\s+from\s+(?:the\s+)?(?:top|bottom|side|above|below)\b")
+_VANISHES = re.compile(rf"\b{L.alt(L.forms('disappear', 'vanish', 'exit'))}\b")  # "disappears to the top": where it was last
+# a text that is only a place ("top right corner", "the bottom corners."): an answer or a field's value
+_ONLY_A_PLACE = re.compile(r"\s*(?:the\s+)?(?:(?P<v>top|bottom|upper|lower)[\s-]+)?(?:(?P<h>left|right)[\s-]+)?"
+                           r"(?:hand[\s-]+)?(?:corner|side|edge|half)s?\s*[.!]?\s*$")
+_BETWEEN = re.compile(r"\s+betwe+n\b")  # "in the middle between the bowl and the block": a place among things
 _NOTHING_THERE = re.compile(r"\bthere\s+(?:is|are|was|were|'s)\s+no\b[^.;,!?]*")
 _FRONT_AND_CENTER = re.compile(r"\bfront[\s-]+(?:and|&)[\s-]+cent(?:er|re)\b")  # the idiom: in the middle, foremost
 # a part of a thing named by its side: "the left side of the table", "the left page"
@@ -169,6 +174,9 @@ class PlaceReading:
 
     def positions(self) -> None:
         self.several_pictures = _SEVERAL_PICTURES.search(self.low) is not None
+        only = _ONLY_A_PLACE.match(self.low)
+        if only and (only.group("v") or only.group("h")):
+            self.emit("position", only.group("h"), 0, len(self.low.rstrip(" .!")), P.VERTICAL_WORD.get(only.group("v") or ""))
         for m in self.scan(_NOTHING_THERE) if "no" in self.words else ():
             self.take(*m.span())  # "there is no blue block above a black block": a place said not to hold
         for m in self.scan(_FRONT_AND_CENTER) if "front" in self.words else ():
@@ -340,10 +348,10 @@ class PlaceReading:
                 return  # "walked to the left window": the left one of the windows (read as "the left window")
             self.emit("move", h_out, *m.span())  # "driving a plane across a rainbow to the right": where it goes
             return
-        if self.low.startswith("to", m.start()) and h_out in ("left", "right") and v in ("top", "bottom") and \
-                not groups.get("part") and self.travels(m.start()):
+        if v in ("top", "bottom") and h_out in (None, "left", "right") and self.goes_up_or_down(m.start(), h_out, groups.get("part")):
             for way in (h_out, "up" if v == "top" else "down"):
-                self.emit("move", way, *m.span())  # "pulling a sled across the snow to the lower right"
+                if way:
+                    self.emit("move", way, *m.span())
             return
         if self.low.startswith("to", m.start()) and h_out in ("left", "right") and \
                 _ON_A_THING_AFTER.match(self.low, m.end()):
@@ -351,6 +359,9 @@ class PlaceReading:
             return
         if self.low.startswith("to", m.start()) and h_out == "center" and not v and self.travels(m.start()):
             self.take(*m.span())  # "runs ..., then to the middle": where it goes, which no side names
+            return
+        if h_out == "center" and not v and _BETWEEN.match(self.low, m.end()):
+            self.relative("center", *m.span())
             return
         if self.refines_a_place(m.start()):
             self.take(*m.span())  # "in the middle, slightly to the right": within the place just named
@@ -387,6 +398,14 @@ class PlaceReading:
             # "on the bottom-left and bottom-right sides": a second corner, said with its own vertical part
             a = c.start("v") if c.group("v") else c.start("h")
             self.emit("position", P.HORIZONTAL_WORD[c.group("h")], a, c.end(), P.VERTICAL_WORD.get(c.group("v") or ""))
+
+    def goes_up_or_down(self, pos: int, side: str | None, part: str | None) -> bool:
+        """Whether a place with a top or bottom at ``pos`` is where something travels: "pulling a sled
+        across the snow to the lower right", "move the block to the top right corner", "move all blocks
+        toward the top" (a move on each axis named). A corner, side or edge may follow; "disappears to
+        the top", with no side, is where it was last seen."""
+        return self.low.startswith("to", pos) and (part or "corner").removesuffix("s") in ("corner", "side", "edge") and \
+            self.travels(pos) and not (side is None and _VANISHES.search(self.low, self.clause_start(pos), pos))
 
     def faces_just_before(self, pos: int) -> bool:
         """Whether the word right before ``pos`` is a verb of facing ("looking at the left")."""
