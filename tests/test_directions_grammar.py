@@ -567,6 +567,19 @@ def test_a_filmed_scene_s_layout_is_no_fact():
     ("a point in the middle betweeen the blue bowl and the green block", [("relative", "center", None)]),
     ("top right corner", [("position", "right", "top")]),
     ("the bottom corners.", [("position", None, "bottom")]),
+    # a screen: the page is the picture; "right to X" and "left side of X" are beside X
+    ("select the share button which is on the top right corner of the page", [("position", "right", "top")]),
+    ("click on the bell icon at bottom of the page", [("position", None, "bottom")]),
+    ("a small bird sits on top of a book page", [("relative", None, "top")]),
+    ("click on the icon right to map", [("relative", "right", None)]),
+    ("select the icon which is left side of the local access", [("relative", "left", None)]),
+    ("select the text on the left to the close button on the web page", [("relative", "left", None)]),
+    ("Ross is left to babysit a woman's kid.", []),
+    ("arm enters from frame left to adjust the clothing", [("position", "left", None)]),
+    ("the camera pans from left to right", [("pan", "right", None)]),
+    ("click on search button symbol above browse categories", [("relative", None, "top")]),
+    ("select the right arrow icon", []),
+    ("go to top left corner", [("position", "left", "top")]),
 ])
 def test_reads_constructed_phrasings(text, expected):
     assert facts(text) == expected

@@ -149,6 +149,7 @@ WEARER_WORDS = {"he", "she", "him", "his", "her", "hers", "they", "them", "their
                 "figure", "dog", "cat", "horse", "bear", "monkey", "wearing", "wears", "worn"}
 # nouns after "left"/"top"/... that make it something else than a position in the frame
 NOT_POSITION_NOUNS = {"turn", "turns", "way", "ways", "moment", "time", "answer", "amount", "angle", "angles", "hat",
+                      "arrow", "arrows",  # "click the right arrow": an arrow pointing right
                       "hats", "notch", "line", "lines", "click", "view", "views", "speed", "shelf", "shelves", "floor",
                       "floors", "drawer", "drawers", "bunk", "deck", "tier", "layer", "lip", "lips", "jaw", "teeth",
                       "tooth", "half-", "over", "behind", "out", "alone", "unchanged", "intact", "untouched", "aside",

@@ -59,14 +59,20 @@ ADJECTIVE = re.compile(
     r"(?:[\s-]+(?:side|most))?\s+(?P<noun>[a-z][a-z-]*(?:'s)?)")
 # relative to a thing without a preposition: "right of the ipad", "left of the bread"
 BARE_RELATIVE = re.compile(rf"\b(?P<h>left|right)\s+of\s+(?:{_DET}\s+)?[a-z]")
+# "the icon right to map", "the gift icon left side of text giveaways": beside a thing, said without "of the"
+# or with "to" (a way with a place after it, "left to right", "right to the edge", is no such thing)
+SIDE_TO = re.compile(r"\b(?P<h>left|right)(?:[\s-]+(?:hand[\s-]+)?side)?\s+(?:to|of)\s+"
+                     r"(?!(?:the\s+)?(?:left|right|top|bottom|center|centre|middle|edge|end|side|corner|front|back)\b)(?:the\s+)?[a-z0-9]")
 # vertical relations: "above the vase", "beneath the lamp post", "atop the bottle"
 _STOP = r"(?!(?:and|or|with|in|into|on|onto|at|to|of|while|as|by|for|from|a|an|the|is|are|was|were|be|that|which)\b)"
 _NP = rf"(?P<np>(?:{_STOP}[a-z'-]+ +){{0,2}}?(?P<head>{_STOP}[a-z][a-z'-]*))"
 VERTICAL_RELATION = re.compile(rf"\b(?P<w>above|below|under|underneath|beneath|atop)\s+(?:{_DET}\s+|his\s+|her\s+|"
                                rf"their\s+|its\s+|[a-z]+'s\s+){_NP}\b"  # "under barney's foot"
                                # "above water", "above towels": a bare noun ("under" takes too many idioms)
-                               rf"|\b(?P<w2>above|below|beneath|underneath|atop)\s+(?P<np2>(?P<head2>{_STOP}[a-z][a-z'-]*))"
-                               r"(?=\s*(?:$|[,.;!?]|\s+(?:and|with|in|on|at|while)\b))")
+                               # or a bare name of up to four words: "above glass panels", "below life expectancy"
+                               rf"|\b(?P<w2>above|below|beneath|underneath|atop)\s+(?P<np2>(?:{_STOP}[a-z][a-z'-]*\s+){{0,3}}?"
+                               rf"(?P<head2>{_STOP}[a-z][a-z'-]*))"
+                               r"(?=\s*(?:$|[,.;!?]|\s+(?:and|with|in|on|at|while|beside|near|from)\b))")
 # "holds a towel over a bowl": "over" as a place only after a verb that keeps a thing there (it is
 # mostly a path, "flies over the town", or a cover, "a coat over a shirt")
 OVER_RELATION = re.compile(rf"\bover\s+(?:{_DET}\s+|his\s+|her\s+|their\s+|its\s+|[a-z]+'s\s+){_NP}\b")

@@ -75,6 +75,14 @@ _VANISHES = re.compile(rf"\b{L.alt(L.forms('disappear', 'vanish', 'exit'))}\b") 
 _ONLY_A_PLACE = re.compile(r"\s*(?:the\s+)?(?:(?P<v>top|bottom|upper|lower)[\s-]+)?(?:(?P<h>left|right)[\s-]+)?"
                            r"(?:hand[\s-]+)?(?:corner|side|edge|half)s?\s*[.!]?\s*$")
 _BETWEEN = re.compile(r"\s+betwe+n\b")  # "in the middle between the bowl and the block": a place among things
+_THING_BEFORE = re.compile(r"(?P<w>[a-z]+)\s+(?:(?:which|that|whcih)\s+(?:is|are)\s+)?$")
+_NOT_BEFORE_SIDE_TO = {"is", "are", "was", "were", "be", "been", "being", "get", "gets", "got", "the", "from", "and", "or", "to", "a", "its", "his", "her", "their", "your", "my", "our"}
+# "at the bottom of the page", "at top right corner of web page": on a screen, the page is the picture
+_THE_PAGE = re.compile(r"\s+of\s+(?:the\s+|this\s+)?(?:web[\s-]?)?page\b|\s+of\s+(?:the\s+|this\s+)?webpage\b")
+# "on the left to the close button": beside it (a screen's writers say "to" for "of")
+_TO_A_THING = re.compile(r"\s+to\s+the\s+(?!(?:left|right|top|bottom|center|centre|middle|edge|end|side|corner|front|back)\b)[a-z]")
+# "go to top left corner": told to someone moving a focus over a screen, no thing moves
+_GO_TO = re.compile(r"(?:^|[.;,!?]\s*)(?:please\s+)?(?:go|navigate|scroll|jump)\s+to\b")
 _NOTHING_THERE = re.compile(r"\bthere\s+(?:is|are|was|were|'s)\s+no\b[^.;,!?]*")
 _FRONT_AND_CENTER = re.compile(r"\bfront[\s-]+(?:and|&)[\s-]+cent(?:er|re)\b")  # the idiom: in the middle, foremost
 # a part of a thing named by its side: "the left side of the table", "the left page"
@@ -220,6 +228,9 @@ class PlaceReading:
             self.relative(m.group("h"), m.start(), m.end() - 1)
         for m in self.scan(P.FRAME_SIDE):
             self.emit("position", m.group("h"), *m.span())
+        for m in self.scan(P.SIDE_TO):
+            if self.after_a_thing(m.start()):
+                self.relative(m.group("h"), m.start(), m.end() - 1)
         for m in self.scan(P.CENTER_VERB):
             self.emit("position", "center", m.start("v"), m.end())
         for m in self.scan(P.FURTHEST) if "furthest" in self.words or "farthest" in self.words else ():
@@ -271,6 +282,8 @@ class PlaceReading:
     def names_the_frame(self, tail: re.Match[str]) -> bool:
         """Whether an "of ..." tail (:data:`.places.OF_NOUN`) names the picture itself ("of the image"),
         not a thing called a frame ("of the wooden picture frame")."""
+        if _THE_PAGE.match(self.low, tail.start()):
+            return True
         words = {w.removesuffix("'s") for w in re.findall(r"[a-z']+", self.low[tail.start("np"):tail.end() + 24])[:2]}
         return bool(words & L.FRAME_NOUNS) and not L.OBJECT_FRAME.search(self.low, tail.start("np"), tail.end() + 24)
 
@@ -360,6 +373,10 @@ class PlaceReading:
         if self.low.startswith("to", m.start()) and h_out == "center" and not v and self.travels(m.start()):
             self.take(*m.span())  # "runs ..., then to the middle": where it goes, which no side names
             return
+        if h_out in ("left", "right") and not v and re.match(r"(?:on|at)\s", self.low[m.start():m.start() + 3]) and \
+                _TO_A_THING.match(self.low, m.end()):
+            self.relative(h_out, m.start(), _TO_A_THING.match(self.low, m.end()).end() - 1)
+            return
         if h_out == "center" and not v and _BETWEEN.match(self.low, m.end()):
             self.relative("center", *m.span())
             return
@@ -399,13 +416,25 @@ class PlaceReading:
             a = c.start("v") if c.group("v") else c.start("h")
             self.emit("position", P.HORIZONTAL_WORD[c.group("h")], a, c.end(), P.VERTICAL_WORD.get(c.group("v") or ""))
 
+    def after_a_thing(self, pos: int) -> bool:
+        """Whether a thing is named right before ``pos`` ("the icon left to grocery", "the option which is
+        right side to the timer"), so that "left to ..." places it; after a verb or a person it is the
+        verb "left" ("Ross is left to babysit") or a way ("turn right to face her")."""
+        before = _THING_BEFORE.search(self.low, max(0, pos - 40), pos)
+        if before is None:
+            return False
+        w = before.group("w")
+        return P.thing_noun(w) and w not in _NOT_BEFORE_SIDE_TO and \
+            w not in L.MOTION_VERBS and w not in L.FACING_VERBS and w not in L.PRONOUN_SUBJECTS
+
     def goes_up_or_down(self, pos: int, side: str | None, part: str | None) -> bool:
         """Whether a place with a top or bottom at ``pos`` is where something travels: "pulling a sled
         across the snow to the lower right", "move the block to the top right corner", "move all blocks
         toward the top" (a move on each axis named). A corner, side or edge may follow; "disappears to
         the top", with no side, is where it was last seen."""
         return self.low.startswith("to", pos) and (part or "corner").removesuffix("s") in ("corner", "side", "edge") and \
-            self.travels(pos) and not (side is None and _VANISHES.search(self.low, self.clause_start(pos), pos))
+            self.travels(pos) and not (side is None and _VANISHES.search(self.low, self.clause_start(pos), pos)) and \
+            not _GO_TO.search(self.low, self.clause_start(pos), pos + 2)
 
     def faces_just_before(self, pos: int) -> bool:
         """Whether the word right before ``pos`` is a verb of facing ("looking at the left")."""
