@@ -580,6 +580,20 @@ def test_a_filmed_scene_s_layout_is_no_fact():
     ("click on search button symbol above browse categories", [("relative", None, "top")]),
     ("select the right arrow icon", []),
     ("go to top left corner", [("position", "left", "top")]),
+    # a finger on a phone's screen is no move; "left" after an article is the side
+    ("Scroll down to find the recipe", []),
+    ("Swipe left to view more", []),
+    ("Scroll from the bottom to the top.", []),
+    ("the camera scrolls down", [("pan", "down", None)]),
+    ("Click on the download option at the left bottom of the screen", [("position", "left", "bottom")]),
+    ("Tap on Explore at the right bottom corner of the screen.", [("position", "right", "bottom")]),
+    ("Go back to the previous page to view the inspire tab.", []),
+    ("Step back", [("zoom", "out", None)]),
+    ("adjust the left indent", []),
+    ("click on right arrow symbol which is just below 1259", [("relative", None, "bottom")]),
+    ("click on the button which is next right to the home button", [("relative", "right", None)]),
+    ("select the star icon on left to text 2 on the web page", [("relative", "left", None)]),
+    ("Put orange flowers on the right next to the windows.", [("position", "right", None)]),
 ])
 def test_reads_constructed_phrasings(text, expected):
     assert facts(text) == expected

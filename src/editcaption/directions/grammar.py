@@ -373,6 +373,8 @@ class _Reader(PlaceReading):
             for m in self.scan(F.PATH):
                 self.path(m)
         for m in self.scan(F.EXIT):
+            if m.group().startswith("left") and self.after_an_article(m.start()):
+                continue  # "at the left bottom of the screen": the side, not the verb
             if m.group("d2") == "right" and re.search(r"\bthe\s+right", m.group()) and "left direction" not in self.low \
                     and not self.camera_agent(m.start()):
                 self.take(*m.span())  # "starts moving the car in the right direction": the correct way
@@ -380,9 +382,7 @@ class _Reader(PlaceReading):
             d = F.normalise(m.group("d") or m.group("d2") or m.group("d3") or m.group("d4") or m.group("d5"))
             self.emit("pan" if self.camera_agent(m.start()) else "move", d, *m.span())
         for m in self.scan(F.EXIT_BY):
-            before = P.PREVIOUS_WORD.search(self.low, 0, m.start())
-            if m.group("verb") == "left" and (not before or before.group("w") in L.DETERMINERS or
-                                              before.group("w") in P.NOT_BEFORE_A_VERB):
+            if m.group("verb") == "left" and self.after_an_article(m.start()):
                 continue  # "on the left from the ...": the side, not the verb
             h, v = P.place_parts(m.group("p"))
             for way in (h, L.VERTICAL_MOTION.get(v or "")):
@@ -447,6 +447,9 @@ class _Reader(PlaceReading):
         if va and vb and va != vb:
             ways.append(L.VERTICAL_MOTION[vb])
         kind = "pan" if self.camera_agent(m.start()) else "move"
+        if kind == "move" and L.GESTURE_VERBS.intersection(words):
+            self.take(*m.span())  # "Scroll from the bottom to the top": a finger's way on a screen
+            return
         for way in ways:
             self.emit(kind, way, *m.span())
 
@@ -495,6 +498,12 @@ class _Reader(PlaceReading):
                 self.emit("move", F.normalise(d.group("d")), a, b)
             return
 
+    def after_an_article(self, pos: int) -> bool:
+        """Whether ``pos`` starts the text or follows a determiner or a preposition (so "left" there is
+        the side, not the verb)."""
+        before = P.PREVIOUS_WORD.search(self.low, 0, pos)
+        return not before or before.group("w") in L.DETERMINERS or before.group("w") in P.NOT_BEFORE_A_VERB
+
     def intransitive(self, m: _Hit) -> None:
         before = P.PREVIOUS_WORD.search(self.low, 0, m.start())
         prev = before.group("w") if before else ""
@@ -532,7 +541,9 @@ class _Reader(PlaceReading):
             clause_start == s.start or _POV.search(self.low, s.start, m.start()) is not None)
         # "Get closer to the dog's face", "Step back": a request to whoever holds the camera
         asked = not subject and clause_start == s.start and d in ("in", "out") and verb in _TO_THE_VIEWER and \
-            not m.group("d").startswith("toward")  # "go towards the blue block": a trip to a thing
+            not m.group("d").startswith("toward") and \
+            not (m.group("d") == "back" and _BACK_TO_A_PLACE.match(self.low, m.end()))  # "go towards the blue block",
+        # "go back to the previous page": a trip
         if _camera_subject(subject) or (_IT.match(subject) and s.camera) or (_no_subject(subject) and s.camera) or pov or asked:
             if d == "out" and self.returns_after_a_pan(m):
                 self.take(*m.span())
@@ -542,6 +553,8 @@ class _Reader(PlaceReading):
                 self.emit("pan", L.VERTICAL_VERBS[verb], *m.span())
                 return
             self.camera_fact(m, m.group("d"))
+        elif verb in L.GESTURE_VERBS:
+            self.take(*m.span())  # "Scroll down to find the recipe", "swipe left": a finger on a screen, no picture
         elif self.situated and not subject and d in ("left", "right"):
             self.take(*m.span())  # "veer left to the desk", told to someone walking: their own step, no picture
         elif d in ("left", "right", "up", "down") and (subject or verb != "back" and not self.facing(m.start())):
@@ -742,6 +755,7 @@ _RETURNS = re.compile(rf"\b{L.alt(L.forms('come', 'go', 'swing', 'turn'))}\s+bac
 _BACK_TO_A_THING = re.compile(r"\s+(?:to|onto|on)\s+(?!(?:reveal|show|see|capture|display|frame|include|expose)\b)")
 _PASSES_A_THING = re.compile(r"\b(?:pass|passes|passed|passing)\s+(?:a|an|the|some|two|three|several)\s")
 _TO_THE_VIEWER = L.forms("get", "move", "step", "come", "go", "pull", "back")
+_BACK_TO_A_PLACE = re.compile(r"\s+to\s+(?:the|a|an|your|my|our|this|that)\s+[a-z]")  # "go back to the previous page"
 # verbs that are also nouns: "turns head to left", "his back up"
 _HOMOGRAPHS = {"head", "heads", "back", "backs", "lower", "fall", "drop", "step", "steps", "point", "points", "slide",
                "roll", "draw", "lean", "run", "walk", "jump", "swing", "dive", "climb", "float", "crawl", "hop", "turn"}

@@ -149,7 +149,7 @@ WEARER_WORDS = {"he", "she", "him", "his", "her", "hers", "they", "them", "their
                 "figure", "dog", "cat", "horse", "bear", "monkey", "wearing", "wears", "worn"}
 # nouns after "left"/"top"/... that make it something else than a position in the frame
 NOT_POSITION_NOUNS = {"turn", "turns", "way", "ways", "moment", "time", "answer", "amount", "angle", "angles", "hat",
-                      "arrow", "arrows",  # "click the right arrow": an arrow pointing right
+                      "indent", "indents", "indentation",  # "adjust the left indent": a setting
                       "hats", "notch", "line", "lines", "click", "view", "views", "speed", "shelf", "shelves", "floor",
                       "floors", "drawer", "drawers", "bunk", "deck", "tier", "layer", "lip", "lips", "jaw", "teeth",
                       "tooth", "half-", "over", "behind", "out", "alone", "unchanged", "intact", "untouched", "aside",
@@ -224,6 +224,8 @@ PARTICLE_VERBS = forms("lift", "raise", "rise", "climb", "ascend", "descend", "f
 # verbs whose own meaning is a vertical way: the camera "descending towards the sea" goes down
 VERTICAL_VERBS = {**{v: "down" for v in forms("descend", "sink", "drop", "dive", "fall")},
                   **{v: "up" for v in forms("ascend", "rise", "climb", "soar")}}
+# a finger on a phone's screen: "Scroll down to find the recipe", "swipe left" (the camera's "scrolls down" is a pan)
+GESTURE_VERBS = forms("scroll", "swipe")
 # verbs of facing: "turn to the left", "face towards the right", "looks to the right" name which
 # way a depicted thing faces, not a place in the frame
 FACING_VERBS = forms("turn", "face", "look", "glance", "gaze", "stare", "point", "lean", "nod", "peer", "tilt", "spin",

@@ -34,7 +34,7 @@ OWN_BODY_PART = re.compile(rf"\b(?P<h>left|right)[\s-]+(?P<part>{alt(L.BODY_PART
 PREP_PHRASE = re.compile(
     r"\b(?:on|at|in|to|into|onto|near|along|toward|towards|from|across|by)\s+(?P<the>the\s+)?(?:(?:very|far|extreme|front|back|rear)\s+)?"
     # the vertical part before or after the side: "top left", "left bottom", "left side bottom", "right upper corner"
-    rf"(?:corner[\s-]+)?(?:(?P<v>{_V})[\s-]+)?(?P<h>{_HX})(?:[\s-]+(?:side[\s-]+)?(?P<v2>top|bottom(?![\s-]+[a-z]+\s+of\b)|"
+    rf"(?:corner[\s-]+)?(?:(?P<v>{_V})[\s-]+)?(?P<h>{_HX})(?:[\s-]+(?:side[\s-]+)?(?P<v2>top|bottom(?![\s-]+(?!{_PART}\b)[a-z]+\s+of\b)|"
     rf"(?:upper|lower)(?=[\s-]+{_PART}\b)))?"
     rf"(?:[\s-]+(?:hand[\s-]+)?(?P<part>{_PART}|foreground|background)|[\s-]+hand(?=\s+of\b))?\b")
 # "the middle of the plane", "the centre of the image" (no preposition before it)
@@ -70,8 +70,8 @@ VERTICAL_RELATION = re.compile(rf"\b(?P<w>above|below|under|underneath|beneath|a
                                rf"their\s+|its\s+|[a-z]+'s\s+){_NP}\b"  # "under barney's foot"
                                # "above water", "above towels": a bare noun ("under" takes too many idioms)
                                # or a bare name of up to four words: "above glass panels", "below life expectancy"
-                               rf"|\b(?P<w2>above|below|beneath|underneath|atop)\s+(?P<np2>(?:{_STOP}[a-z][a-z'-]*\s+){{0,3}}?"
-                               rf"(?P<head2>{_STOP}[a-z][a-z'-]*))"
+                               rf"|\b(?P<w2>above|below|beneath|underneath|atop)\s+(?P<np2>(?:{_STOP}[a-z0-9][a-z0-9'-]*\s+){{0,3}}?"
+                               rf"(?P<head2>{_STOP}[a-z0-9][a-z0-9'-]*))"
                                r"(?=\s*(?:$|[,.;!?]|\s+(?:and|with|in|on|at|while|beside|near|from)\b))")
 # "holds a towel over a bowl": "over" as a place only after a verb that keeps a thing there (it is
 # mostly a path, "flies over the town", or a cover, "a coat over a shirt")

@@ -75,12 +75,15 @@ _VANISHES = re.compile(rf"\b{L.alt(L.forms('disappear', 'vanish', 'exit'))}\b") 
 _ONLY_A_PLACE = re.compile(r"\s*(?:the\s+)?(?:(?P<v>top|bottom|upper|lower)[\s-]+)?(?:(?P<h>left|right)[\s-]+)?"
                            r"(?:hand[\s-]+)?(?:corner|side|edge|half)s?\s*[.!]?\s*$")
 _BETWEEN = re.compile(r"\s+betwe+n\b")  # "in the middle between the bowl and the block": a place among things
-_THING_BEFORE = re.compile(r"(?P<w>[a-z]+)\s+(?:(?:which|that|whcih)\s+(?:is|are)\s+)?$")
+_THING_BEFORE = re.compile(r"(?P<w>[a-z]+)\s+(?:(?:which|that|whcih)\s+(?:is|are)\s+)?(?:(?:just|immediately|directly|next)\s+)?$")
+_ARROWS = {"arrow", "arrows"}  # "click the right arrow": an arrow pointing right, not the right one
 _NOT_BEFORE_SIDE_TO = {"is", "are", "was", "were", "be", "been", "being", "get", "gets", "got", "the", "from", "and", "or", "to", "a", "its", "his", "her", "their", "your", "my", "our"}
 # "at the bottom of the page", "at top right corner of web page": on a screen, the page is the picture
 _THE_PAGE = re.compile(r"\s+of\s+(?:the\s+|this\s+)?(?:web[\s-]?)?page\b|\s+of\s+(?:the\s+|this\s+)?webpage\b")
 # "on the left to the close button": beside it (a screen's writers say "to" for "of")
-_TO_A_THING = re.compile(r"\s+to\s+the\s+(?!(?:left|right|top|bottom|center|centre|middle|edge|end|side|corner|front|back)\b)[a-z]")
+# ("on the right next to the windows" is still the frame's right: another labeller read it so)
+_TO_A_THING = re.compile(r"\s+to\s+the\s+(?!(?:left|right|top|bottom|center|centre|middle|edge|end|side|corner|front|back)\b)[a-z]"
+                         r"|\s+to\s+(?:text|icon|button|image|option|symbol|logo|tab|box|field|menu|link)\b")
 # "go to top left corner": told to someone moving a focus over a screen, no thing moves
 _GO_TO = re.compile(r"(?:^|[.;,!?]\s*)(?:please\s+)?(?:go|navigate|scroll|jump)\s+to\b")
 _NOTHING_THERE = re.compile(r"\bthere\s+(?:is|are|was|were|'s)\s+no\b[^.;,!?]*")
@@ -335,6 +338,9 @@ class PlaceReading:
                        r"out|in|into|aside|away|off|onto|over|toward|towards|to)\b)?", self.low[m.end():m.end() + 40])
         if nxt and nxt.group("particle") and nxt.group("w") in ("step", "steps"):
             nxt = None  # "the man on the left steps down": the verb, not the stairs
+        if not groups.get("part") and nxt and nxt.group("w") in _ARROWS:
+            self.take(*m.span())  # "click on the right arrow button": an arrow pointing right
+            return
         if not groups.get("part") and nxt and (nxt.group("w") in P.SUBPART_NOUNS or nxt.group("w") in L.BODY_PARTS):
             self.take(*m.span())  # "on the bottom shelf": a part of a thing, not of the frame
             return
@@ -425,7 +431,7 @@ class PlaceReading:
             return False
         w = before.group("w")
         return P.thing_noun(w) and w not in _NOT_BEFORE_SIDE_TO and \
-            w not in L.MOTION_VERBS and w not in L.FACING_VERBS and w not in L.PRONOUN_SUBJECTS
+            w not in L.MOTION_VERBS and w not in L.FACING_VERBS and w not in L.PRONOUN_SUBJECTS and w not in L.GESTURE_VERBS
 
     def goes_up_or_down(self, pos: int, side: str | None, part: str | None) -> bool:
         """Whether a place with a top or bottom at ``pos`` is where something travels: "pulling a sled
@@ -519,7 +525,7 @@ class PlaceReading:
                 m.group("pre") == "the" and not m.group("v") and self.one_of_a_pair(m.group("h")):
             self.emit("position", P.HORIZONTAL_WORD[m.group("h")], m.start("h"), m.end())  # "the left one"
             return
-        if not P.thing_noun(noun) or noun in L.BODY_PARTS and noun not in L.WORN_IN_PAIRS:
+        if not P.thing_noun(noun) or noun in L.BODY_PARTS and noun not in L.WORN_IN_PAIRS or noun in _ARROWS:
             return
         w, v_raw = m.group("h"), m.group("v")
         if re.match(r"\s+of\s", self.low[m.end():m.end() + 4]):
