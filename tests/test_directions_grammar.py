@@ -594,6 +594,8 @@ def test_a_filmed_scene_s_layout_is_no_fact():
     ("click on the button which is next right to the home button", [("relative", "right", None)]),
     ("select the star icon on left to text 2 on the web page", [("relative", "left", None)]),
     ("Put orange flowers on the right next to the windows.", [("position", "right", None)]),
+    ('What is the posted time of the "Top News: Oil rally drags Sensex, Nifty below 8200; banks weigh."?', []),
+    ('Put the cat on the left. "Great."', [("position", "left", None)]),
 ])
 def test_reads_constructed_phrasings(text, expected):
     assert facts(text) == expected

@@ -39,7 +39,8 @@ from .conventions import opposite
 from .placing import PlaceReading
 from .statement import DirectionStatement
 
-_SENTENCE_END = re.compile(r"(?<!\d)[.!?;]+(?!\d)|\n+")
+# a closing quote between two marks belongs to the end: 'the headline "Nifty below 8200; banks weigh."?' asks
+_SENTENCE_END = re.compile(r"(?<!\d)[.!?;]+(?:[\"'\u201d\u2019)]+[.!?;]+)*(?!\d)|\n+")
 _BOUNDARY = re.compile(r"[,;:()]|\b(?:while|whilst|and|then|before|after|as|when|until|but|so|with|once|since|"
                        r"initially|first|finally|simultaneously)\b")
 _ADVERBS = re.compile(r"\b(?:[a-z]+ly|also|then|now|just|still|again|slowly|smoothly)\b")
