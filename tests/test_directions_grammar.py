@@ -589,6 +589,7 @@ def test_a_filmed_scene_s_layout_is_no_fact():
     ("Tap on Explore at the right bottom corner of the screen.", [("position", "right", "bottom")]),
     ("Go back to the previous page to view the inspire tab.", []),
     ("Step back", [("zoom", "out", None)]),
+    ("Pull back to a wide shot", [("zoom", "out", None)]),
     ("adjust the left indent", []),
     ("click on right arrow symbol which is just below 1259", [("relative", None, "bottom")]),
     ("click on the button which is next right to the home button", [("relative", "right", None)]),

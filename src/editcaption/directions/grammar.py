@@ -503,7 +503,7 @@ class _Reader(PlaceReading):
         """Whether ``pos`` starts the text or follows a determiner or a preposition (so "left" there is
         the side, not the verb)."""
         before = P.PREVIOUS_WORD.search(self.low, 0, pos)
-        return not before or before.group("w") in L.DETERMINERS or before.group("w") in P.NOT_BEFORE_A_VERB
+        return not before or before.group("w") in P.NOT_BEFORE_A_VERB
 
     def intransitive(self, m: _Hit) -> None:
         before = P.PREVIOUS_WORD.search(self.low, 0, m.start())
@@ -541,10 +541,9 @@ class _Reader(PlaceReading):
         pov = not subject and verb.endswith("ing") and d in ("in", "out") and (
             clause_start == s.start or _POV.search(self.low, s.start, m.start()) is not None)
         # "Get closer to the dog's face", "Step back": a request to whoever holds the camera
+        # ("go towards the blue block", "go back to the previous page": a trip to a thing or a place)
         asked = not subject and clause_start == s.start and d in ("in", "out") and verb in _TO_THE_VIEWER and \
-            not m.group("d").startswith("toward") and \
-            not (m.group("d") == "back" and _BACK_TO_A_PLACE.match(self.low, m.end()))  # "go towards the blue block",
-        # "go back to the previous page": a trip
+            not m.group("d").startswith("toward") and not (m.group("d") == "back" and _BACK_TO_A_PLACE.match(self.low, m.end()))
         if _camera_subject(subject) or (_IT.match(subject) and s.camera) or (_no_subject(subject) and s.camera) or pov or asked:
             if d == "out" and self.returns_after_a_pan(m):
                 self.take(*m.span())
@@ -636,7 +635,7 @@ class _Reader(PlaceReading):
             a_place, prev = prev in ("a", "an", "the") and w in ("point", "points"), w
             if a_place:
                 continue  # "a point 10cm left of the bowl": a place, not a pointing
-            if w in L.FACING_VERBS or w in _HEADED:
+            if w in L.FACING_VERBS:
                 last = "facing"
             elif w in F.PATH_VERBS and w not in _HOMOGRAPHS:
                 last = "travel"
@@ -736,8 +735,8 @@ _WAYS = {"left", "right", "up", "down", "forward", "forwards", "backward", "back
 _ARTICLES = {"the", "a", "an", "his", "her", "their", "its", "my", "your", "our", "this", "that"}  # a noun follows
 _SPIN_VERBS = L.forms("rotate", "spin", "twist", "swivel")  # turning in place, not a move (the camera's is a pan)
 _POSTURE_VERBS = L.forms("lean", "tilt", "bend", "slant", "slope")  # "leaning to the left": how it stands
-_HEADED = {"headed", "heading"}
-_RIGHT_ANGLE = re.compile(r"\bright[\s-]+(?:angle[sd]?|triangles?)\b")  # "headed towards the left", said of a train in a photo: its orientation
+_HEADED = {"headed", "heading"}  # "headed towards the left", said of a train in a photo: its orientation
+_RIGHT_ANGLE = re.compile(r"\bright[\s-]+(?:angle[sd]?|triangles?)\b")  # geometry, no side
 _CORNERS = {"corner", "corners", "edge", "edges"}
 _CORNER_SIDE = re.compile(r"\b(?P<v>upper|lower|top|bottom)[\s-]+(?:left|right)\b")
 _TURNED_PARTS = {"head", "face", "eyes", "gaze", "chin", "nose"}  # moved left or right, they turn
@@ -756,7 +755,9 @@ _RETURNS = re.compile(rf"\b{L.alt(L.forms('come', 'go', 'swing', 'turn'))}\s+bac
 _BACK_TO_A_THING = re.compile(r"\s+(?:to|onto|on)\s+(?!(?:reveal|show|see|capture|display|frame|include|expose)\b)")
 _PASSES_A_THING = re.compile(r"\b(?:pass|passes|passed|passing)\s+(?:a|an|the|some|two|three|several)\s")
 _TO_THE_VIEWER = L.forms("get", "move", "step", "come", "go", "pull", "back")
-_BACK_TO_A_PLACE = re.compile(r"\s+to\s+(?:the|a|an|your|my|our|this|that)\s+[a-z]")  # "go back to the previous page"
+# "go back to the previous page" (but "pull back to a wide shot" is a zoom out)
+_BACK_TO_A_PLACE = re.compile(r"\s+to\s+(?:the|a|an|your|my|our|this|that)\s+(?![a-z-]+\s+(?:shot|view|angle|framing)\b|"
+                              r"(?:shot|view|angle|framing|wide|close)\b)[a-z]")
 # verbs that are also nouns: "turns head to left", "his back up"
 _HOMOGRAPHS = {"head", "heads", "back", "backs", "lower", "fall", "drop", "step", "steps", "point", "points", "slide",
                "roll", "draw", "lean", "run", "walk", "jump", "swing", "dive", "climb", "float", "crawl", "hop", "turn"}

@@ -229,7 +229,7 @@ GESTURE_VERBS = forms("scroll", "swipe")
 # verbs of facing: "turn to the left", "face towards the right", "looks to the right" name which
 # way a depicted thing faces, not a place in the frame
 FACING_VERBS = forms("turn", "face", "look", "glance", "gaze", "stare", "point", "lean", "nod", "peer", "tilt", "spin",
-                     "swivel", "rotate", "twist", "aim", "angle")
+                     "swivel", "rotate", "twist", "aim", "angle") | {"headed", "heading"}  # "a train headed leftward"
 # cookware and other things called a pan: "the frying pan", "a cake pan"
 PAN_THING = re.compile(r"\b(?:frying|sauce|saute|baking|cake|roasting|sheet|muffin|pie|grill|grilling|loaf|bread|"
                        r"dust|dish|cast[\s-]+iron|non[\s-]?stick|stir[\s-]+fry|metal|hot|empty|dirty)[\s-]+pans?\b")

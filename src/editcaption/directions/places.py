@@ -59,10 +59,11 @@ ADJECTIVE = re.compile(
     r"(?:[\s-]+(?:side|most))?\s+(?P<noun>[a-z][a-z-]*(?:'s)?)")
 # relative to a thing without a preposition: "right of the ipad", "left of the bread"
 BARE_RELATIVE = re.compile(rf"\b(?P<h>left|right)\s+of\s+(?:{_DET}\s+)?[a-z]")
+# a word that makes "to the ..." a way or a place rather than a thing: "left to right", "right to the edge"
+PLACE_WORD = r"(?:left|right|top|bottom|center|centre|middle|edge|end|side|corner|front|back)\b"
 # "the icon right to map", "the gift icon left side of text giveaways": beside a thing, said without "of the"
-# or with "to" (a way with a place after it, "left to right", "right to the edge", is no such thing)
-SIDE_TO = re.compile(r"\b(?P<h>left|right)(?:[\s-]+(?:hand[\s-]+)?side)?\s+(?:to|of)\s+"
-                     r"(?!(?:the\s+)?(?:left|right|top|bottom|center|centre|middle|edge|end|side|corner|front|back)\b)(?:the\s+)?[a-z0-9]")
+# or with "to"
+SIDE_TO = re.compile(rf"\b(?P<h>left|right)(?:[\s-]+(?:hand[\s-]+)?side)?\s+(?:to|of)\s+(?!(?:the\s+)?{PLACE_WORD})(?:the\s+)?[a-z0-9]")
 # vertical relations: "above the vase", "beneath the lamp post", "atop the bottle"
 _STOP = r"(?!(?:and|or|with|in|into|on|onto|at|to|of|while|as|by|for|from|a|an|the|is|are|was|were|be|that|which)\b)"
 _NP = rf"(?P<np>(?:{_STOP}[a-z'-]+ +){{0,2}}?(?P<head>{_STOP}[a-z][a-z'-]*))"

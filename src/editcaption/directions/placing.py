@@ -43,9 +43,10 @@ _BARE_CENTER = re.compile(r"(?:in|at)\s+(?:cent(?:er|re)|middle)\b")
 _NO_NOUN_AFTER = re.compile(r"\s*(?:$|[,.;:!?)]|(?:and|with|without|while|of|is|are|was|were|who|that|which|to|as|in|on|"
                             r"[a-z]+ing)\b)")
 _TOUCHING = L.forms("touch")  # "touching the bottom of a box": in contact with that part, a place by it
-_PREPOSITIONS = {"on", "at", "in", "to", "into", "onto", "from", "near", "along", "toward", "towards", "across", "by",
-                 "over", "under", "through", "past", "around", "off", "beside", "behind", "inside", "up", "down", "of",
-                 "within", "upon", "against", "with"}
+# words after which a part named by its side is a place beside the thing ("on the left side of the street")
+_BEFORE_A_PLACE = {"on", "at", "in", "to", "into", "onto", "from", "near", "along", "toward", "towards", "across", "by",
+                   "over", "under", "through", "past", "around", "off", "beside", "behind", "inside", "up", "down", "of",
+                   "within", "upon", "against", "with"} | _TOUCHING
 _COUNTS = {"two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "few", "several", "couple", "half"}
 # a turn through a corner right before its side: "the cyclist rounds a corner to the right" turns
 _ROUNDS_A_CORNER = re.compile(rf"\b(?:{'|'.join(sorted(L.forms('round', 'take', 'turn')))})\s+(?:a|the)\s+(?:[a-z]+\s+)?"
@@ -59,6 +60,7 @@ _LIGHT_FROM = re.compile(r"\b(?:lights?|lighting|sunlight|daylight)\s+$")  # "li
 # one of the photos in a picture): at a clause's start or after a preposition. A picture hangs on walls,
 # so only the nouns that name a photograph as such.
 _PANEL_NOUN = r"(?:image|photo|photograph|pic|panel)s?"
+_PANEL_WORDS = {w + s for w in ("image", "photo", "photograph", "pic", "panel") for s in ("", "s")} | {"pictures"}
 _PANEL_AT = r"(?:^|(?<=[.;,:!?])\s*|\b(?:in|of|from|for|and|while|than|as|to|at|on)\s+)"
 _PANEL = re.compile(rf"{_PANEL_AT}(?:the\s+)?(?:(?:left|right)(?:most)?(?:[\s-]+(?:hand[\s-]+)?side)?[\s-]+{_PANEL_NOUN}\b"
                     rf"|{_PANEL_NOUN}\s+(?:on|to|at)\s+the\s+(?:left|right)(?:[\s-]+(?:hand[\s-]+)?side)?\b(?!\s+of\b))")
@@ -75,15 +77,14 @@ _VANISHES = re.compile(rf"\b{L.alt(L.forms('disappear', 'vanish', 'exit'))}\b") 
 _ONLY_A_PLACE = re.compile(r"\s*(?:the\s+)?(?:(?P<v>top|bottom|upper|lower)[\s-]+)?(?:(?P<h>left|right)[\s-]+)?"
                            r"(?:hand[\s-]+)?(?:corner|side|edge|half)s?\s*[.!]?\s*$")
 _BETWEEN = re.compile(r"\s+betwe+n\b")  # "in the middle between the bowl and the block": a place among things
-_THING_BEFORE = re.compile(r"(?P<w>[a-z]+)\s+(?:(?:which|that|whcih)\s+(?:is|are)\s+)?(?:(?:just|immediately|directly|next)\s+)?$")
+_THING_BEFORE = re.compile(r"(?P<w>[a-z]+)\s+(?:(?:which|that)\s+(?:is|are)\s+)?(?:(?:just|immediately|directly|next)\s+)?$")
 _ARROWS = {"arrow", "arrows"}  # "click the right arrow": an arrow pointing right, not the right one
-_NOT_BEFORE_SIDE_TO = {"is", "are", "was", "were", "be", "been", "being", "get", "gets", "got", "the", "from", "and", "or", "to", "a", "its", "his", "her", "their", "your", "my", "our"}
+_NOT_BEFORE_SIDE_TO = L.DETERMINERS | {"been", "being", "get", "gets", "got"}  # "is being left to ..."
 # "at the bottom of the page", "at top right corner of web page": on a screen, the page is the picture
 _THE_PAGE = re.compile(r"\s+of\s+(?:the\s+|this\s+)?(?:web[\s-]?)?page\b|\s+of\s+(?:the\s+|this\s+)?webpage\b")
 # "on the left to the close button": beside it (a screen's writers say "to" for "of")
 # ("on the right next to the windows" is still the frame's right: another labeller read it so)
-_TO_A_THING = re.compile(r"\s+to\s+the\s+(?!(?:left|right|top|bottom|center|centre|middle|edge|end|side|corner|front|back)\b)[a-z]"
-                         r"|\s+to\s+(?:text|icon|button|image|option|symbol|logo|tab|box|field|menu|link)\b")
+_TO_A_THING = re.compile(rf"\s+to\s+the\s+(?!{P.PLACE_WORD})[a-z]|\s+to\s+(?:text|icon|button|image|option|symbol|logo|tab|box|field|menu|link)\b")
 # "go to top left corner": told to someone moving a focus over a screen, no thing moves
 _GO_TO = re.compile(r"(?:^|[.;,!?]\s*)(?:please\s+)?(?:go|navigate|scroll|jump)\s+to\b")
 _NOTHING_THERE = re.compile(r"\bthere\s+(?:is|are|was|were|'s)\s+no\b[^.;,!?]*")
@@ -184,7 +185,8 @@ class PlaceReading:
     several_pictures: bool  # the text is about several photographs (set by :meth:`positions`)
 
     def positions(self) -> None:
-        self.several_pictures = _SEVERAL_PICTURES.search(self.low) is not None
+        pictures = bool(self.words & _PANEL_WORDS)
+        self.several_pictures = pictures and _SEVERAL_PICTURES.search(self.low) is not None
         only = _ONLY_A_PLACE.match(self.low)
         if only and (only.group("v") or only.group("h")):
             self.emit("position", only.group("h"), 0, len(self.low.rstrip(" .!")), P.VERTICAL_WORD.get(only.group("v") or ""))
@@ -196,7 +198,7 @@ class PlaceReading:
             self.take(*m.span())  # "a colour on top of their heads": a place on their own body
         for m in self.scan(_VIEWPOINT) if "from" in self.words else ():
             self.take(*m.span())  # "shown from the top": where it is seen from, no place in the picture
-        for m in self.scan(_PANEL):
+        for m in self.scan(_PANEL) if pictures else ():
             self.take(*m.span())  # "the left image": a photograph of several, no place in one
             self.several_pictures = True
         for m in self.scan(P.RECIPROCAL):
@@ -379,9 +381,9 @@ class PlaceReading:
         if self.low.startswith("to", m.start()) and h_out == "center" and not v and self.travels(m.start()):
             self.take(*m.span())  # "runs ..., then to the middle": where it goes, which no side names
             return
-        if h_out in ("left", "right") and not v and re.match(r"(?:on|at)\s", self.low[m.start():m.start() + 3]) and \
-                _TO_A_THING.match(self.low, m.end()):
-            self.relative(h_out, m.start(), _TO_A_THING.match(self.low, m.end()).end() - 1)
+        to_a_thing = _TO_A_THING.match(self.low, m.end()) if h_out in ("left", "right") and not v else None
+        if to_a_thing and re.match(r"(?:on|at)\s", self.low[m.start():m.start() + 3]):
+            self.relative(h_out, m.start(), to_a_thing.end() - 1)
             return
         if h_out == "center" and not v and _BETWEEN.match(self.low, m.end()):
             self.relative("center", *m.span())
@@ -430,8 +432,8 @@ class PlaceReading:
         if before is None:
             return False
         w = before.group("w")
-        return P.thing_noun(w) and w not in _NOT_BEFORE_SIDE_TO and \
-            w not in L.MOTION_VERBS and w not in L.FACING_VERBS and w not in L.PRONOUN_SUBJECTS and w not in L.GESTURE_VERBS
+        return P.thing_noun(w) and w not in _NOT_BEFORE_SIDE_TO and w not in L.MOTION_VERBS and \
+            w not in L.FACING_VERBS and w not in L.GESTURE_VERBS
 
     def goes_up_or_down(self, pos: int, side: str | None, part: str | None) -> bool:
         """Whether a place with a top or bottom at ``pos`` is where something travels: "pulling a sled
@@ -448,9 +450,10 @@ class PlaceReading:
         return before is not None and before.group("w") in _FACES
 
     def after_a_preposition(self, pos: int) -> bool:
-        """Whether a preposition comes right before ``pos`` ("on the left side of the street")."""
+        """Whether a preposition (or a verb of touching) comes right before ``pos`` ("on the left side of the
+        street", "touching the bottom of a box")."""
         before = P.PREVIOUS_WORD.search(self.low, max(0, pos - 16), pos)
-        return before is not None and (before.group("w") in _PREPOSITIONS or before.group("w") in _TOUCHING)
+        return before is not None and before.group("w") in _BEFORE_A_PLACE
 
     def rounds_a_corner(self, pos: int) -> bool:
         """Whether a turn through a corner ends right before ``pos`` ("rounds a corner to the right")."""
