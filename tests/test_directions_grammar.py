@@ -597,6 +597,31 @@ def test_a_filmed_scene_s_layout_is_no_fact():
     ("Put orange flowers on the right next to the windows.", [("position", "right", None)]),
     ('What is the posted time of the "Top News: Oil rally drags Sensex, Nifty below 8200; banks weigh."?', []),
     ('Put the cat on the left. "Great."', [("position", "left", None)]),
+    # furniture: one of a stack is a part by its height, one of a row a place by its side
+    ("Put heavy items on the left shelf and light items on the right shelf.",
+     [("position", "left", None), ("position", "right", None)]),
+    ("the leftmost shelf", [("position", "left", None)]),
+    ("Put toys in the top cabinet", []),
+    ("Put tea on the top rack", []),
+    ("bottom cabinet", []),
+    ("put the bowl in the left drawer of the desk", []),
+    # a ranked list, a measure, an app's menu, a thing named by a quote or a number
+    ("Find this post and tell me what the top comment says.", []),
+    ("subscribe to forums that have a dog image in their top 3 posts", []),
+    ("Find plants below 9ft tall", []),
+    ("Buy me a shirt below $20", []),
+    ("click on option below 50", [("relative", None, "bottom")]),
+    ("convert 2100 Milliliters into Liter units under the Volume tab", []),
+    ("under the water tab", [("relative", None, "bottom")]),
+    ('click the icon to the right of "Settings"', [("relative", "right", None)]),
+    ("a point 10cm to the right of [45 49 66]", [("relative", "right", None)]),
+    # two relations sharing one thing
+    ("a point 10cm above and 5cm to the left of the soup bowl", [("relative", None, "top"), ("relative", "left", None)]),
+    ("Place the logo above and to the right of the title.", [("relative", None, "top"), ("relative", "right", None)]),
+    ("have text above and below the animal", [("relative", None, "top"), ("relative", None, "bottom")]),
+    # a request after a phrase put first; a question after one is still a question
+    ("From the top row, can you add the two items to my cart?", [("position", None, "top")]),
+    ("What is on the left, can you tell me?", []),
 ])
 def test_reads_constructed_phrasings(text, expected):
     assert facts(text) == expected

@@ -69,8 +69,10 @@ _NEEDS_TONE = {w for p in (L.INCREASE_VERBS, L.DECREASE_VERBS) for w in p if " "
     "desaturating", "desaturates", "make", "makes", "making", "made", "render", "renders", "get", "turn", "let",
     "have", "saturation", "illuminate", "illuminates", "illuminated", "illuminating", "light", "lights", "lighted",
     "lighting"} | {w.split()[-1] for w in L.TONE_COMPARATIVES}
-# a request phrased as a question states what it asks for ("Can you make the image brighter?")
-_REQUEST = re.compile(r"\s*(?:please[\s,]+)?(?:(?:can|could|would|will)\s+(?:you|u|we|it\s+be|there\s+be)(?:\s+please)?|"
+# a request phrased as a question states what it asks for ("Can you make the image brighter?"), also after
+# a phrase put first ("From the top row, can you add the two items ...?")
+_REQUEST = re.compile(r"\s*(?:(?!(?:what|which|who|whom|whose|where|when|why|how|is|are|was|were|do|does|did|has|have)\b)"
+                      r"[^,?]{1,60},\s*)?(?:please[\s,]+)?(?:(?:can|could|would|will)\s+(?:you|u|we|it\s+be|there\s+be)(?:\s+please)?|"
                       r"what\s+if|"
                       r"(?:is|would)\s+it\s+(?:be\s+)?possible\s+to|(?:would|do)\s+you\s+mind)\b")
 # the way back after a path: "from right to left and (from) left to right"

@@ -240,6 +240,15 @@ HANDLING_VERBS = forms("put", "place", "set", "lift", "raise", "hold", "take", "
 # "the right location", "at the right time": right as correct
 CORRECT_NOUNS = {"location", "place", "spot", "answer", "choice", "decision", "word", "words", "size", "idea", "number",
                  "order", "time", "moment", "way", "track", "direction", "amount", "kind", "address"}
+# "the top comment", "the top results": the first of a ranked list, no place
+RANK_NOUNS = {"comment", "comments", "post", "posts", "result", "results", "story", "stories", "news", "headline",
+              "headlines", "pick", "picks", "seller", "sellers", "chart", "charts", "hit", "hits", "rated", "ranked",
+              "review", "reviews", "answer", "answers", "search", "searches", "priority", "priorities", "tier"}
+# units of a piece of furniture: one of a stack is named by its height and is a part ("the top shelf",
+# "the bottom cabinet"), one of a row by its side and is where it stands ("the left shelf", "the right
+# drawer"), as the corpus's labellers of four sources read them
+FURNITURE_UNITS = {"shelf", "shelves", "drawer", "drawers", "cabinet", "cabinets", "cupboard", "cupboards", "rack",
+                   "racks"}
 # "runs right into Beckett", "right through the door": right as an intensifier
 INTENSIFIED = re.compile(r"\s+(?:into|through|in|at|on|onto|over|under|up|down|back|behind|beside|next|there|here|away|"
                          r"now|after|before|by|around|across|past|outside|inside|above|below|out|along|toward|towards)\b")

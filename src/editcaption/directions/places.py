@@ -74,6 +74,29 @@ VERTICAL_RELATION = re.compile(rf"\b(?P<w>above|below|under|underneath|beneath|a
                                rf"|\b(?P<w2>above|below|beneath|underneath|atop)\s+(?P<np2>(?:{_STOP}[a-z0-9][a-z0-9'-]*\s+){{0,3}}?"
                                rf"(?P<head2>{_STOP}[a-z0-9][a-z0-9'-]*))"
                                r"(?=\s*(?:$|[,.;!?]|\s+(?:and|with|in|on|at|while|beside|near|from)\b))")
+# two relations sharing one thing: "10cm above and 5cm to the left of the bowl", "to the left of and on
+# top of the tray" (the first has no thing of its own)
+_RELATION = r"(?:above|below|beneath|underneath|on\s+top\s+of|(?:to\s+the\s+)?(?:left|right)\s+of)"
+COORDINATED = re.compile(rf"\b(?P<first>{_RELATION})\s+(?:and|or)\s+(?:(?:about\s+)?\d[\d.]*\s*[a-z]{{0,6}}\s+)?"
+                         rf"(?P<second>{_RELATION})\s+(?:{_DET}\s+|[a-z]+'s\s+|its\s+|their\s+)?(?P<thing>[a-z][a-z'-]*)")
+# a measure after a vertical relation: "plants below 9ft tall", "above 30C", "under 20 dollars", "below $20"
+# (a bare number is a thing on a screen: "click on option below 50", "just below 1259")
+MEASURE = re.compile(r"\s+(?:about\s+|around\s+|roughly\s+)?(?P<money>[$\u00a3\u20ac])?\d[\d.,]*\s*(?P<unit>%|[a-z]+\b)?")
+_UNITS = {"ft", "feet", "foot", "inch", "inches", "cm", "mm", "m", "km", "meter", "meters", "metre", "metres", "mile",
+          "miles", "kg", "lb", "lbs", "pound", "pounds", "dollars", "dollar", "usd", "euros", "euro", "cents", "degrees",
+          "degree", "c", "f", "k", "mph", "percent", "%", "calories", "kcal"}
+
+
+def measure_after(low: str, pos: int) -> bool:
+    """Whether a measure, not a thing, follows ``pos``: "below 9ft", "under 20 dollars", "above 30c"."""
+    m = MEASURE.match(low, pos)
+    return m is not None and (m.group("money") is not None or m.group("unit") in _UNITS)
+
+
+# "under the Volume tab", "under the Tools & Hardware Category": inside a menu of an app, no place (the
+# name is capitalised, as an app shows it; "under the water tab" is a tap)
+MENU_PATH = re.compile(r"\b(?i:under)\s+(?:(?i:the)\s+)?[A-Z][\w'-]*(?:\s+(?:&\s+)?[A-Z][\w'-]*){0,4}\s+(?i:tab|tabs|"
+                       r"category|categories|section|menu|submenu|option|options|settings|heading|folder)\b")
 # "holds a towel over a bowl": "over" as a place only after a verb that keeps a thing there (it is
 # mostly a path, "flies over the town", or a cover, "a coat over a shirt")
 OVER_RELATION = re.compile(rf"\bover\s+(?:{_DET}\s+|his\s+|her\s+|their\s+|its\s+|[a-z]+'s\s+){_NP}\b")
@@ -100,7 +123,8 @@ FRAME_SIDE = re.compile(r"\b(?:(?:from|on|at|to|in)\s+(?:the\s+)?)?(?:frame|scre
                         r"(?![\s-]+(?:of|side|hand|to\s+(?:the\s+)?(?:left|right))\b)")  # not "frame right to left": a path
 # a place on a thing named by a pronoun: "at its top", "in its center", "above it", "below them"
 OWN_PLACE = re.compile(r"\b(?:at|in|on)\s+(?:its|his|her|their)\s+(?:very\s+)?(?P<w>top|bottom|center|centre|middle)\b"
-                       r"(?![\s-]+(?:left|right|half|part|portion|third|corner|edge|side|row|shelf|drawer)\b)")
+                       r"(?![\s-]+(?:left|right|half|part|portion|third|corner|edge|side|row|shelf|drawer|\d+|two|three|"
+                       r"four|five|ten|twenty)\b)")  # not "in their top 3 posts": a ranking
 PRONOUN_RELATION = re.compile(r"\b(?P<w>above|below|under|underneath|beneath|atop)\s+(?:it|them)\b(?!\s*-)")
 # "stacked on top of each other": a relation among the things, no place
 RECIPROCAL = re.compile(r"\b(?:on\s+top\s+of|above|below|under|beside|next\s+to)\s+(?:each\s+other|one\s+another|"

@@ -47,6 +47,8 @@ _TOUCHING = L.forms("touch")  # "touching the bottom of a box": in contact with 
 _BEFORE_A_PLACE = {"on", "at", "in", "to", "into", "onto", "from", "near", "along", "toward", "towards", "across", "by",
                    "over", "under", "through", "past", "around", "off", "beside", "behind", "inside", "up", "down", "of",
                    "within", "upon", "against", "with"} | _TOUCHING
+# "of" before a thing named by a quote, a number or a mark: 'to the right of "Settings"', "of [45 49 66]"
+_OF_A_NAME = re.compile(r"""\s+of\s+["'\[(#@\d][^\s,;]*""")
 _COUNTS = {"two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "few", "several", "couple", "half"}
 # a turn through a corner right before its side: "the cyclist rounds a corner to the right" turns
 _ROUNDS_A_CORNER = re.compile(rf"\b(?:{'|'.join(sorted(L.forms('round', 'take', 'turn')))})\s+(?:a|the)\s+(?:[a-z]+\s+)?"
@@ -157,6 +159,14 @@ def _a_time(words: list[str]) -> bool:
     return first in L.TIME_NOUNS and not (second and P.thing_noun(second) and not second.endswith(("ing", "ed")))
 
 
+def _relation_sides(words: str) -> tuple[str | None, str | None]:
+    """(side, height) of a relation: "to the left of" → ("left", None), "on top of" → (None, "top")."""
+    for side in ("left", "right"):
+        if side in words:
+            return side, None
+    return None, "top" if words.startswith(("above", "on")) else "bottom"
+
+
 def _ambient(words: set[str], after: str, head: str, rest: str) -> bool:
     """Whether the thing a vertical relation names is the light, the weather or a time ("under the
     sun", "beneath a clear sky") or what a thing under it is sunk in ("under the water", "beneath
@@ -206,6 +216,8 @@ class PlaceReading:
         for m in self.scan(P.BOTH_SIDES):
             if _side(m.group("a")) == opposite(_side(m.group("b"))):
                 self.take(*m.span())  # "on the left and right side of the image": no one side
+        for m in self.scan(P.COORDINATED) if "and" in self.words or "or" in self.words else ():
+            self.coordinated(m)
         for pattern in (P.PREP_PHRASE, P.PREP_VERTICAL, P.SIDE_NOUN, P.VERTICAL_RELATION):
             for m in self.scan(pattern):
                 tail = P.OF_NOUN.match(self.low, m.end())
@@ -259,11 +271,22 @@ class PlaceReading:
             words = _noun_phrase(self.low, m.start())
             if _SEARCHED.search(self.low, max(0, m.start() - 30), m.start()):
                 self.take(*m.span())  # "reaches under her coat", "looks under his pillow": where a hand or eye goes
+            elif P.measure_after(self.low, m.start() + len(w)):
+                self.take(*m.span())  # "plants below 9ft tall": a measure, no thing
+            elif w == "under" and (path := P.MENU_PATH.match(self.text, m.start())):
+                self.take(m.start(), path.end())  # "under the Volume tab": inside an app's menu
             elif head in L.HEAD_PARTS and w in ("under", "underneath", "beneath"):
                 self.take(*m.span())  # "rubs under his chin": a place on someone's face ("above its head" is one)
             elif not _ambient(words, self.low[m.start():m.end() + 40], head, self.low[m.end():m.end() + 20]) and \
                     head not in P.NOT_A_REFERENCE:
                 self.relative(None, m.start(), m.end(), P.VERTICAL_WORD[w])
+
+    def coordinated(self, m: re.Match[str]) -> None:
+        """The first of two relations that share one thing ("above and to the left of the bowl", "text
+        above and below the animal"): a place beside that thing too, unless the thing is the picture."""
+        if P.thing_noun(m.group("thing")) and m.group("thing") not in L.FRAME_NOUNS:
+            side, height = _relation_sides(m.group("first"))
+            self.relative(side, m.start("first"), m.end("first"), height)
 
     def placed_after_a_thing(self, pos: int) -> bool:
         """Whether the place at ``pos`` follows a thing the camera is on ("zooms in on the baby on the
@@ -312,6 +335,9 @@ class PlaceReading:
             if v == "middle" and h_out == "center":
                 v = None
         tail = P.OF_NOUN.match(self.low, m.end())
+        if tail is None and (name := _OF_A_NAME.match(self.low, m.end())):
+            self.relative(h_out, m.start(), name.end(), v)  # 'to the right of "Settings"', "of [45 49 66]"
+            return
         if tail:
             words = {w.removesuffix("'s") for w in re.findall(r"[a-z']+", self.low[tail.start("np"):tail.end() + 24])[:2]}
             if h_out == "center" and not v and (words & _PLAYED or "attention" in words or _DOING.match(self.low, tail.start())):
@@ -342,6 +368,12 @@ class PlaceReading:
             nxt = None  # "the man on the left steps down": the verb, not the stairs
         if not groups.get("part") and nxt and nxt.group("w") in _ARROWS:
             self.take(*m.span())  # "click on the right arrow button": an arrow pointing right
+            return
+        if not groups.get("part") and nxt and nxt.group("w") in L.FURNITURE_UNITS:
+            if h_out in ("left", "right") and not v and not self.of_a_thing(m.end() + nxt.end("w")):
+                self.emit("position", h_out, m.start(), m.end() + nxt.end("w"))  # "on the left shelf": one of a row
+            else:
+                self.take(*m.span())  # "in the top cabinet": one of a stack, a part
             return
         if not groups.get("part") and nxt and (nxt.group("w") in P.SUBPART_NOUNS or nxt.group("w") in L.BODY_PARTS):
             self.take(*m.span())  # "on the bottom shelf": a part of a thing, not of the frame
@@ -528,9 +560,18 @@ class PlaceReading:
                 m.group("pre") == "the" and not m.group("v") and self.one_of_a_pair(m.group("h")):
             self.emit("position", P.HORIZONTAL_WORD[m.group("h")], m.start("h"), m.end())  # "the left one"
             return
+        w, v_raw = m.group("h"), m.group("v")
+        if noun in L.FURNITURE_UNITS:
+            if w in ("left", "right", "leftmost", "rightmost") and not v_raw and not self.of_a_thing(m.end()):
+                self.emit("position", P.HORIZONTAL_WORD[w], m.start("h"), m.end())  # "the left shelf"
+            else:
+                self.take(m.start("h"), m.end())  # "the top cabinet": one of a stack, a part
+            return
         if not P.thing_noun(noun) or noun in L.BODY_PARTS and noun not in L.WORN_IN_PAIRS or noun in _ARROWS:
             return
-        w, v_raw = m.group("h"), m.group("v")
+        if w == "top" and not v_raw and noun in L.RANK_NOUNS:
+            self.take(m.start("h"), m.end())  # "the top comment": the first of a ranked list
+            return
         if re.match(r"\s+of\s", self.low[m.end():m.end() + 4]):
             tail = P.OF_NOUN.match(self.low, m.end())
             if m.group("pre") in _TOUCHING and tail and not self.names_the_frame(tail) and w in P.HORIZONTAL_WORD:
@@ -560,6 +601,11 @@ class PlaceReading:
         if v == "middle" and h == "center":
             v = None
         self.emit("position", h, a, m.end(), v)
+
+    def of_a_thing(self, pos: int) -> bool:
+        """Whether "of <a thing>" follows ``pos`` ("the left drawer of the desk": a part of the desk)."""
+        tail = P.OF_NOUN.match(self.low, pos)
+        return tail is not None and not self.names_the_frame(tail)
 
     def one_of_a_pair(self, side: str) -> bool:
         """Whether "the <side> one" picks a thing by its side: always for "left"; for "right" ("the
