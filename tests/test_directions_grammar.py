@@ -622,6 +622,31 @@ def test_a_filmed_scene_s_layout_is_no_fact():
     # a request after a phrase put first; a question after one is still a question
     ("From the top row, can you add the two items to my cart?", [("position", None, "top")]),
     ("What is on the left, can you tell me?", []),
+    # in a sentence about the camera, a verb with no subject of its own shares the last one named
+    ("The camera cuts to the car, where the man quickly gets out, closes the door, and runs forward.", []),
+    ("A man with a red hat takes a fish, walks down a bridge, and the camera switches to him.", []),
+    ("The camera slowly moves backward as the lid closes, then quickly descends.",
+     [("zoom", "out", None), ("pan", "down", None)]),
+    ("The camera pans left and runs forward.", [("pan", "left", None), ("zoom", "in", None)]),
+    ("the camera switched to show the boy getting up and running forward", []),
+    # leaving to a side, a path said with "flash", a pan that ends in a close-up
+    ("The girl turns and leaves to the left.", [("move", "left", None)]),
+    ("Add leaves to the left", [("position", "left", None)]),
+    ("sheets flashed one by one from the right to the left of the screen.", [("move", "left", None)]),
+    ("The camera pans to a close-up of the pouring process.", [("zoom", "in", None)]),
+    ("The camera cuts to a close-up of her face", []),
+    ("The camera pans to a wide-angle of the pouring process", [("zoom", "out", None)]),
+    # a hand raised or moved in a description is a gesture; asked for, it is an edit
+    ("They tear the tickets, and raise a hand toward the left.", []),
+    ("Move her hands with the bread down towards the table", [("move", "down", None)]),
+    ("Finally, the camera moves up from the guitar, panning back towards the man's head.", [("pan", "up", None)]),
+    ("He places a fish on the lower grill rack of an oven.", []),
+    ("jumps to warm up their body", []),
+    ("Warm up the colors", [("tone", "warmer", None)]),
+    ("Seven mugs with patterns on the table while a bunch of roses on the left", [("position", "left", None)]),
+    ("a harp with a carved eagle at the top", []),
+    ("a bird sitting on top of a rear view mirror", [("relative", None, "top")]),
+    ("A red ball is thrown from the left to the right in a garden", [("move", "right", None)]),
 ])
 def test_reads_constructed_phrasings(text, expected):
     assert facts(text) == expected

@@ -89,6 +89,12 @@ CAMERA_FRAMES: list[tuple[set[str], re.Pattern[str]]] = [
     # "zooms back into" (back = again), "zooms to a river" (to a thing: in)
     (L.ZOOM_VERBS, rx(rf"\b{alt(L.ZOOM_VERBS)}(?:\s+(?:the\s+)?(?:{CAMERA_NOUN}|lens|{VIEW_NOUN}))?{ADV}[\s-]+"
                       r"(?:back\s+(?=in|out))?(?P<d>into|inwards?|in|outwards?|out|closer|back|away(?=\s+from\b))\b")),
+    # a pan or a move that ends in a close-up or a wide view: "pans to a close-up of the pouring", "pans from a
+    # distance to close-up on a building", "pans to a wide-angle of the room" (a cut to a close-up is no camera move)
+    (L.PAN_VERBS | L.DOLLY_VERBS | L.TRUCK_VERBS, rx(rf"\b{alt(L.PAN_VERBS | L.DOLLY_VERBS | L.TRUCK_VERBS)}(?:\s+[a-z]+ly)?"
+                                                    r"(?:\s+from\s+(?:a\s+)?(?:distance|afar|a\s+wide\s+shot|wide))?\s+(?:in)?to\s+"
+                                                    r"(?:a\s+|an\s+)?(?:extreme\s+)?(?P<d>close(?=[\s-]?up)|wide(?=[\s-]?(?:angle|shot|view)))"
+                                                    r"[\s-]?(?:up|angle|shot|view)\b")),
     # push in / pull back / pull out (as verbs or as the named move "performs a push in")
     (L.forms("push"), rx(r"\b(?:push(?:es|ed|ing)?)(?:\s+the\s+camera)?[\s-]+(?P<d>in)\b(?!\s+front)")),
     (L.forms("pull") | L.forms("back"),
@@ -201,7 +207,8 @@ PATH = rx(rf"\b(?:from\s+(?:the\s+)?)?(?P<a>{_END})(?:[\s-]+(?:hand[\s-]+)?(?:si
 PATH_VERBS = L.MOTION_VERBS | L.forms("sweep", "streak", "stream", "flow", "pass", "cross", "scroll", "spread", "fly",
                                      "drive", "ride", "race", "dash", "dart", "zip", "zoom", "pop", "bounce", "leap",
                                      "jump", "hop", "crawl", "march", "wander", "slide", "glide", "blow", "shoot",
-                                     "disappear", "vanish", "return", "carry")  # "disappears to the left": out of the frame that way
+                                     "disappear", "vanish", "return", "carry", "flash", "throw", "toss", "fling", "hurl",
+                                     "kick")  # "disappears to the left": out of the frame that way
 
 # a thing leaving the frame: "exits frame left", "exits to the right", "leaves the screen to the left";
 # a direction named as one: "takes off in the left direction"
@@ -216,7 +223,10 @@ EXIT = rx(r"\b(?:(?:exit|exits|exited|exiting)(?:\s+(?:the\s+)?(?:frame|screen|s
           rf"|\b{alt(L.forms('walk', 'go', 'run', 'move', 'step', 'drive', 'ride', 'fly'))}\s+out\s+(?:from|through|by|via|to)\s+"
           r"(?:the\s+)?(?P<d4>left|right)(?=[\s-]+side\b|\s*(?:$|[,.;!?]|\s+(?:and|while|then)\b))"
           # "a left exit is made": the exit named by its side
-          r"|\b(?:a|an|the|its|his|her|their)\s+(?P<d5>left|right)\s+exit\b")
+          r"|\b(?:a|an|the|its|his|her|their)\s+(?P<d5>left|right)\s+exit\b"
+          # "turns and leaves to the left": after a word that makes "leaves" the verb (see grammar)
+          r"|\b(?:and|then|he|she|it|they|who|which|that)\s+(?:[a-z]+ly\s+)?(?:leaves|left)\s+(?:to(?:wards?)?|toward)\s+"
+          r"(?:the\s+)?(?P<d6>left|right)\b(?![\s-]+(?:of|side|hand|corner|edge)\b)")
 # a thing leaving through a side or corner of the picture: "left quickly from the right side", "leave from
 # the top of the screen", "walked out of the upper left corner of the screen" (it goes that way, per axis)
 _LEAVES = alt(L.forms("exit", "leave") | {"left"})

@@ -382,7 +382,7 @@ class _Reader(PlaceReading):
                     and not self.camera_agent(m.start()):
                 self.take(*m.span())  # "starts moving the car in the right direction": the correct way
                 continue  # (but "the camera pans in the right direction" is a pan)
-            d = F.normalise(m.group("d") or m.group("d2") or m.group("d3") or m.group("d4") or m.group("d5"))
+            d = F.normalise(m.group("d") or m.group("d2") or m.group("d3") or m.group("d4") or m.group("d5") or m.group("d6"))
             self.emit("pan" if self.camera_agent(m.start()) else "move", d, *m.span())
         for m in self.scan(F.EXIT_BY):
             if m.group("verb") == "left" and self.after_an_article(m.start()):
@@ -419,7 +419,7 @@ class _Reader(PlaceReading):
         if before and (before.group("w") in L.DETERMINERS or before.group("w") in P.NOT_BEFORE_A_VERB):
             return False  # "the rising sun", "of falling leaves": an adjective
         subject = self.subject(pos)
-        return bool(_CAMERA_LAST.search(subject)) or (self.sentence(pos).camera and _no_subject(subject))
+        return bool(_CAMERA_LAST.search(subject)) or self.camera_by_default(pos, subject)
 
     def both_ways(self, end: int, d: str) -> bool:
         """Whether the direction ending at ``end`` is said with its opposite ("up and down", "forward
@@ -460,7 +460,7 @@ class _Reader(PlaceReading):
         """Whether the camera does what the clause at ``pos`` says: it is the clause's subject, the
         clause is about where it goes, or the clause has no subject in a sentence about the camera."""
         subject = self.subject(pos)
-        return self.about_the_camera(pos) or _camera_subject(subject) or (self.sentence(pos).camera and _no_subject(subject))
+        return self.about_the_camera(pos) or _camera_subject(subject) or self.camera_by_default(pos, subject)
 
     def bare_path(self, end: int) -> bool:
         """Whether a bare noun follows up/down: "walk up stairs", "runs down road" (a path, no article)."""
@@ -487,6 +487,12 @@ class _Reader(PlaceReading):
             if _TURNED_PARTS.intersection(words):
                 self.take(v.start(), v.end() + d.end())  # "moves his face left": a turn of the head
                 return
+            if L.BODY_PARTS.intersection(words) and (_OWNERS.intersection(words) or v.group() in _RAISE) and \
+                    not self.requested(v.start()):
+                # "she moves her finger left", "..., and raise a hand toward the left": a gesture in a
+                # description (but "Move her hands with the bread down" asks for an edit)
+                self.take(v.start(), v.end() + d.end())
+                return
             a, b = v.start(), v.end() + d.end()
             horizontal = d.group("d").startswith(("left", "right"))
             nxt = _NEXT_WORD.match(self.low, b) if horizontal else None
@@ -501,6 +507,10 @@ class _Reader(PlaceReading):
                 self.emit("move", F.normalise(d.group("d")), a, b)
             return
 
+    def requested(self, pos: int) -> bool:
+        """Whether the verb at ``pos`` opens its sentence with no subject: a request ("Move the cup")."""
+        return self.clause_start(pos) == self.sentence(pos).start and not self.subject(pos)
+
     def after_an_article(self, pos: int) -> bool:
         """Whether ``pos`` starts the text or follows a determiner or a preposition (so "left" there is
         the side, not the verb)."""
@@ -513,8 +523,8 @@ class _Reader(PlaceReading):
         verb = self.low[m.start():m.end()].split()[0]
         if prev in P.NOT_BEFORE_A_VERB and (prev != "to" or verb in _HOMOGRAPHS):
             return  # "at the lower left": an adjective, not the verb "lower" (but "starts to move right")
-        if verb in _HOMOGRAPHS and (prev in L.FACING_VERBS or prev in L.MOTION_VERBS):
-            return  # "turns head to left": a noun after a verb
+        if verb in _HOMOGRAPHS and (prev in L.FACING_VERBS or prev in L.MOTION_VERBS or prev in L.PAN_VERBS):
+            return  # "turns head to left": a noun after a verb; "panning back towards his head": back again
         if m.group("d") == "right" and L.INTENSIFIED.match(self.low, m.end()):
             return  # "runs right into Beckett": right as an intensifier
         if m.group("d") == "up" and re.match(r"\s+to\s+(?!the\s+(?:top|sky|ceiling|roof|surface|level))", self.low[m.end():m.end() + 30]):
@@ -546,7 +556,7 @@ class _Reader(PlaceReading):
         # ("go towards the blue block", "go back to the previous page": a trip to a thing or a place)
         asked = not subject and clause_start == s.start and d in ("in", "out") and verb in _TO_THE_VIEWER and \
             not m.group("d").startswith("toward") and not (m.group("d") == "back" and _BACK_TO_A_PLACE.match(self.low, m.end()))
-        if _camera_subject(subject) or (_IT.match(subject) and s.camera) or (_no_subject(subject) and s.camera) or pov or asked:
+        if _camera_subject(subject) or (_IT.match(subject) and s.camera) or self.camera_by_default(m.start(), subject) or pov or asked:
             if d == "out" and self.returns_after_a_pan(m):
                 self.take(*m.span())
                 return
@@ -587,6 +597,26 @@ class _Reader(PlaceReading):
         w = nxt.group(1)
         return P.thing_noun(w) and not w.endswith(("ing", "ed", "ly")) and w not in L.MOTION_VERBS and \
             w not in L.FACING_VERBS and w not in P.NOT_BEFORE_A_VERB and w not in _WAYS
+
+    def camera_by_default(self, pos: int, subject: str) -> bool:
+        """Whether a verb with no subject of its own in its clause is the camera's: the sentence is
+        about the camera and the last clause before it that names a subject does not name a thing
+        ("The camera cuts to the car, where the man gets out, closes the door, and runs forward": the
+        man runs). A clause opened by "as", "while", "when" ... keeps its subject to itself ("The camera
+        moves back as the lid closes, then quickly descends": the camera descends)."""
+        s = self.sentence(pos)
+        if not (s.camera and _no_subject(subject)):
+            return False
+        named = None
+        for b in [None, *_BOUNDARY.finditer(self.low, s.start, self.clause_start(pos))]:
+            if b is not None and b.group() in _SUBORDINATORS:
+                continue
+            said = _CLAUSE_SUBJECT.match(self.low, s.start if b is None else b.end())
+            named = said or named
+        if named is None or named.group("who2"):
+            return named is None  # "he walks ..., then runs forward": his run
+        who = named.group("who")  # a noun of any kind ("a man with a red hat takes ...": the man's)
+        return who is None or who in P.FUNCTION_WORDS or who in L.FRAME_NOUNS or who in L.CAMERA_NOUNS
 
     def clause_start(self, pos: int) -> int:
         s = self.sentence(pos)
@@ -729,7 +759,9 @@ _THING_WORDS = ("truck", "track", "mirror")  # camera and mirror verbs that are 
 _SHOWING_FORMS = (r"shows|showed|showing|captures|captured|capturing|films|filmed|filming|records|recorded|recording|"
                   r"sees|saw|displays|displayed")
 _SHOWING = re.compile(rf"\b(?:{_SHOWING_FORMS})$")
-_SHOWS_A_THING = re.compile(rf"\s+(?:[a-z]+ly\s+)?(?:{_SHOWING_FORMS})\s+[a-z]")
+_TO_SHOW = re.compile(r"\s+(?:again\s+)?to\s+(?:show|reveal|capture|film|record|display)\b")
+_SHOWS_A_THING = re.compile(rf"\s+(?:[a-z]+ly\s+)?(?:{_SHOWING_FORMS}|[a-z]+(?:\s+again)?\s+to\s+(?:show|reveal|capture|film|"
+                            r"record|display))\s+[a-z]")  # "the camera switched to show the boy getting up"
 _CAMERA_WORK = L.forms("record", "film", "shoot", "capture", "scan")  # "starts recording from left to right"
 _DESCRIBED = re.compile(r"\b(?:that|which)\s+(?:is|are|was|were)\s+$")
 _WAYS = {"left", "right", "up", "down", "forward", "forwards", "backward", "backwards", "back", "away", "side", "hand",
@@ -741,6 +773,8 @@ _HEADED = {"headed", "heading"}  # "headed towards the left", said of a train in
 _RIGHT_ANGLE = re.compile(r"\bright[\s-]+(?:angle[sd]?|triangles?)\b")  # geometry, no side
 _CORNERS = {"corner", "corners", "edge", "edges"}
 _CORNER_SIDE = re.compile(r"\b(?P<v>upper|lower|top|bottom)[\s-]+(?:left|right)\b")
+_OWNERS = {"his", "her", "their", "its", "my", "your", "our"}
+_RAISE = L.forms("raise", "wave", "lift")
 _TURNED_PARTS = {"head", "face", "eyes", "gaze", "chin", "nose"}  # moved left or right, they turn
 _THING_PREPOSITIONS = {"in", "on", "into", "onto", "from", "of", "off", "under", "inside"}
 _HAND_OF = re.compile(r"(?:[\s-]+side)?\s+of\s+(?P<owner>(?:[a-z'-]+\s*){1,4})")
@@ -786,6 +820,12 @@ _NAVIGATION = re.compile(r"(?:^|[.,;!]\s*|\b(?:and|then)\s+)(?:turn\s+(?:to\s+(?
 # verbs with a vertical way of their own: "lift the box upwards" names no extra direction
 _VERTICAL_ON_ITS_OWN = L.forms("lift", "raise", "lower", "rise", "drop", "fall", "sink", "climb", "pick", "hang")
 # the camera as the clause's subject, also through a relative clause ("a drone shot that slowly descends")
+# a clause that opens with its subject and verb: "the camera pans", "where the man quickly gets out", "he
+# walks"; after "as", "while", "when" ... the subject is the clause's own (see camera_by_default)
+_CLAUSE_SUBJECT = re.compile(rf"\s*(?:(?:where|who|which|that|then)\s+)?(?:(?:the\s+|a\s+)?(?:{F.CAMERA_NOUN})|"
+                             r"(?:the|a|an|his|her|their|its|this|that)\s+(?:[a-z'-]+\s+){0,5}?(?P<who>[a-z'-]+)|"
+                             r"(?P<who2>he|she|they))\s+(?:[a-z]+ly\s+)?(?:is\s+|are\s+)?[a-z]+(?:s|ed)\b")
+_SUBORDINATORS = {"while", "whilst", "as", "when", "until", "before", "after", "since", "once"}
 _CAMERA_LAST = re.compile(rf"\b(?:{F.CAMERA_NOUN})$|\b(?:{F.CAMERA_NOUN}|shot|view)\s+(?:that|which)$")
 _CAMERA_AS_OBJECT = re.compile(r"\b(?:holding|holds|held|carrying|carries|using|uses|with|of|at|behind|toward|towards|"
                                r"into|facing|faces|past)\s+(?:[a-z]+\s+)?$")
@@ -796,9 +836,13 @@ def _shown_moving(body: str, said: re.Match[str]) -> bool:
     """Whether the camera's verb shows a thing that moves in the same clause ("the camera shows a tank
     drive down a hill and turns left"): the sentence's later moves are that thing's. ("The drone
     captures the city, moving forward" is the camera's own move.)"""
-    if not _SHOWING.search(said.group()):
+    rest = body[said.end():]
+    to_show = _TO_SHOW.match(rest)  # "the camera switched to show the boy getting up"
+    if to_show:
+        rest = rest[to_show.end():]
+    elif not _SHOWING.search(said.group()):
         return False
-    shown = re.match(r"[^,;:.]*", body[said.end():]).group()  # type: ignore[union-attr]
+    shown = re.match(r"[^,;:.]*", rest).group()  # type: ignore[union-attr]
     return any(w in F.PATH_VERBS for w in P.WORD.findall(shown)[:8])
 
 

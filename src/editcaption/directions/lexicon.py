@@ -93,6 +93,8 @@ _IRREGULAR = {
     "ride": {"ride", "rides", "rode", "ridden", "riding"},
     "hang": {"hang", "hangs", "hung", "hanging"},
     "hold": {"hold", "holds", "held", "holding"},
+    "throw": {"throw", "throws", "threw", "thrown", "throwing"},
+    "fling": {"fling", "flings", "flung", "flinging"},
 }
 
 # ------------------------------------------------------------------------ direction words
@@ -212,7 +214,9 @@ LIGHT_THING = re.compile(r"\b(?:traffic|street|ceiling|desk|table|floor|pendant|
 OBJECT_FRAME = re.compile(r"\b(?:picture|photo|photograph|mirror|window|door|bed|glasses|bike|bicycle|wooden|metal|"
                           r"gold|golden|silver|ornate|empty)[\s-]+frames?\b"
                           # a device's screen is a thing in the picture: "the bottom left corner of a tv screen"
-                          r"|\b(?:tv|television|computer|phone|laptop|tablet|monitor|led|lcd|touch|cinema)[\s-]+screens?\b")
+                          r"|\b(?:tv|television|computer|phone|laptop|tablet|monitor|led|lcd|touch|cinema)[\s-]+screens?\b"
+                          # a frame noun that names a kind of thing: "a rear view mirror", "a picture book"
+                          r"|\b(?:rear|side)[\s-]+view\b|\b(?:view|picture|photo)[\s-]+(?:mirror|finder|book|album)s?\b")
 # verbs whose own meaning holds the way they go ("lift up", "fall down", "put the pan down"): an up
 # or down after them is the verb's particle, not a stated direction in the frame
 PARTICLE_VERBS = forms("lift", "raise", "rise", "climb", "ascend", "descend", "fall", "drop", "sink", "lower", "put",

@@ -144,7 +144,7 @@ VERTICAL_WORD = {"top": "top", "upper": "top", "topmost": "top", "bottom": "bott
 HORIZONTAL_WORD = {"left": "left", "leftmost": "left", "right": "right", "rightmost": "right", "center": "center",
                    "centre": "center", "middle": "center"}
 
-_FUNCTION_WORDS = {"and", "or", "of", "to", "in", "on", "at", "by", "with", "the", "a", "an", "is", "are", "was",
+FUNCTION_WORDS = {"and", "or", "of", "to", "in", "on", "at", "by", "with", "the", "a", "an", "is", "are", "was",
                    "be", "it", "as", "so", "but", "then", "while", "from", "into", "onto", "for", "than", "that",
                    "this", "which", "who", "where", "when", "until", "after", "before", "if", "not", "no", "has",
                    "have", "had", "will", "would", "can", "could", "should", "must", "may", "might", "one", "ones",
@@ -154,7 +154,7 @@ _FUNCTION_WORDS = {"and", "or", "of", "to", "in", "on", "at", "by", "with", "the
                    # "the two left together", "walked left instead": "left" the verb or an adverb
                    "together", "alone", "instead", "about", "among", "amongst", "too", "also", "like", "unlike", "next",
                    "do", "does", "did", "were", "isn't", "aren't", "doesn't", "don't", "didn't"}
-NOT_A_THING = L.NOT_POSITION_NOUNS | _FUNCTION_WORDS
+NOT_A_THING = L.NOT_POSITION_NOUNS | FUNCTION_WORDS
 # what "above"/"under" may name though "top"/"left" before it would not make a place: "above the shelf"
 # is a place, "the top shelf" a part
 NOT_A_REFERENCE = NOT_A_THING - {"hat", "hats", "shelf", "shelves", "floor", "floors", "drawer", "drawers", "bunk",
@@ -214,7 +214,7 @@ TONE_STATED = re.compile(rf"\b(?:(?:the|this|my|its)\s+(?:whole\s+|entire\s+|ove
 TONE_ADJECTIVE = re.compile(rf"\b(?P<cmp>{alt(L.TONE_COMPARATIVES)})(?:\s*,\s*[a-z]+er)?\s+(?:{alt(L.TONE_NOUN_AFTER_ADJECTIVE)})\b")
 TONE_VERB = re.compile(r"\b(?P<verb>brighten\w*|lighten\w*|darken\w*|dim(?:s|med|ming)?|desaturat\w*|warm(?:s|ed|ing)?\s+up|"
                        r"cool(?:s|ed|ing)?\s+down|illuminat(?:e|es|ed|ing)|light(?:s|ed|ing)?\s+up)\b(?:\s+up)?"
-                       r"(?P<rest>(?:\s+(?:the|this|my|its)\s+(?:whole\s+|entire\s+)?(?P<obj>[a-z]+))?)")
+                       r"(?P<rest>(?:\s+(?:the|this|my|its|his|her|their|your|our)\s+(?:whole\s+|entire\s+)?(?P<obj>[a-z]+))?)")
 # verbs that state a tone change only with the picture as their object ("illuminate the scene",
 # not "illuminating with precision", nor "the lamp lights up")
 TONE_VERB_NEEDS_OBJECT = ("illuminat", "light")

@@ -49,6 +49,8 @@ _BEFORE_A_PLACE = {"on", "at", "in", "to", "into", "onto", "from", "near", "alon
                    "within", "upon", "against", "with"} | _TOUCHING
 # "of" before a thing named by a quote, a number or a mark: 'to the right of "Settings"', "of [45 49 66]"
 _OF_A_NAME = re.compile(r"""\s+of\s+["'\[(#@\d][^\s,;]*""")
+# a unit of furniture right after a place word, perhaps after one more word ("on the lower grill rack")
+_A_UNIT = re.compile(rf"\s+(?:(?P<w>[a-z-]+)\s+)?{L.alt(L.FURNITURE_UNITS)}\b")
 _COUNTS = {"two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "few", "several", "couple", "half"}
 # a turn through a corner right before its side: "the cyclist rounds a corner to the right" turns
 _ROUNDS_A_CORNER = re.compile(rf"\b(?:{'|'.join(sorted(L.forms('round', 'take', 'turn')))})\s+(?:a|the)\s+(?:[a-z]+\s+)?"
@@ -103,6 +105,8 @@ _POSSESSION = re.compile(r"\b(?:with|has|have|having)\b")
 # words that start a new statement about where something is: "a wall with graffiti is on the left"
 _LINKS = {"is", "are", "was", "were", "be", "been", "being", "seen", "visible", "appears", "appear", "shown"}
 
+# words that start another clause: "mugs with patterns while a bunch of roses on the left"
+_NEW_CLAUSE = {"while", "whilst", "whereas", "but"}
 # the word before "with"/"has", relative pronouns skipped: "a bookshelf that has space"
 _HOLDER = re.compile(r"(?P<w>[a-z]+)(?:'s)?(?:\s+(?:that|which|also))?\s+$")
 
@@ -369,11 +373,12 @@ class PlaceReading:
         if not groups.get("part") and nxt and nxt.group("w") in _ARROWS:
             self.take(*m.span())  # "click on the right arrow button": an arrow pointing right
             return
-        if not groups.get("part") and nxt and nxt.group("w") in L.FURNITURE_UNITS:
-            if h_out in ("left", "right") and not v and not self.of_a_thing(m.end() + nxt.end("w")):
-                self.emit("position", h_out, m.start(), m.end() + nxt.end("w"))  # "on the left shelf": one of a row
+        unit = _A_UNIT.match(self.low, m.end()) if not groups.get("part") else None
+        if unit and (unit.group("w") is None or unit.group("w") not in P.NOT_A_THING):
+            if h_out in ("left", "right") and not v and not self.of_a_thing(unit.end()):
+                self.emit("position", h_out, m.start(), unit.end())  # "on the left shelf": one of a row
             else:
-                self.take(*m.span())  # "in the top cabinet": one of a stack, a part
+                self.take(*m.span())  # "in the top cabinet", "on the lower grill rack": one of a stack, a part
             return
         if not groups.get("part") and nxt and (nxt.group("w") in P.SUBPART_NOUNS or nxt.group("w") in L.BODY_PARTS):
             self.take(*m.span())  # "on the bottom shelf": a part of a thing, not of the frame
@@ -537,7 +542,7 @@ class PlaceReading:
         for have in reversed(list(_POSSESSION.finditer(self.low, start, pos))):
             carried = self.low[have.end():pos]
             words = P.WORD.findall(carried)
-            if "," in carried or _LINKS.intersection(words):
+            if "," in carried or _LINKS.intersection(words) or _NEW_CLAUSE.intersection(words):
                 return False
             holder = _HOLDER.search(self.low, start, have.start())
             if holder is None or holder.group("w") in _NOT_A_HOLDER or self.names_the_picture(holder):
