@@ -647,6 +647,26 @@ def test_a_filmed_scene_s_layout_is_no_fact():
     ("a harp with a carved eagle at the top", []),
     ("a bird sitting on top of a rear view mirror", [("relative", None, "top")]),
     ("A red ball is thrown from the left to the right in a garden", [("move", "right", None)]),
+    ("turn left and face the counter left of the refrigerator", [("relative", "left", None)]),
+    ("face the left of the image", []),
+    ("the balconies face the viewer and extend out of the top right of the frame.", []),
+    ("pick up the knife that is under the head of lettuce", [("relative", None, "bottom")]),
+    ("rubs under his chin", []),
+    # a prompt's shorthand: a centred thing, a thing and its corner; "below" as an adverb; the other of a pair
+    ("Deliver a single centered logo with generous padding.", [("position", "center", None)]),
+    ("subject centered with negative space on left", [("position", "center", None), ("position", "left", None)]),
+    ("She is centered in the image but looking away from the camera", [("position", "center", None)]),
+    ("trucks left while panning right to keep the person centered in the frame", [("pan", "left", None), ("pan", "right", None)]),
+    ("Dog more centered and running on a trail", []),
+    ("a user-centered design", []),
+    ("logo top-right", [("position", "right", "top")]),
+    ("select the image top left", [("position", "left", "top")]),
+    ("A clean bar chart below showing market growth", []),
+    ("a siamese cat with a green left eye and a blue right one", [("own_side", "left", None), ("own_side", "right", None)]),
+    ("a zoomed out DSLR photo of a baby bunny sitting on top of a stack of pancakes", [("relative", None, "top")]),
+    ("The camera zoomed in on the photo", [("zoom", "in", None)]),
+    ("The camera follows a woman skiing down a snow covered mountain.", []),
+    ("A man is tightening a screw under the illumination of a flashlight at night.", []),
 ])
 def test_reads_constructed_phrasings(text, expected):
     assert facts(text) == expected

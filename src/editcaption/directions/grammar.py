@@ -243,6 +243,10 @@ class _Reader(PlaceReading):
                     re.search(r"\b(?:on|to|at)\s+the\s+$", self.low[max(0, m.start() - 12):m.start()]):
                 continue  # "on the right hand of the towel" (not "of the man"): the towel's right side
             self.emit("own_side", m.group("h"), *m.span())
+            # "a green left eye and a blue right one": the other of the pair, its owner's too
+            other = _THE_OTHER_ONE.match(self.low, m.end())
+            if other and other.group("h") == opposite(m.group("h")):
+                self.emit("own_side", other.group("h"), other.start("h"), other.end())
 
     def looked_at_by_another(self, pos: int) -> bool:
         """Whether the clause before ``pos`` has someone other than the listener look or turn ("the
@@ -757,7 +761,7 @@ _CAMERA_FRAMES = [(needs, pattern, None) for needs, pattern in F.CAMERA_FRAMES] 
 _THING_WORDS = ("truck", "track", "mirror")  # camera and mirror verbs that are also everyday things
 # a camera that shows, films or records something: what it shows may be what moves
 _SHOWING_FORMS = (r"shows|showed|showing|captures|captured|capturing|films|filmed|filming|records|recorded|recording|"
-                  r"sees|saw|displays|displayed")
+                  r"sees|saw|displays|displayed|follows|followed|following")
 _SHOWING = re.compile(rf"\b(?:{_SHOWING_FORMS})$")
 _TO_SHOW = re.compile(r"\s+(?:again\s+)?to\s+(?:show|reveal|capture|film|record|display)\b")
 _SHOWS_A_THING = re.compile(rf"\s+(?:[a-z]+ly\s+)?(?:{_SHOWING_FORMS}|[a-z]+(?:\s+again)?\s+to\s+(?:show|reveal|capture|film|"
@@ -773,6 +777,7 @@ _HEADED = {"headed", "heading"}  # "headed towards the left", said of a train in
 _RIGHT_ANGLE = re.compile(r"\bright[\s-]+(?:angle[sd]?|triangles?)\b")  # geometry, no side
 _CORNERS = {"corner", "corners", "edge", "edges"}
 _CORNER_SIDE = re.compile(r"\b(?P<v>upper|lower|top|bottom)[\s-]+(?:left|right)\b")
+_THE_OTHER_ONE = re.compile(r"\s+(?:and|or|but)\s+(?:a|an|the|his|her|its|their)?\s*(?:[a-z]+\s+)?(?P<h>left|right)\s+one\b")
 _OWNERS = {"his", "her", "their", "its", "my", "your", "our"}
 _RAISE = L.forms("raise", "wave", "lift")
 _TURNED_PARTS = {"head", "face", "eyes", "gaze", "chin", "nose"}  # moved left or right, they turn
@@ -799,7 +804,9 @@ _HOMOGRAPHS = {"head", "heads", "back", "backs", "lower", "fall", "drop", "step"
                "roll", "draw", "lean", "run", "walk", "jump", "swing", "dive", "climb", "float", "crawl", "hop", "turn"}
 _NOT_A_PATH = {"towards", "toward", "to", "into", "and", "then", "again", "slowly", "quickly", "here", "there"}
 _POV = re.compile(r"\b(?:aerial|drone|pov|fpv|first[\s-]+person|point[\s-]+of[\s-]+view)\b")
-_FRAMING_NOUN = re.compile(r"[\s-]+(?:view|shot|photo|photograph|image|picture|version|perspective)\b")
+# "Zoomed out view of a giraffe", "a zoomed out DSLR photo of a bunny" (a modifier or two before the noun)
+_FRAMING_NOUN = re.compile(r"[\s-]+(?:(?!(?:on|in|to|at|of|the|a|an|into|onto|and|with|from|by)\b)[a-z0-9]+\s+){0,2}?"
+                           r"(?:view|shot|photo|photograph|image|picture|version|perspective)\b")
 _ASKS = re.compile(r"\b(?:make|give|show|change|convert|switch|turn|want|need|edit)\b")
 # the thing a "too dark" is said of: "the background is too dark"
 _SAID_OF = re.compile(r"(?P<w>[a-z]+)\s+(?:is|are|was|were|looks|look|seems|seem|appears|appear)\s+$")
@@ -819,13 +826,13 @@ _NAVIGATION = re.compile(r"(?:^|[.,;!]\s*|\b(?:and|then)\s+)(?:turn\s+(?:to\s+(?
                          r"take\s+a\s+step|veer\s+(?:left|right))\b")
 # verbs with a vertical way of their own: "lift the box upwards" names no extra direction
 _VERTICAL_ON_ITS_OWN = L.forms("lift", "raise", "lower", "rise", "drop", "fall", "sink", "climb", "pick", "hang")
-# the camera as the clause's subject, also through a relative clause ("a drone shot that slowly descends")
 # a clause that opens with its subject and verb: "the camera pans", "where the man quickly gets out", "he
 # walks"; after "as", "while", "when" ... the subject is the clause's own (see camera_by_default)
 _CLAUSE_SUBJECT = re.compile(rf"\s*(?:(?:where|who|which|that|then)\s+)?(?:(?:the\s+|a\s+)?(?:{F.CAMERA_NOUN})|"
                              r"(?:the|a|an|his|her|their|its|this|that)\s+(?:[a-z'-]+\s+){0,5}?(?P<who>[a-z'-]+)|"
                              r"(?P<who2>he|she|they))\s+(?:[a-z]+ly\s+)?(?:is\s+|are\s+)?[a-z]+(?:s|ed)\b")
 _SUBORDINATORS = {"while", "whilst", "as", "when", "until", "before", "after", "since", "once"}
+# the camera as the clause's subject, also through a relative clause ("a drone shot that slowly descends")
 _CAMERA_LAST = re.compile(rf"\b(?:{F.CAMERA_NOUN})$|\b(?:{F.CAMERA_NOUN}|shot|view)\s+(?:that|which)$")
 _CAMERA_AS_OBJECT = re.compile(r"\b(?:holding|holds|held|carrying|carries|using|uses|with|of|at|behind|toward|towards|"
                                r"into|facing|faces|past)\s+(?:[a-z]+\s+)?$")

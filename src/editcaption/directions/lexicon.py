@@ -195,7 +195,7 @@ TIME_NOUNS = {"night", "day", "afternoon", "morning", "evening", "season", "year
               "lecture", "class", "session", "interview", "call", "operation", "surgery", "procedure", "exam"}
 # the light and the weather: "under the sun", "beneath a clear sky" relate nothing in the picture
 AMBIENT_NOUNS = {"sky", "skies", "sun", "sunlight", "sunshine", "moon", "moonlight", "starlight", "stars", "light",
-                 "lights", "lighting", "glow", "rain", "snow", "weather", "gaze", "spotlight", "sunset", "sunrise",
+                 "lights", "lighting", "illumination", "glow", "rain", "snow", "weather", "gaze", "spotlight", "sunset", "sunrise",
                  "canopy", "heavens", "horizon", "surface", "influence", "control", "construction", "pressure",
                  "water", "waves", "clouds", "cloud", "mist", "fog", "shade",
                  # idioms: "under his given name", "under arrest", "under the impression"

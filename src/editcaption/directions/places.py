@@ -114,8 +114,15 @@ FURTHEST = re.compile(r"\b(?:furthest|farthest)\s+(?P<h>left|right)\b(?!\s+(?:of
 # "centered" said of a thing, or as a prompt's tag: "the plate that is centered", "..., centered" (not
 # "centered on the cat", a framing, nor "self-centered")
 CENTERED = re.compile(r"(?:\b(?:is|are|was|were|be|been|being|stays?|remains?|sits?|displayed|and)|,)\s+(?:[a-z]+ly\s+)?"
-                      r"(?P<w>cent(?:er|r)ed)\b(?!\s+(?:on|upon|around|in|at|over|about|within|between|by|to|under|"
-                      r"above|below|inside|with)\b)")
+                      r"(?P<w>cent(?:er|r)ed)\b(?!\s+(?:on|upon|around|at|over|about|within|between|by|to|under|"
+                      r"above|below|inside|with|in(?!\s+the\s+(?:image|frame|picture|photo|shot|composition)\b))\b)")
+# "a single centered logo", "Output: centered product" (not "user-centered design"); "subject centered with
+# negative space on left", a prompt's shorthand (but "keep the person centered" is a framing)
+CENTERED_THING = re.compile(r"(?<![-\w])(?P<w>cent(?:er|r)ed)\s+(?P<noun>[a-z][a-z-]*)\b|"
+                            r"\b(?P<noun2>[a-z][a-z-]*)\s+(?P<w2>cent(?:er|r)ed)(?=\s*(?:$|[,.;:!)]|\s+(?:with|and)\b))")
+# a thing and its corner in a prompt's shorthand: "logo top-right", "signature bottom left, date below"
+THING_AT_A_CORNER = re.compile(r"\b(?P<noun>[a-z][a-z-]*)\s+(?P<v>top|bottom|upper|lower)[\s-]+(?P<h>left|right)\b"
+                               r"(?![\s-]+(?:of|side|half|hand)\b)(?=\s*(?:$|[,.;:!)\"\u201d]|\s+(?:and|with|corner)\b))")
 # "a second skier enters the frame, far right": a bare frame side after a pause
 FAR_SIDE = re.compile(r"(?:^|[,;(]\s*)(?P<far>(?:far|extreme)[\s-]+(?P<h>left|right))\b(?![\s-]+(?:of|side|hand)\b)")
 # a side named after the frame: "enters from frame left", "sits screen right"
@@ -145,15 +152,15 @@ HORIZONTAL_WORD = {"left": "left", "leftmost": "left", "right": "right", "rightm
                    "centre": "center", "middle": "center"}
 
 FUNCTION_WORDS = {"and", "or", "of", "to", "in", "on", "at", "by", "with", "the", "a", "an", "is", "are", "was",
-                   "be", "it", "as", "so", "but", "then", "while", "from", "into", "onto", "for", "than", "that",
-                   "this", "which", "who", "where", "when", "until", "after", "before", "if", "not", "no", "has",
-                   "have", "had", "will", "would", "can", "could", "should", "must", "may", "might", "one", "ones",
-                   "thing", "things", "sides", "towards", "toward", "through", "across", "along", "past", "over",
-                   "around", "behind", "beside", "till", "off", "out", "up", "down", "he's", "she's", "it's",
-                   "they're", "we're", "you're", "i'm", "he", "she", "they", "we", "you", "i", "again",
-                   # "the two left together", "walked left instead": "left" the verb or an adverb
-                   "together", "alone", "instead", "about", "among", "amongst", "too", "also", "like", "unlike", "next",
-                   "do", "does", "did", "were", "isn't", "aren't", "doesn't", "don't", "didn't"}
+                  "be", "it", "as", "so", "but", "then", "while", "from", "into", "onto", "for", "than", "that",
+                  "this", "which", "who", "where", "when", "until", "after", "before", "if", "not", "no", "has",
+                  "have", "had", "will", "would", "can", "could", "should", "must", "may", "might", "one", "ones",
+                  "thing", "things", "sides", "towards", "toward", "through", "across", "along", "past", "over",
+                  "around", "behind", "beside", "till", "off", "out", "up", "down", "he's", "she's", "it's",
+                  "they're", "we're", "you're", "i'm", "he", "she", "they", "we", "you", "i", "again",
+                  # "the two left together", "walked left instead": "left" the verb or an adverb
+                  "together", "alone", "instead", "about", "among", "amongst", "too", "also", "like", "unlike", "next",
+                  "do", "does", "did", "were", "isn't", "aren't", "doesn't", "don't", "didn't"}
 NOT_A_THING = L.NOT_POSITION_NOUNS | FUNCTION_WORDS
 # what "above"/"under" may name though "top"/"left" before it would not make a place: "above the shelf"
 # is a place, "the top shelf" a part

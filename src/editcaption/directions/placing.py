@@ -51,6 +51,10 @@ _BEFORE_A_PLACE = {"on", "at", "in", "to", "into", "onto", "from", "near", "alon
 _OF_A_NAME = re.compile(r"""\s+of\s+["'\[(#@\d][^\s,;]*""")
 # a unit of furniture right after a place word, perhaps after one more word ("on the lower grill rack")
 _A_UNIT = re.compile(rf"\s+(?:(?P<w>[a-z-]+)\s+)?{L.alt(L.FURNITURE_UNITS)}\b")
+_DESCRIBING = {w for w in L.forms("show", "display", "depict", "feature", "contain", "include", "list", "read", "say",
+                                  "illustrate", "explain", "describe") if w.endswith("ing")}
+_DEGREE = {"more", "less", "most", "least", "well", "not", "off", "too", "very"}  # "more centered": how, not what
+_KEPT = re.compile(r"\b(?:keep|keeps|keeping|kept|hold|holds|holding)\b")  # "keep the person centered": a framing
 _COUNTS = {"two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "few", "several", "couple", "half"}
 # a turn through a corner right before its side: "the cyclist rounds a corner to the right" turns
 _ROUNDS_A_CORNER = re.compile(rf"\b(?:{'|'.join(sorted(L.forms('round', 'take', 'turn')))})\s+(?:a|the)\s+(?:[a-z]+\s+)?"
@@ -243,8 +247,11 @@ class PlaceReading:
                 continue
             self.relative(None, m.start(), m.end(), P.VERTICAL_WORD[m.group("w")])
         for m in self.scan(P.BARE_RELATIVE):
-            if self.facing(m.start()):
-                self.take(*m.span())  # "face the left of the image": a facing
+            tail = P.OF_NOUN.match(self.low, m.end("h"))
+            if tail and self.names_the_frame(tail):
+                continue  # "out of the top right of the frame": the frame's side, no thing beside
+            if self.facing(m.start()) and self.after_an_article(m.start()):
+                self.take(*m.span())  # "face the left of the image": a facing (not "face the counter left of the fridge")
                 continue
             self.relative(m.group("h"), m.start(), m.end() - 1)
         for m in self.scan(P.FRAME_SIDE):
@@ -258,6 +265,13 @@ class PlaceReading:
             self.emit("position", m.group("h"), *m.span())
         for m in self.scan(P.CENTERED) if "centered" in self.words or "centred" in self.words else ():
             self.emit("position", "center", m.start("w"), m.end())
+        for m in self.scan(P.CENTERED_THING) if "centered" in self.words or "centred" in self.words else ():
+            noun = m.group("noun") or m.group("noun2")
+            if P.thing_noun(noun) and noun not in _DEGREE and not _KEPT.search(self.low, self.clause_start(m.start()), m.start()):
+                self.emit("position", "center", *m.span())
+        for m in self.scan(P.THING_AT_A_CORNER):
+            if P.thing_noun(m.group("noun")) and m.group("noun") not in L.MOTION_VERBS and self.free(*m.span()):
+                self.emit("position", m.group("h"), *m.span(), P.VERTICAL_WORD[m.group("v")])
         for m in self.scan(P.LABELLED_PLACE) if ":" in self.low else ():
             words = m.group("field") or m.group("label")
             h, v = P.place_parts(words)
@@ -277,9 +291,12 @@ class PlaceReading:
                 self.take(*m.span())  # "reaches under her coat", "looks under his pillow": where a hand or eye goes
             elif P.measure_after(self.low, m.start() + len(w)):
                 self.take(*m.span())  # "plants below 9ft tall": a measure, no thing
+            elif m.group("np2") and m.group("np2").split()[0] in _DESCRIBING:
+                self.take(*m.span())  # "a bar chart below showing market growth": "below" as an adverb
             elif w == "under" and (path := P.MENU_PATH.match(self.text, m.start())):
                 self.take(m.start(), path.end())  # "under the Volume tab": inside an app's menu
-            elif head in L.HEAD_PARTS and w in ("under", "underneath", "beneath"):
+            elif head in L.HEAD_PARTS and w in ("under", "underneath", "beneath") and \
+                    not self.low.startswith(" of ", m.end()):  # (but "under the head of lettuce" is a thing)
                 self.take(*m.span())  # "rubs under his chin": a place on someone's face ("above its head" is one)
             elif not _ambient(words, self.low[m.start():m.end() + 40], head, self.low[m.end():m.end() + 20]) and \
                     head not in P.NOT_A_REFERENCE:
