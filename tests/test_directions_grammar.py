@@ -667,6 +667,24 @@ def test_a_filmed_scene_s_layout_is_no_fact():
     ("The camera zoomed in on the photo", [("zoom", "in", None)]),
     ("The camera follows a woman skiing down a snow covered mountain.", []),
     ("A man is tightening a screw under the illumination of a flashlight at night.", []),
+    ("SpongeBob reached out and said something, ran forward, the camera switched to the door.", []),
+    ("The camera moves downward, a group of people open a door and walk forward.", [("pan", "down", None)]),
+    ("The monkey dodges to the right", [("move", "right", None)]),
+    ("a person below quickly reacts.", []),
+    ("the bed above Lily and Marshall", [("relative", None, "top")]),
+    ("A skier is carrying his skis, walking up along a mountain ridge.", []),
+    ("his body swaying as it moves back and forth from left to right.", []),
+    ("The puppy squatted down, then suddenly backed away", []),
+    ("The camera backed away from the house", [("zoom", "out", None)]),
+    # a place said not to hold; a group named by its side; an order counted from a side
+    ("the black chair not under the umbrella", []),
+    ("the car that is neither blue nor on the left side of the road", []),
+    ("the giraffe not in the middle with its mouth open", []),
+    ("Put the cat on the left, not on the right", [("position", "left", None)]),
+    ("a red bowl that is not on the top shelf of the right set of cabinets", [("position", "right", None)]),
+    ("the left half of a sandwich", []),
+    ("click the second check box from top", [("position", None, "top")]),
+    ("select last check box from top", []),
 ])
 def test_reads_constructed_phrasings(text, expected):
     assert facts(text) == expected

@@ -160,6 +160,9 @@ class _Reader(PlaceReading):
 
     def emit(self, kind: str, direction: str | None, a: int, b: int, vertical: str | None = None,
              convention: str | None = None) -> None:
+        if kind in ("position", "relative") and _NEGATED.search(self.low, max(0, a - 40), a):
+            self.take(a, b)  # "the chair not under the umbrella", "neither blue nor on the left": said not to hold
+            return
         self.found.append(DirectionStatement(kind, direction, a, b, self.text[a:b], vertical, convention))
         self.take(a, b)
 
@@ -273,6 +276,8 @@ class _Reader(PlaceReading):
                     continue  # "dark hair pulled back": a participle of a thing
                 if self.low.startswith("back", m.start()) and self.after_a_motion_verb(m.start()):
                     continue  # "walks right back out": "back" says where the walk goes, not the camera
+                if self.low.startswith("backed", m.start()) and not self.camera_agent(m.start()):
+                    continue  # "the puppy squatted down, then suddenly backed away": the puppy's step back
                 if self.low.startswith("zoomed", m.start()) and _FRAMING_NOUN.match(self.low, m.end()) and \
                         not _ASKS.search(self.low, self.sentence(m.start()).start, m.start()):
                     continue  # "Zoomed out view of a giraffe": the framing of a picture described, no change
@@ -445,6 +450,9 @@ class _Reader(PlaceReading):
         before = P.PREVIOUS_WORD.search(self.low, 0, m.start())
         if not self.low.startswith("from", m.start()) and before and before.group("w") not in F.PATH_VERBS:
             return  # a bare "left to right" only right after its verb ("moving left to right")
+        if _SWAYING.search(self.low, max(0, m.start() - 20), m.start()):
+            self.take(*m.span())  # "moves back and forth from left to right": a sway, no one way
+            return
         back = _AND_BACK.match(self.low, m.end())
         if back and P.place_parts(back.group("a")) == P.place_parts(m.group("b")) and P.place_parts(back.group("b")) == P.place_parts(m.group("a")):
             self.take(m.start(), back.end())  # "from right to left and left to right": both ways, no one way
@@ -616,11 +624,19 @@ class _Reader(PlaceReading):
             if b is not None and b.group() in _SUBORDINATORS:
                 continue
             said = _CLAUSE_SUBJECT.match(self.low, s.start if b is None else b.end())
+            if said and said.group("name") and not self.a_name(said.start("name"), said.group("name")):
+                said = None
             named = said or named
-        if named is None or named.group("who2"):
-            return named is None  # "he walks ..., then runs forward": his run
+        if named is None or named.group("who2") or named.group("name"):
+            return named is None  # "he walks ..., then runs forward", "SpongeBob reached out ..., ran forward": theirs
         who = named.group("who")  # a noun of any kind ("a man with a red hat takes ...": the man's)
         return who is None or who in P.FUNCTION_WORDS or who in L.FRAME_NOUNS or who in L.CAMERA_NOUNS
+
+    def a_name(self, pos: int, word: str) -> bool:
+        """Whether the word at ``pos`` is a name written with a capital ("SpongeBob reached out"), not a
+        verb or a word that opens the sentence."""
+        return self.text[pos:pos + 1].isupper() and word not in _SOME_VERBS and word not in P.FUNCTION_WORDS and \
+            word not in L.CAMERA_NOUNS and word not in L.DETERMINERS and not word.endswith("ly")
 
     def clause_start(self, pos: int) -> int:
         s = self.sentence(pos)
@@ -778,6 +794,10 @@ _RIGHT_ANGLE = re.compile(r"\bright[\s-]+(?:angle[sd]?|triangles?)\b")  # geomet
 _CORNERS = {"corner", "corners", "edge", "edges"}
 _CORNER_SIDE = re.compile(r"\b(?P<v>upper|lower|top|bottom)[\s-]+(?:left|right)\b")
 _THE_OTHER_ONE = re.compile(r"\s+(?:and|or|but)\s+(?:a|an|the|his|her|its|their)?\s*(?:[a-z]+\s+)?(?P<h>left|right)\s+one\b")
+# a place said not to hold, right before it: "not under", "nor on the left", "not located in the middle"
+_NEGATED = re.compile(r"\b(?:not|nor|never|no\s+longer)\s+(?:(?:located|placed|positioned|sitting|standing|lying|"
+                      r"hanging|mounted|found|seen|shown|visible|be|being|been|directly|exactly|right|just|even)\s+){0,2}$")
+_SWAYING = re.compile(r"\b(?:back\s+and\s+forth|to\s+and\s+fro|side\s+to\s+side)\s+$")
 _OWNERS = {"his", "her", "their", "its", "my", "your", "our"}
 _RAISE = L.forms("raise", "wave", "lift")
 _TURNED_PARTS = {"head", "face", "eyes", "gaze", "chin", "nose"}  # moved left or right, they turn
@@ -786,7 +806,7 @@ _HAND_OF = re.compile(r"(?:[\s-]+side)?\s+of\s+(?P<owner>(?:[a-z'-]+\s*){1,4})")
 _STRAIGHT = re.compile(r"\b(?:straight|directly|vertically)\b")  # "going straight up": a way, not a particle
 _PATH_PRONOUN = re.compile(r"\s+(?:it|them)\b")  # "about to ski down it"
 # "walk down the stairs", "climbs up a ladder": up/down as a preposition of a path
-_PATH_AFTER = re.compile(r"\s+(?:the|a|an|his|her|their|its|some|this|that|these|those)\b")
+_PATH_AFTER = re.compile(r"\s+(?:along\s+|through\s+)?(?:the|a|an|his|her|their|its|some|this|that|these|those)\b")  # "walking up along a ridge"
 # words between a turn verb and its sense that name no thing: "rotate it by 90 degrees clockwise"
 _NOT_WHAT_TURNS = {"degrees", "degree", "deg", "it", "everything", "slightly", "slowly", "gently", "by", "about",
                    "around", "direction", "way", "angle", "bit", "little", "more", "turn", "turns", "half", "quarter",
@@ -828,9 +848,12 @@ _NAVIGATION = re.compile(r"(?:^|[.,;!]\s*|\b(?:and|then)\s+)(?:turn\s+(?:to\s+(?
 _VERTICAL_ON_ITS_OWN = L.forms("lift", "raise", "lower", "rise", "drop", "fall", "sink", "climb", "pick", "hang")
 # a clause that opens with its subject and verb: "the camera pans", "where the man quickly gets out", "he
 # walks"; after "as", "while", "when" ... the subject is the clause's own (see camera_by_default)
+_SOME_VERBS = L.MOTION_VERBS | F.PATH_VERBS | L.FACING_VERBS | L.HANDLING_VERBS | L.forms(
+    "open", "close", "stand", "sit", "hand", "give", "play", "talk", "say", "watch", "reach", "hold", "wave", "fight")
 _CLAUSE_SUBJECT = re.compile(rf"\s*(?:(?:where|who|which|that|then)\s+)?(?:(?:the\s+|a\s+)?(?:{F.CAMERA_NOUN})|"
                              r"(?:the|a|an|his|her|their|its|this|that)\s+(?:[a-z'-]+\s+){0,5}?(?P<who>[a-z'-]+)|"
-                             r"(?P<who2>he|she|they))\s+(?:[a-z]+ly\s+)?(?:is\s+|are\s+)?[a-z]+(?:s|ed)\b")
+                             r"(?P<who2>he|she|they)|(?P<name>[a-z][a-z'-]*))\s+(?:[a-z]+ly\s+)?(?:is\s+|are\s+)?"
+                             rf"(?:[a-z]+(?:s|ed)|{L.alt(_SOME_VERBS)})\b")
 _SUBORDINATORS = {"while", "whilst", "as", "when", "until", "before", "after", "since", "once"}
 # the camera as the clause's subject, also through a relative clause ("a drone shot that slowly descends")
 _CAMERA_LAST = re.compile(rf"\b(?:{F.CAMERA_NOUN})$|\b(?:{F.CAMERA_NOUN}|shot|view)\s+(?:that|which)$")

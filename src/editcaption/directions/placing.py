@@ -53,6 +53,10 @@ _OF_A_NAME = re.compile(r"""\s+of\s+["'\[(#@\d][^\s,;]*""")
 _A_UNIT = re.compile(rf"\s+(?:(?P<w>[a-z-]+)\s+)?{L.alt(L.FURNITURE_UNITS)}\b")
 _DESCRIBING = {w for w in L.forms("show", "display", "depict", "feature", "contain", "include", "list", "read", "say",
                                   "illustrate", "explain", "describe") if w.endswith("ing")}
+_AN_ADVERB_THEN = re.compile(rf"(?:{'|'.join(sorted(_DESCRIBING))})\s|[a-z]+ly\s+[a-z]+(?:s|ed)\s")  # not "above Lily and ..."
+# an order counted from a side ("the second check box from top"; not "last": the last from the top is at the bottom)
+_COUNTED = re.compile(r"\b(?:count(?:ing|ed)|first|second|third|fourth|fifth|sixth|\d+(?:st|nd|rd|th))\b")
+_GROUPS = {"set", "sets", "group", "groups", "pair", "pairs", "bunch", "cluster", "pile", "stack", "crowd", "team"}
 _DEGREE = {"more", "less", "most", "least", "well", "not", "off", "too", "very"}  # "more centered": how, not what
 _KEPT = re.compile(r"\b(?:keep|keeps|keeping|kept|hold|holds|holding)\b")  # "keep the person centered": a framing
 _COUNTS = {"two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "few", "several", "couple", "half"}
@@ -291,8 +295,8 @@ class PlaceReading:
                 self.take(*m.span())  # "reaches under her coat", "looks under his pillow": where a hand or eye goes
             elif P.measure_after(self.low, m.start() + len(w)):
                 self.take(*m.span())  # "plants below 9ft tall": a measure, no thing
-            elif m.group("np2") and m.group("np2").split()[0] in _DESCRIBING:
-                self.take(*m.span())  # "a bar chart below showing market growth": "below" as an adverb
+            elif m.group("np2") and _AN_ADVERB_THEN.match(m.group("np2") + " "):
+                self.take(*m.span())  # "a bar chart below showing ...", "a person below quickly reacts": "below" as an adverb
             elif w == "under" and (path := P.MENU_PATH.match(self.text, m.start())):
                 self.take(m.start(), path.end())  # "under the Volume tab": inside an app's menu
             elif head in L.HEAD_PARTS and w in ("under", "underneath", "beneath") and \
@@ -465,8 +469,10 @@ class PlaceReading:
         if not groups.get("the") and not groups.get("part") and not (
                 h_out in ("left", "right") and re.match(r"(?:on|from|at|in)\s", self.low[m.start():m.start() + 5])
                 and not re.match(r"\s+to\s+(?:the\s+)?(?:left|right)\b", self.low[m.end():m.end() + 20])) and not (
-                _BARE_CENTER.match(self.low, m.start()) and _NO_NOUN_AFTER.match(self.low, m.end())):
-            return  # "on top", "to left": no frame position without "the" or a part word ("on left" is one)
+                _BARE_CENTER.match(self.low, m.start()) and _NO_NOUN_AFTER.match(self.low, m.end())) and not (
+                self.low.startswith("from", m.start()) and _COUNTED.search(self.low, max(0, m.start() - 40), m.start())):
+            return  # "on top", "to left": no frame position without "the" or a part word ("on left" is one; so is
+            # "the second suitcase counting from top", an order counted from a side)
         if h_out is None and v is None:
             return
         self.emit("position", h_out, *m.span(), vertical=v)
@@ -599,6 +605,9 @@ class PlaceReading:
             if m.group("pre") in _TOUCHING and tail and not self.names_the_frame(tail) and w in P.HORIZONTAL_WORD:
                 self.relative(P.HORIZONTAL_WORD[w], m.start("h"), tail.end())  # "touching right wall of a box"
                 return
+            if noun in _GROUPS and w in P.HORIZONTAL_WORD and not v_raw:
+                self.emit("position", P.HORIZONTAL_WORD[w], m.start("h"), tail.end() if tail else m.end())
+                return  # "the right set of cabinets", "the left group of people": where the group is
             self.take(m.start("h"), m.end())  # "bottom slice of a pizza", "left end of mural": a part of a thing
             return
         if w == "left" and m.group("pre") not in L.DETERMINERS and self.text[m.start("noun"):m.start("noun") + 1].isupper():
