@@ -685,6 +685,24 @@ def test_a_filmed_scene_s_layout_is_no_fact():
     ("the left half of a sandwich", []),
     ("click the second check box from top", [("position", None, "top")]),
     ("select last check box from top", []),
+    # framings compared, a noun "angle", "over" in a request, a body part moved up or to a side
+    ("It is a more close shot and the pink color of the flowers are more brighter.", [("zoom", "in", None)]),
+    ("It is a farther shot of the balls.", [("zoom", "out", None)]),
+    ("a close shot of the dog", []),
+    ("Change the angle of the store and add lettering to the left.", [("position", "left", None)]),
+    ("Make her turn to the left", []),
+    ("let there be a stop sign over the truck", [("relative", None, "top")]),
+    ("put a coat over the shirt", []),
+    ("add birds flying over the town", []),
+    ("The man has moved his left hand up near his face.", [("own_side", "left", None), ("move", "up", None)]),
+    ("she moves her left hand to the right", [("own_side", "left", None)]),
+    ("The woman has opened the door slightly and moved her head up.", [("move", "up", None)]),
+    ("moves his face left", []),
+    ("The man has brought a glass up to his mouth for a drink.", []),
+    ("The woman's arms are by her sides and her head is tilted down.", []),
+    ("The camera is tilted down", [("pan", "down", None)]),
+    ("Remove the jacket and extend hand to the left", []),
+    ("The woman faces the right side holding a cup", []),
 ])
 def test_reads_constructed_phrasings(text, expected):
     assert facts(text) == expected

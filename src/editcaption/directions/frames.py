@@ -104,7 +104,9 @@ CAMERA_FRAMES: list[tuple[set[str], re.Pattern[str]]] = [
     # the named move "a pull forward shot" (the way back, "a pull back shot", is read above)
     ({"pull"}, rx(r"\b(?:a|an|the)\s+(?:[a-z]+\s+)?pull[\s-]+(?P<d>forward)\b")),
     (L.forms("crop"), rx(r"\bcrop(?:s|ped|ping)?(?:\s+(?:the\s+(?:image|picture|photo|shot|frame)))?\s+(?P<d>in|tighter)\b")),
-    ({"closer", "wider", "tighter"}, rx(r"\b(?P<d>closer|wider|tighter)\s+(?:view|shot|framing|crop|angle)\b")),
+    # "a closer shot", "a more close shot", "a farther shot of the balls"
+    ({"closer", "wider", "tighter", "close", "farther"},
+     rx(r"\b(?P<d>closer|wider|tighter|(?<=more\s)close|farther)\s+(?:view|shot|framing|crop|angle)\b")),
     (L.forms("widen", "tighten"), rx(r"\b(?P<d>widen|tighten)(?:s|ed|ing)?\s+the\s+(?:view|shot|framing|crop)\b")),
     ({"close", "wide"}, rx(r"\b(?:add|make|give|use|take|get|create)\s+(?:it\s+)?an?\s+(?P<d>close(?=[\s-]?up)|wide)"
                            r"(?:[\s-]?up|[\s-]angle)?(?:\s+lens)?\s+(?:shot|view)\b")),

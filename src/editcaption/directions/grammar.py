@@ -278,6 +278,9 @@ class _Reader(PlaceReading):
                     continue  # "walks right back out": "back" says where the walk goes, not the camera
                 if self.low.startswith("backed", m.start()) and not self.camera_agent(m.start()):
                     continue  # "the puppy squatted down, then suddenly backed away": the puppy's step back
+                if self.low.startswith("tilt", m.start()) and _TURNED_PARTS.intersection(P.WORD.findall(self.subject(m.start()))):
+                    self.take(*m.span())  # "her head is tilted down": a pose of the head
+                    continue
                 if self.low.startswith("zoomed", m.start()) and _FRAMING_NOUN.match(self.low, m.end()) and \
                         not _ASKS.search(self.low, self.sentence(m.start()).start, m.start()):
                     continue  # "Zoomed out view of a giraffe": the framing of a picture described, no change
@@ -489,6 +492,7 @@ class _Reader(PlaceReading):
         end = min(stop.start() if stop else len(self.low), v.end() + 100)
         # a position naming the thing ("the cup on the left") is part of the object
         window = F.NAMED_AT.sub(lambda n: "x" * len(n.group()), self.low[v.end():end])
+        window = _OWN_SIDE_WORDS.sub(lambda n: "x" * len(n.group()), window)  # "moved his left hand up": his own hand
         for d in F.MOVE_DIRECTION.finditer(window):
             words = window[:d.start()].split()
             if not 1 <= len(words) <= 8 or words[0] in ("the",) and len(words) > 1 and \
@@ -496,13 +500,15 @@ class _Reader(PlaceReading):
                 return
             if any(w in F.NOT_IN_AN_OBJECT or w.endswith("ly") for w in words):
                 return
-            if _TURNED_PARTS.intersection(words):
-                self.take(v.start(), v.end() + d.end())  # "moves his face left": a turn of the head
-                return
-            if L.BODY_PARTS.intersection(words) and (_OWNERS.intersection(words) or v.group() in _RAISE) and \
-                    not self.requested(v.start()):
-                # "she moves her finger left", "..., and raise a hand toward the left": a gesture in a
-                # description (but "Move her hands with the bread down" asks for an edit)
+            if _TURNED_PARTS.intersection(words) and d.group("d").startswith(("left", "right", "toward")):
+                self.take(v.start(), v.end() + d.end())  # "moves his face left": a turn of the head ("moved her
+                return  # head up" lifts it)
+            said = self.low[v.end():v.end() + d.start()].split()  # the object's words, own sides unmasked
+            if L.BODY_PARTS.intersection(said) and (_OWNERS.intersection(said) or v.group() in _RAISE) and \
+                    not self.requested(v.start()) and d.group("d").startswith(("left", "right", "toward")):
+                # "she moves her finger left", "..., and raise a hand toward the left": a gesture to a side in a
+                # description (but "Move her hands with the bread down" asks for an edit, and "the man has moved
+                # his left hand up" is a change between two pictures)
                 self.take(v.start(), v.end() + d.end())
                 return
             a, b = v.start(), v.end() + d.end()
@@ -517,6 +523,9 @@ class _Reader(PlaceReading):
                 return
             if self.free(a, b):
                 self.emit("move", F.normalise(d.group("d")), a, b)
+            elif self.free(v.end() + d.start("d"), v.end() + d.end("d")):
+                # "moved his left hand up": the own side is read already; the way is the direction word's
+                self.emit("move", F.normalise(d.group("d")), v.end() + d.start("d"), v.end() + d.end("d"))
             return
 
     def requested(self, pos: int) -> bool:
@@ -684,9 +693,9 @@ class _Reader(PlaceReading):
         last = None  # the verb nearest ``pos`` decides: "looks at the camera ... and then moves to the left" moves
         prev = ""
         for w in P.WORD.findall(self.low, start, pos):
-            a_place, prev = prev in ("a", "an", "the") and w in ("point", "points"), w
-            if a_place:
-                continue  # "a point 10cm left of the bowl": a place, not a pointing
+            a_noun, prev = prev in ("a", "an", "the") and w in ("point", "points", "angle", "angles"), w
+            if a_noun:
+                continue  # "a point 10cm left of the bowl", "change the angle ... to the left": a noun, not a facing
             if w in L.FACING_VERBS:
                 last = "facing"
             elif w in F.PATH_VERBS and w not in _HOMOGRAPHS:
@@ -798,6 +807,7 @@ _THE_OTHER_ONE = re.compile(r"\s+(?:and|or|but)\s+(?:a|an|the|his|her|its|their)
 _NEGATED = re.compile(r"\b(?:not|nor|never|no\s+longer)\s+(?:(?:located|placed|positioned|sitting|standing|lying|"
                       r"hanging|mounted|found|seen|shown|visible|be|being|been|directly|exactly|right|just|even)\s+){0,2}$")
 _SWAYING = re.compile(r"\b(?:back\s+and\s+forth|to\s+and\s+fro|side\s+to\s+side)\s+$")
+_OWN_SIDE_WORDS = re.compile(r"\b(?:his|her|their|its|my|your)\s+(?:left|right)\b")
 _OWNERS = {"his", "her", "their", "its", "my", "your", "our"}
 _RAISE = L.forms("raise", "wave", "lift")
 _TURNED_PARTS = {"head", "face", "eyes", "gaze", "chin", "nose"}  # moved left or right, they turn

@@ -219,7 +219,7 @@ OBJECT_FRAME = re.compile(r"\b(?:picture|photo|photograph|mirror|window|door|bed
                           r"|\b(?:rear|side)[\s-]+view\b|\b(?:view|picture|photo)[\s-]+(?:mirror|finder|book|album)s?\b")
 # verbs whose own meaning holds the way they go ("lift up", "fall down", "put the pan down"): an up
 # or down after them is the verb's particle, not a stated direction in the frame
-PARTICLE_VERBS = forms("lift", "raise", "rise", "climb", "ascend", "descend", "fall", "drop", "sink", "lower", "put",
+PARTICLE_VERBS = forms("lift", "raise", "rise", "climb", "ascend", "descend", "fall", "drop", "sink", "lower", "put", "bring",
                        "set", "sit", "stand", "lie", "lay", "pick", "hang", "push", "kneel", "crouch", "bend", "knock",
                        "tip", "pull", "hold", "look", "glance", "jump", "leap", "hop", "spring", "lean", "come", "stoop",
                        "duck", "bow", "squat", "pop", "calm", "settle", "slow", "shut", "break", "cheer", "wake",
