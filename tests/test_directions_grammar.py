@@ -703,6 +703,15 @@ def test_a_filmed_scene_s_layout_is_no_fact():
     ("The camera is tilted down", [("pan", "down", None)]),
     ("Remove the jacket and extend hand to the left", []),
     ("The woman faces the right side holding a cup", []),
+    ("Can it have a fan on top of the oven?", [("relative", None, "top")]),
+    ("Focus on the top part of the dog instead of the closer view of the eyes.", [("relative", None, "top")]),
+    ("Have the room more square with darker wood and a canopy over the bed.", [("relative", None, "top")]),
+    ("the sky is filled with clouds, casting a soft light over the scene.", []),
+    ("the bed no one sitting on, and not the upper bed", []),
+    ("Approach the dog, remove the bird from its mouth", [("zoom", "in", None)]),
+    ("The man approaches the dog", []),
+    ("Move right hand up a bit", [("own_side", "right", None), ("move", "up", None)]),
+    ("Extend the right hand to the left", [("own_side", "right", None)]),
 ])
 def test_reads_constructed_phrasings(text, expected):
     assert facts(text) == expected

@@ -55,7 +55,7 @@ _NEEDS_SENSE = {"clockwise", "counterclockwise", "anticlockwise", "counter", "an
 _NEEDS_MOTION = _SIDES | {"up", "down", "upward", "upwards", "downward", "downwards", "forward", "forwards", "backward",
                           "backwards", "back", "away", "ahead", "closer", "nearer", "in", "out", "inward", "inwards",
                           "outward", "outwards", "toward", "towards", "top", "bottom", "upper", "lower", "farther",
-                          "further"}
+                          "further", "approach"}
 _NEEDS_CAMERA_MOTION = set(L.VERTICAL_VERBS) | {"movement", "motion", "move", "drift", "shift", "translation",
                                               "glide", "travel"}
 # a camera named as a verb's subject ("a drone shot that descends"), also in a text about no camera
@@ -72,7 +72,7 @@ _NEEDS_TONE = {w for p in (L.INCREASE_VERBS, L.DECREASE_VERBS) for w in p if " "
 # a request phrased as a question states what it asks for ("Can you make the image brighter?"), also after
 # a phrase put first ("From the top row, can you add the two items ...?")
 _REQUEST = re.compile(r"\s*(?:(?!(?:what|which|who|whom|whose|where|when|why|how|is|are|was|were|do|does|did|has|have)\b)"
-                      r"[^,?]{1,60},\s*)?(?:please[\s,]+)?(?:(?:can|could|would|will)\s+(?:you|u|we|it\s+be|there\s+be)(?:\s+please)?|"
+                      r"[^,?]{1,60},\s*)?(?:please[\s,]+)?(?:(?:can|could|would|will)\s+(?:you|u|we|it\s+(?:be|have|get)|there\s+be)(?:\s+please)?|"
                       r"what\s+if|"
                       r"(?:is|would)\s+it\s+(?:be\s+)?possible\s+to|(?:would|do)\s+you\s+mind)\b")
 # the way back after a path: "from right to left and (from) left to right"
@@ -160,9 +160,9 @@ class _Reader(PlaceReading):
 
     def emit(self, kind: str, direction: str | None, a: int, b: int, vertical: str | None = None,
              convention: str | None = None) -> None:
-        if kind in ("position", "relative") and _NEGATED.search(self.low, max(0, a - 40), a):
-            self.take(a, b)  # "the chair not under the umbrella", "neither blue nor on the left": said not to hold
-            return
+        if kind != "own_side" and _NEGATED.search(self.low, max(0, a - 40), a):
+            self.take(a, b)  # "the chair not under the umbrella", "neither blue nor on the left", "instead of the
+            return  # closer view": said not to hold
         self.found.append(DirectionStatement(kind, direction, a, b, self.text[a:b], vertical, convention))
         self.take(a, b)
 
@@ -407,6 +407,9 @@ class _Reader(PlaceReading):
             for m in self.scan(F.FROM_ONE_SIDE):
                 if self.camera_agent(m.start()):
                     self.emit("pan", opposite(m.group("d")), *m.span())
+        for m in self.scan(_APPROACH) if "approach" in self.words else ():
+            if self.requested(m.start()):
+                self.camera_fact(m, "in")  # "Approach the dog, remove the bird ...": come closer, a zoom in
         for m in self.anchored(F.MOTION_INTRANSITIVE):
             self.intransitive(m)
         for m in self.anchored(F.TURN_INTRANSITIVE):
@@ -804,10 +807,11 @@ _CORNERS = {"corner", "corners", "edge", "edges"}
 _CORNER_SIDE = re.compile(r"\b(?P<v>upper|lower|top|bottom)[\s-]+(?:left|right)\b")
 _THE_OTHER_ONE = re.compile(r"\s+(?:and|or|but)\s+(?:a|an|the|his|her|its|their)?\s*(?:[a-z]+\s+)?(?P<h>left|right)\s+one\b")
 # a place said not to hold, right before it: "not under", "nor on the left", "not located in the middle"
-_NEGATED = re.compile(r"\b(?:not|nor|never|no\s+longer)\s+(?:(?:located|placed|positioned|sitting|standing|lying|"
+_NEGATED = re.compile(r"\b(?:not|nor|never|no\s+longer|instead\s+of|rather\s+than)\s+(?:(?:the|a|an)\s+)?(?:(?:located|placed|positioned|sitting|standing|lying|"
                       r"hanging|mounted|found|seen|shown|visible|be|being|been|directly|exactly|right|just|even)\s+){0,2}$")
+_APPROACH = re.compile(r"\bapproach\s+(?:the|a|an|this|that|his|her|its|their)\s+[a-z]+")
 _SWAYING = re.compile(r"\b(?:back\s+and\s+forth|to\s+and\s+fro|side\s+to\s+side)\s+$")
-_OWN_SIDE_WORDS = re.compile(r"\b(?:his|her|their|its|my|your)\s+(?:left|right)\b")
+_OWN_SIDE_WORDS = re.compile(rf"\b(?:his|her|their|its|my|your)\s+(?:left|right)\b|\b(?:left|right)(?=\s+{L.alt(L.BODY_PARTS)}\b)")
 _OWNERS = {"his", "her", "their", "its", "my", "your", "our"}
 _RAISE = L.forms("raise", "wave", "lift")
 _TURNED_PARTS = {"head", "face", "eyes", "gaze", "chin", "nose"}  # moved left or right, they turn

@@ -57,11 +57,12 @@ _DESCRIBING = {w for w in L.forms("show", "display", "depict", "feature", "conta
 _AN_ADVERB_THEN = re.compile(rf"(?:{'|'.join(sorted(_DESCRIBING))})\s|[a-z]+ly\s+[a-z]+(?:s|ed)\s")  # not "above Lily and ..."
 # an order counted from a side ("the second check box from top"; not "last": the last from the top is at the bottom)
 _COUNTED = re.compile(r"\b(?:count(?:ing|ed)|first|second|third|fourth|fifth|sixth|\d+(?:st|nd|rd|th))\b")
+_FIRST_WORD = re.compile(r"[\s\-*\u2022]*(?P<w>[a-z]+)")
 _PUT_THERE = re.compile(rf"\b(?:{L.alt(L.EDIT_VERBS['add'])}|there\s+be|have)\b")
 _WORN_OVER = {"shirt", "shirts", "dress", "sweater", "blouse", "jacket", "coat", "suit", "t-shirt", "uniform", "top",
               "background"}
 _GESTURE_TO_A_SIDE = re.compile(rf"\b(?:{L.alt(L.forms('extend', 'stretch', 'reach', 'point', 'wave'))})\s+(?:out\s+)?"
-                                r"(?:(?:his|her|their|its|a|the|one|both)\s+)?(?:hand|hands|arm|arms|finger|fingers)\s+"
+                                r"(?:(?:his|her|their|its|a|the|one|both)\s+)?(?:(?:left|right)\s+)?(?:hand|hands|arm|arms|finger|fingers)\s+"
                                 r"(?:out\s+)?(?:to|toward|towards)\s+the\s+(?:left|right)\b(?!\s+of\b)"
                                 rf"|\b{L.alt(L.forms('face'))}\s+the\s+(?:left|right)\s+side\b(?!\s+of\b)")
 _GROUPS = {"set", "sets", "group", "groups", "pair", "pairs", "bunch", "cluster", "pile", "stack", "crowd", "team"}
@@ -231,7 +232,7 @@ class PlaceReading:
         for m in self.scan(_PANEL) if pictures else ():
             self.take(*m.span())  # "the left image": a photograph of several, no place in one
             self.several_pictures = True
-        for m in self.scan(_GESTURE_TO_A_SIDE):
+        for m in _GESTURE_TO_A_SIDE.finditer(self.low):  # (its hand may be read already as an own side)
             self.take(*m.span())  # "extend hand to the left", "faces the right side": a gesture or a facing
         for m in self.scan(P.RECIPROCAL):
             self.take(*m.span())
@@ -341,9 +342,11 @@ class PlaceReading:
         for m in self.scan(P.OVER_RELATION):
             clause = self.low[self.clause_start(m.start()):m.start()]
             held = P.HELD_THERE.search(clause) is not None
-            # "let there be a stop sign over the truck", "add a lamp over the table": a thing put there (but
-            # "put a coat over the shirt" covers it)
-            put = (_PUT_THERE.search(clause) is not None and m.group("head") not in _WORN_OVER and
+            # "let there be a stop sign over the truck", "Have the room ... and a canopy over the bed": a thing
+            # put there (but "put a coat over the shirt" covers it)
+            opening = _FIRST_WORD.match(self.low, self.sentence(m.start()).start)
+            asked = opening is not None and _PUT_THERE.fullmatch(opening.group("w")) is not None  # a request to put
+            put = ((asked or _PUT_THERE.search(clause) is not None) and m.group("head") not in _WORN_OVER and
                    not any(w in F.PATH_VERBS for w in P.WORD.findall(clause)))
             if (held or put) and m.group("head") not in P.NOT_A_REFERENCE:
                 self.relative(None, m.start(), m.end(), "top")
