@@ -712,6 +712,10 @@ def test_a_filmed_scene_s_layout_is_no_fact():
     ("The man approaches the dog", []),
     ("Move right hand up a bit", [("own_side", "right", None), ("move", "up", None)]),
     ("Extend the right hand to the left", [("own_side", "right", None)]),
+    ("click on the box below arrival which says airport of arrival", [("relative", None, "bottom")]),
+    ("select the text below the 2nd description", [("relative", None, "bottom")]),
+    ("select bottom right symbol", [("position", "right", "bottom")]),
+    ("The camera cuts to a billboard as the man rides the scooter down some steps and turns to the left, then leans back.", []),
 ])
 def test_reads_constructed_phrasings(text, expected):
     assert facts(text) == expected

@@ -627,14 +627,17 @@ class _Reader(PlaceReading):
         about the camera and the last clause before it that names a subject does not name a thing
         ("The camera cuts to the car, where the man gets out, closes the door, and runs forward": the
         man runs). A clause opened by "as", "while", "when" ... keeps its subject to itself ("The camera
-        moves back as the lid closes, then quickly descends": the camera descends)."""
+        moves back as the lid closes, then quickly descends": the camera descends), unless its own verbs go on
+        with "and" ("... as the man rides down some steps and turns to the left": the man turns)."""
         s = self.sentence(pos)
         if not (s.camera and _no_subject(subject)):
             return False
         named = None
-        for b in [None, *_BOUNDARY.finditer(self.low, s.start, self.clause_start(pos))]:
-            if b is not None and b.group() in _SUBORDINATORS:
-                continue
+        bounds = [None, *_BOUNDARY.finditer(self.low, s.start, self.clause_start(pos))]
+        for i, b in enumerate(bounds):
+            after = bounds[i + 1] if i + 1 < len(bounds) else None
+            if b is not None and b.group() in _SUBORDINATORS and not (after is not None and after.group() == "and"):
+                continue  # (but "as the man rides down the steps and turns left": its verbs go on with "and")
             said = _CLAUSE_SUBJECT.match(self.low, s.start if b is None else b.end())
             if said and said.group("name") and not self.a_name(said.start("name"), said.group("name")):
                 said = None

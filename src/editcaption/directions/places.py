@@ -53,7 +53,7 @@ SIDE_NOUN = re.compile(rf"\bthe\s+(?:(?P<v>{_V})[\s-]+)?(?P<h>left|right|top|bot
 # adjectives: "the left cat", "remove the right shower head", "top right giraffe", "right-side animals"
 ADJECTIVE = re.compile(
     rf"(?:\b(?P<pre>{_DET}|of|to|from|in|on|at|near|with|and|remove|delete|erase|change|replace|make|turn|convert|"
-    r"paint|color|colour|shift|swap|give|add|put|morph|recolou?r|touch(?:es|ed|ing)?)\s+|^\s*)"  # or the text's first word: "leftmost zebra"
+    r"paint|color|colour|shift|swap|give|add|put|morph|recolou?r|touch(?:es|ed|ing)?|select|click|tap|choose|press)\s+|^\s*)"  # or the text's first word: "leftmost zebra"
     r"(?:(?:front|back|rear|far|very)[\s-]+)?(?:(?P<v>top|upper|bottom|lower|middle|center|centre)[\s-]+)?"
     r"(?P<h>left|right|top|bottom|upper|lower|middle|center|centre|leftmost|rightmost|topmost|bottommost)"
     r"(?:[\s-]+(?:side|most))?\s+(?P<noun>[a-z][a-z-]*(?:'s)?)")
@@ -66,14 +66,14 @@ PLACE_WORD = r"(?:left|right|top|bottom|center|centre|middle|edge|end|side|corne
 SIDE_TO = re.compile(rf"\b(?P<h>left|right)(?:[\s-]+(?:hand[\s-]+)?side)?\s+(?:to|of)\s+(?!(?:the\s+)?{PLACE_WORD})(?:the\s+)?[a-z0-9]")
 # vertical relations: "above the vase", "beneath the lamp post", "atop the bottle"
 _STOP = r"(?!(?:and|or|with|in|into|on|onto|at|to|of|while|as|by|for|from|a|an|the|is|are|was|were|be|that|which)\b)"
-_NP = rf"(?P<np>(?:{_STOP}[a-z'-]+ +){{0,2}}?(?P<head>{_STOP}[a-z][a-z'-]*))"
+_NP = rf"(?P<np>(?:{_STOP}[a-z0-9'-]+ +){{0,2}}?(?P<head>{_STOP}[a-z][a-z'-]*))"  # "below the 2nd description"
 VERTICAL_RELATION = re.compile(rf"\b(?P<w>above|below|under|underneath|beneath|atop)\s+(?:{_DET}\s+|his\s+|her\s+|"
                                rf"their\s+|its\s+|[a-z]+'s\s+){_NP}\b"  # "under barney's foot"
                                # "above water", "above towels": a bare noun ("under" takes too many idioms)
                                # or a bare name of up to four words: "above glass panels", "below life expectancy"
                                rf"|\b(?P<w2>above|below|beneath|underneath|atop)\s+(?P<np2>(?:{_STOP}[a-z0-9][a-z0-9'-]*\s+){{0,3}}?"
                                rf"(?P<head2>{_STOP}[a-z0-9][a-z0-9'-]*))"
-                               r"(?=\s*(?:$|[,.;!?]|\s+(?:and|with|in|on|at|while|beside|near|from)\b))")
+                               r"(?=\s*(?:$|[,.;!?]|\s+(?:and|with|in|on|at|while|beside|near|from|which|that)\b))")
 # two relations sharing one thing: "10cm above and 5cm to the left of the bowl", "to the left of and on
 # top of the tray" (the first has no thing of its own)
 _RELATION = r"(?:above|below|beneath|underneath|on\s+top\s+of|(?:to\s+the\s+)?(?:left|right)\s+of)"
