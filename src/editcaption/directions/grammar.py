@@ -794,9 +794,10 @@ _THING_WORDS = ("truck", "track", "mirror")  # camera and mirror verbs that are 
 _SHOWING_FORMS = (r"shows|showed|showing|captures|captured|capturing|films|filmed|filming|records|recorded|recording|"
                   r"sees|saw|displays|displayed|follows|followed|following")
 _SHOWING = re.compile(rf"\b(?:{_SHOWING_FORMS})$")
-_TO_SHOW = re.compile(r"\s+(?:again\s+)?to\s+(?:show|reveal|capture|film|record|display)\b")
-_SHOWS_A_THING = re.compile(rf"\s+(?:[a-z]+ly\s+)?(?:{_SHOWING_FORMS}|[a-z]+(?:\s+again)?\s+to\s+(?:show|reveal|capture|film|"
-                            r"record|display))\s+[a-z]")  # "the camera switched to show the boy getting up"
+_TO_SHOW_VERBS = r"(?:show|reveal|capture|film|record|display)"
+_TO_SHOW = re.compile(rf"\s+(?:again\s+)?to\s+{_TO_SHOW_VERBS}\b")
+_SHOWS_A_THING = re.compile(rf"\s+(?:[a-z]+ly\s+)?(?:{_SHOWING_FORMS}|[a-z]+(?:\s+again)?\s+to\s+{_TO_SHOW_VERBS})\s+[a-z]")
+# ("the camera switched to show the boy getting up": what it shows moves)
 _CAMERA_WORK = L.forms("record", "film", "shoot", "capture", "scan")  # "starts recording from left to right"
 _DESCRIBED = re.compile(r"\b(?:that|which)\s+(?:is|are|was|were)\s+$")
 _WAYS = {"left", "right", "up", "down", "forward", "forwards", "backward", "backwards", "back", "away", "side", "hand",
@@ -809,7 +810,8 @@ _RIGHT_ANGLE = re.compile(r"\bright[\s-]+(?:angle[sd]?|triangles?)\b")  # geomet
 _CORNERS = {"corner", "corners", "edge", "edges"}
 _CORNER_SIDE = re.compile(r"\b(?P<v>upper|lower|top|bottom)[\s-]+(?:left|right)\b")
 _THE_OTHER_ONE = re.compile(r"\s+(?:and|or|but)\s+(?:a|an|the|his|her|its|their)?\s*(?:[a-z]+\s+)?(?P<h>left|right)\s+one\b")
-# a place said not to hold, right before it: "not under", "nor on the left", "not located in the middle"
+# a fact said not to hold, right before it: "not under", "nor on the left", "not located in the middle", "instead
+# of the closer view"
 _NEGATED = re.compile(r"\b(?:not|nor|never|no\s+longer|instead\s+of|rather\s+than)\s+(?:(?:the|a|an)\s+)?(?:(?:located|placed|positioned|sitting|standing|lying|"
                       r"hanging|mounted|found|seen|shown|visible|be|being|been|directly|exactly|right|just|even)\s+){0,2}$")
 _APPROACH = re.compile(r"\bapproach\s+(?:the|a|an|this|that|his|her|its|their)\s+[a-z]+")
