@@ -507,7 +507,7 @@ class _Reader(PlaceReading):
                 self.take(v.start(), v.end() + d.end())  # "moves his face left": a turn of the head ("moved her
                 return  # head up" lifts it)
             said = self.low[v.end():v.end() + d.start()].split()  # the object's words, own sides unmasked
-            if L.BODY_PARTS.intersection(said) and (_OWNERS.intersection(said) or v.group() in _RAISE) and \
+            if L.BODY_PARTS.intersection(said) and (L.POSSESSIVES.intersection(said) or v.group() in _RAISE) and \
                     not self.requested(v.start()) and d.group("d").startswith(("left", "right", "toward")):
                 # "she moves her finger left", "..., and raise a hand toward the left": a gesture to a side in a
                 # description (but "Move her hands with the bread down" asks for an edit, and "the man has moved
@@ -809,15 +809,14 @@ _HEADED = {"headed", "heading"}  # "headed towards the left", said of a train in
 _RIGHT_ANGLE = re.compile(r"\bright[\s-]+(?:angle[sd]?|triangles?)\b")  # geometry, no side
 _CORNERS = {"corner", "corners", "edge", "edges"}
 _CORNER_SIDE = re.compile(r"\b(?P<v>upper|lower|top|bottom)[\s-]+(?:left|right)\b")
-_THE_OTHER_ONE = re.compile(r"\s+(?:and|or|but)\s+(?:a|an|the|his|her|its|their)?\s*(?:[a-z]+\s+)?(?P<h>left|right)\s+one\b")
+_THE_OTHER_ONE = re.compile(rf"\s+(?:and|or|but)\s+(?:{L.alt(L.DETERMINERS)}\s+)?(?:[a-z]+\s+)?(?P<h>left|right)\s+one\b")
 # a fact said not to hold, right before it: "not under", "nor on the left", "not located in the middle", "instead
 # of the closer view"
 _NEGATED = re.compile(r"\b(?:not|nor|never|no\s+longer|instead\s+of|rather\s+than)\s+(?:(?:the|a|an)\s+)?(?:(?:located|placed|positioned|sitting|standing|lying|"
                       r"hanging|mounted|found|seen|shown|visible|be|being|been|directly|exactly|right|just|even)\s+){0,2}$")
-_APPROACH = re.compile(r"\bapproach\s+(?:the|a|an|this|that|his|her|its|their)\s+[a-z]+")
+_APPROACH = re.compile(rf"\bapproach\s+{L.alt(L.DETERMINERS)}\s+[a-z]+")
 _SWAYING = re.compile(r"\b(?:back\s+and\s+forth|to\s+and\s+fro|side\s+to\s+side)\s+$")
-_OWN_SIDE_WORDS = re.compile(rf"\b(?:his|her|their|its|my|your)\s+(?:left|right)\b|\b(?:left|right)(?=\s+{L.alt(L.BODY_PARTS)}\b)")
-_OWNERS = {"his", "her", "their", "its", "my", "your", "our"}
+_OWN_SIDE_WORDS = re.compile(rf"\b{L.alt(L.POSSESSIVES)}\s+(?:left|right)\b|\b(?:left|right)(?=\s+{L.alt(L.BODY_PARTS)}\b)")
 _RAISE = L.forms("raise", "wave", "lift")
 _TURNED_PARTS = {"head", "face", "eyes", "gaze", "chin", "nose"}  # moved left or right, they turn
 _THING_PREPOSITIONS = {"in", "on", "into", "onto", "from", "of", "off", "under", "inside"}

@@ -152,8 +152,8 @@ WEARER_WORDS = {"he", "she", "him", "his", "her", "hers", "they", "them", "their
 # nouns after "left"/"top"/... that make it something else than a position in the frame
 NOT_POSITION_NOUNS = {"turn", "turns", "way", "ways", "moment", "time", "answer", "amount", "angle", "angles", "hat",
                       "indent", "indents", "indentation",  # "adjust the left indent": a setting
-                      "hats", "notch", "line", "lines", "click", "view", "views", "speed", "shelf", "shelves", "floor",
-                      "floors", "drawer", "drawers", "bunk", "deck", "tier", "layer", "lip", "lips", "jaw", "teeth",
+                      "hats", "notch", "line", "lines", "click", "view", "views", "speed", "floor",
+                      "floors", "bunk", "deck", "tier", "layer", "lip", "lips", "jaw", "teeth",
                       "tooth", "half-", "over", "behind", "out", "alone", "unchanged", "intact", "untouched", "aside",
                       "to", "of", "and", "or", "side", "sides", "corner", "corners", "half", "edge", "edges", "part",
                       "parts", "third", "hand", "area", "region", "portion", "section", "quadrant", "border", "margin",
@@ -259,6 +259,7 @@ INTENSIFIED = re.compile(r"\s+(?:into|through|in|at|on|onto|over|under|up|down|b
 DETERMINERS = {"the", "a", "an", "this", "that", "these", "those", "his", "her", "their", "its", "my", "your", "our",
                "some", "one", "two", "three", "both", "each", "every", "another", "other"}
 PRONOUN_SUBJECTS = {"he", "she", "they", "we", "i", "you"}
+POSSESSIVES = {"his", "her", "their", "its", "my", "your", "our"}  # "his left hand": an owner named
 
 # ---------------------------------------------------------------------------------- verbs
 

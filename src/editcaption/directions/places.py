@@ -162,13 +162,14 @@ FUNCTION_WORDS = {"and", "or", "of", "to", "in", "on", "at", "by", "with", "the"
                   "together", "alone", "instead", "about", "among", "amongst", "too", "also", "like", "unlike", "next",
                   "do", "does", "did", "were", "isn't", "aren't", "doesn't", "don't", "didn't"}
 NOT_A_THING = L.NOT_POSITION_NOUNS | FUNCTION_WORDS
-# what "above"/"under" may name though "top"/"left" before it would not make a place: "above the shelf"
-# is a place, "the top shelf" a part
-NOT_A_REFERENCE = NOT_A_THING - {"hat", "hats", "shelf", "shelves", "floor", "floors", "drawer", "drawers", "bunk",
+# what "above"/"under" may name though "top"/"left" before it would not make a place: "above the deck"
+# is a place, "the top deck" a part (shelves, drawers and cabinets: lexicon.FURNITURE_UNITS)
+NOT_A_REFERENCE = NOT_A_THING - {"hat", "hats", "floor", "floors", "bunk",
                                  "deck", "tier", "layer", "lip", "lips", "jaw", "teeth", "tooth", "line", "lines",
                                  "body", "bodies", "wing", "lens"}
-# "on the bottom shelf", "the top floor": a part of a thing, not a place in the frame
-SUBPART_NOUNS = {"shelf", "shelves", "floor", "floors", "drawer", "drawers", "bunk", "deck", "tier", "layer", "row",
+# "on the bottom deck", "the top floor": a part of a thing, not a place in the frame (furniture, named by
+# height or by side: lexicon.FURNITURE_UNITS)
+SUBPART_NOUNS = {"floor", "floors", "bunk", "deck", "tier", "layer", "row",
                  "rows", "level", "levels", "lip", "lips", "jaw", "teeth", "tooth", "step", "steps", "picture",
                  "pictures", "photo", "photos", "panel", "panels", "poster", "posters", "painting", "paintings",
                  "compartment", "compartments", "page", "pages", "pane", "panes", "slot", "slots"}

@@ -61,8 +61,10 @@ _FIRST_WORD = re.compile(r"[\s\-*\u2022]*(?P<w>[a-z]+)")
 _PUT_THERE = re.compile(rf"\b(?:{L.alt(L.EDIT_VERBS['add'])}|there\s+be|have)\b")
 _WORN_OVER = {"shirt", "shirts", "dress", "sweater", "blouse", "jacket", "coat", "suit", "t-shirt", "uniform", "top",
               "background"}
+_CORNER_HEIGHTS, _CORNER_SIDES = {"top", "bottom", "upper", "lower"}, {"left", "right"}  # "logo top-right" needs both
+_GESTURING_PARTS = {"hand", "hands", "arm", "arms", "finger", "fingers"}
 _GESTURE_TO_A_SIDE = re.compile(rf"\b(?:{L.alt(L.forms('extend', 'stretch', 'reach', 'point', 'wave'))})\s+(?:out\s+)?"
-                                r"(?:(?:his|her|their|its|a|the|one|both)\s+)?(?:(?:left|right)\s+)?(?:hand|hands|arm|arms|finger|fingers)\s+"
+                                rf"(?:(?:{L.alt(L.POSSESSIVES)}|a|the|one|both)\s+)?(?:(?:left|right)\s+)?{L.alt(_GESTURING_PARTS)}\s+"
                                 r"(?:out\s+)?(?:to|toward|towards)\s+the\s+(?:left|right)\b(?!\s+of\b)"
                                 rf"|\b{L.alt(L.forms('face'))}\s+the\s+(?:left|right)\s+side\b(?!\s+of\b)")
 _GROUPS = {"set", "sets", "group", "groups", "pair", "pairs", "bunch", "cluster", "pile", "stack", "crowd", "team"}
@@ -185,7 +187,7 @@ def _relation_sides(words: str) -> tuple[str | None, str | None]:
     for side in ("left", "right"):
         if side in words:
             return side, None
-    return None, "top" if words.startswith(("above", "on")) else "bottom"
+    return None, P.VERTICAL_WORD.get(words.split()[0], "top")  # "on top of": top
 
 
 def _ambient(words: set[str], after: str, head: str, rest: str) -> bool:
@@ -232,8 +234,9 @@ class PlaceReading:
         for m in self.scan(_PANEL) if pictures else ():
             self.take(*m.span())  # "the left image": a photograph of several, no place in one
             self.several_pictures = True
-        for m in _GESTURE_TO_A_SIDE.finditer(self.low):  # (its hand may be read already as an own side)
-            self.take(*m.span())  # "extend hand to the left", "faces the right side": a gesture or a facing
+        for m in _GESTURE_TO_A_SIDE.finditer(self.low) if self.words & _GESTURING_PARTS or "side" in self.words else ():
+            self.take(*m.span())  # "extend hand to the left", "faces the right side": a gesture or a facing (its
+            # hand may be read already as an own side, so the span is not asked to be free)
         for m in self.scan(P.RECIPROCAL):
             self.take(*m.span())
         for m in self.scan(P.BOTH_SIDES):
@@ -284,7 +287,7 @@ class PlaceReading:
             noun = m.group("noun") or m.group("noun2")
             if P.thing_noun(noun) and noun not in _DEGREE and not _KEPT.search(self.low, self.clause_start(m.start()), m.start()):
                 self.emit("position", "center", *m.span())
-        for m in self.scan(P.THING_AT_A_CORNER):
+        for m in self.scan(P.THING_AT_A_CORNER) if self.words & _CORNER_HEIGHTS and self.words & _CORNER_SIDES else ():
             if P.thing_noun(m.group("noun")) and m.group("noun") not in L.MOTION_VERBS and self.free(*m.span()):
                 self.emit("position", m.group("h"), *m.span(), P.VERTICAL_WORD[m.group("v")])
         for m in self.scan(P.LABELLED_PLACE) if ":" in self.low else ():
@@ -421,7 +424,7 @@ class PlaceReading:
                 self.take(*m.span())  # "in the top cabinet", "on the lower grill rack": one of a stack, a part
             return
         if not groups.get("part") and nxt and (nxt.group("w") in P.SUBPART_NOUNS or nxt.group("w") in L.BODY_PARTS):
-            self.take(*m.span())  # "on the bottom shelf": a part of a thing, not of the frame
+            self.take(*m.span())  # "on the bottom deck": a part of a thing, not of the frame
             return
         if not groups.get("part") and not v_raw and groups.get("h") == "middle" and nxt and \
                 P.thing_noun(nxt.group("w")) and self.low.startswith(("on", "at", "by", "to", "from", "near"), m.start()):
