@@ -19,11 +19,13 @@ from .lexicon import alt
 # adverbs and fillers that may sit between a verb and its direction ("moves slowly and
 # smoothly downward", "pans slightly to the left", "trucks a little right")
 ADV = (r"(?:\s+(?:[a-z]+ly|and|a\s+(?:little|bit|touch)(?:\s+bit)?|straight|further|farther|just|very|then|also|"
-       r"now|once\s+more|again|all\s+the\s+way|way|somewhat|quite|more|back\s+to(?:\s+the)?|even|much))*")
+       r"now|once\s+more|again|all\s+the\s+way|way|somewhat|quite|more|back\s+to(?:\s+the)?|even|much|"
+       r"up(?=\s+close\s+to\b)))*")  # "get up close to the car": as near as "get close to"
 H = r"(?:left|right)(?:wards?)?"
 VM = r"(?:up|down)(?:wards?)?"
-# "towards" alone (no direction after it) is an approach: a zoom in when the camera is the agent
-FWD = r"(?:forwards?|ahead|closer|nearer|towards?|toward|inwards?|in(?=\s*(?:$|[,.;!?)]|\s+(?:on|to|toward|towards|closer|and|while|with|at)\b)))"
+# "towards" alone (no direction after it) is an approach: a zoom in when the camera is the agent; so is
+# "close to" ("Get close to the monkey")
+FWD = r"(?:forwards?|ahead|closer|nearer|close(?=\s+to\b)|towards?|toward|inwards?|in(?=\s*(?:$|[,.;!?)]|\s+(?:on|to|toward|towards|closer|and|while|with|at)\b)))"
 BACKW = r"(?:backwards?|back(?!\s+and\s+forth)(?!\s+to\s+(?:the\s+)?(?:left|right|top|bottom)\b)|away|(?:farther|further)(?=\s*(?:$|[,.;!?]|\s+(?:to|from|and|away)\b))|outwards?|out(?=\s*(?:$|[,.;!?)]|\s+(?:from|to|and|while|with|of\s+the\s+(?:scene|frame|shot))\b)))"
 # "to the left", "towards the right", "from right to left" (the destination counts)
 # "from" may be left out after the verb: "pans left to right"
@@ -224,8 +226,8 @@ EXIT = rx(r"\b(?:(?:exit|exits|exited|exiting)(?:\s+(?:the\s+)?(?:frame|screen|s
           # "walks out from the left side": the side it leaves by
           rf"|\b{alt(L.forms('walk', 'go', 'run', 'move', 'step', 'drive', 'ride', 'fly'))}\s+out\s+(?:from|through|by|via|to)\s+"
           r"(?:the\s+)?(?P<d4>left|right)(?=[\s-]+side\b|\s*(?:$|[,.;!?]|\s+(?:and|while|then)\b))"
-          # "a left exit is made": the exit named by its side
-          r"|\b(?:a|an|the|its|his|her|their)\s+(?P<d5>left|right)\s+exit\b"
+          # "a left exit is made": the exit named by its side (but "take the right exit" is a road's)
+          r"|(?<!take\s)(?<!takes\s)(?<!took\s)(?<!taking\s)\b(?:a|an|the|its|his|her|their)\s+(?P<d5>left|right)\s+exit\b"
           # "turns and leaves to the left": after a word that makes "leaves" the verb (see grammar)
           r"|\b(?:and|then|he|she|it|they|who|which|that)\s+(?:[a-z]+ly\s+)?(?:leaves|left)\s+(?:to(?:wards?)?|toward)\s+"
           r"(?:the\s+)?(?P<d6>left|right)\b(?![\s-]+(?:of|side|hand|corner|edge)\b)")

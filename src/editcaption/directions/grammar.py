@@ -55,7 +55,7 @@ _NEEDS_SENSE = {"clockwise", "counterclockwise", "anticlockwise", "counter", "an
 _NEEDS_MOTION = _SIDES | {"up", "down", "upward", "upwards", "downward", "downwards", "forward", "forwards", "backward",
                           "backwards", "back", "away", "ahead", "closer", "nearer", "in", "out", "inward", "inwards",
                           "outward", "outwards", "toward", "towards", "top", "bottom", "upper", "lower", "farther",
-                          "further", "approach"}
+                          "further", "approach", "close"}
 _NEEDS_CAMERA_MOTION = set(L.VERTICAL_VERBS) | {"movement", "motion", "move", "drift", "shift", "translation",
                                               "glide", "travel"}
 # a camera named as a verb's subject ("a drone shot that descends"), also in a text about no camera
@@ -147,8 +147,10 @@ class _Reader(PlaceReading):
         # where things are around them, and there is no picture whose side it could be
         # "Turn to the right, walk to the desk, ...": someone walking through a room is told where to
         # go; a side with no owner is around them, and their own steps are no move in a picture
+        # "There should be a store to your right", "Go through the next intersection": a walker told the way
         self.situated = _SITUATED.match(self.low) is not None or (
-            _IMPERATIVE.match(self.low) is not None and _NAVIGATION.search(self.low) is not None)
+            _IMPERATIVE.match(self.low) is not None and _NAVIGATION.search(self.low) is not None) or \
+            _WALKER.search(self.low) is not None
 
     # ------------------------------------------------------------------ bookkeeping
 
@@ -254,7 +256,7 @@ class _Reader(PlaceReading):
     def looked_at_by_another(self, pos: int) -> bool:
         """Whether the clause before ``pos`` has someone other than the listener look or turn ("the
         girl is looking to your left"), not the listener told to ("Turn to your right")."""
-        told = P.WORD.findall(self.subject(pos))
+        told = P.WORD.findall(_LOOKS_LIKE.sub(" ", self.subject(pos)))  # "a light that looks like a lantern": no gaze
         return bool(told) and not _IMPERATIVE.match(told[0]) and bool(L.FACING_VERBS.intersection(told))
 
     def mirrors(self) -> None:
@@ -272,8 +274,8 @@ class _Reader(PlaceReading):
             for m in self.scan(pattern):
                 if self.noun_before(m.start()) or self.cookware(m.start()):
                     continue  # "a truck left of a refrigerator", "lift the frying pan up": a thing, not a move
-                if self.low.startswith("pulled", m.start()) and not self.sentence(m.start()).camera:
-                    continue  # "dark hair pulled back": a participle of a thing
+                if self.low.startswith(("pulled", "tilted"), m.start()) and not self.sentence(m.start()).camera:
+                    continue  # "dark hair pulled back", "two blankets tilted up": a participle of a thing
                 if self.low.startswith("back", m.start()) and self.after_a_motion_verb(m.start()):
                     continue  # "walks right back out": "back" says where the walk goes, not the camera
                 if self.low.startswith("backed", m.start()) and not self.camera_agent(m.start()):
@@ -578,7 +580,12 @@ class _Reader(PlaceReading):
             clause_start == s.start or _POV.search(self.low, s.start, m.start()) is not None)
         # "Get closer to the dog's face", "Step back": a request to whoever holds the camera
         # ("go towards the blue block", "go back to the previous page": a trip to a thing or a place)
-        asked = not subject and clause_start == s.start and d in ("in", "out") and verb in _TO_THE_VIEWER and \
+        # ("Leave only four, come closer": a later request in a sentence of requests, but not "move": "Keep
+        # the book on the desk and move closer a bit" asks the person in the picture; and not "Go forward to
+        # the door, hang a right": someone walking through a room is told where to go)
+        later_request = verb in _LATER_REQUESTS and _REQUEST_OPENER.match(self.low, s.start) is not None
+        asked = not subject and (clause_start == s.start or later_request) and \
+            d in ("in", "out") and verb in _TO_THE_VIEWER and not self.situated and \
             not m.group("d").startswith("toward") and not (m.group("d") == "back" and _BACK_TO_A_PLACE.match(self.low, m.end()))
         if _camera_subject(subject) or (_IT.match(subject) and s.camera) or self.camera_by_default(m.start(), subject) or pov or asked:
             if d == "out" and self.returns_after_a_pan(m):
@@ -834,6 +841,10 @@ _RETURNS = re.compile(rf"\b{L.alt(L.forms('come', 'go', 'swing', 'turn'))}\s+bac
 _BACK_TO_A_THING = re.compile(r"\s+(?:to|onto|on)\s+(?!(?:reveal|show|see|capture|display|frame|include|expose)\b)")
 _PASSES_A_THING = re.compile(r"\b(?:pass|passes|passed|passing)\s+(?:a|an|the|some|two|three|several)\s")
 _TO_THE_VIEWER = L.forms("get", "move", "step", "come", "go", "pull", "back")
+_LATER_REQUESTS = {"get", "step", "come", "go", "pull", "back"}  # the bare verb: a request
+# a sentence that opens with a request ("Leave only four, ...", "Go up a bit and ...")
+_REQUEST_OPENER = re.compile(r"\s*(?:please\s+)?(?:leave|keep|make|add|remove|change|replace|show|put|place|take|get|move|"
+                             r"step|come|go|pull|back|walk|zoom|let|have|give|use|crop|include|focus|capture|shoot|stay)\b")
 # "go back to the previous page" (but "pull back to a wide shot" is a zoom out)
 _BACK_TO_A_PLACE = re.compile(r"\s+to\s+(?:the|a|an|your|my|our|this|that)\s+(?![a-z-]+\s+(?:shot|view|angle|framing)\b|"
                               r"(?:shot|view|angle|framing|wide|close)\b)[a-z]")
@@ -862,6 +873,12 @@ _NAVIGATION = re.compile(r"(?:^|[.,;!]\s*|\b(?:and|then)\s+)(?:turn\s+(?:to\s+(?
                          r"walk\s+(?:to|toward|towards|forward|straight|around|across|over|left|right|back|up|down|into)|"
                          r"go\s+(?:straight|forward|left|right)|head\s+(?:to|toward|towards|left|right|straight)|"
                          r"take\s+a\s+step|veer\s+(?:left|right))\b")
+_LOOKS_LIKE = re.compile(r"\blooks?\s+like\b")
+# a text addressed to someone walking a street: the listener placed among things, or the street's own ways
+_WALKER = re.compile(r"\b(?:orient\s+yourself|(?:in\s+front|ahead)\s+of\s+you|behind\s+you|(?:to|on)\s+your?\s+(?:left|right)|"
+                     r"you(?:'ll|\s+will|\s+should)\s+(?:reach|pass|come|see|have|arrive|approach|notice|find|be)|"
+                     r"(?:next|first|second|third)\s+(?:[a-z\d]+-way\s+)?(?:intersection|light|corner|block)|"
+                     r"(?:follow|with)\s+(?:the\s+)?(?:flow\s+of\s+)?traffic)\b")
 # verbs with a vertical way of their own: "lift the box upwards" names no extra direction
 _VERTICAL_ON_ITS_OWN = L.forms("lift", "raise", "lower", "rise", "drop", "fall", "sink", "climb", "pick", "hang")
 # a clause that opens with its subject and verb: "the camera pans", "where the man quickly gets out", "he

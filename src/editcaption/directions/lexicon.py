@@ -306,8 +306,9 @@ INCREASE_VERBS = forms("increase", "boost", "raise", "enhance", "augment", "inte
                        "strengthen", "reinforce", "magnify", "improve", "enliven", "heighten", "lift", "maximize",
                        "maximise", "up", "crank", "pump", "turn", "advance", "push", "bump") | {"amp up", "amps up", "amping up", "amped up",
                                                                      "bump up", "bumps up", "turn up", "turning up",
-                                                                     "crank up", "pump up", "add more", "more",
-                                                                     "higher", "greater", "stronger", "add"}
+                                                                     "crank up", "pump up", "more",
+                                                                     "higher", "greater", "stronger", "add"} | {
+    f"{v} more" for v in forms("add", "give")}  # "adding more brightness to the image"
 DECREASE_VERBS = forms("decrease", "reduce", "lower", "lessen", "diminish", "cut", "drop", "soften", "weaken", "mute",
                        "dampen", "minimize", "minimise") | {"tone down", "turn down", "turning down", "tones down",
                                                            "less", "lower", "weaker", "dial down", "dials down"}

@@ -132,7 +132,7 @@ FRAME_SIDE = re.compile(r"\b(?:(?:from|on|at|to|in)\s+(?:the\s+)?)?(?:frame|scre
 OWN_PLACE = re.compile(r"\b(?:at|in|on)\s+(?:its|his|her|their)\s+(?:very\s+)?(?P<w>top|bottom|center|centre|middle)\b"
                        r"(?![\s-]+(?:left|right|half|part|portion|third|corner|edge|side|row|shelf|drawer|\d+|two|three|"
                        r"four|five|ten|twenty)\b)")  # not "in their top 3 posts": a ranking
-PRONOUN_RELATION = re.compile(r"\b(?P<w>above|below|under|underneath|beneath|atop)\s+(?:it|them)\b(?!\s*-)")
+PRONOUN_RELATION = re.compile(r"\b(?P<w>above|below|under|underneath|beneath|atop)\s+(?:it|them|you|us)\b(?!\s*-)")
 # "stacked on top of each other": a relation among the things, no place
 RECIPROCAL = re.compile(r"\b(?:on\s+top\s+of|above|below|under|beside|next\s+to)\s+(?:each\s+other|one\s+another|"
                         r"the\s+other(?:\s+one)?)\b")
@@ -205,7 +205,7 @@ _INCREASE = alt((L.INCREASE_VERBS - {"add", "up", "more", "higher", "greater", "
 _DECREASE = alt(L.DECREASE_VERBS - {"less", "lower", "weaker", "drop", "cut"} | {"lower", "lowers", "lowering"})
 _LIGHT, _SAT, _CON = alt(L.LIGHT_NOUNS), alt(L.SATURATION_NOUNS), alt(L.CONTRAST_NOUNS)
 TONE_NOUN = re.compile(rf"\b(?:(?P<inc>{_INCREASE})|(?P<dec>{_DECREASE}))(?:\s+(?:up|down))?\s+(?:the\s+|its\s+|an\s+|"
-                       r"(?:image|picture|photo)'s\s+)?(?:overall\s+|global\s+|general\s+)?"
+                       r"(?:image|picture|photo)'s\s+)?(?:overall\s+|global\s+|general\s+|sunshine\s+|sunlight\s+|natural\s+)?"
                        rf"(?:(?P<light>{_LIGHT})|(?P<sat>{_SAT})|(?P<con>{_CON}))\b")
 _GLOBAL = alt(L.GLOBAL_NOUNS)
 TONE_MAKE = re.compile(rf"\b(?:make|makes|making|made|render|renders|get|turn|let|have)\s+(?:the\s+|this\s+|my\s+|its\s+)?"

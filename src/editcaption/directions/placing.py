@@ -61,6 +61,7 @@ _FIRST_WORD = re.compile(r"[\s\-*\u2022]*(?P<w>[a-z]+)")
 _PUT_THERE = re.compile(rf"\b(?:{L.alt(L.EDIT_VERBS['add'])}|there\s+be|have)\b")
 _WORN_OVER = {"shirt", "shirts", "dress", "sweater", "blouse", "jacket", "coat", "suit", "t-shirt", "uniform", "top",
               "background"}
+_OVERHEAD = re.compile(r"\b(?:canop(?:y|ies)|awnings?|parasols?|umbrellas?|chandeliers?)\s+$")
 _CORNER_HEIGHTS, _CORNER_SIDES = {"top", "bottom", "upper", "lower"}, {"left", "right"}  # "logo top-right" needs both
 _GESTURING_PARTS = {"hand", "hands", "arm", "arms", "finger", "fingers"}
 _GESTURE_TO_A_SIDE = re.compile(rf"\b(?:{L.alt(L.forms('extend', 'stretch', 'reach', 'point', 'wave'))})\s+(?:out\s+)?"
@@ -351,7 +352,9 @@ class PlaceReading:
             asked = opening is not None and _PUT_THERE.fullmatch(opening.group("w")) is not None  # a request to put
             put = ((asked or _PUT_THERE.search(clause) is not None) and m.group("head") not in _WORN_OVER and
                    not any(w in F.PATH_VERBS for w in P.WORD.findall(clause)))
-            if (held or put) and m.group("head") not in P.NOT_A_REFERENCE:
+            # "a canopy over three children": a thing that is over what it shelters by what it is
+            overhead = _OVERHEAD.search(self.low, max(0, m.start() - 16), m.start()) is not None
+            if (held or put or overhead) and m.group("head") not in P.NOT_A_REFERENCE:
                 self.relative(None, m.start(), m.end(), "top")
 
     def names_the_frame(self, tail: re.Match[str]) -> bool:
