@@ -736,6 +736,20 @@ def test_a_filmed_scene_s_layout_is_no_fact():
     ("The girl is looking to your left", []),
     ("Do not take the right exit.", [("position", "right", None)]),
     ("a left exit is made", [("move", "left", None)]),
+    ("Move the picture to the right side of the slide.", [("move", "right", None)]),
+    ("Insert a logo at the middle of the slide.", [("position", "center", None)]),
+    ("Move the picture to slide right", [("move", "right", None)]),
+    ("Move the textbox to slide top", [("move", "up", None)]),
+    ("put a logo on slide left", [("position", "left", None)]),
+    ("slide left the red block", [("move", "left", None)]),
+    ("Move the picture to the left top of the slide", [("move", "left", None), ("move", "up", None)]),
+    ("Insert a green triangle. And move it in the left corner.", [("move", "left", None)]),
+    ("insert an arrow and move it on the bottom of the slide.", [("move", "down", None)]),
+    ("Align the text to the left.", []),
+    ("Make all the textboxes right aligned on slide 9.", []),
+    ("Could you tone down the brightness of my photo?", [("tone", "darker", None)]),
+    ('Insert the content "Education falls under the Ministry of Education."', []),
+    ('click on the icon to the right of "Settings"', [("relative", "right", None)]),
 ])
 def test_reads_constructed_phrasings(text, expected):
     assert facts(text) == expected

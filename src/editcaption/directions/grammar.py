@@ -62,7 +62,7 @@ _NEEDS_CAMERA_MOTION = set(L.VERTICAL_VERBS) | {"movement", "motion", "move", "d
 _CAMERA_NAMED = {w for w in L.CAMERA_NOUNS if " " not in w}
 _NEEDS_PLACE = _SIDES | {"top", "bottom", "upper", "lower", "middle", "center", "centre", "leftmost", "rightmost",
                          "topmost", "bottommost", "above", "below", "under", "underneath", "beneath", "atop", "over", "centered", "centred"}
-_NEEDS_TONE = {w for p in (L.INCREASE_VERBS, L.DECREASE_VERBS) for w in p if " " not in w} | {
+_NEEDS_TONE = {w.split()[0] for p in (L.INCREASE_VERBS, L.DECREASE_VERBS) for w in p} | {  # "tone down": "tone"
     "brighten", "brightens", "brightened", "brightening", "lighten", "lightens", "lightened", "lightening", "darken",
     "darkens", "darkened", "darkening", "dim", "dims", "dimmed", "dimming", "warm", "warms", "warmed", "warming",
     "cool", "cools", "cooled", "cooling", "too", "full", "maximum", "max", "desaturate", "desaturated",
@@ -138,6 +138,9 @@ class _Reader(PlaceReading):
         self.starts = [s.start for s in self.sentences]
         self.found: list[DirectionStatement] = []
         self.taken: list[tuple[int, int]] = []
+        if '"' in self.low or "\u201c" in self.low:
+            # 'Insert the content "... falls under the Ministry ..."': words to be written, not said to us
+            self.taken += [q.span("q") for q in _LITERAL_TEXT.finditer(self.low)]
         self.tokens = [(w.group(), w.start(), w.end()) for w in P.WORD.finditer(self.low)]
         self.words = {w for w, _, _ in self.tokens}
         # a text that follows a camera move describes the scene it films: where things stand in it
@@ -377,6 +380,8 @@ class _Reader(PlaceReading):
 
     def moves(self) -> None:
         for m in self.anchored(F.CONTENT_OBJECT):
+            if P.THE_PAGE.match(self.low, _PART_NOUN.match(self.low, m.end()).end()):
+                continue  # "Move the picture to the right side of the slide": a picture on the slide, moved
             self.camera_fact(m, m.group("d"), convention="ambiguous")
         for m in self.anchored(F.CAMERA_OBJECT):
             self.camera_fact(m, m.group("d"))
@@ -519,8 +524,10 @@ class _Reader(PlaceReading):
             a, b = v.start(), v.end() + d.end()
             horizontal = d.group("d").startswith(("left", "right"))
             nxt = _NEXT_WORD.match(self.low, b) if horizontal else None
-            if self.relative_after(b) or (nxt and P.thing_noun(nxt.group("w"))) or self.both_ways(b, F.normalise(d.group("d"))):
-                return  # "move it to the left of the sofa", "shift the right-side tree"
+            if self.relative_after(b) or (nxt and P.thing_noun(nxt.group("w"))) or self.both_ways(b, F.normalise(d.group("d"))) \
+                    or horizontal and _SECOND_AXIS.match(self.low, b):
+                # "move it to the left of the sofa", "shift the right-side tree"; "to the left top of the slide"
+                return  # is a corner, read with the place (a move per axis)
             if not horizontal and v.group() in L.PARTICLE_VERBS and not (
                     d.group("d").endswith(("ward", "wards")) and v.group() not in _VERTICAL_ON_ITS_OWN):
                 # (but "push the switch upwards": a direction adverb after a verb with no way of its own)
@@ -873,6 +880,12 @@ _NAVIGATION = re.compile(r"(?:^|[.,;!]\s*|\b(?:and|then)\s+)(?:turn\s+(?:to\s+(?
                          r"walk\s+(?:to|toward|towards|forward|straight|around|across|over|left|right|back|up|down|into)|"
                          r"go\s+(?:straight|forward|left|right)|head\s+(?:to|toward|towards|left|right|straight)|"
                          r"take\s+a\s+step|veer\s+(?:left|right))\b")
+# a quoted text to be written (on a slide, a sign, a page), after the word that says so
+_LITERAL_TEXT = re.compile(r"\b(?:text|texts|content|contents|title|titles|caption|captions|word|words|saying|says|reads|"
+                           r"label|heading|subtitle|slogan|phrase|message|quote)\s*:?\s*(?P<q>\"[^\"]{3,}\"|\u201c[^\u201d]{3,}\u201d)")
+_SECOND_AXIS = re.compile(r"[\s-]+(?:top|bottom|upper|lower)\b")
+# "to the right (side) of ...", "to the left top (corner) of ..."
+_PART_NOUN = re.compile(r"(?:[\s-]+(?:top|bottom|upper|lower|left|right))?(?:[\s-]+(?:side|half|edge|corner|part|end))?")
 _LOOKS_LIKE = re.compile(r"\blooks?\s+like\b")
 # a text addressed to someone walking a street: the listener placed among things, or the street's own ways
 _WALKER = re.compile(r"\b(?:orient\s+yourself|(?:in\s+front|ahead)\s+of\s+you|behind\s+you|(?:to|on)\s+your?\s+(?:left|right)|"

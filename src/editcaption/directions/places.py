@@ -125,8 +125,14 @@ THING_AT_A_CORNER = re.compile(r"\b(?P<noun>[a-z][a-z-]*)\s+(?P<v>top|bottom|upp
                                r"(?![\s-]+(?:of|side|half|hand)\b)(?=\s*(?:$|[,.;:!)\"\u201d]|\s+(?:and|with|corner)\b))")
 # "a second skier enters the frame, far right": a bare frame side after a pause
 FAR_SIDE = re.compile(r"(?:^|[,;(]\s*)(?P<far>(?:far|extreme)[\s-]+(?P<h>left|right))\b(?![\s-]+(?:of|side|hand)\b)")
+# "at the bottom of the page", "at top right corner of web page", "to the left side of the slide": on a
+# screen the page is the picture, and in a slide deck the slide is
+THE_PAGE = re.compile(r"\s+of\s+(?:the\s+|this\s+|that\s+|each\s+|every\s+|current\s+)?(?:(?:web[\s-]?)?page|webpage|"
+                      r"slide(?![\s-]+(?:show|phone)\b))\b")
 # a side named after the frame: "enters from frame left", "sits screen right"
-FRAME_SIDE = re.compile(r"\b(?:(?:from|on|at|to|in)\s+(?:the\s+)?)?(?:frame|screen)\s+(?P<h>left|right)\b"
+# "Move the picture to slide right", "to slide top" (but "slide left the block" is the verb)
+FRAME_SIDE = re.compile(r"(?:\b(?:(?:from|on|at|to|in)\s+(?:the\s+)?)?(?:frame|screen)\s+(?P<h>left|right)|"
+                        r"\b(?:on|at|to|in|into|onto)\s+(?:the\s+)?slide\s+(?:(?P<h2>left|right)|(?P<v>top|bottom)))\b"
                         r"(?![\s-]+(?:of|side|hand|to\s+(?:the\s+)?(?:left|right))\b)")  # not "frame right to left": a path
 # a place on a thing named by a pronoun: "at its top", "in its center", "above it", "below them"
 OWN_PLACE = re.compile(r"\b(?:at|in|on)\s+(?:its|his|her|their)\s+(?:very\s+)?(?P<w>top|bottom|center|centre|middle)\b"

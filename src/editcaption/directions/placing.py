@@ -61,6 +61,12 @@ _FIRST_WORD = re.compile(r"[\s\-*\u2022]*(?P<w>[a-z]+)")
 _PUT_THERE = re.compile(rf"\b(?:{L.alt(L.EDIT_VERBS['add'])}|there\s+be|have)\b")
 _WORN_OVER = {"shirt", "shirts", "dress", "sweater", "blouse", "jacket", "coat", "suit", "t-shirt", "uniform", "top",
               "background"}
+# a text's alignment in its own box (a format, no place in the picture): "align the titles to the left",
+# "center aligned" (but "top-aligned in slide" puts the box at the slide's top)
+_ALIGN_WORDS = {"align", "aligns", "aligned", "aligning", "alignment"}
+_TEXT_ALIGNED = re.compile(r"\balign(?:s|ed|ing)?\s+(?:[\w\"']+\s+){0,3}?to\s+(?:the\s+)?(?:left|right|center|centre)\b|"
+                           r"\b(?:left|right|center|centre)[\s-]+align(?:ed|ment)\b")
+_MOVED_IT = re.compile(rf"\b{L.alt(L.forms('move', 'shift', 'drag'))}\s+(?:it|them)\s+$")  # "move it on the top"
 _OVERHEAD = re.compile(r"\b(?:canop(?:y|ies)|awnings?|parasols?|umbrellas?|chandeliers?)\s+$")
 _CORNER_HEIGHTS, _CORNER_SIDES = {"top", "bottom", "upper", "lower"}, {"left", "right"}  # "logo top-right" needs both
 _GESTURING_PARTS = {"hand", "hands", "arm", "arms", "finger", "fingers"}
@@ -104,8 +110,6 @@ _BETWEEN = re.compile(r"\s+betwe+n\b")  # "in the middle between the bowl and th
 _THING_BEFORE = re.compile(r"(?P<w>[a-z]+)\s+(?:(?:which|that)\s+(?:is|are)\s+)?(?:(?:just|immediately|directly|next)\s+)?$")
 _ARROWS = {"arrow", "arrows"}  # "click the right arrow": an arrow pointing right, not the right one
 _NOT_BEFORE_SIDE_TO = L.DETERMINERS | {"been", "being", "get", "gets", "got"}  # "is being left to ..."
-# "at the bottom of the page", "at top right corner of web page": on a screen, the page is the picture
-_THE_PAGE = re.compile(r"\s+of\s+(?:the\s+|this\s+)?(?:web[\s-]?)?page\b|\s+of\s+(?:the\s+|this\s+)?webpage\b")
 # "on the left to the close button": beside it (a screen's writers say "to" for "of")
 # ("on the right next to the windows" is still the frame's right: another labeller read it so)
 _TO_A_THING = re.compile(rf"\s+to\s+the\s+(?!{P.PLACE_WORD})[a-z]|\s+to\s+(?:text|icon|button|image|option|symbol|logo|tab|box|field|menu|link)\b")
@@ -230,6 +234,8 @@ class PlaceReading:
             self.emit("position", "center", *m.span())
         for m in self.scan(_ON_ONES_BODY) if "top" in self.words else ():
             self.take(*m.span())  # "a colour on top of their heads": a place on their own body
+        for m in self.scan(_TEXT_ALIGNED) if self.words & _ALIGN_WORDS else ():
+            self.take(*m.span())  # "Align the text to the left", "right aligned": how lines sit in their box
         for m in self.scan(_VIEWPOINT) if "from" in self.words else ():
             self.take(*m.span())  # "shown from the top": where it is seen from, no place in the picture
         for m in self.scan(_PANEL) if pictures else ():
@@ -274,7 +280,11 @@ class PlaceReading:
                 continue
             self.relative(m.group("h"), m.start(), m.end() - 1)
         for m in self.scan(P.FRAME_SIDE):
-            self.emit("position", m.group("h"), *m.span())
+            h, v = m.group("h") or m.group("h2"), P.VERTICAL_WORD.get(m.group("v") or "")
+            if self.low.startswith("to", m.start()) and self.travels(m.start(), far=True):
+                self.emit("move", h or L.VERTICAL_MOTION[v], *m.span())
+                continue  # "Move the picture to slide right": where it goes
+            self.emit("position", h, *m.span(), v)
         for m in self.scan(P.SIDE_TO):
             if self.after_a_thing(m.start()):
                 self.relative(m.group("h"), m.start(), m.end() - 1)
@@ -360,7 +370,7 @@ class PlaceReading:
     def names_the_frame(self, tail: re.Match[str]) -> bool:
         """Whether an "of ..." tail (:data:`.places.OF_NOUN`) names the picture itself ("of the image"),
         not a thing called a frame ("of the wooden picture frame")."""
-        if _THE_PAGE.match(self.low, tail.start()):
+        if P.THE_PAGE.match(self.low, tail.start()):
             return True
         words = {w.removesuffix("'s") for w in re.findall(r"[a-z']+", self.low[tail.start("np"):tail.end() + 24])[:2]}
         return bool(words & L.FRAME_NOUNS) and not L.OBJECT_FRAME.search(self.low, tail.start("np"), tail.end() + 24)
@@ -385,6 +395,13 @@ class PlaceReading:
             if v == "middle" and h_out == "center":
                 v = None
         tail = P.OF_NOUN.match(self.low, m.end())
+        if self.low.startswith(("on", "in", "at"), m.start()) and h_out != "center" and \
+                _MOVED_IT.search(self.low, max(0, m.start() - 24), m.start()) and (tail is None or self.names_the_frame(tail)):
+            # "move it in the left corner", "move it on the bottom of the slide": where it is moved to
+            for way in (h_out if h_out in ("left", "right") else None, L.VERTICAL_MOTION.get(v or "")):
+                if way:
+                    self.emit("move", way, m.start(), tail.end() if tail else m.end())
+            return
         if tail is None and (name := _OF_A_NAME.match(self.low, m.end())):
             self.relative(h_out, m.start(), name.end(), v)  # 'to the right of "Settings"', "of [45 49 66]"
             return
