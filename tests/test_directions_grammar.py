@@ -750,6 +750,20 @@ def test_a_filmed_scene_s_layout_is_no_fact():
     ("Could you tone down the brightness of my photo?", [("tone", "darker", None)]),
     ('Insert the content "Education falls under the Ministry of Education."', []),
     ('click on the icon to the right of "Settings"', [("relative", "right", None)]),
+    ("Wear the right shoe", [("own_side", "right", None)]),
+    ("Remove the right shoe", [("position", "right", None)]),
+    ("The man has placed an object on the shelves above him.", [("relative", None, "top")]),
+    ("Move back towards the door", []),
+    ("Move back to show the whole room", [("zoom", "out", None)]),
+    ("Move in towards the right side to touch the stove", [("move", "right", None)]),
+    ("The man has moved slightly forward and to the right to block the door.", [("move", "right", None)]),
+    ("The camera moves forward and to the right", [("zoom", "in", None), ("pan", "right", None)]),
+    ("The camera cuts to a woman crawling forward, reaching a wall outlet.", []),
+    ("The camera cuts to a puppy running forward, then tumbling and falling down the stairs.", []),
+    ("The camera shows a man walking, then slowly panning left", [("pan", "left", None)]),
+    ("The camera moves forward, then slowly descending", [("zoom", "in", None), ("pan", "down", None)]),
+    ("A woman runs along the road, glancing to the left of the frame.", []),
+    ("a man walks to the left of the frame", [("move", "left", None)]),
 ])
 def test_reads_constructed_phrasings(text, expected):
     assert facts(text) == expected

@@ -593,7 +593,8 @@ class _Reader(PlaceReading):
         later_request = verb in _LATER_REQUESTS and _REQUEST_OPENER.match(self.low, s.start) is not None
         asked = not subject and (clause_start == s.start or later_request) and \
             d in ("in", "out") and verb in _TO_THE_VIEWER and not self.situated and \
-            not m.group("d").startswith("toward") and not (m.group("d") == "back" and _BACK_TO_A_PLACE.match(self.low, m.end()))
+            not m.group("d").startswith("toward") and not (m.group("d") == "back" and _BACK_TO_A_PLACE.match(self.low, m.end())) \
+            and not (m.group("d") in ("back", "in") and _ON_TOWARDS.match(self.low, m.end()))
         if _camera_subject(subject) or (_IT.match(subject) and s.camera) or self.camera_by_default(m.start(), subject) or pov or asked:
             if d == "out" and self.returns_after_a_pan(m):
                 self.take(*m.span())
@@ -607,6 +608,12 @@ class _Reader(PlaceReading):
             self.take(*m.span())  # "Scroll down to find the recipe", "swipe left": a finger on a screen, no picture
         elif self.situated and not subject and d in ("left", "right"):
             self.take(*m.span())  # "veer left to the desk", told to someone walking: their own step, no picture
+        elif d in ("in", "out") and subject and not _camera_subject(subject):
+            # "The man has moved slightly forward and to the right": depth, then a side it moves to
+            c = F.CONTINUATION.match(self.low, m.end())
+            if c and self.free(m.end(), c.end()) and not self.relative_after(c.end()) and \
+                    F.normalise(c.group("d")) in ("left", "right", "up", "down"):
+                self.emit("move", F.normalise(c.group("d")), m.start(), c.end())
         elif d in ("left", "right", "up", "down") and (subject or verb != "back" and not self.facing(m.start())):
             # the thing the clause is about, or with no subject the sentence's ("a ball drops and bounces
             # upwards"; but "turns his head to the left, then back to the right" is a turn)
@@ -659,6 +666,9 @@ class _Reader(PlaceReading):
         if named is None or named.group("who2") or named.group("name"):
             return named is None  # "he walks ..., then runs forward", "SpongeBob reached out ..., ran forward": theirs
         who = named.group("who")  # a noun of any kind ("a man with a red hat takes ...": the man's)
+        camera = _CAMERA_WORD.search(self.low, named.start(), named.end()) if who is None or who in L.CAMERA_NOUNS else None
+        if camera and _SHOWS_A_THING.match(self.low, camera.end()) and _PARTICIPLE.match(self.low, pos):
+            return False  # "The camera cuts to a puppy running forward, then tumbling and falling": the puppy's
         return who is None or who in P.FUNCTION_WORDS or who in L.FRAME_NOUNS or who in L.CAMERA_NOUNS
 
     def a_name(self, pos: int, word: str) -> bool:
@@ -806,7 +816,10 @@ _CAMERA_FRAMES = [(needs, pattern, None) for needs, pattern in F.CAMERA_FRAMES] 
 _THING_WORDS = ("truck", "track", "mirror")  # camera and mirror verbs that are also everyday things
 # a camera that shows, films or records something: what it shows may be what moves
 _SHOWING_FORMS = (r"shows|showed|showing|captures|captured|capturing|films|filmed|filming|records|recorded|recording|"
-                  r"sees|saw|displays|displayed|follows|followed|following")
+                  r"sees|saw|displays|displayed|follows|followed|following|"
+                  # "The camera cuts to a woman crawling forward": she crawls
+                  r"cuts\s+(?:back\s+)?to|cut\s+(?:back\s+)?to|switches\s+to|switched\s+to")
+_PARTICIPLE = re.compile(r"[a-z]+ing\b")
 _SHOWING = re.compile(rf"\b(?:{_SHOWING_FORMS})$")
 _TO_SHOW_VERBS = r"(?:show|reveal|capture|film|record|display)"
 _TO_SHOW = re.compile(rf"\s+(?:again\s+)?to\s+{_TO_SHOW_VERBS}\b")
@@ -849,6 +862,8 @@ _BACK_TO_A_THING = re.compile(r"\s+(?:to|onto|on)\s+(?!(?:reveal|show|see|captur
 _PASSES_A_THING = re.compile(r"\b(?:pass|passes|passed|passing)\s+(?:a|an|the|some|two|three|several)\s")
 _TO_THE_VIEWER = L.forms("get", "move", "step", "come", "go", "pull", "back")
 _LATER_REQUESTS = {"get", "step", "come", "go", "pull", "back"}  # the bare verb: a request
+# "Move back towards the door", "Move in towards the right side": a trip towards a thing or a side
+_ON_TOWARDS = re.compile(r"\s+towards?\b")
 # a sentence that opens with a request ("Leave only four, ...", "Go up a bit and ...")
 _REQUEST_OPENER = re.compile(r"\s*(?:please\s+)?(?:leave|keep|make|add|remove|change|replace|show|put|place|take|get|move|"
                              r"step|come|go|pull|back|walk|zoom|let|have|give|use|crop|include|focus|capture|shoot|stay)\b")

@@ -410,6 +410,9 @@ class PlaceReading:
             if h_out == "center" and not v and (words & _PLAYED or "attention" in words or _DOING.match(self.low, tail.start())):
                 self.take(m.start(), tail.end())  # "in the middle of the video", "of taking a photo": a time
             elif self.names_the_frame(tail):
+                if self.low.startswith("to", m.start()) and self.faces_just_before(m.start()):
+                    self.take(m.start(), tail.end())  # "glancing to the left of the frame": where she looks
+                    return
                 if self.low.startswith("to", m.start()) and self.travels(m.start(), far=True):
                     # "one ray swimming to the top right of the image": where it goes, a move per axis
                     for way in (h_out if h_out in ("left", "right") else None, L.VERTICAL_MOTION.get(v or "")):
