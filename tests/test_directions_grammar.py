@@ -764,6 +764,13 @@ def test_a_filmed_scene_s_layout_is_no_fact():
     ("The camera moves forward, then slowly descending", [("zoom", "in", None), ("pan", "down", None)]),
     ("A woman runs along the road, glancing to the left of the frame.", []),
     ("a man walks to the left of the frame", [("move", "left", None)]),
+    ("Center, octagonal representation of Apollo and the Muses.", [("position", "center", None)]),
+    ("Top row: Europa and the bull.", [("position", None, "top")]),
+    ('Caption: "Born of Venus." Bottom row: Neptune riding over the sea.', [("position", None, "bottom")]),
+    ("Right, now make the sky blue", []),
+    ("Two cornucopiae at bottom.", [("position", None, "bottom")]),
+    ("click on blue button at bottom", [("position", None, "bottom")]),
+    ("put a logo on top", []),
 ])
 def test_reads_constructed_phrasings(text, expected):
     assert facts(text) == expected

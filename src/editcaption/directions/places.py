@@ -102,10 +102,11 @@ MENU_PATH = re.compile(r"\b(?i:under)\s+(?:(?i:the)\s+)?[A-Z][\w'-]*(?:\s+(?:&\s
 OVER_RELATION = re.compile(rf"\bover\s+(?:{_DET}\s+|his\s+|her\s+|their\s+|its\s+|[a-z]+'s\s+){_NP}\b")
 HELD_THERE = re.compile(rf"\b{alt(L.forms('hang', 'hold', 'raise', 'dangle', 'suspend', 'hover', 'mount'))}\b")
 # places in a structured prompt: a field ("- Position: Center", "Placement: top left") or a side as the
-# label of a line ("- Left: front view of the robot")
-LABELLED_PLACE = re.compile(r"(?:^|\n)[ \t]*(?:[-*\u2022][ \t]*)?(?:(?P<key>position|placement|location|alignment)[ \t]*:[ \t]*"
+# label of a line or a sentence ("- Left: front view of the robot", a catalogue's "Top row: Europa and
+# bull.", "Center, octagonal representation of Apollo")
+LABELLED_PLACE = re.compile(r"(?:^|\n|(?<=[.;])\s+|(?<=[.;][\"'\u201d])\s+)[ \t]*(?:[-*\u2022][ \t]*)?(?:(?P<key>position|placement|location|alignment)[ \t]*:[ \t]*"
                             r"(?P<field>(?:(?:top|bottom|upper|lower)[\s-]+)?(?:left|right|center|centre|middle)|top|bottom)\b"
-                            r"|(?P<label>left|right|center|centre|top|bottom)[ \t]*:)")
+                            r"|(?P<label>left|right|center|centre|top|bottom)(?:[ \t]+row)?[ \t]*(?::|(?<!right),(?=[ \t]+[a-z])))")  # ("Right, now ...": a word of assent)
 # "center" as a request: "Center the result", "and centre it" (the thing goes to the middle of the frame)
 CENTER_VERB = re.compile(r"(?:^|[.;!\n]\s*|[-*\u2022]\s+|\b(?:and|then|please|now)\s+)(?P<v>center|centre)\s+"
                          r"(?:the|it|them|this|that|his|her|its|their|everything)\b")

@@ -301,7 +301,7 @@ class PlaceReading:
         for m in self.scan(P.THING_AT_A_CORNER) if self.words & _CORNER_HEIGHTS and self.words & _CORNER_SIDES else ():
             if P.thing_noun(m.group("noun")) and m.group("noun") not in L.MOTION_VERBS and self.free(*m.span()):
                 self.emit("position", m.group("h"), *m.span(), P.VERTICAL_WORD[m.group("v")])
-        for m in self.scan(P.LABELLED_PLACE) if ":" in self.low else ():
+        for m in self.scan(P.LABELLED_PLACE) if ":" in self.low or "," in self.low else ():
             words = m.group("field") or m.group("label")
             h, v = P.place_parts(words)
             if h is None and re.search(r"\b(?:center|centre|middle)\b", words):
@@ -515,6 +515,8 @@ class PlaceReading:
                 h_out in ("left", "right") and re.match(r"(?:on|from|at|in)\s", self.low[m.start():m.start() + 5])
                 and not re.match(r"\s+to\s+(?:the\s+)?(?:left|right)\b", self.low[m.end():m.end() + 20])) and not (
                 _BARE_CENTER.match(self.low, m.start()) and _NO_NOUN_AFTER.match(self.low, m.end())) and not (
+                # "Two cornucopiae at bottom.": the picture's bottom (but "on top" is on top of something)
+                v in ("top", "bottom") and self.low.startswith("at", m.start()) and _NO_NOUN_AFTER.match(self.low, m.end())) and not (
                 self.low.startswith("from", m.start()) and _COUNTED.search(self.low, max(0, m.start() - 40), m.start())):
             return  # "on top", "to left": no frame position without "the" or a part word ("on left" is one; so is
             # "the second suitcase counting from top", an order counted from a side)
