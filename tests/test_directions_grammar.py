@@ -771,6 +771,15 @@ def test_a_filmed_scene_s_layout_is_no_fact():
     ("Two cornucopiae at bottom.", [("position", None, "bottom")]),
     ("click on blue button at bottom", [("position", None, "bottom")]),
     ("put a logo on top", []),
+    ("Turn yourself so that you will go down the street with the orange barriers on the left side.", []),
+    ("Stop right by the small green double doors on the right.", []),
+    ("You want to head down the road with two benches outside the first store on the right.", []),
+    ("Continue along your same path by going towards the right.", []),
+    ("pass a sidewalk to the right for first time", [("position", "right", None)]),
+    ("Please insert a picture of the company's logo above the title.", [("relative", None, "top")]),
+    ('post it under the title "Has anyone bought this?"', []),
+    ("Move the title part into the bottom corner", [("move", "down", None)]),
+    ("Move it the top corner of the slide", [("move", "up", None)]),
 ])
 def test_reads_constructed_phrasings(text, expected):
     assert facts(text) == expected

@@ -903,8 +903,11 @@ _SECOND_AXIS = re.compile(r"[\s-]+(?:top|bottom|upper|lower)\b")
 _PART_NOUN = re.compile(r"(?:[\s-]+(?:top|bottom|upper|lower|left|right))?(?:[\s-]+(?:side|half|edge|corner|part|end))?")
 _LOOKS_LIKE = re.compile(r"\blooks?\s+like\b")
 # a text addressed to someone walking a street: the listener placed among things, or the street's own ways
-_WALKER = re.compile(r"\b(?:orient\s+yourself|(?:in\s+front|ahead)\s+of\s+you|behind\s+you|(?:to|on)\s+your?\s+(?:left|right)|"
-                     r"you(?:'ll|\s+will|\s+should)\s+(?:reach|pass|come|see|have|arrive|approach|notice|find|be)|"
+_WALKER = re.compile(r"\b(?:(?:orient|turn|position|place)\s+yourself|(?:in\s+front|ahead)\s+of\s+you|behind\s+you|"
+                     r"(?:to|on)\s+your?\s+(?:left|right)|"
+                     r"you(?:'ll|\s+will|\s+should|\s+want\s+to)\s+(?:reach|pass|come|see|have|arrive|approach|notice|find|be|"
+                     r"head|go|walk|turn)|as\s+you\s+(?:proceed|go|walk|continue|head|pass|approach)|"
+                     r"^\s*(?:stop|proceed|continue\s+(?:along|down|straight|forward|past|through))\b|"
                      r"(?:next|first|second|third)\s+(?:[a-z\d]+-way\s+)?(?:intersection|light|corner|block)|"
                      r"(?:follow|with)\s+(?:the\s+)?(?:flow\s+of\s+)?traffic)\b")
 # verbs with a vertical way of their own: "lift the box upwards" names no extra direction

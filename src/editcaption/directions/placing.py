@@ -208,6 +208,8 @@ def _ambient(words: set[str], after: str, head: str, rest: str) -> bool:
     ambient = words & L.AMBIENT_NOUNS - L.SEEN_FROM_ABOVE
     if ambient & {"light", "lights"} and L.LIGHT_THING.search(after):
         ambient -= {"light", "lights"}
+    if head in ("title", "heading") and not re.match(r"\s*[\"'\u201c]", rest):
+        ambient.discard(head)  # "a logo above the title." is a place (but 'under the title "Has anyone ..."' names it)
     return bool(ambient)
 
 
@@ -395,9 +397,10 @@ class PlaceReading:
             if v == "middle" and h_out == "center":
                 v = None
         tail = P.OF_NOUN.match(self.low, m.end())
-        if self.low.startswith(("on", "in", "at"), m.start()) and h_out != "center" and \
+        if self.low.startswith(("on", "in", "at", "the"), m.start()) and h_out != "center" and \
                 _MOVED_IT.search(self.low, max(0, m.start() - 24), m.start()) and (tail is None or self.names_the_frame(tail)):
-            # "move it in the left corner", "move it on the bottom of the slide": where it is moved to
+            # "move it in the left corner", "move it on the bottom of the slide", "Move it the top corner of the
+            # slide" (the "to" left out): where it is moved to
             for way in (h_out if h_out in ("left", "right") else None, L.VERTICAL_MOTION.get(v or "")):
                 if way:
                     self.emit("move", way, m.start(), tail.end() if tail else m.end())
@@ -547,7 +550,7 @@ class PlaceReading:
         across the snow to the lower right", "move the block to the top right corner", "move all blocks
         toward the top" (a move on each axis named). A corner, side or edge may follow; "disappears to
         the top", with no side, is where it was last seen."""
-        return self.low.startswith("to", pos) and (part or "corner").removesuffix("s") in ("corner", "side", "edge") and \
+        return self.low.startswith(("to", "into"), pos) and (part or "corner").removesuffix("s") in ("corner", "side", "edge") and \
             self.travels(pos) and not (side is None and _VANISHES.search(self.low, self.clause_start(pos), pos)) and \
             not _GO_TO.search(self.low, self.clause_start(pos), pos + 2)
 
