@@ -780,6 +780,7 @@ def test_a_filmed_scene_s_layout_is_no_fact():
     ('post it under the title "Has anyone bought this?"', []),
     ("Move the title part into the bottom corner", [("move", "down", None)]),
     ("Move it the top corner of the slide", [("move", "up", None)]),
+    ("Move the image to the right side on Slide 2.", [("move", "right", None)]),
 ])
 def test_reads_constructed_phrasings(text, expected):
     assert facts(text) == expected

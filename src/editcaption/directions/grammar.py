@@ -380,8 +380,9 @@ class _Reader(PlaceReading):
 
     def moves(self) -> None:
         for m in self.anchored(F.CONTENT_OBJECT):
-            if P.THE_PAGE.match(self.low, _PART_NOUN.match(self.low, m.end()).end()):
-                continue  # "Move the picture to the right side of the slide": a picture on the slide, moved
+            after = _PART_NOUN.match(self.low, m.end()).end()
+            if P.THE_PAGE.match(self.low, after) or _ON_A_SLIDE.match(self.low, after):
+                continue  # "Move the picture to the right side of the slide", "... on Slide 2": a picture on a slide
             self.camera_fact(m, m.group("d"), convention="ambiguous")
         for m in self.anchored(F.CAMERA_OBJECT):
             self.camera_fact(m, m.group("d"))
@@ -898,6 +899,7 @@ _NAVIGATION = re.compile(r"(?:^|[.,;!]\s*|\b(?:and|then)\s+)(?:turn\s+(?:to\s+(?
 # a quoted text to be written (on a slide, a sign, a page), after the word that says so
 _LITERAL_TEXT = re.compile(r"\b(?:text|texts|content|contents|title|titles|caption|captions|word|words|saying|says|reads|"
                            r"label|heading|subtitle|slogan|phrase|message|quote)\s*:?\s*(?P<q>\"[^\"]{3,}\"|\u201c[^\u201d]{3,}\u201d)")
+_ON_A_SLIDE = re.compile(r"\s+(?:on|in)\s+(?:the\s+|this\s+)?slide\b(?![\s-]+(?:show|phone)\b)")
 _SECOND_AXIS = re.compile(r"[\s-]+(?:top|bottom|upper|lower)\b")
 # "to the right (side) of ...", "to the left top (corner) of ..."
 _PART_NOUN = re.compile(r"(?:[\s-]+(?:top|bottom|upper|lower|left|right))?(?:[\s-]+(?:side|half|edge|corner|part|end))?")
