@@ -781,6 +781,15 @@ def test_a_filmed_scene_s_layout_is_no_fact():
     ("Move the title part into the bottom corner", [("move", "down", None)]),
     ("Move it the top corner of the slide", [("move", "up", None)]),
     ("Move the image to the right side on Slide 2.", [("move", "right", None)]),
+    ("Zoom the view in/out.", []),
+    ("Roll the view left/right.", []),
+    ("The camera is pushed up/down/sideways by some translation.", []),
+    ("To select one of the objects, right-click on it.", []),
+    ("Lower values give a strong depth of field effect.", []),
+    ("This add-on is split over two panels.", []),
+    ("Swaps the image around, such that the left side is now on the right, and the right now on the left.",
+     [("mirror", None, None)]),
+    ("the dog is now on the right", [("position", "right", None)]),
 ])
 def test_reads_constructed_phrasings(text, expected):
     assert facts(text) == expected

@@ -153,7 +153,10 @@ MIRROR = rx(rf"\b(?:{alt(L.MIRROR_VERBS)})\b(?:\s+{_PICTURE}|\s+it)?\s+(?:along\
             r"left[\s-]+(?:to|for)[\s-]+right|right[\s-]+to[\s-]+left|from\s+left\s+to\s+right|from\s+right\s+to\s+left|"
             r"side[\s-]+to[\s-]+side)"
             rf"|\b{_BARE_MIRROR}\s+{_PICTURE}(?=\s*(?:$|[,.;!?]|\s+(?:and|so|to)\b))"
-            r"|\bhorizontal(?:ly)?[\s-]+(?:flip(?:ped)?|mirror(?:ed|ing)?)\b|\bmirror(?:ed)?[\s-]+(?:image|version)\s+of\s+the\b")
+            r"|\bhorizontal(?:ly)?[\s-]+(?:flip(?:ped)?|mirror(?:ed|ing)?)\b|\bmirror(?:ed)?[\s-]+(?:image|version)\s+of\s+the\b"
+            # "the left side is now on the right, and the right now on the left": the sides swapped
+            r"|\b(?:the\s+)?left(?:\s+side)?\s+(?:is\s+now|becomes|ends\s+up)\s+(?:on\s+)?the\s+right(?:\s+side)?"
+            r"(?:\s*,?\s+and\s+(?:the\s+)?right(?:\s+side)?\s+(?:is\s+)?(?:now\s+)?(?:on\s+)?the\s+left(?:\s+side)?)?\b")
 FLIP_V = rx(rf"\b(?:{alt(L.MIRROR_VERBS)})\b(?:\s+{_PICTURE}|\s+it)?\s+(?:vertically|upside[\s-]+down|top[\s-]+to[\s-]+bottom)"
             r"|\bvertical(?:ly)?[\s-]+(?:flip(?:ped)?|mirror(?:ed|ing)?)\b")
 

@@ -50,7 +50,8 @@ _NEXT_WORD = re.compile(r"(?:[\s-]+side)?[\s-]+(?P<w>[a-z][a-z'-]*)")
 # words without which a rule cannot match: a rule runs only when the text has one of them (speed)
 _SIDES = {"left", "right", "leftward", "leftwards", "rightward", "rightwards"}
 _NEEDS_OWN = _SIDES
-_NEEDS_MIRROR = {w for w in L.MIRROR_VERBS} | {"horizontal", "horizontally", "vertical", "vertically", "mirror"}
+_NEEDS_MIRROR = {w for w in L.MIRROR_VERBS} | {"horizontal", "horizontally", "vertical", "vertically", "mirror", "becomes", "now",
+                                                 "ends"}  # "the left side is now on the right"
 _NEEDS_SENSE = {"clockwise", "counterclockwise", "anticlockwise", "counter", "anti", "ccw", "cw"}
 _NEEDS_MOTION = _SIDES | {"up", "down", "upward", "upwards", "downward", "downwards", "forward", "forwards", "backward",
                           "backwards", "back", "away", "ahead", "closer", "nearer", "in", "out", "inward", "inwards",
@@ -141,6 +142,10 @@ class _Reader(PlaceReading):
         if '"' in self.low or "\u201c" in self.low:
             # 'Insert the content "... falls under the Ministry ..."': words to be written, not said to us
             self.taken += [q.span("q") for q in _LITERAL_TEXT.finditer(self.low)]
+        if "/" in self.low:
+            self.taken += [w.span() for w in _SLASHED_WAYS.finditer(self.low)]  # "Zoom the view in/out": either way
+        if "click" in self.low:
+            self.taken += [c.span() for c in _MOUSE_BUTTON.finditer(self.low)]  # "right-click on it": a mouse button
         self.tokens = [(w.group(), w.start(), w.end()) for w in P.WORD.finditer(self.low)]
         self.words = {w for w, _, _ in self.tokens}
         # a text that follows a camera move describes the scene it films: where things stand in it
@@ -896,6 +901,9 @@ _NAVIGATION = re.compile(r"(?:^|[.,;!]\s*|\b(?:and|then)\s+)(?:turn\s+(?:to\s+(?
                          r"walk\s+(?:to|toward|towards|forward|straight|around|across|over|left|right|back|up|down|into)|"
                          r"go\s+(?:straight|forward|left|right)|head\s+(?:to|toward|towards|left|right|straight)|"
                          r"take\s+a\s+step|veer\s+(?:left|right))\b")
+_WAY_WORD = r"(?:left|right|up|down|in|out|top|bottom|sideways|forwards?|backwards?|clockwise|counter-?clockwise)"
+_SLASHED_WAYS = re.compile(rf"\b{_WAY_WORD}(?:\s*/\s*{_WAY_WORD})+\b")
+_MOUSE_BUTTON = re.compile(r"\b(?:left|right)[\s-]?(?:double[\s-]?)?click(?:s|ed|ing)?\b")
 # a quoted text to be written (on a slide, a sign, a page), after the word that says so
 _LITERAL_TEXT = re.compile(r"\b(?:text|texts|content|contents|title|titles|caption|captions|word|words|saying|says|reads|"
                            r"label|heading|subtitle|slogan|phrase|message|quote)\s*:?\s*(?P<q>\"[^\"]{3,}\"|\u201c[^\u201d]{3,}\u201d)")

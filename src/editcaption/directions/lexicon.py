@@ -152,6 +152,7 @@ WEARER_WORDS = {"he", "she", "him", "his", "her", "hers", "they", "them", "their
 # nouns after "left"/"top"/... that make it something else than a position in the frame
 NOT_POSITION_NOUNS = {"turn", "turns", "way", "ways", "moment", "time", "answer", "amount", "angle", "angles", "hat",
                       "indent", "indents", "indentation",  # "adjust the left indent": a setting
+                      "value", "values",  # "Lower values give ...": a comparison
                       "hats", "notch", "line", "lines", "click", "view", "views", "speed", "floor",
                       "floors", "bunk", "deck", "tier", "layer", "lip", "lips", "jaw", "teeth",
                       "tooth", "half-", "over", "behind", "out", "alone", "unchanged", "intact", "untouched", "aside",

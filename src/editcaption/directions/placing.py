@@ -58,7 +58,7 @@ _AN_ADVERB_THEN = re.compile(rf"(?:{'|'.join(sorted(_DESCRIBING))})\s|[a-z]+ly\s
 # an order counted from a side ("the second check box from top"; not "last": the last from the top is at the bottom)
 _COUNTED = re.compile(r"\b(?:count(?:ing|ed)|first|second|third|fourth|fifth|sixth|\d+(?:st|nd|rd|th))\b")
 _FIRST_WORD = re.compile(r"[\s\-*\u2022]*(?P<w>[a-z]+)")
-_PUT_THERE = re.compile(rf"\b(?:{L.alt(L.EDIT_VERBS['add'])}|there\s+be|have)\b")
+_PUT_THERE = re.compile(rf"\b(?:{L.alt(L.EDIT_VERBS['add'])}|there\s+be|have)\b(?!-)")  # (not "this add-on")
 _WORN_OVER = {"shirt", "shirts", "dress", "sweater", "blouse", "jacket", "coat", "suit", "t-shirt", "uniform", "top",
               "background"}
 # a text's alignment in its own box (a format, no place in the picture): "align the titles to the left",
