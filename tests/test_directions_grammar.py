@@ -790,6 +790,11 @@ def test_a_filmed_scene_s_layout_is_no_fact():
     ("Swaps the image around, such that the left side is now on the right, and the right now on the left.",
      [("mirror", None, None)]),
     ("the dog is now on the right", [("position", "right", None)]),
+    ("On top of the circular frame are two angels.", [("relative", None, "top")]),
+    ("Above the upper entablature are two figures.", [("relative", None, "top")]),
+    ("put the cup on top of the upper shelf", [("relative", None, "top")]),
+    ("Touchdown is sitting in the center of the top of the news paper box.", [("relative", "center", None)]),
+    ("She is shown from the right back walking, in the center.", [("position", "center", None)]),
 ])
 def test_reads_constructed_phrasings(text, expected):
     assert facts(text) == expected

@@ -213,7 +213,8 @@ LIGHT_THING = re.compile(r"\b(?:traffic|street|ceiling|desk|table|floor|pendant|
                          r"flash|night|hanging|wall|garden|stage)[\s-]+lights?\b")
 # a frame that is a thing: "the wooden picture frame", "a mirror frame", "the window frame"
 OBJECT_FRAME = re.compile(r"\b(?:picture|photo|photograph|mirror|window|door|bed|glasses|bike|bicycle|wooden|metal|"
-                          r"gold|golden|silver|ornate|empty)[\s-]+frames?\b"
+                          r"gold|golden|silver|ornate|empty|circular|oval|round|square|rectangular|octagonal|carved|gilded|"
+                          r"decorative|ornamental)[\s-]+frames?\b"
                           # a device's screen is a thing in the picture: "the bottom left corner of a tv screen"
                           r"|\b(?:tv|television|computer|phone|laptop|tablet|monitor|led|lcd|touch|cinema)[\s-]+screens?\b"
                           # a frame noun that names a kind of thing: "a rear view mirror", "a picture book"

@@ -66,7 +66,8 @@ PLACE_WORD = r"(?:left|right|top|bottom|center|centre|middle|edge|end|side|corne
 SIDE_TO = re.compile(rf"\b(?P<h>left|right)(?:[\s-]+(?:hand[\s-]+)?side)?\s+(?:to|of)\s+(?!(?:the\s+)?{PLACE_WORD})(?:the\s+)?[a-z0-9]")
 # vertical relations: "above the vase", "beneath the lamp post", "atop the bottle"
 _STOP = r"(?!(?:and|or|with|in|into|on|onto|at|to|of|while|as|by|for|from|a|an|the|is|are|was|were|be|that|which)\b)"
-_NP = rf"(?P<np>(?:{_STOP}[a-z0-9'-]+ +){{0,2}}?(?P<head>{_STOP}[a-z][a-z'-]*))"  # "below the 2nd description"
+# "below the 2nd description"; the head is no place word before a noun ("above the upper entablature")
+_NP = rf"(?P<np>(?:{_STOP}[a-z0-9'-]+ +){{0,2}}?(?P<head>{_STOP}(?!(?:upper|lower|top|bottom)\s+(?!of\b)[a-z])[a-z][a-z'-]*))"
 VERTICAL_RELATION = re.compile(rf"\b(?P<w>above|below|under|underneath|beneath|atop)\s+(?:{_DET}\s+|his\s+|her\s+|"
                                rf"their\s+|its\s+|[a-z]+'s\s+){_NP}\b"  # "under barney's foot"
                                # "above water", "above towels": a bare noun ("under" takes too many idioms)

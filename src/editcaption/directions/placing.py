@@ -66,6 +66,7 @@ _WORN_OVER = {"shirt", "shirts", "dress", "sweater", "blouse", "jacket", "coat",
 _ALIGN_WORDS = {"align", "aligns", "aligned", "aligning", "alignment"}
 _TEXT_ALIGNED = re.compile(r"\balign(?:s|ed|ing)?\s+(?:[\w\"']+\s+){0,3}?to\s+(?:the\s+)?(?:left|right|center|centre)\b|"
                            r"\b(?:left|right|center|centre)[\s-]+align(?:ed|ment)\b")
+_RELATION_BEFORE = re.compile(r"\b(?:above|below|under|underneath|beneath|atop|over|top\s+of)\s+$")
 _MOVED_IT = re.compile(rf"\b{L.alt(L.forms('move', 'shift', 'drag'))}\s+(?:it|them)\s+$")  # "move it on the top"
 _OVERHEAD = re.compile(r"\b(?:canop(?:y|ies)|awnings?|parasols?|umbrellas?|chandeliers?)\s+$")
 _CORNER_HEIGHTS, _CORNER_SIDES = {"top", "bottom", "upper", "lower"}, {"left", "right"}  # "logo top-right" needs both
@@ -101,7 +102,8 @@ _SEVERAL_PICTURES = re.compile(rf"\b(?:(?:each|both|every|either|neither|other|a
                                r"|pair\s+of\s+(?:images|photos|photographs|pics|pictures)"
                                r"|(?:all|both|two|these|those|the)\s+(?:[a-z-]+\s+)?(?:images|photos|photographs|pics|panels))\b")
 _ON_ONES_BODY = re.compile(r"\bon\s+top\s+of\s+(?:his|her|its|their|my|your|our)\s+(?:head|heads)\b")
-_VIEWPOINT = re.compile(r"\b(?:shown|seen|viewed|photographed|shot|taken|pictured)\s+from\s+(?:the\s+)?(?:top|bottom|side|above|below)\b")
+_VIEWPOINT = re.compile(r"\b(?:shown|seen|viewed|photographed|shot|taken|pictured)\s+from\s+(?:the\s+)?"
+                        r"(?:top|bottom|side|above|below|(?:left|right)(?:\s+(?:corner|side|back|front))?)\b")  # "shown from the right back"
 _VANISHES = re.compile(rf"\b{L.alt(L.forms('disappear', 'vanish', 'exit'))}\b")  # "disappears to the top": where it was last
 # a text that is only a place ("top right corner", "the bottom corners."): an answer or a field's value
 _ONLY_A_PLACE = re.compile(r"\s*(?:the\s+)?(?:(?P<v>top|bottom|upper|lower)[\s-]+)?(?:(?P<h>left|right)[\s-]+)?"
@@ -634,6 +636,9 @@ class PlaceReading:
 
     def adjective(self, m: re.Match[str]) -> None:
         noun = m.group("noun")
+        if m.group("v") is None and m.group("h") in ("upper", "lower", "top", "bottom") and \
+                _RELATION_BEFORE.search(self.low, max(0, m.start() - 14), m.start()):
+            return  # "Above the upper entablature": the thing a relation names, read with the relation
         if noun in ("one", "ones") and m.group("h") in ("left", "right", "leftmost", "rightmost") and \
                 m.group("pre") == "the" and not m.group("v") and self.one_of_a_pair(m.group("h")):
             self.emit("position", P.HORIZONTAL_WORD[m.group("h")], m.start("h"), m.end())  # "the left one"
