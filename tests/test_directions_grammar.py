@@ -795,6 +795,13 @@ def test_a_filmed_scene_s_layout_is_no_fact():
     ("put the cup on top of the upper shelf", [("relative", None, "top")]),
     ("Touchdown is sitting in the center of the top of the news paper box.", [("relative", "center", None)]),
     ("She is shown from the right back walking, in the center.", [("position", "center", None)]),
+    ('Screenshot of the menu bar. Under the open "GitHub Desktop" dropdown menu, a cursor hovers over "About".', []),
+    ('Screenshot of a commit view. To the right of the "History" tab, a file is selected.', [("relative", "right", None)]),
+    ('Screenshot of the "Clone a repository" window. At the top of the window, tabs are outlined.',
+     [("position", None, "top")]),
+    ("A cat at the top of the window", [("relative", None, "top")]),
+    ("a drone hovering over the house", [("relative", None, "top")]),
+    ("Screenshot of a list. To the right of a profile picture, a name is shown.", [("relative", "right", None)]),
 ])
 def test_reads_constructed_phrasings(text, expected):
     assert facts(text) == expected

@@ -218,7 +218,9 @@ OBJECT_FRAME = re.compile(r"\b(?:picture|photo|photograph|mirror|window|door|bed
                           # a device's screen is a thing in the picture: "the bottom left corner of a tv screen"
                           r"|\b(?:tv|television|computer|phone|laptop|tablet|monitor|led|lcd|touch|cinema)[\s-]+screens?\b"
                           # a frame noun that names a kind of thing: "a rear view mirror", "a picture book"
-                          r"|\b(?:rear|side)[\s-]+view\b|\b(?:view|picture|photo)[\s-]+(?:mirror|finder|book|album)s?\b")
+                          r"|\b(?:rear|side)[\s-]+view\b|\b(?:view|picture|photo)[\s-]+(?:mirror|finder|book|album)s?\b"
+                          # an app's small picture of someone: "To the right of a profile picture"
+                          r"|\b(?:profile|display|avatar|cover)[\s-]+(?:picture|photo|image)s?\b")
 # verbs whose own meaning holds the way they go ("lift up", "fall down", "put the pan down"): an up
 # or down after them is the verb's particle, not a stated direction in the frame
 PARTICLE_VERBS = forms("lift", "raise", "rise", "climb", "ascend", "descend", "fall", "drop", "sink", "lower", "put", "bring",

@@ -49,7 +49,8 @@ _BEFORE_A_PLACE = {"on", "at", "in", "to", "into", "onto", "from", "near", "alon
                    "over", "under", "through", "past", "around", "off", "beside", "behind", "inside", "up", "down", "of",
                    "within", "upon", "against", "with"} | _TOUCHING
 # "of" before a thing named by a quote, a number or a mark: 'to the right of "Settings"', "of [45 49 66]"
-_OF_A_NAME = re.compile(r"""\s+of\s+["'\[(#@\d][^\s,;]*""")
+# 'to the right of "Settings"', 'To the right of the "History" tab' (a name as an app shows it)
+_OF_A_NAME = re.compile(r"""\s+of\s+(?:(?:the|a)\s+(?=["\u201c]))?["'\[(#@\d\u201c][^\s,;]*""")
 # a unit of furniture right after a place word, perhaps after one more word ("on the lower grill rack")
 _A_UNIT = re.compile(rf"\s+(?:(?P<w>[a-z-]+)\s+)?{L.alt(L.FURNITURE_UNITS)}\b")
 _DESCRIBING = {w for w in L.forms("show", "display", "depict", "feature", "contain", "include", "list", "read", "say",
@@ -66,6 +67,8 @@ _WORN_OVER = {"shirt", "shirts", "dress", "sweater", "blouse", "jacket", "coat",
 _ALIGN_WORDS = {"align", "aligns", "aligned", "aligning", "alignment"}
 _TEXT_ALIGNED = re.compile(r"\balign(?:s|ed|ing)?\s+(?:[\w\"']+\s+){0,3}?to\s+(?:the\s+)?(?:left|right|center|centre)\b|"
                            r"\b(?:left|right|center|centre)[\s-]+align(?:ed|ment)\b")
+_POINTER = re.compile(r"\b(?:cursor|pointer|mouse)\b")
+_APP_FRAMES = {"window", "dialog", "app", "application", "browser"}
 _RELATION_BEFORE = re.compile(r"\b(?:above|below|under|underneath|beneath|atop|over|top\s+of)\s+$")
 _MOVED_IT = re.compile(rf"\b{L.alt(L.forms('move', 'shift', 'drag'))}\s+(?:it|them)\s+$")  # "move it on the top"
 _OVERHEAD = re.compile(r"\b(?:canop(?:y|ies)|awnings?|parasols?|umbrellas?|chandeliers?)\s+$")
@@ -359,7 +362,8 @@ class PlaceReading:
         the bed" (a path, "flies over the town", and a cover, "a coat over a shirt", are not places)."""
         for m in self.scan(P.OVER_RELATION):
             clause = self.low[self.clause_start(m.start()):m.start()]
-            held = P.HELD_THERE.search(clause) is not None
+            # ("The cursor hovers over a commit": a pointer on a screen, no thing kept there)
+            held = P.HELD_THERE.search(clause) is not None and _POINTER.search(clause) is None
             # "let there be a stop sign over the truck", "Have the room ... and a canopy over the bed": a thing
             # put there (but "put a coat over the shirt" covers it)
             opening = _FIRST_WORD.match(self.low, self.sentence(m.start()).start)
@@ -373,8 +377,11 @@ class PlaceReading:
 
     def names_the_frame(self, tail: re.Match[str]) -> bool:
         """Whether an "of ..." tail (:data:`.places.OF_NOUN`) names the picture itself ("of the image"),
-        not a thing called a frame ("of the wooden picture frame")."""
+        not a thing called a frame ("of the wooden picture frame"); in a screenshot's description the
+        app's window is the picture ("At the top of the window")."""
         if P.THE_PAGE.match(self.low, tail.start()):
+            return True
+        if tail.group("head") in _APP_FRAMES and "screenshot" in self.words:
             return True
         words = {w.removesuffix("'s") for w in re.findall(r"[a-z']+", self.low[tail.start("np"):tail.end() + 24])[:2]}
         return bool(words & L.FRAME_NOUNS) and not L.OBJECT_FRAME.search(self.low, tail.start("np"), tail.end() + 24)
