@@ -802,6 +802,8 @@ def test_a_filmed_scene_s_layout_is_no_fact():
     ("A cat at the top of the window", [("relative", None, "top")]),
     ("a drone hovering over the house", [("relative", None, "top")]),
     ("Screenshot of a list. To the right of a profile picture, a name is shown.", [("relative", "right", None)]),
+    ("Make a side view of the dog allowing more sunshine into image", [("tone", "brighter", None)]),
+    ("let more light into the room", []),
 ])
 def test_reads_constructed_phrasings(text, expected):
     assert facts(text) == expected

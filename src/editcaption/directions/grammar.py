@@ -779,6 +779,8 @@ class _Reader(PlaceReading):
         for m in self.scan(P.TONE_FULL):
             self.emit("tone", {"saturation": "more_saturated", "brightness": "brighter",
                                "contrast": "more_contrast"}[m.group("w")], *m.span())
+        for m in self.scan(P.MORE_LIGHT_IN) if "more" in self.words else ():
+            self.emit("tone", "brighter", *m.span())
         # one global tone change said twice in a sentence ("too dark, improve exposure") is one fact
         seen: set[tuple[int, str | None]] = set()
         kept = []

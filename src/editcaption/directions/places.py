@@ -237,6 +237,8 @@ TONE_VERB = re.compile(r"\b(?P<verb>brighten\w*|lighten\w*|darken\w*|dim(?:s|med
 # not "illuminating with precision", nor "the lamp lights up")
 TONE_VERB_NEEDS_OBJECT = ("illuminat", "light")
 TONE_TOO = re.compile(r"\btoo\s+(?P<w>dark|dim|bright|underexposed|overexposed)\b")
+# "allowing more sunshine into image": more light let into the whole picture
+MORE_LIGHT_IN = re.compile(r"\bmore\s+(?:sunshine|sunlight|light|daylight)\s+(?:into|in|to)\s+(?:the\s+)?(?:image|picture|photo|scene)\b")
 TONE_FULL = re.compile(r"(?:\b(?:full|maximum|max)|\b100\s*%)\s+(?P<w>saturation|brightness|contrast)\b")
 
 TONE_VERB_WORD = {"brighten": "brighter", "lighten": "brighter", "illuminat": "brighter", "light": "brighter",
