@@ -804,6 +804,10 @@ def test_a_filmed_scene_s_layout_is_no_fact():
     ("Screenshot of a list. To the right of a profile picture, a name is shown.", [("relative", "right", None)]),
     ("Make a side view of the dog allowing more sunshine into image", [("tone", "brighter", None)]),
     ("let more light into the room", []),
+    ("A vehicle invades the ego's lane, forcing the ego to move right to avoid a collision.", []),
+    ("Hero vehicle is turning right, while another car comes straight from the left.", []),
+    ("The other car has the right of the way", []),
+    ("The cat in the picture comes from the left", [("position", "left", None)]),
 ])
 def test_reads_constructed_phrasings(text, expected):
     assert facts(text) == expected

@@ -146,6 +146,8 @@ class _Reader(PlaceReading):
             self.taken += [w.span() for w in _SLASHED_WAYS.finditer(self.low)]  # "Zoom the view in/out": either way
         if "click" in self.low:
             self.taken += [c.span() for c in _MOUSE_BUTTON.finditer(self.low)]  # "right-click on it": a mouse button
+        if "way" in self.low:
+            self.taken += [c.span() for c in _RIGHT_OF_WAY.finditer(self.low)]  # "has the right of the way": priority
         self.tokens = [(w.group(), w.start(), w.end()) for w in P.WORD.finditer(self.low)]
         self.words = {w for w, _, _ in self.tokens}
         # a text that follows a camera move describes the scene it films: where things stand in it
@@ -612,8 +614,9 @@ class _Reader(PlaceReading):
             self.camera_fact(m, m.group("d"))
         elif verb in L.GESTURE_VERBS:
             self.take(*m.span())  # "Scroll down to find the recipe", "swipe left": a finger on a screen, no picture
-        elif self.situated and not subject and d in ("left", "right"):
-            self.take(*m.span())  # "veer left to the desk", told to someone walking: their own step, no picture
+        elif self.situated and (not subject or _THE_EGO.search(subject)) and d in ("left", "right"):
+            # "veer left to the desk", told to someone walking, "forcing the ego to move right": their own step
+            self.take(*m.span())
         elif d in ("in", "out") and subject and not _camera_subject(subject):
             # "The man has moved slightly forward and to the right": depth, then a side it moves to
             c = F.CONTINUATION.match(self.low, m.end())
@@ -905,6 +908,8 @@ _NAVIGATION = re.compile(r"(?:^|[.,;!]\s*|\b(?:and|then)\s+)(?:turn\s+(?:to\s+(?
                          r"take\s+a\s+step|veer\s+(?:left|right))\b")
 _WAY_WORD = r"(?:left|right|up|down|in|out|top|bottom|sideways|forwards?|backwards?|clockwise|counter-?clockwise)"
 _SLASHED_WAYS = re.compile(rf"\b{_WAY_WORD}(?:\s*/\s*{_WAY_WORD})+\b")
+_THE_EGO = re.compile(r"\bthe\s+ego\b")
+_RIGHT_OF_WAY = re.compile(r"\bright\s+of\s+(?:the\s+)?way\b")
 _MOUSE_BUTTON = re.compile(r"\b(?:left|right)[\s-]?(?:double[\s-]?)?click(?:s|ed|ing)?\b")
 # a quoted text to be written (on a slide, a sign, a page), after the word that says so
 _LITERAL_TEXT = re.compile(r"\b(?:text|texts|content|contents|title|titles|caption|captions|word|words|saying|says|reads|"
@@ -921,6 +926,8 @@ _WALKER = re.compile(r"\b(?:(?:orient|turn|position|place)\s+yourself|(?:in\s+fr
                      r"head|go|walk|turn)|as\s+you\s+(?:proceed|go|walk|continue|head|pass|approach)|"
                      r"^\s*(?:stop|proceed|continue\s+(?:along|down|straight|forward|past|through))\b|"
                      r"(?:next|first|second|third)\s+(?:[a-z\d]+-way\s+)?(?:intersection|light|corner|block)|"
+                     # a driving scenario told from the car under test ("forcing the ego to move right")
+                     r"the\s+ego(?:\s+(?:vehicle|car))?|hero\s+vehicle|"
                      r"(?:follow|with)\s+(?:the\s+)?(?:flow\s+of\s+)?traffic)\b")
 # verbs with a vertical way of their own: "lift the box upwards" names no extra direction
 _VERTICAL_ON_ITS_OWN = L.forms("lift", "raise", "lower", "rise", "drop", "fall", "sink", "climb", "pick", "hang")
