@@ -808,6 +808,17 @@ def test_a_filmed_scene_s_layout_is_no_fact():
     ("Hero vehicle is turning right, while another car comes straight from the left.", []),
     ("The other car has the right of the way", []),
     ("The cat in the picture comes from the left", [("position", "left", None)]),
+    ("The woman has closed the cabinet above her.", [("relative", None, "top")]),
+    ("and find blood underneath her.", [("relative", None, "bottom")]),
+    ("Have the woman look over her shoulder at the camera.", []),
+    ("The man looks into the upper corner of the room.", []),
+    ("an old man looks upward, pushed in the chest with a stick.", []),
+    ("the camera pushes in", [("zoom", "in", None)]),
+    ("then pick up the right front paw to continue", [("own_side", "right", None)]),
+    ("with the image gradually darkening as the train enters a tunnel.", [("tone", "darker", None)]),
+    ("This pattern is then repeated using both right and left hands.", []),
+    ("The camera angles down and captures a boat.", [("pan", "down", None)]),
+    ("a shelf angled down", []),
 ])
 def test_reads_constructed_phrasings(text, expected):
     assert facts(text) == expected

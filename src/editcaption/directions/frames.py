@@ -80,6 +80,10 @@ CAMERA_FRAMES: list[tuple[set[str], re.Pattern[str]]] = [
     (L.PAN_VERBS, rx(rf"\b{alt(L.PAN_VERBS)}(?:\s+(?:the\s+)?(?:{CAMERA_NOUN}|{VIEW_NOUN}))?{direction_spec(H + '|' + VM + '|top|bottom')}"
                      r"|\b" + alt(L.PAN_VERBS) + r"\s+(?P<d2>closer|nearer|(?:farther|further)(?=\s+(?:to|from|away)\b))\b")),
     (L.TILT_VERBS, rx(rf"\b{alt(L.TILT_VERBS)}(?:\s+(?:the\s+)?(?:{CAMERA_NOUN}|{VIEW_NOUN}))?{direction_spec(VM + '|top|bottom')}")),
+    # "The camera angles down and captures a boat": a tilt said with "angle" (only with the camera named,
+    # since "a shelf angled down" is a thing's pose)
+    ({"angles", "angled", "angling"}, rx(rf"\b(?:camera|drone|lens)\s+(?:[a-z]+ly\s+|then\s+)?(?:angles|angled|angling)\s+(?P<d>{VM})\b"
+                                        r"(?!\s+(?:the|a|an)\s)")),
     # noun forms: "a gentle downward tilt", "an upward pan"
     ({"tilt", "pan"}, rx(rf"\b(?P<d>{VM}|{H})(?:\s+[a-z]+)?\s+(?:tilt|pan)\b(?!\s*-)")),
     # truck / track sideways, pedestal / crane / boom vertically, dolly / track along the axis
@@ -98,7 +102,9 @@ CAMERA_FRAMES: list[tuple[set[str], re.Pattern[str]]] = [
                                                     r"(?:a\s+|an\s+)?(?:extreme\s+)?(?P<d>close(?=[\s-]?up)|wide(?=[\s-]?(?:angle|shot|view)))"
                                                     r"[\s-]?(?:up|angle|shot|view)\b")),
     # push in / pull back / pull out (as verbs or as the named move "performs a push in")
-    (L.forms("push"), rx(r"\b(?:push(?:es|ed|ing)?)(?:\s+the\s+camera)?[\s-]+(?P<d>in)\b(?!\s+front)")),
+    # (but "pushed in the chest with a stick": "in" opens a phrase)
+    (L.forms("push"), rx(r"\b(?:push(?:es|ed|ing)?)(?:\s+the\s+camera)?[\s-]+(?P<d>in)\b(?!\s+front)"
+                         r"(?!\s+(?:the|a|an|his|her|their|its|my|your)\s)")),
     (L.forms("pull") | L.forms("back"),
      # not "pull out some contents", "pulls back the curtain": a thing pulled
      rx(rf"\b(?:pull(?:s|ed|ing)?|back(?:s|ed|ing)?)(?:\s+the\s+camera)?[\s-]+(?P<d>back|out|away)\b"

@@ -146,6 +146,8 @@ class _Reader(PlaceReading):
             self.taken += [w.span() for w in _SLASHED_WAYS.finditer(self.low)]  # "Zoom the view in/out": either way
         if "click" in self.low:
             self.taken += [c.span() for c in _MOUSE_BUTTON.finditer(self.low)]  # "right-click on it": a mouse button
+        if "both" in self.low:
+            self.taken += [c.span() for c in _BOTH_HANDS.finditer(self.low)]  # "using both right and left hands"
         if "way" in self.low:
             self.taken += [c.span() for c in _RIGHT_OF_WAY.finditer(self.low)]  # "has the right of the way": priority
         self.tokens = [(w.group(), w.start(), w.end()) for w in P.WORD.finditer(self.low)]
@@ -706,6 +708,8 @@ class _Reader(PlaceReading):
         """Whether a tone participle at ``pos`` is said of the whole picture: it opens its clause
         ("Brightening.", "Darkened, please") or follows a word for the picture ("the scene darkening")."""
         before = P.PREVIOUS_WORD.search(self.low, self.clause_start(pos), pos)
+        while before is not None and before.group("w").endswith("ly"):  # "the image gradually darkening"
+            before = P.PREVIOUS_WORD.search(self.low, self.clause_start(pos), before.start())
         return before is None or before.group("w") in L.GLOBAL_NOUNS
 
     def travels(self, pos: int, far: bool = False) -> bool:
@@ -908,6 +912,7 @@ _NAVIGATION = re.compile(r"(?:^|[.,;!]\s*|\b(?:and|then)\s+)(?:turn\s+(?:to\s+(?
                          r"take\s+a\s+step|veer\s+(?:left|right))\b")
 _WAY_WORD = r"(?:left|right|up|down|in|out|top|bottom|sideways|forwards?|backwards?|clockwise|counter-?clockwise)"
 _SLASHED_WAYS = re.compile(rf"\b{_WAY_WORD}(?:\s*/\s*{_WAY_WORD})+\b")
+_BOTH_HANDS = re.compile(r"\bboth\s+(?:the\s+|his\s+|her\s+|their\s+)?(?:left|right)\s+and\s+(?:left|right)\s+[a-z]+")
 _THE_EGO = re.compile(r"\bthe\s+ego\b")
 _RIGHT_OF_WAY = re.compile(r"\bright\s+of\s+(?:the\s+)?way\b")
 _MOUSE_BUTTON = re.compile(r"\b(?:left|right)[\s-]?(?:double[\s-]?)?click(?:s|ed|ing)?\b")

@@ -26,7 +26,8 @@ _HX = r"(?:left|right|center|centre|middle)"
 # "he's left sitting": a contraction, not an owner
 OWN_POSSESSIVE = re.compile(rf"\b(?!(?:he|she|that|there|who|what|here|let|where)'s\b){_POSSESSOR}\s+(?:own\s+)?(?:(?:upper|lower|top|bottom|front|back|far|immediate|direct)[\s-]+)?"
                             r"(?P<h>left|right)\b(?:[\s-]+(?:hand[\s-]+)?side\b)?")
-OWN_BODY_PART = re.compile(rf"\b(?P<h>left|right)[\s-]+(?P<part>{alt(L.BODY_PARTS | L.WORN_IN_PAIRS)})(?:e?s)?\b")
+OWN_BODY_PART = re.compile(rf"\b(?P<h>left|right)[\s-]+(?:(?:front|back|rear|hind)[\s-]+)?"  # "the right front paw"
+                           rf"(?P<part>{alt(L.BODY_PARTS | L.WORN_IN_PAIRS)})(?:e?s)?\b")
 
 # ------------------------------------------------------------------------ frame positions
 
@@ -142,7 +143,7 @@ FRAME_SIDE = re.compile(r"(?:\b(?:(?:from|on|at|to|in)\s+(?:the\s+)?)?(?:frame|s
 OWN_PLACE = re.compile(r"\b(?:at|in|on)\s+(?:its|his|her|their)\s+(?:very\s+)?(?P<w>top|bottom|center|centre|middle)\b"
                        r"(?![\s-]+(?:left|right|half|part|portion|third|corner|edge|side|row|shelf|drawer|\d+|two|three|"
                        r"four|five|ten|twenty)\b)")  # not "in their top 3 posts": a ranking
-PRONOUN_RELATION = re.compile(r"\b(?P<w>above|below|under|underneath|beneath|atop)\s+(?:it|them|you|us|him)\b(?!\s*-)")
+PRONOUN_RELATION = re.compile(r"\b(?P<w>above|below|under|underneath|beneath|atop)\s+(?:it|them|you|us|him|her(?=\s*(?:$|[,.;!?])))\b(?!\s*-)")
 # "stacked on top of each other": a relation among the things, no place
 RECIPROCAL = re.compile(r"\b(?:on\s+top\s+of|above|below|under|beside|next\s+to)\s+(?:each\s+other|one\s+another|"
                         r"the\s+other(?:\s+one)?)\b")

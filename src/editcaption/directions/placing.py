@@ -372,6 +372,8 @@ class PlaceReading:
                    not any(w in F.PATH_VERBS for w in P.WORD.findall(clause)))
             # "a canopy over three children": a thing that is over what it shelters by what it is
             overhead = _OVERHEAD.search(self.low, max(0, m.start() - 16), m.start()) is not None
+            if self.faces_just_before(m.start()):
+                continue  # "Have the woman look over her shoulder": where she looks
             if (held or put or overhead) and m.group("head") not in P.NOT_A_REFERENCE:
                 self.relative(None, m.start(), m.end(), "top")
 
@@ -439,8 +441,8 @@ class PlaceReading:
                     tail.group("head") in ("camera", "cameras") and h_out in ("left", "right"):
                 # "walks to the right of the camera": beside the viewer, no thing in the frame
                 self.take(m.start(), tail.end())
-            elif self.low.startswith("to", m.start()) and self.faces_just_before(m.start()):
-                self.take(m.start(), tail.end())  # "facing towards the top of the water": a facing
+            elif self.low.startswith(("to", "into"), m.start()) and self.faces_just_before(m.start()):
+                self.take(m.start(), tail.end())  # "facing towards the top of the water", "looks into the upper corner"
             else:
                 self.relative(h_out, m.start(), tail.end(), v)
             return
