@@ -819,6 +819,11 @@ def test_a_filmed_scene_s_layout_is_no_fact():
     ("This pattern is then repeated using both right and left hands.", []),
     ("The camera angles down and captures a boat.", [("pan", "down", None)]),
     ("a shelf angled down", []),
+    ("Then I see the users listed under *Learners*", [("relative", None, "bottom")]),
+    ("When I click the *Export* button to the left of the *Generate log* button", [("relative", "left", None)]),
+    ("Then I see the link at the bottom of the sign-in page", [("position", None, "bottom")]),
+    ("And select a CSV file with the right format", []),
+    ("And tapping the left key on my keyboard does nothing", []),
 ])
 def test_reads_constructed_phrasings(text, expected):
     assert facts(text) == expected

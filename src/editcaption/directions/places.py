@@ -132,7 +132,8 @@ THING_AT_A_CORNER = re.compile(r"\b(?P<noun>[a-z][a-z-]*)\s+(?P<v>top|bottom|upp
 FAR_SIDE = re.compile(r"(?:^|[,;(]\s*)(?P<far>(?:far|extreme)[\s-]+(?P<h>left|right))\b(?![\s-]+(?:of|side|hand)\b)")
 # "at the bottom of the page", "at top right corner of web page", "to the left side of the slide": on a
 # screen the page is the picture, and in a slide deck the slide is
-THE_PAGE = re.compile(r"\s+of\s+(?:the\s+|this\s+|that\s+|each\s+|every\s+|current\s+)?(?:(?:web[\s-]?)?page|webpage|"
+THE_PAGE = re.compile(r"\s+of\s+(?:the\s+|this\s+|that\s+|each\s+|every\s+|current\s+)?(?:(?:web[\s-]?|sign-in\s+|login\s+|home\s+|"
+                      r"settings\s+|search\s+|landing\s+|start\s+)?page|webpage|"
                       r"slide(?![\s-]+(?:show|phone)\b))\b")
 # a side named after the frame: "enters from frame left", "sits screen right"
 # "Move the picture to slide right", "to slide top" (but "slide left the block" is the verb)

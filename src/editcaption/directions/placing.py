@@ -50,7 +50,7 @@ _BEFORE_A_PLACE = {"on", "at", "in", "to", "into", "onto", "from", "near", "alon
                    "within", "upon", "against", "with"} | _TOUCHING
 # "of" before a thing named by a quote, a number or a mark: 'to the right of "Settings"', "of [45 49 66]"
 # 'to the right of "Settings"', 'To the right of the "History" tab' (a name as an app shows it)
-_OF_A_NAME = re.compile(r"""\s+of\s+(?:(?:the|a)\s+(?=["\u201c]))?["'\[(#@\d\u201c][^\s,;]*""")
+_OF_A_NAME = re.compile(r"""\s+of\s+(?:(?:the|a)\s+(?=["\u201c*]))?["'\[(#@\d\u201c*][^\s,;]*""")
 # a unit of furniture right after a place word, perhaps after one more word ("on the lower grill rack")
 _A_UNIT = re.compile(rf"\s+(?:(?P<w>[a-z-]+)\s+)?{L.alt(L.FURNITURE_UNITS)}\b")
 _DESCRIBING = {w for w in L.forms("show", "display", "depict", "feature", "contain", "include", "list", "read", "say",
@@ -67,6 +67,8 @@ _WORN_OVER = {"shirt", "shirts", "dress", "sweater", "blouse", "jacket", "coat",
 _ALIGN_WORDS = {"align", "aligns", "aligned", "aligning", "alignment"}
 _TEXT_ALIGNED = re.compile(r"\balign(?:s|ed|ing)?\s+(?:[\w\"']+\s+){0,3}?to\s+(?:the\s+)?(?:left|right|center|centre)\b|"
                            r"\b(?:left|right|center|centre)[\s-]+align(?:ed|ment)\b")
+_STARRED_RELATION = re.compile(r"\b(?P<w>above|below|under|underneath|beneath)\s+(?:the\s+)?\*[^*\n]{1,60}\*"
+                               r"(?:\s+(?:heading|section|button|link|tab|field|label|icon|option|panel))?")
 _POINTER = re.compile(r"\b(?:cursor|pointer|mouse)\b")
 _APP_FRAMES = {"window", "dialog", "app", "application", "browser"}
 _RELATION_BEFORE = re.compile(r"\b(?:above|below|under|underneath|beneath|atop|over|top\s+of)\s+$")
@@ -113,7 +115,7 @@ _ONLY_A_PLACE = re.compile(r"\s*(?:the\s+)?(?:(?P<v>top|bottom|upper|lower)[\s-]
                            r"(?:hand[\s-]+)?(?:corner|side|edge|half)s?\s*[.!]?\s*$")
 _BETWEEN = re.compile(r"\s+betwe+n\b")  # "in the middle between the bowl and the block": a place among things
 _THING_BEFORE = re.compile(r"(?P<w>[a-z]+)\s+(?:(?:which|that)\s+(?:is|are)\s+)?(?:(?:just|immediately|directly|next)\s+)?$")
-_ARROWS = {"arrow", "arrows"}  # "click the right arrow": an arrow pointing right, not the right one
+_ARROWS = {"arrow", "arrows", "key", "keys"}  # "click the right arrow", "the left key": pointing that way, not the right one
 _NOT_BEFORE_SIDE_TO = L.DETERMINERS | {"been", "being", "get", "gets", "got"}  # "is being left to ..."
 # "on the left to the close button": beside it (a screen's writers say "to" for "of")
 # ("on the right next to the windows" is still the frame's right: another labeller read it so)
@@ -320,6 +322,9 @@ class PlaceReading:
             self.adjective(m)
         if "over" in self.words:
             self.held_over()
+        for m in self.scan(_STARRED_RELATION) if "*" in self.low else ():
+            # "listed under *Learners*", "under the *Audience* section": below a label as a test script marks it
+            self.relative(None, m.start(), m.end(), P.VERTICAL_WORD[m.group("w")])
         for m in self.scan(P.VERTICAL_RELATION) if self.words & _VERTICAL_RELATION_WORDS else ():
             w, head = (m.group("w"), m.group("head")) if m.group("w") else (m.group("w2"), m.group("head2"))
             words = _noun_phrase(self.low, m.start())
