@@ -104,7 +104,7 @@ CAMERA_FRAMES: list[tuple[set[str], re.Pattern[str]]] = [
     # push in / pull back / pull out (as verbs or as the named move "performs a push in")
     # (but "pushed in the chest with a stick": "in" opens a phrase)
     (L.forms("push"), rx(r"\b(?:push(?:es|ed|ing)?)(?:\s+the\s+camera)?[\s-]+(?P<d>in)\b(?!\s+front)"
-                         r"(?!\s+(?:the|a|an|his|her|their|its|my|your)\s)")),
+                         rf"(?!\s+{DET}\s)")),
     (L.forms("pull") | L.forms("back"),
      # not "pull out some contents", "pulls back the curtain": a thing pulled
      rx(rf"\b(?:pull(?:s|ed|ing)?|back(?:s|ed|ing)?)(?:\s+the\s+camera)?[\s-]+(?P<d>back|out|away)\b"

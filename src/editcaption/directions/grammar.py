@@ -63,7 +63,10 @@ _NEEDS_CAMERA_MOTION = set(L.VERTICAL_VERBS) | {"movement", "motion", "move", "d
 _CAMERA_NAMED = {w for w in L.CAMERA_NOUNS if " " not in w}
 _NEEDS_PLACE = _SIDES | {"top", "bottom", "upper", "lower", "middle", "center", "centre", "leftmost", "rightmost",
                          "topmost", "bottommost", "above", "below", "under", "underneath", "beneath", "atop", "over", "centered", "centred"}
-_NEEDS_TONE = {w.split()[0] for p in (L.INCREASE_VERBS, L.DECREASE_VERBS) for w in p} | {  # "tone down": "tone"
+# (a verb of several words is gated by its first word, "tone down" by "tone"; "add more" by "more", since
+# "add" alone is in nearly every edit)
+_NEEDS_TONE = {w.split()[0] if " " not in w or not w.endswith(" more") else "more"
+               for p in (L.INCREASE_VERBS, L.DECREASE_VERBS) for w in p} | {
     "brighten", "brightens", "brightened", "brightening", "lighten", "lightens", "lightened", "lightening", "darken",
     "darkens", "darkened", "darkening", "dim", "dims", "dimmed", "dimming", "warm", "warms", "warmed", "warming",
     "cool", "cools", "cooled", "cooling", "too", "full", "maximum", "max", "desaturate", "desaturated",
@@ -139,17 +142,9 @@ class _Reader(PlaceReading):
         self.starts = [s.start for s in self.sentences]
         self.found: list[DirectionStatement] = []
         self.taken: list[tuple[int, int]] = []
-        if '"' in self.low or "\u201c" in self.low:
-            # 'Insert the content "... falls under the Ministry ..."': words to be written, not said to us
-            self.taken += [q.span("q") for q in _LITERAL_TEXT.finditer(self.low)]
-        if "/" in self.low:
-            self.taken += [w.span() for w in _SLASHED_WAYS.finditer(self.low)]  # "Zoom the view in/out": either way
-        if "click" in self.low:
-            self.taken += [c.span() for c in _MOUSE_BUTTON.finditer(self.low)]  # "right-click on it": a mouse button
-        if "both" in self.low:
-            self.taken += [c.span() for c in _BOTH_HANDS.finditer(self.low)]  # "using both right and left hands"
-        if "way" in self.low:
-            self.taken += [c.span() for c in _RIGHT_OF_WAY.finditer(self.low)]  # "has the right of the way": priority
+        for marks, pattern, group in _SET_ASIDE:
+            if any(mark in self.low for mark in marks):
+                self.taken += [m.span(group) for m in pattern.finditer(self.low)]
         self.tokens = [(w.group(), w.start(), w.end()) for w in P.WORD.finditer(self.low)]
         self.words = {w for w, _, _ in self.tokens}
         # a text that follows a camera move describes the scene it films: where things stand in it
@@ -923,6 +918,15 @@ _ON_A_SLIDE = re.compile(r"\s+(?:on|in)\s+(?:the\s+|this\s+)?slide\b(?![\s-]+(?:
 _SECOND_AXIS = re.compile(r"[\s-]+(?:top|bottom|upper|lower)\b")
 # "to the right (side) of ...", "to the left top (corner) of ..."
 _PART_NOUN = re.compile(r"(?:[\s-]+(?:top|bottom|upper|lower|left|right))?(?:[\s-]+(?:side|half|edge|corner|part|end))?")
+# words that state no direction, set aside before any rule runs: (a mark the text must hold, the pattern,
+# the group to set aside)
+_SET_ASIDE = (
+    (('"', "\u201c"), _LITERAL_TEXT, "q"),  # 'Insert the content "... falls under the Ministry ..."': words to be written
+    (("/",), _SLASHED_WAYS, 0),  # "Zoom the view in/out": either way
+    (("click",), _MOUSE_BUTTON, 0),  # "right-click on it": a mouse button
+    (("both",), _BOTH_HANDS, 0),  # "using both right and left hands"
+    (("way",), _RIGHT_OF_WAY, 0),  # "has the right of the way": a priority
+)
 _LOOKS_LIKE = re.compile(r"\blooks?\s+like\b")
 # a text addressed to someone walking a street: the listener placed among things, or the street's own ways
 _WALKER = re.compile(r"\b(?:(?:orient|turn|position|place)\s+yourself|(?:in\s+front|ahead)\s+of\s+you|behind\s+you|"
