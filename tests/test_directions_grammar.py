@@ -824,6 +824,11 @@ def test_a_filmed_scene_s_layout_is_no_fact():
     ("Then I see the link at the bottom of the sign-in page", [("position", None, "bottom")]),
     ("And select a CSV file with the right format", []),
     ("And tapping the left key on my keyboard does nothing", []),
+    ("Move the star into the right side of the slide.", [("move", "right", None)]),
+    ("A silver-gray car drove into the lower right corner of the screen.", [("position", "right", "bottom")]),
+    ("Make the title and center align it.", []),
+    ("move the image to the left side of the table.", [("relative", "left", None)]),
+    ("shift the image to the left", [("pan", "left", None)]),
 ])
 def test_reads_constructed_phrasings(text, expected):
     assert facts(text) == expected

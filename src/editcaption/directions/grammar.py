@@ -385,8 +385,10 @@ class _Reader(PlaceReading):
     def moves(self) -> None:
         for m in self.anchored(F.CONTENT_OBJECT):
             after = _PART_NOUN.match(self.low, m.end()).end()
-            if P.THE_PAGE.match(self.low, after) or _ON_A_SLIDE.match(self.low, after):
-                continue  # "Move the picture to the right side of the slide", "... on Slide 2": a picture on a slide
+            if P.THE_PAGE.match(self.low, after) or _ON_A_SLIDE.match(self.low, after) or P.OF_NOUN.match(self.low, after):
+                # "Move the picture to the right side of the slide", "... on Slide 2": a picture on a slide; "move
+                # the image to the left side of the table": beside a thing (read with the places)
+                continue
             self.camera_fact(m, m.group("d"), convention="ambiguous")
         for m in self.anchored(F.CAMERA_OBJECT):
             self.camera_fact(m, m.group("d"))

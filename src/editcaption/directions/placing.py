@@ -66,12 +66,13 @@ _WORN_OVER = {"shirt", "shirts", "dress", "sweater", "blouse", "jacket", "coat",
 # "center aligned" (but "top-aligned in slide" puts the box at the slide's top)
 _ALIGN_WORDS = {"align", "aligns", "aligned", "aligning", "alignment"}
 _TEXT_ALIGNED = re.compile(r"\balign(?:s|ed|ing)?\s+(?:[\w\"']+\s+){0,3}?to\s+(?:the\s+)?(?:left|right|center|centre)\b|"
-                           r"\b(?:left|right|center|centre)[\s-]+align(?:ed|ment)\b")
+                           r"\b(?:left|right|center|centre)[\s-]+align(?:ed|ment)?\b")
 _STARRED_RELATION = re.compile(r"\b(?P<w>above|below|under|underneath|beneath)\s+(?:the\s+)?\*[^*\n]{1,60}\*"
                                r"(?:\s+(?:heading|section|button|link|tab|field|label|icon|option|panel))?")
 _POINTER = re.compile(r"\b(?:cursor|pointer|mouse)\b")
 _APP_FRAMES = {"window", "dialog", "app", "application", "browser"}
 _RELATION_BEFORE = re.compile(r"\b(?:above|below|under|underneath|beneath|atop|over|top\s+of)\s+$")
+_MOVE_VERB = re.compile(rf"\b{L.alt(L.forms('move', 'shift', 'drag', 'push', 'slide'))}\b")
 _MOVED_IT = re.compile(rf"\b{L.alt(L.forms('move', 'shift', 'drag'))}\s+(?:it|them)\s+$")  # "move it on the top"
 _OVERHEAD = re.compile(r"\b(?:canop(?:y|ies)|awnings?|parasols?|umbrellas?|chandeliers?)\s+$")
 _CORNER_HEIGHTS, _CORNER_SIDES = {"top", "bottom", "upper", "lower"}, {"left", "right"}  # "logo top-right" needs both
@@ -432,8 +433,10 @@ class PlaceReading:
                 if self.low.startswith("to", m.start()) and self.faces_just_before(m.start()):
                     self.take(m.start(), tail.end())  # "glancing to the left of the frame": where she looks
                     return
-                if self.low.startswith("to", m.start()) and self.travels(m.start(), far=True):
-                    # "one ray swimming to the top right of the image": where it goes, a move per axis
+                if self.low.startswith("to", m.start()) and self.travels(m.start(), far=True) or \
+                        self.low.startswith("into", m.start()) and self.moved_into(m.start()):
+                    # "one ray swimming to the top right of the image", "Move the star into the right side of
+                    # the slide": where it goes, a move per axis
                     for way in (h_out if h_out in ("left", "right") else None, L.VERTICAL_MOTION.get(v or "")):
                         if way:
                             self.emit("move", way, m.start(), tail.end())
@@ -566,9 +569,16 @@ class PlaceReading:
         across the snow to the lower right", "move the block to the top right corner", "move all blocks
         toward the top" (a move on each axis named). A corner, side or edge may follow; "disappears to
         the top", with no side, is where it was last seen."""
-        return self.low.startswith(("to", "into"), pos) and (part or "corner").removesuffix("s") in ("corner", "side", "edge") and \
+        return (self.low.startswith("to", pos) or self.low.startswith("into", pos) and self.moved_into(pos)) and \
+            (part or "corner").removesuffix("s") in ("corner", "side", "edge") and \
             self.travels(pos) and not (side is None and _VANISHES.search(self.low, self.clause_start(pos), pos)) and \
             not _GO_TO.search(self.low, self.clause_start(pos), pos + 2)
+
+    def moved_into(self, pos: int) -> bool:
+        """Whether a thing is moved into the place at ``pos`` ("Move the star into the right side of the
+        slide"); a thing that comes into a place by itself ("drove into the lower right corner of the
+        screen") is seen there, a position."""
+        return _MOVE_VERB.search(self.low, self.clause_start(pos), pos) is not None
 
     def faces_just_before(self, pos: int) -> bool:
         """Whether the word right before ``pos`` is a verb of facing ("looking at the left")."""
