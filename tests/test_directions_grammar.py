@@ -829,6 +829,9 @@ def test_a_filmed_scene_s_layout_is_no_fact():
     ("Make the title and center align it.", []),
     ("move the image to the left side of the table.", [("relative", "left", None)]),
     ("shift the image to the left", [("pan", "left", None)]),
+    ("The girl puts down the jacket and reaches over to the left.", []),
+    ("Move forward towards the door", []),
+    ("Move forward", [("zoom", "in", None)]),
 ])
 def test_reads_constructed_phrasings(text, expected):
     assert facts(text) == expected

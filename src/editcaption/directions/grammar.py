@@ -601,7 +601,7 @@ class _Reader(PlaceReading):
         asked = not subject and (clause_start == s.start or later_request) and \
             d in ("in", "out") and verb in _TO_THE_VIEWER and not self.situated and \
             not m.group("d").startswith("toward") and not (m.group("d") == "back" and _BACK_TO_A_PLACE.match(self.low, m.end())) \
-            and not (m.group("d") in ("back", "in") and _ON_TOWARDS.match(self.low, m.end()))
+            and not (m.group("d") in ("back", "in", "forward", "forwards") and _ON_TOWARDS.match(self.low, m.end()))
         if _camera_subject(subject) or (_IT.match(subject) and s.camera) or self.camera_by_default(m.start(), subject) or pov or asked:
             if d == "out" and self.returns_after_a_pan(m):
                 self.take(*m.span())
@@ -874,7 +874,7 @@ _BACK_TO_A_THING = re.compile(r"\s+(?:to|onto|on)\s+(?!(?:reveal|show|see|captur
 _PASSES_A_THING = re.compile(r"\b(?:pass|passes|passed|passing)\s+(?:a|an|the|some|two|three|several)\s")
 _TO_THE_VIEWER = L.forms("get", "move", "step", "come", "go", "pull", "back")
 _LATER_REQUESTS = {"get", "step", "come", "go", "pull", "back"}  # the bare verb: a request
-# "Move back towards the door", "Move in towards the right side": a trip towards a thing or a side
+# "Move back towards the door", "Move forward towards the door": a trip towards a thing or a side
 _ON_TOWARDS = re.compile(r"\s+towards?\b")
 # a sentence that opens with a request ("Leave only four, ...", "Go up a bit and ...")
 _REQUEST_OPENER = re.compile(r"\s*(?:please\s+)?(?:leave|keep|make|add|remove|change|replace|show|put|place|take|get|move|"
