@@ -832,6 +832,10 @@ def test_a_filmed_scene_s_layout_is_no_fact():
     ("The girl puts down the jacket and reaches over to the left.", []),
     ("Move forward towards the door", []),
     ("Move forward", [("zoom", "in", None)]),
+    ("The camera then cuts to the mountaintop, as the skier slides down from the summit.", []),
+    ("a lady walks up from a slope", []),
+    ("It leans forward then backs away, trying repeatedly", []),
+    ("The camera backs away from the house", [("zoom", "out", None)]),
 ])
 def test_reads_constructed_phrasings(text, expected):
     assert facts(text) == expected

@@ -285,8 +285,8 @@ class _Reader(PlaceReading):
                     continue  # "dark hair pulled back", "two blankets tilted up": a participle of a thing
                 if self.low.startswith("back", m.start()) and self.after_a_motion_verb(m.start()):
                     continue  # "walks right back out": "back" says where the walk goes, not the camera
-                if self.low.startswith("backed", m.start()) and not self.camera_agent(m.start()):
-                    continue  # "the puppy squatted down, then suddenly backed away": the puppy's step back
+                if self.low.startswith(("backed", "backs ", "backing"), m.start()) and not self.camera_agent(m.start()):
+                    continue  # "the puppy squatted down, then suddenly backed away", "it ... backs away": its step back
                 if self.low.startswith("tilt", m.start()) and _TURNED_PARTS.intersection(P.WORD.findall(self.subject(m.start()))):
                     self.take(*m.span())  # "her head is tilted down": a pose of the head
                     continue
@@ -863,7 +863,8 @@ _HAND_OF = re.compile(r"(?:[\s-]+side)?\s+of\s+(?P<owner>(?:[a-z'-]+\s*){1,4})")
 _STRAIGHT = re.compile(r"\b(?:straight|directly|vertically)\b")  # "going straight up": a way, not a particle
 _PATH_PRONOUN = re.compile(r"\s+(?:it|them)\b")  # "about to ski down it"
 # "walk down the stairs", "climbs up a ladder": up/down as a preposition of a path
-_PATH_AFTER = re.compile(r"\s+(?:along\s+|through\s+)?(?:the|a|an|his|her|their|its|some|this|that|these|those)\b")  # "walking up along a ridge"
+# "walking up along a ridge", "slides down from the summit", "walks up from a slope"
+_PATH_AFTER = re.compile(r"\s+(?:along\s+|through\s+|from\s+)?(?:the|a|an|his|her|their|its|some|this|that|these|those)\b")
 # words between a turn verb and its sense that name no thing: "rotate it by 90 degrees clockwise"
 _NOT_WHAT_TURNS = {"degrees", "degree", "deg", "it", "everything", "slightly", "slowly", "gently", "by", "about",
                    "around", "direction", "way", "angle", "bit", "little", "more", "turn", "turns", "half", "quarter",
