@@ -836,6 +836,13 @@ def test_a_filmed_scene_s_layout_is_no_fact():
     ("a lady walks up from a slope", []),
     ("It leans forward then backs away, trying repeatedly", []),
     ("The camera backs away from the house", [("zoom", "out", None)]),
+    ("And swiping the image to the right does nothing", []),
+    ("Mirrors the image so the top becomes the bottom.", [("flip_vertical", None, None)]),
+    ("Mirror the image so it faces left", [("mirror", None, None)]),
+    ("The gizmo in the top right corner of the viewport", [("position", "right", "top")]),
+    ("the mouse was moved to the left during the transform.", []),
+    ("move the mouse to the right", []),
+    ("a mouse runs to the left", [("move", "left", None)]),
 ])
 def test_reads_constructed_phrasings(text, expected):
     assert facts(text) == expected

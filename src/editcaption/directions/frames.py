@@ -158,13 +158,15 @@ _BARE_MIRROR = alt(L.forms("mirror", "flip", "flop"))
 MIRROR = rx(rf"\b(?:{alt(L.MIRROR_VERBS)})\b(?:\s+{_PICTURE}|\s+it)?\s+(?:along\s+the\s+vertical\s+axis|horizontally|"
             r"left[\s-]+(?:to|for)[\s-]+right|right[\s-]+to[\s-]+left|from\s+left\s+to\s+right|from\s+right\s+to\s+left|"
             r"side[\s-]+to[\s-]+side)"
-            rf"|\b{_BARE_MIRROR}\s+{_PICTURE}(?=\s*(?:$|[,.;!?]|\s+(?:and|so|to)\b))"
+            rf"|\b{_BARE_MIRROR}\s+{_PICTURE}(?=\s*(?:$|[,.;!?]|\s+(?:and|to)\b|\s+so\b(?!\s+(?:that\s+)?the\s+top\b)))"
             r"|\bhorizontal(?:ly)?[\s-]+(?:flip(?:ped)?|mirror(?:ed|ing)?)\b|\bmirror(?:ed)?[\s-]+(?:image|version)\s+of\s+the\b"
             # "the left side is now on the right, and the right now on the left": the sides swapped
             r"|\b(?:the\s+)?left(?:\s+side)?\s+(?:is\s+now|becomes|ends\s+up)\s+(?:on\s+)?the\s+right(?:\s+side)?"
             r"(?:\s*,?\s+and\s+(?:the\s+)?right(?:\s+side)?\s+(?:is\s+)?(?:now\s+)?(?:on\s+)?the\s+left(?:\s+side)?)?\b")
 FLIP_V = rx(rf"\b(?:{alt(L.MIRROR_VERBS)})\b(?:\s+{_PICTURE}|\s+it)?\s+(?:vertically|upside[\s-]+down|top[\s-]+to[\s-]+bottom)"
-            r"|\bvertical(?:ly)?[\s-]+(?:flip(?:ped)?|mirror(?:ed|ing)?)\b")
+            r"|\bvertical(?:ly)?[\s-]+(?:flip(?:ped)?|mirror(?:ed|ing)?)\b"
+            # "Mirrors the image so the top becomes the bottom"
+            r"|\b(?:the\s+)?top\s+(?:becomes|is\s+now|ends\s+up)\s+(?:at\s+|on\s+)?the\s+bottom\b")
 
 # ---------------------------------------------------------------------- motion verbs
 

@@ -540,12 +540,20 @@ class _Reader(PlaceReading):
                 # (but "push the switch upwards": a direction adverb after a verb with no way of its own)
                 self.take(a, b)  # "lift the container up", "push the toy down": the verb's own particle
                 return
+            if self.moves_a_pointer(a, b):
+                self.take(a, b)  # "move the mouse to the right": a hand on a mouse, not a thing in the picture
+                return
             if self.free(a, b):
                 self.emit("move", F.normalise(d.group("d")), a, b)
             elif self.free(v.end() + d.start("d"), v.end() + d.end("d")):
                 # "moved his left hand up": the own side is read already; the way is the direction word's
                 self.emit("move", F.normalise(d.group("d")), v.end() + d.start("d"), v.end() + d.end("d"))
             return
+
+    def moves_a_pointer(self, a: int, b: int) -> bool:
+        """Whether the move from ``a`` to ``b`` is of a mouse, cursor or pointer named in its clause ("the
+        mouse was moved to the left", "move the cursor to the right"): a hand at a desk, no thing pictured."""
+        return _POINTER_THING.search(self.low, self.clause_start(a), b) is not None
 
     def requested(self, pos: int) -> bool:
         """Whether the verb at ``pos`` opens its sentence with no subject: a request ("Move the cup")."""
@@ -633,6 +641,9 @@ class _Reader(PlaceReading):
                     verb in L.PARTICLE_VERBS and not straight or _PATH_AFTER.match(self.low, m.end())
                     or _PATH_PRONOUN.match(self.low, m.end()) or self.bare_path(m.end())):
                 self.take(*m.span())  # "lift up the bag", "walk down the stairs": a particle, a path
+                return
+            if verb in F.MOVE_VERB_WORDS and self.moves_a_pointer(m.start(), m.end()):
+                self.take(*m.span())  # "the mouse was moved to the left": a hand on a mouse (but "a mouse runs left")
                 return
             self.emit("move", d, *m.span())
             c = F.CONTINUATION.match(self.low, m.end())  # "runs right then left", "goes left, then upwards"
@@ -911,6 +922,7 @@ _NAVIGATION = re.compile(r"(?:^|[.,;!]\s*|\b(?:and|then)\s+)(?:turn\s+(?:to\s+(?
 _WAY_WORD = r"(?:left|right|up|down|in|out|top|bottom|sideways|forwards?|backwards?|clockwise|counter-?clockwise)"
 _SLASHED_WAYS = re.compile(rf"\b{_WAY_WORD}(?:\s*/\s*{_WAY_WORD})+\b")
 _BOTH_HANDS = re.compile(r"\bboth\s+(?:the\s+|his\s+|her\s+|their\s+)?(?:left|right)\s+and\s+(?:left|right)\s+[a-z]+")
+_POINTER_THING = re.compile(r"\b(?:mouse|cursor|pointer)\b")
 _THE_EGO = re.compile(r"\bthe\s+ego\b")
 _RIGHT_OF_WAY = re.compile(r"\bright\s+of\s+(?:the\s+)?way\b")
 _MOUSE_BUTTON = re.compile(r"\b(?:left|right)[\s-]?(?:double[\s-]?)?click(?:s|ed|ing)?\b")

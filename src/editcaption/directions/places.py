@@ -134,7 +134,7 @@ FAR_SIDE = re.compile(r"(?:^|[,;(]\s*)(?P<far>(?:far|extreme)[\s-]+(?P<h>left|ri
 # screen the page is the picture, and in a slide deck the slide is
 THE_PAGE = re.compile(r"\s+of\s+(?:the\s+|this\s+|that\s+|each\s+|every\s+|current\s+)?(?:(?:web[\s-]?|sign-in\s+|login\s+|home\s+|"
                       r"settings\s+|search\s+|landing\s+|start\s+)?page|webpage|"
-                      r"slide(?![\s-]+(?:show|phone)\b))\b")
+                      r"slide(?![\s-]+(?:show|phone)\b)|viewport)\b")  # (a 3D program's viewport too)
 # a side named after the frame: "enters from frame left", "sits screen right"
 # "Move the picture to slide right", "to slide top" (but "slide left the block" is the verb)
 FRAME_SIDE = re.compile(r"(?:\b(?:(?:from|on|at|to|in)\s+(?:the\s+)?)?(?:frame|screen)\s+(?P<h>left|right)|"

@@ -72,6 +72,7 @@ _STARRED_RELATION = re.compile(r"\b(?P<w>above|below|under|underneath|beneath)\s
 _POINTER = re.compile(r"\b(?:cursor|pointer|mouse)\b")
 _APP_FRAMES = {"window", "dialog", "app", "application", "browser"}
 _RELATION_BEFORE = re.compile(r"\b(?:above|below|under|underneath|beneath|atop|over|top\s+of)\s+$")
+_GESTURE = re.compile(rf"\b{L.alt(L.GESTURE_VERBS)}\b")
 _MOVE_VERB = re.compile(rf"\b{L.alt(L.forms('move', 'shift', 'drag', 'push', 'slide'))}\b")
 _MOVED_IT = re.compile(rf"\b{L.alt(L.forms('move', 'shift', 'drag'))}\s+(?:it|them)\s+$")  # "move it on the top"
 _OVERHEAD = re.compile(r"\b(?:canop(?:y|ies)|awnings?|parasols?|umbrellas?|chandeliers?)\s+$")
@@ -487,6 +488,10 @@ class PlaceReading:
             return
         if self.situated and h_out in ("left", "right") and not v:
             self.take(*m.span())  # "a trash can is to the right" of a narrator in the room: no frame
+            return
+        if h_out in ("left", "right") and not v and self.low.startswith("to", m.start()) and \
+                _GESTURE.search(self.low, self.clause_start(m.start()), m.start()):
+            self.take(*m.span())  # "swiping the image to the right": a finger's gesture on a screen
             return
         if self.low.startswith("to", m.start()) and (self.facing(m.start()) or self.rounds_a_corner(m.start())) or \
                 self.low.startswith("at", m.start()) and self.faces_just_before(m.start()):
