@@ -843,6 +843,11 @@ def test_a_filmed_scene_s_layout_is_no_fact():
     ("the mouse was moved to the left during the transform.", []),
     ("move the mouse to the right", []),
     ("a mouse runs to the left", [("move", "left", None)]),
+    ("When I scroll down to the bottom of the container", []),
+    ("Move the logo to the bottom of the page", [("move", "down", None)]),
+    ("It then pans back down to the horse's legs.", [("pan", "down", None)]),
+    ("The camera follows it, first moving downward, then moving to the left", [("pan", "down", None), ("pan", "left", None)]),
+    ("landing back on the track and continuing to slide left.", []),
 ])
 def test_reads_constructed_phrasings(text, expected):
     assert facts(text) == expected

@@ -20,7 +20,7 @@ from .lexicon import alt
 # smoothly downward", "pans slightly to the left", "trucks a little right")
 ADV = (r"(?:\s+(?:[a-z]+ly|and|a\s+(?:little|bit|touch)(?:\s+bit)?|straight|further|farther|just|very|then|also|"
        r"now|once\s+more|again|all\s+the\s+way|way|somewhat|quite|more|back\s+to(?:\s+the)?|even|much|"
-       r"up(?=\s+close\s+to\b)))*")  # "get up close to the car": as near as "get close to"
+       r"up(?=\s+close\s+to\b)|back(?=\s+(?:up|down)\b)))*")  # "get up close to the car", "pans back down"
 H = r"(?:left|right)(?:wards?)?"
 VM = r"(?:up|down)(?:wards?)?"
 # "towards" alone (no direction after it) is an approach: a zoom in when the camera is the agent; so is

@@ -686,7 +686,9 @@ class _Reader(PlaceReading):
             return named is None  # "he walks ..., then runs forward", "SpongeBob reached out ..., ran forward": theirs
         who = named.group("who")  # a noun of any kind ("a man with a red hat takes ...": the man's)
         camera = _CAMERA_WORD.search(self.low, named.start(), named.end()) if who is None or who in L.CAMERA_NOUNS else None
-        if camera and _SHOWS_A_THING.match(self.low, camera.end()) and _PARTICIPLE.match(self.low, pos):
+        shows = _SHOWS_A_THING.match(self.low, camera.end()) if camera else None
+        if shows and "follow" not in shows.group() and _PARTICIPLE.match(self.low, pos):
+            # (but "The camera follows it, first moving downward": the camera moves as it follows)
             return False  # "The camera cuts to a puppy running forward, then tumbling and falling": the puppy's
         return who is None or who in P.FUNCTION_WORDS or who in L.FRAME_NOUNS or who in L.CAMERA_NOUNS
 

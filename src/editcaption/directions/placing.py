@@ -72,6 +72,7 @@ _STARRED_RELATION = re.compile(r"\b(?P<w>above|below|under|underneath|beneath)\s
 _POINTER = re.compile(r"\b(?:cursor|pointer|mouse)\b")
 _APP_FRAMES = {"window", "dialog", "app", "application", "browser"}
 _RELATION_BEFORE = re.compile(r"\b(?:above|below|under|underneath|beneath|atop|over|top\s+of)\s+$")
+_TO_DO = re.compile(r"\b(?:[a-z]+ing|continues?|continued|starts?|started|begins?|began|tries|tried|try|seems?|wants?|needs?)\s+to$")
 _GESTURE = re.compile(rf"\b{L.alt(L.GESTURE_VERBS)}\b")
 _MOVE_VERB = re.compile(rf"\b{L.alt(L.forms('move', 'shift', 'drag', 'push', 'slide'))}\b")
 _MOVED_IT = re.compile(rf"\b{L.alt(L.forms('move', 'shift', 'drag'))}\s+(?:it|them)\s+$")  # "move it on the top"
@@ -295,6 +296,8 @@ class PlaceReading:
             self.relative(m.group("h"), m.start(), m.end() - 1)
         for m in self.scan(P.FRAME_SIDE):
             h, v = m.group("h") or m.group("h2"), P.VERTICAL_WORD.get(m.group("v") or "")
+            if not m.group("h") and _TO_DO.search(self.low, max(0, m.start() - 16), m.start() + 2):
+                continue  # "continuing to slide left": the verb "slide", not a slide's side
             if self.low.startswith("to", m.start()) and self.travels(m.start(), far=True):
                 self.emit("move", h or L.VERTICAL_MOTION[v], *m.span())
                 continue  # "Move the picture to slide right": where it goes
@@ -418,6 +421,11 @@ class PlaceReading:
             if v == "middle" and h_out == "center":
                 v = None
         tail = P.OF_NOUN.match(self.low, m.end())
+        if self.low.startswith("to", m.start()) and _GESTURE.search(self.low, self.clause_start(m.start()), m.start()):
+            # "swiping the image to the right", "When I scroll down to the bottom of the container": a finger's
+            # gesture on a screen, no place of a thing
+            self.take(m.start(), tail.end() if tail else m.end())
+            return
         if self.low.startswith(("on", "in", "at", "the"), m.start()) and h_out != "center" and \
                 _MOVED_IT.search(self.low, max(0, m.start() - 24), m.start()) and (tail is None or self.names_the_frame(tail)):
             # "move it in the left corner", "move it on the bottom of the slide", "Move it the top corner of the
@@ -489,10 +497,7 @@ class PlaceReading:
         if self.situated and h_out in ("left", "right") and not v:
             self.take(*m.span())  # "a trash can is to the right" of a narrator in the room: no frame
             return
-        if h_out in ("left", "right") and not v and self.low.startswith("to", m.start()) and \
-                _GESTURE.search(self.low, self.clause_start(m.start()), m.start()):
-            self.take(*m.span())  # "swiping the image to the right": a finger's gesture on a screen
-            return
+
         if self.low.startswith("to", m.start()) and (self.facing(m.start()) or self.rounds_a_corner(m.start())) or \
                 self.low.startswith("at", m.start()) and self.faces_just_before(m.start()):
             self.take(*m.span())  # "make her turn to the left", "looking at the left": which way she faces
