@@ -385,7 +385,7 @@ class _Reader(PlaceReading):
     def moves(self) -> None:
         for m in self.anchored(F.CONTENT_OBJECT):
             after = _PART_NOUN.match(self.low, m.end()).end()
-            if P.THE_PAGE.match(self.low, after) or _ON_A_SLIDE.match(self.low, after) or P.OF_NOUN.match(self.low, after):
+            if P.OF_NOUN.match(self.low, after) or P.ON_A_SLIDE.match(self.low, after):
                 # "Move the picture to the right side of the slide", "... on Slide 2": a picture on a slide; "move
                 # the image to the left side of the table": beside a thing (read with the places)
                 continue
@@ -413,10 +413,7 @@ class _Reader(PlaceReading):
         for m in self.scan(F.EXIT_BY):
             if m.group("verb") == "left" and self.after_an_article(m.start()):
                 continue  # "on the left from the ...": the side, not the verb
-            h, v = P.place_parts(m.group("p"))
-            for way in (h, L.VERTICAL_MOTION.get(v or "")):
-                if way:
-                    self.emit("move", way, *m.span())
+            self.emit_moves(*P.place_parts(m.group("p")), *m.span())
         if "from" in self.words:
             for m in self.scan(F.FROM_ONE_SIDE):
                 if self.camera_agent(m.start()):
@@ -553,7 +550,7 @@ class _Reader(PlaceReading):
     def moves_a_pointer(self, a: int, b: int) -> bool:
         """Whether the move from ``a`` to ``b`` is of a mouse, cursor or pointer named in its clause ("the
         mouse was moved to the left", "move the cursor to the right"): a hand at a desk, no thing pictured."""
-        return _POINTER_THING.search(self.low, self.clause_start(a), b) is not None
+        return P.POINTER.search(self.low, self.clause_start(a), b) is not None
 
     def requested(self, pos: int) -> bool:
         """Whether the verb at ``pos`` opens its sentence with no subject: a request ("Move the cup")."""
@@ -886,8 +883,9 @@ _NOT_WHAT_TURNS = {"degrees", "degree", "deg", "it", "everything", "slightly", "
 _RETURNS = re.compile(rf"\b{L.alt(L.forms('come', 'go', 'swing', 'turn'))}\s+back\b")
 _BACK_TO_A_THING = re.compile(r"\s+(?:to|onto|on)\s+(?!(?:reveal|show|see|capture|display|frame|include|expose)\b)")
 _PASSES_A_THING = re.compile(r"\b(?:pass|passes|passed|passing)\s+(?:a|an|the|some|two|three|several)\s")
-_TO_THE_VIEWER = L.forms("get", "move", "step", "come", "go", "pull", "back")
-_LATER_REQUESTS = {"get", "step", "come", "go", "pull", "back"}  # the bare verb: a request
+_VIEWER_STEPS = ("get", "step", "come", "go", "pull", "back")
+_TO_THE_VIEWER = L.forms("move", *_VIEWER_STEPS)
+_LATER_REQUESTS = set(_VIEWER_STEPS)  # the bare verb later in a sentence: a request (not "move", see intransitive)
 # "Move back towards the door", "Move forward towards the door": a trip towards a thing or a side
 _ON_TOWARDS = re.compile(r"\s+towards?\b")
 # a sentence that opens with a request ("Leave only four, ...", "Go up a bit and ...")
@@ -924,14 +922,12 @@ _NAVIGATION = re.compile(r"(?:^|[.,;!]\s*|\b(?:and|then)\s+)(?:turn\s+(?:to\s+(?
 _WAY_WORD = r"(?:left|right|up|down|in|out|top|bottom|sideways|forwards?|backwards?|clockwise|counter-?clockwise)"
 _SLASHED_WAYS = re.compile(rf"\b{_WAY_WORD}(?:\s*/\s*{_WAY_WORD})+\b")
 _BOTH_HANDS = re.compile(r"\bboth\s+(?:the\s+|his\s+|her\s+|their\s+)?(?:left|right)\s+and\s+(?:left|right)\s+[a-z]+")
-_POINTER_THING = re.compile(r"\b(?:mouse|cursor|pointer)\b")
 _THE_EGO = re.compile(r"\bthe\s+ego\b")
 _RIGHT_OF_WAY = re.compile(r"\bright\s+of\s+(?:the\s+)?way\b")
 _MOUSE_BUTTON = re.compile(r"\b(?:left|right)[\s-]?(?:double[\s-]?)?click(?:s|ed|ing)?\b")
 # a quoted text to be written (on a slide, a sign, a page), after the word that says so
 _LITERAL_TEXT = re.compile(r"\b(?:text|texts|content|contents|title|titles|caption|captions|word|words|saying|says|reads|"
                            r"label|heading|subtitle|slogan|phrase|message|quote)\s*:?\s*(?P<q>\"[^\"]{3,}\"|\u201c[^\u201d]{3,}\u201d)")
-_ON_A_SLIDE = re.compile(r"\s+(?:on|in)\s+(?:the\s+|this\s+)?slide\b(?![\s-]+(?:show|phone)\b)")
 _SECOND_AXIS = re.compile(r"[\s-]+(?:top|bottom|upper|lower)\b")
 # "to the right (side) of ...", "to the left top (corner) of ..."
 _PART_NOUN = re.compile(r"(?:[\s-]+(?:top|bottom|upper|lower|left|right))?(?:[\s-]+(?:side|half|edge|corner|part|end))?")

@@ -130,11 +130,15 @@ THING_AT_A_CORNER = re.compile(r"\b(?P<noun>[a-z][a-z-]*)\s+(?P<v>top|bottom|upp
                                r"(?![\s-]+(?:of|side|half|hand)\b)(?=\s*(?:$|[,.;:!)\"\u201d]|\s+(?:and|with|corner)\b))")
 # "a second skier enters the frame, far right": a bare frame side after a pause
 FAR_SIDE = re.compile(r"(?:^|[,;(]\s*)(?P<far>(?:far|extreme)[\s-]+(?P<h>left|right))\b(?![\s-]+(?:of|side|hand)\b)")
+# a slide of a deck (not a slide show, a slide phone)
+_SLIDE = r"slide(?![\s-]+(?:show|phone)\b)"
 # "at the bottom of the page", "at top right corner of web page", "to the left side of the slide": on a
 # screen the page is the picture, and in a slide deck the slide is
 THE_PAGE = re.compile(r"\s+of\s+(?:the\s+|this\s+|that\s+|each\s+|every\s+|current\s+)?(?:(?:web[\s-]?|sign-in\s+|login\s+|home\s+|"
-                      r"settings\s+|search\s+|landing\s+|start\s+)?page|webpage|"
-                      r"slide(?![\s-]+(?:show|phone)\b)|viewport)\b")  # (a 3D program's viewport too)
+                      rf"settings\s+|search\s+|landing\s+|start\s+)?page|webpage|{_SLIDE}|viewport)\b")  # (a 3D program's viewport too)
+ON_A_SLIDE = re.compile(rf"\s+(?:on|in)\s+(?:the\s+|this\s+)?{_SLIDE}\b")  # "Move the image to the right side on Slide 2"
+# a mouse, cursor or pointer: a hand at a desk, no thing in the picture ("the cursor hovers over a commit")
+POINTER = re.compile(r"\b(?:mouse|cursor|pointer)\b")
 # a side named after the frame: "enters from frame left", "sits screen right"
 # "Move the picture to slide right", "to slide top" (but "slide left the block" is the verb)
 FRAME_SIDE = re.compile(r"(?:\b(?:(?:from|on|at|to|in)\s+(?:the\s+)?)?(?:frame|screen)\s+(?P<h>left|right)|"
@@ -240,7 +244,7 @@ TONE_VERB = re.compile(r"\b(?P<verb>brighten\w*|lighten\w*|darken\w*|dim(?:s|med
 TONE_VERB_NEEDS_OBJECT = ("illuminat", "light")
 TONE_TOO = re.compile(r"\btoo\s+(?P<w>dark|dim|bright|underexposed|overexposed)\b")
 # "allowing more sunshine into image": more light let into the whole picture
-MORE_LIGHT_IN = re.compile(r"\bmore\s+(?:sunshine|sunlight|light|daylight)\s+(?:into|in|to)\s+(?:the\s+)?(?:image|picture|photo|scene)\b")
+MORE_LIGHT_IN = re.compile(rf"\bmore\s+(?:sunshine|sunlight|light|daylight)\s+(?:into|in|to)\s+(?:the\s+)?(?:{_PICTURE})\b")
 TONE_FULL = re.compile(r"(?:\b(?:full|maximum|max)|\b100\s*%)\s+(?P<w>saturation|brightness|contrast)\b")
 
 TONE_VERB_WORD = {"brighten": "brighter", "lighten": "brighter", "illuminat": "brighter", "light": "brighter",

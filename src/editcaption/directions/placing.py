@@ -69,13 +69,13 @@ _TEXT_ALIGNED = re.compile(r"\balign(?:s|ed|ing)?\s+(?:[\w\"']+\s+){0,3}?to\s+(?
                            r"\b(?:left|right|center|centre)[\s-]+align(?:ed|ment)?\b")
 _STARRED_RELATION = re.compile(r"\b(?P<w>above|below|under|underneath|beneath)\s+(?:the\s+)?\*[^*\n]{1,60}\*"
                                r"(?:\s+(?:heading|section|button|link|tab|field|label|icon|option|panel))?")
-_POINTER = re.compile(r"\b(?:cursor|pointer|mouse)\b")
 _APP_FRAMES = {"window", "dialog", "app", "application", "browser"}
 _RELATION_BEFORE = re.compile(r"\b(?:above|below|under|underneath|beneath|atop|over|top\s+of)\s+$")
 _TO_DO = re.compile(r"\b(?:[a-z]+ing|continues?|continued|starts?|started|begins?|began|tries|tried|try|seems?|wants?|needs?)\s+to$")
 _GESTURE = re.compile(rf"\b{L.alt(L.GESTURE_VERBS)}\b")
-_MOVE_VERB = re.compile(rf"\b{L.alt(L.forms('move', 'shift', 'drag', 'push', 'slide'))}\b")
-_MOVED_IT = re.compile(rf"\b{L.alt(L.forms('move', 'shift', 'drag'))}\s+(?:it|them)\s+$")  # "move it on the top"
+_MOVING = L.alt(L.forms("move", "shift", "drag", "push", "slide"))  # a thing moved by someone
+_MOVE_VERB = re.compile(rf"\b{_MOVING}\b")
+_MOVED_IT = re.compile(rf"\b{_MOVING}\s+(?:it|them)\s+$")  # "move it on the top"
 _OVERHEAD = re.compile(r"\b(?:canop(?:y|ies)|awnings?|parasols?|umbrellas?|chandeliers?)\s+$")
 _CORNER_HEIGHTS, _CORNER_SIDES = {"top", "bottom", "upper", "lower"}, {"left", "right"}  # "logo top-right" needs both
 _GESTURING_PARTS = {"hand", "hands", "arm", "arms", "finger", "fingers"}
@@ -299,7 +299,7 @@ class PlaceReading:
             if not m.group("h") and _TO_DO.search(self.low, max(0, m.start() - 16), m.start() + 2):
                 continue  # "continuing to slide left": the verb "slide", not a slide's side
             if self.low.startswith("to", m.start()) and self.travels(m.start(), far=True):
-                self.emit("move", h or L.VERTICAL_MOTION[v], *m.span())
+                self.emit_moves(h, v, *m.span())
                 continue  # "Move the picture to slide right": where it goes
             self.emit("position", h, *m.span(), v)
         for m in self.scan(P.SIDE_TO):
@@ -374,9 +374,11 @@ class PlaceReading:
         """A thing held or hung over another: "holds a paper towel over a dish", "a canopy hangs over
         the bed" (a path, "flies over the town", and a cover, "a coat over a shirt", are not places)."""
         for m in self.scan(P.OVER_RELATION):
+            if self.faces_just_before(m.start()):
+                continue  # "Have the woman look over her shoulder": where she looks
             clause = self.low[self.clause_start(m.start()):m.start()]
             # ("The cursor hovers over a commit": a pointer on a screen, no thing kept there)
-            held = P.HELD_THERE.search(clause) is not None and _POINTER.search(clause) is None
+            held = P.HELD_THERE.search(clause) is not None and P.POINTER.search(clause) is None
             # "let there be a stop sign over the truck", "Have the room ... and a canopy over the bed": a thing
             # put there (but "put a coat over the shirt" covers it)
             opening = _FIRST_WORD.match(self.low, self.sentence(m.start()).start)
@@ -385,8 +387,6 @@ class PlaceReading:
                    not any(w in F.PATH_VERBS for w in P.WORD.findall(clause)))
             # "a canopy over three children": a thing that is over what it shelters by what it is
             overhead = _OVERHEAD.search(self.low, max(0, m.start() - 16), m.start()) is not None
-            if self.faces_just_before(m.start()):
-                continue  # "Have the woman look over her shoulder": where she looks
             if (held or put or overhead) and m.group("head") not in P.NOT_A_REFERENCE:
                 self.relative(None, m.start(), m.end(), "top")
 
@@ -421,7 +421,8 @@ class PlaceReading:
             if v == "middle" and h_out == "center":
                 v = None
         tail = P.OF_NOUN.match(self.low, m.end())
-        if self.low.startswith("to", m.start()) and _GESTURE.search(self.low, self.clause_start(m.start()), m.start()):
+        if self.words & L.GESTURE_VERBS and self.low.startswith("to", m.start()) and \
+                _GESTURE.search(self.low, self.clause_start(m.start()), m.start()):
             # "swiping the image to the right", "When I scroll down to the bottom of the container": a finger's
             # gesture on a screen, no place of a thing
             self.take(m.start(), tail.end() if tail else m.end())
@@ -430,9 +431,7 @@ class PlaceReading:
                 _MOVED_IT.search(self.low, max(0, m.start() - 24), m.start()) and (tail is None or self.names_the_frame(tail)):
             # "move it in the left corner", "move it on the bottom of the slide", "Move it the top corner of the
             # slide" (the "to" left out): where it is moved to
-            for way in (h_out if h_out in ("left", "right") else None, L.VERTICAL_MOTION.get(v or "")):
-                if way:
-                    self.emit("move", way, m.start(), tail.end() if tail else m.end())
+            self.emit_moves(h_out, v, m.start(), tail.end() if tail else m.end())
             return
         if tail is None and (name := _OF_A_NAME.match(self.low, m.end())):
             self.relative(h_out, m.start(), name.end(), v)  # 'to the right of "Settings"', "of [45 49 66]"
@@ -449,9 +448,7 @@ class PlaceReading:
                         self.low.startswith("into", m.start()) and self.moved_into(m.start()):
                     # "one ray swimming to the top right of the image", "Move the star into the right side of
                     # the slide": where it goes, a move per axis
-                    for way in (h_out if h_out in ("left", "right") else None, L.VERTICAL_MOTION.get(v or "")):
-                        if way:
-                            self.emit("move", way, m.start(), tail.end())
+                    self.emit_moves(h_out, v, m.start(), tail.end())
                     return
                 self.emit("position", h_out, m.start(), tail.end(), v)
             elif self.low.startswith("the", m.start()) and h_out != "center" and not self.after_a_preposition(m.start()):
@@ -497,7 +494,6 @@ class PlaceReading:
         if self.situated and h_out in ("left", "right") and not v:
             self.take(*m.span())  # "a trash can is to the right" of a narrator in the room: no frame
             return
-
         if self.low.startswith("to", m.start()) and (self.facing(m.start()) or self.rounds_a_corner(m.start())) or \
                 self.low.startswith("at", m.start()) and self.faces_just_before(m.start()):
             self.take(*m.span())  # "make her turn to the left", "looking at the left": which way she faces
@@ -508,9 +504,7 @@ class PlaceReading:
             self.emit("move", h_out, *m.span())  # "driving a plane across a rainbow to the right": where it goes
             return
         if v in ("top", "bottom") and h_out in (None, "left", "right") and self.goes_up_or_down(m.start(), h_out, groups.get("part")):
-            for way in (h_out, "up" if v == "top" else "down"):
-                if way:
-                    self.emit("move", way, *m.span())
+            self.emit_moves(h_out, v, *m.span())
             return
         if self.low.startswith("to", m.start()) and h_out in ("left", "right") and \
                 _ON_A_THING_AFTER.match(self.low, m.end()):
@@ -586,6 +580,13 @@ class PlaceReading:
             (part or "corner").removesuffix("s") in ("corner", "side", "edge") and \
             self.travels(pos) and not (side is None and _VANISHES.search(self.low, self.clause_start(pos), pos)) and \
             not _GO_TO.search(self.low, self.clause_start(pos), pos + 2)
+
+    def emit_moves(self, h: str | None, v: str | None, a: int, b: int) -> None:
+        """A move on each axis a place names: "to the top right corner" is right and up (a centre, or a
+        middle height, names no way)."""
+        for way in (h if h in ("left", "right") else None, L.VERTICAL_MOTION.get(v or "")):
+            if way:
+                self.emit("move", way, a, b)
 
     def moved_into(self, pos: int) -> bool:
         """Whether a thing is moved into the place at ``pos`` ("Move the star into the right side of the
