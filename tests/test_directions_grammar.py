@@ -848,6 +848,16 @@ def test_a_filmed_scene_s_layout_is_no_fact():
     ("It then pans back down to the horse's legs.", [("pan", "down", None)]),
     ("The camera follows it, first moving downward, then moving to the left", [("pan", "down", None), ("pan", "left", None)]),
     ("landing back on the track and continuing to slide left.", []),
+    ("Move the head a bit to the right", [("move", "right", None)]),
+    ("she moves her head to the left", []),
+    ("Take the clothes towards the left", [("move", "left", None)]),
+    ("Have the man take a step to the left.", [("move", "left", None)]),
+    ("Take a step to the right", []),
+    ("Open the right door of the wardrobe", [("relative", "right", None)]),
+    ("the left half of a sandwich", []),
+    ("Move closer to the desk towards the pot", []),
+    ("Move away from the red towel on the cabinet", []),
+    ("Get closer to the dog's face", [("zoom", "in", None)]),
 ])
 def test_reads_constructed_phrasings(text, expected):
     assert facts(text) == expected

@@ -211,6 +211,13 @@ class _Reader(PlaceReading):
             self.moves()
         if (self.scene_text or w & _CAMERA_NAMED) and w & _NEEDS_CAMERA_MOTION:
             self.camera_without_a_camera_verb()
+        if w & _SIDE_PARTS and w & _SIDES:
+            for m in self.scan(_SIDE_PART_OF):
+                if not L.FRAME_NOUNS.intersection(m.group("things").split()) and \
+                        _HANDLED_PART.search(self.low, 0, m.start()):
+                    # "Open the right door of the wardrobe", "look at the left side of the blanket": a side
+                    # part of a named thing, as the object of a verb (after a preposition, a place: read below)
+                    self.relative(m.group("h"), *m.span())
         if w & _NEEDS_PLACE:
             self.positions()
         if self.with_tone and w & _NEEDS_TONE:
@@ -398,6 +405,15 @@ class _Reader(PlaceReading):
             for v in [w for w in P.WORD.finditer(self.low) if w.group() in F.MOVE_VERB_WORDS]:
                 if self.free(*v.span()):
                     self.object_move(v)
+        if self.words & _TAKE:  # "Take the clothes towards the left": carried that way (but "take the road to
+            for v in [w for w in P.WORD.finditer(self.low) if w.group() in _TAKE]:  # the right" is a route)
+                if self.free(*v.span()):
+                    self.object_move(v, towards_only=True)
+            for m in self.scan(_STEP_ASIDE):
+                if self.requested(m.start()) or self.situated:
+                    self.take(*m.span())  # "Take a step to the right": the reader's own step, told the way
+                else:  # "Have the man take a step to the left": someone seen steps aside
+                    self.emit("move", m.group("d"), *m.span())
         if self.words & F.PATH_VERBS or self.words & _CAMERA_WORK:
             for m in self.scan(F.PATH):
                 self.path(m)
@@ -500,23 +516,29 @@ class _Reader(PlaceReading):
         """The words of the clause before ``pos``, adverbs left out."""
         return _ADVERBS.sub(" ", self.low[self.clause_start(pos):pos]).strip()
 
-    def object_move(self, v: re.Match[str]) -> None:
-        """A thing moved: "move the red circle (to the) left", "shift the cup on the left right"."""
+    def object_move(self, v: re.Match[str], towards_only: bool = False) -> None:
+        """A thing moved: "move the red circle (to the) left", "shift the cup on the left right"; with
+        ``towards_only``, only a way said with "towards"."""
         stop = F.CLAUSE_END.search(self.low, v.end())
         end = min(stop.start() if stop else len(self.low), v.end() + 100)
         # a position naming the thing ("the cup on the left") is part of the object
         window = F.NAMED_AT.sub(lambda n: "x" * len(n.group()), self.low[v.end():end])
         window = _OWN_SIDE_WORDS.sub(lambda n: "x" * len(n.group()), window)  # "moved his left hand up": his own hand
         for d in F.MOVE_DIRECTION.finditer(window):
+            if towards_only and not d.group().lstrip().startswith("toward"):
+                return
             words = window[:d.start()].split()
             if not 1 <= len(words) <= 8 or words[0] in ("the",) and len(words) > 1 and \
                     F.CAMERA_WORD_SET.intersection(words[1:3]):
                 return
             if any(w in F.NOT_IN_AN_OBJECT or w.endswith("ly") for w in words):
                 return
-            if _TURNED_PARTS.intersection(words) and d.group("d").startswith(("left", "right", "toward")):
-                self.take(v.start(), v.end() + d.end())  # "moves his face left": a turn of the head ("moved her
-                return  # head up" lifts it)
+            if _TURNED_PARTS.intersection(words) and d.group("d").startswith(("left", "right", "toward")) and \
+                    not (self.requested(v.start()) and not v.group().endswith(("s", "ed", "ing"))):
+                # "moves his face left": a turn of the head ("moved her head up" lifts it); but "Move the head
+                # towards the left" asks for the head drawn further left
+                self.take(v.start(), v.end() + d.end())
+                return
             said = self.low[v.end():v.end() + d.start()].split()  # the object's words, own sides unmasked
             if L.BODY_PARTS.intersection(said) and (L.POSSESSIVES.intersection(said) or v.group() in _RAISE) and \
                     not self.requested(v.start()) and d.group("d").startswith(("left", "right", "toward")):
@@ -606,7 +628,8 @@ class _Reader(PlaceReading):
         asked = not subject and (clause_start == s.start or later_request) and \
             d in ("in", "out") and verb in _TO_THE_VIEWER and not self.situated and \
             not m.group("d").startswith("toward") and not (m.group("d") == "back" and _BACK_TO_A_PLACE.match(self.low, m.end())) \
-            and not (m.group("d") in ("back", "in", "forward", "forwards") and _ON_TOWARDS.match(self.low, m.end()))
+            and not (m.group("d") in ("back", "in", "forward", "forwards") and _ON_TOWARDS.match(self.low, m.end())) \
+            and not (verb in _MOVE and _NEARER_A_THING.match(self.low, m.end()))
         if _camera_subject(subject) or (_IT.match(subject) and s.camera) or self.camera_by_default(m.start(), subject) or pov or asked:
             if d == "out" and self.returns_after_a_pan(m):
                 self.take(*m.span())
@@ -867,6 +890,22 @@ _APPROACH = re.compile(rf"\bapproach\s+{L.alt(L.DETERMINERS)}\s+[a-z]+")
 _SWAYING = re.compile(r"\b(?:back\s+and\s+forth|to\s+and\s+fro|side\s+to\s+side)\s+$")
 _OWN_SIDE_WORDS = re.compile(rf"\b{L.alt(L.POSSESSIVES)}\s+(?:left|right)\b|\b(?:left|right)(?=\s+{L.alt(L.BODY_PARTS)}\b)")
 _RAISE = L.forms("raise", "wave", "lift")
+_TAKE = L.forms("take")
+_MOVE = L.forms("move")
+# "Move closer to the wardrobe", "Move away from the red towel": someone in the picture steps to or from a thing
+# (but "Get closer to the dog's face" asks the one holding the camera)
+_NEARER_A_THING = re.compile(rf"(?<=closer|nearer)\s+(?:to(?:wards?)?|toward)\s+{L.alt(L.DETERMINERS)}\b|"
+                             rf"(?<=away)\s+from\s+{L.alt(L.DETERMINERS)}\b")
+_SIDES = {"left", "right"}
+_SIDE_PARTS = {"part", "side", "half", "door", "drawer", "wing", "panel"}
+# the verbs whose object can be a side part of a thing: "opened up the left door of", "face the left side of"
+_HANDLED_PART = re.compile(r"\b(?:open|opens|opened|opening|close|closes|closed|closing|face|faces|facing|"
+                           r"(?:look|looks|looking|looked)\s+at)(?:\s+up)?\s+$")
+_SIDE_PART_OF = re.compile(rf"\bthe\s+(?P<h>left|right)\s+{L.alt(_SIDE_PARTS)}\s+of\s+{L.alt(L.DETERMINERS)}\s+"
+                           r"(?P<things>(?:[a-z]+\s+)?[a-z]+)\b")
+_STEP_ASIDE = re.compile(r"\b(?:take|takes|took|taking)\s+(?:a|one|two|three|a\s+few|several)\s+(?:(?:small|big|little|"
+                         r"quick|short|large)\s+)?steps?\s+(?:to(?:wards?)?|toward)\s+(?:the\s+)?(?P<d>left|right)\b"
+                         r"(?!\s+(?:of|side\s+of)\b)")
 _TURNED_PARTS = {"head", "face", "eyes", "gaze", "chin", "nose"}  # moved left or right, they turn
 _THING_PREPOSITIONS = {"in", "on", "into", "onto", "from", "of", "off", "under", "inside"}
 _HAND_OF = re.compile(r"(?:[\s-]+side)?\s+of\s+(?P<owner>(?:[a-z'-]+\s*){1,4})")
