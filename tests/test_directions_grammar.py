@@ -858,6 +858,17 @@ def test_a_filmed_scene_s_layout_is_no_fact():
     ("Move closer to the desk towards the pot", []),
     ("Move away from the red towel on the cabinet", []),
     ("Get closer to the dog's face", [("zoom", "in", None)]),
+    ("and then the right foot pulls back to scoop the ball up.", [("own_side", "right", None)]),
+    ("The camera pulls back to reveal the city", [("zoom", "out", None)]),
+    ("juggle the ball with alternating left and right feet.", []),
+    ("a ring on the left ring finger", [("own_side", "left", None)]),
+    ("The camera then moves to the right, ending with a close-up of the door lock.",
+     [("pan", "right", None), ("zoom", "in", None)]),
+    ("The video ends with a close-up of the cake.", []),
+    ("With their back to the right, they face left and raise their hands.", []),
+    ("three monks are seen walking from below the camera.", []),
+    ("add the black pen above the camera", [("relative", None, "top")]),
+    ("The camera cuts to a table where a man picks up a hamburger and then moves forward.", []),
 ])
 def test_reads_constructed_phrasings(text, expected):
     assert facts(text) == expected

@@ -41,7 +41,7 @@ from .statement import DirectionStatement
 
 # a closing quote between two marks belongs to the end: 'the headline "Nifty below 8200; banks weigh."?' asks
 _SENTENCE_END = re.compile(r"(?<!\d)[.!?;]+(?:[\"'\u201d\u2019)]+[.!?;]+)*(?!\d)|\n+")
-_BOUNDARY = re.compile(r"[,;:()]|\b(?:while|whilst|and|then|before|after|as|when|until|but|so|with|once|since|"
+_BOUNDARY = re.compile(r"[,;:()]|\b(?:while|whilst|and|then|where|before|after|as|when|until|but|so|with|once|since|"
                        r"initially|first|finally|simultaneously)\b")
 _ADVERBS = re.compile(r"\b(?:[a-z]+ly|also|then|now|just|still|again|slowly|smoothly)\b")
 _CAMERA_WORD = re.compile(rf"\b(?:{F.CAMERA_NOUN}|view)\b")
@@ -294,6 +294,9 @@ class _Reader(PlaceReading):
                     continue  # "walks right back out": "back" says where the walk goes, not the camera
                 if self.low.startswith(("backed", "backs ", "backing"), m.start()) and not self.camera_agent(m.start()):
                     continue  # "the puppy squatted down, then suddenly backed away", "it ... backs away": its step back
+                if self.low.startswith("pull", m.start()) and L.BODY_PARTS.intersection(P.WORD.findall(self.subject(m.start()))) \
+                        and not self.camera_agent(m.start()):
+                    continue  # "the right foot pulls back to scoop the ball up": a limb drawn back
                 if self.low.startswith("tilt", m.start()) and _TURNED_PARTS.intersection(P.WORD.findall(self.subject(m.start()))):
                     self.take(*m.span())  # "her head is tilted down": a pose of the head
                     continue
@@ -307,6 +310,10 @@ class _Reader(PlaceReading):
                     self.take(*m.span())
                     continue
                 self.camera_fact(m, implied or m.group("d") or m.groupdict()["d2"])
+        if self.words & _ENDING:
+            for m in self.scan(_ENDS_IN_A_CLOSE_UP):
+                if self.sentence(m.start()).camera:
+                    self.camera_fact(m, "close")  # "The camera then moves to the right, ending with a close-up of"
 
     def returns_after_a_pan(self, m: re.Match[str] | _Hit) -> bool:
         """Whether a "back" at ``m`` returns to a thing after a pan ("pans right then quickly comes back
@@ -891,6 +898,10 @@ _SWAYING = re.compile(r"\b(?:back\s+and\s+forth|to\s+and\s+fro|side\s+to\s+side)
 _OWN_SIDE_WORDS = re.compile(rf"\b{L.alt(L.POSSESSIVES)}\s+(?:left|right)\b|\b(?:left|right)(?=\s+{L.alt(L.BODY_PARTS)}\b)")
 _RAISE = L.forms("raise", "wave", "lift")
 _TAKE = L.forms("take")
+# a camera's move that ends closer, said after it: "..., ending with a close-up of the door lock"
+_ENDING = {"ending", "finishing", "settling"}
+_ENDS_IN_A_CLOSE_UP = re.compile(r"(?:(?<=, )|(?<=,))(?:ending|finishing|settling)\s+(?:with|on|in)\s+(?:a|an)\s+(?:extreme\s+)?"
+                                 r"close[\s-]?up\b")
 _MOVE = L.forms("move")
 # "Move closer to the wardrobe", "Move away from the red towel": someone in the picture steps to or from a thing
 # (but "Get closer to the dog's face" asks the one holding the camera)
@@ -960,8 +971,10 @@ _NAVIGATION = re.compile(r"(?:^|[.,;!]\s*|\b(?:and|then)\s+)(?:turn\s+(?:to\s+(?
                          r"take\s+a\s+step|veer\s+(?:left|right))\b")
 _WAY_WORD = r"(?:left|right|up|down|in|out|top|bottom|sideways|forwards?|backwards?|clockwise|counter-?clockwise)"
 _SLASHED_WAYS = re.compile(rf"\b{_WAY_WORD}(?:\s*/\s*{_WAY_WORD})+\b")
-_BOTH_HANDS = re.compile(r"\bboth\s+(?:the\s+|his\s+|her\s+|their\s+)?(?:left|right)\s+and\s+(?:left|right)\s+[a-z]+")
+_BOTH_HANDS = re.compile(r"\b(?:both|alternating|alternate)\s+(?:the\s+|his\s+|her\s+|their\s+)?(?:left|right)\s+and\s+(?:left|right)\s+[a-z]+")
 _THE_EGO = re.compile(r"\bthe\s+ego\b")
+_BACK_TO_A_SIDE = re.compile(r"\bwith\s+(?:his|her|their|its|the)\s+backs?\s+(?:turned\s+)?to(?:wards?)?\s+(?:the\s+)?"
+                             r"(?:left|right)\b")
 _RIGHT_OF_WAY = re.compile(r"\bright\s+of\s+(?:the\s+)?way\b")
 _MOUSE_BUTTON = re.compile(r"\b(?:left|right)[\s-]?(?:double[\s-]?)?click(?:s|ed|ing)?\b")
 # a quoted text to be written (on a slide, a sign, a page), after the word that says so
@@ -976,8 +989,10 @@ _SET_ASIDE = (
     (('"', "\u201c"), _LITERAL_TEXT, "q"),  # 'Insert the content "... falls under the Ministry ..."': words to be written
     (("/",), _SLASHED_WAYS, 0),  # "Zoom the view in/out": either way
     (("click",), _MOUSE_BUTTON, 0),  # "right-click on it": a mouse button
-    (("both",), _BOTH_HANDS, 0),  # "using both right and left hands"
+    (("both", "alternating", "alternate"), _BOTH_HANDS, 0),  # "using both right and left hands", "with alternating
+    # left and right feet": neither side
     (("way",), _RIGHT_OF_WAY, 0),  # "has the right of the way": a priority
+    (("back",), _BACK_TO_A_SIDE, 0),  # "With their back to the right, they face left": which way they face
 )
 _LOOKS_LIKE = re.compile(r"\blooks?\s+like\b")
 # a text addressed to someone walking a street: the listener placed among things, or the street's own ways

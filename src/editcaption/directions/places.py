@@ -26,7 +26,8 @@ _HX = r"(?:left|right|center|centre|middle)"
 # "he's left sitting": a contraction, not an owner
 OWN_POSSESSIVE = re.compile(rf"\b(?!(?:he|she|that|there|who|what|here|let|where)'s\b){_POSSESSOR}\s+(?:own\s+)?(?:(?:upper|lower|top|bottom|front|back|far|immediate|direct)[\s-]+)?"
                             r"(?P<h>left|right)\b(?:[\s-]+(?:hand[\s-]+)?side\b)?")
-OWN_BODY_PART = re.compile(rf"\b(?P<h>left|right)[\s-]+(?:(?:front|back|rear|hind)[\s-]+)?"  # "the right front paw"
+OWN_BODY_PART = re.compile(rf"\b(?P<h>left|right)[\s-]+(?:(?:front|back|rear|hind|index|ring|middle|little|big)[\s-]+)?"  # "the right front
+                           # paw", "the left ring finger"
                            rf"(?P<part>{alt(L.BODY_PARTS | L.WORN_IN_PAIRS)})(?:e?s)?\b")
 
 # ------------------------------------------------------------------------ frame positions

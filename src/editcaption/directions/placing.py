@@ -340,6 +340,8 @@ class PlaceReading:
                 self.take(*m.span())  # "reaches under her coat", "looks under his pillow": where a hand or eye goes
             elif P.measure_after(self.low, m.start() + len(w)):
                 self.take(*m.span())  # "plants below 9ft tall": a measure, no thing
+            elif head in L.CAMERA_NOUNS and self.low.endswith("from ", 0, m.start()):
+                self.take(*m.span())  # "monks walking from below the camera": from beside the viewer, no thing pictured
             elif m.group("np2") and _AN_ADVERB_THEN.match(m.group("np2") + " "):
                 self.take(*m.span())  # "a bar chart below showing ...", "a person below quickly reacts": "below" as an adverb
             elif w == "under" and (path := P.MENU_PATH.match(self.text, m.start())):
