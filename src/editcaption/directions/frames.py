@@ -127,7 +127,8 @@ CAMERA_FRAMES: list[tuple[set[str], re.Pattern[str]]] = [
 # camera moves whose direction the words imply without naming it: (words needed, pattern, direction)
 IMPLIED_CAMERA_FRAMES: list[tuple[set[str], re.Pattern[str], str]] = [
     # "zooms to a river" (to a thing), "Zoom on the dog's face" (no particle): a zoom in
-    (L.ZOOM_VERBS, rx(rf"\b{alt(L.ZOOM_VERBS)}\s+to\b(?!\s+(?:the\s+(?:left|right|top|bottom)|fit)\b)"), "in"),
+    (L.ZOOM_VERBS, rx(rf"\b{alt(L.ZOOM_VERBS)}\s+to\b(?!\s+(?:the\s+(?:left|right|top|bottom)|fit|have|make|show|see|get|match|fill|display|keep)\b)"),
+     "in"),  # (but "Adjusts the zoom to have the full width fit": a purpose, no way)
     (L.ZOOM_VERBS, rx(rf"\b{alt(L.ZOOM_VERBS)}(?:\s+up)?(?=\s+on\s+)"), "in"),  # "zooms up on the players"
     # a closer framing asked for: "a closer-up photograph", "the same scene more close up", "Close up on
     # dog face" (as a request)
@@ -162,11 +163,17 @@ MIRROR = rx(rf"\b(?:{alt(L.MIRROR_VERBS)})\b(?:\s+{_PICTURE}|\s+it)?\s+(?:along\
             r"|\bhorizontal(?:ly)?[\s-]+(?:flip(?:ped)?|mirror(?:ed|ing)?)\b|\bmirror(?:ed)?[\s-]+(?:image|version)\s+of\s+the\b"
             # "the left side is now on the right, and the right now on the left": the sides swapped
             r"|\b(?:the\s+)?left(?:\s+side)?\s+(?:is\s+now|becomes|ends\s+up)\s+(?:on\s+)?the\s+right(?:\s+side)?"
-            r"(?:\s*,?\s+and\s+(?:the\s+)?right(?:\s+side)?\s+(?:is\s+)?(?:now\s+)?(?:on\s+)?the\s+left(?:\s+side)?)?\b")
+            r"(?:\s*,?\s+and\s+(?:the\s+)?right(?:\s+side)?\s+(?:is\s+)?(?:now\s+)?(?:on\s+)?the\s+left(?:\s+side)?)?\b"
+            # "The left and right sides are swapped."
+            r"|\b(?:the\s+)?(?:left\s+and\s+right|right\s+and\s+left)(?:\s+sides)?\s+(?:are|get|were|will\s+be)\s+"
+            r"(?:swapped|switched|exchanged|reversed|inverted)\b")
 FLIP_V = rx(rf"\b(?:{alt(L.MIRROR_VERBS)})\b(?:\s+{_PICTURE}|\s+it)?\s+(?:vertically|upside[\s-]+down|top[\s-]+to[\s-]+bottom)"
             r"|\bvertical(?:ly)?[\s-]+(?:flip(?:ped)?|mirror(?:ed|ing)?)\b"
             # "Mirrors the image so the top becomes the bottom"
-            r"|\b(?:the\s+)?top\s+(?:becomes|is\s+now|ends\s+up)\s+(?:at\s+|on\s+)?the\s+bottom\b")
+            r"|\b(?:the\s+)?top\s+(?:becomes|is\s+now|ends\s+up)\s+(?:at\s+|on\s+)?the\s+bottom\b"
+            # "The top and bottom are swapped."
+            r"|\b(?:the\s+)?(?:top\s+and\s+(?:the\s+)?bottom|bottom\s+and\s+(?:the\s+)?top)(?:\s+sides)?\s+"
+            r"(?:are|get|were|will\s+be)\s+(?:swapped|switched|exchanged|reversed|inverted)\b")
 
 # ---------------------------------------------------------------------- motion verbs
 

@@ -51,7 +51,8 @@ _NEXT_WORD = re.compile(r"(?:[\s-]+side)?[\s-]+(?P<w>[a-z][a-z'-]*)")
 _SIDES = {"left", "right", "leftward", "leftwards", "rightward", "rightwards"}
 _NEEDS_OWN = _SIDES
 _NEEDS_MIRROR = {w for w in L.MIRROR_VERBS} | {"horizontal", "horizontally", "vertical", "vertically", "mirror", "becomes", "now",
-                                                 "ends"}  # "the left side is now on the right"
+                                                 "ends", "swapped", "switched", "exchanged", "reversed", "inverted"}
+# ("the left side is now on the right", "The left and right sides are swapped")
 _NEEDS_SENSE = {"clockwise", "counterclockwise", "anticlockwise", "counter", "anti", "ccw", "cw"}
 _NEEDS_MOTION = _SIDES | {"up", "down", "upward", "upwards", "downward", "downwards", "forward", "forwards", "backward",
                           "backwards", "back", "away", "ahead", "closer", "nearer", "in", "out", "inward", "inwards",
@@ -133,11 +134,29 @@ def _sentences(low: str) -> list[_Sentence]:
     return out
 
 
+# markup of help pages ("the <gui>Filename format</gui> box", "<link xref=...>tools</link>"): a label's tags
+# become the marks a label gets in plain text (*Filename format*), other tags blanks, the length kept
+_MARKUP = re.compile(r"<(?P<close>/?)(?P<tag>[a-z][a-z0-9]*)(?:\s+[a-z:-]+\s*=\s*\"[^\"]*\")*\s*/?>")
+_LABEL_TAGS = {"gui", "em", "key", "code", "b", "strong", "i"}
+
+
+def _unmark(low: str) -> str:
+    if "<" not in low:
+        return low
+
+    def blank(m: re.Match[str]) -> str:
+        n = len(m.group())
+        if m.group("tag") not in _LABEL_TAGS:
+            return " " * n
+        return "*" + " " * (n - 1) if m.group("close") else " " * (n - 1) + "*"
+    return _MARKUP.sub(blank, low)
+
+
 class _Reader(PlaceReading):
     def __init__(self, text: str, tone: bool = True) -> None:
         self.with_tone = tone
         self.text = text
-        self.low = L.fold(text)
+        self.low = _unmark(L.fold(text))
         self.sentences = _sentences(self.low)
         self.starts = [s.start for s in self.sentences]
         self.found: list[DirectionStatement] = []
@@ -973,6 +992,11 @@ _WAY_WORD = r"(?:left|right|up|down|in|out|top|bottom|sideways|forwards?|backwar
 _SLASHED_WAYS = re.compile(rf"\b{_WAY_WORD}(?:\s*/\s*{_WAY_WORD})+\b")
 _BOTH_HANDS = re.compile(r"\b(?:both|alternating|alternate)\s+(?:the\s+|his\s+|her\s+|their\s+)?(?:left|right)\s+and\s+(?:left|right)\s+[a-z]+")
 _THE_EGO = re.compile(r"\bthe\s+ego\b")
+_MORE_OR_LESS = r"(?:increase|decrease|raise|lower|reduce|brighten|darken|lighten)"
+_EITHER_WAY = re.compile(rf"\b{_MORE_OR_LESS}\s+or\s+{_MORE_OR_LESS}\b(?:\s+(?:the\s+)?[a-z]+)?|"
+                         r"\bzoom\s+(?:in|out)\b[^.;:]{0,80}?\b(?:and|or)\s+(?:[a-z]+\s+){0,3}?to\s+zoom\s+(?:in|out)\b")
+_WHEN_ZOOMED = re.compile(r"\b(?:when|while|if|whenever)\s+(?:(?:it|the\s+[a-z]+)\s+is\s+)?zoomed\s+(?:in|out)\b")
+_THE_ABOVE = re.compile(r"\b(?:the|this|these)\s+above\b(?=\s+[a-z])")
 _BACK_TO_A_SIDE = re.compile(r"\bwith\s+(?:his|her|their|its|the)\s+backs?\s+(?:turned\s+)?to(?:wards?)?\s+(?:the\s+)?"
                              r"(?:left|right)\b")
 _RIGHT_OF_WAY = re.compile(r"\bright\s+of\s+(?:the\s+)?way\b")
@@ -992,6 +1016,10 @@ _SET_ASIDE = (
     (("both", "alternating", "alternate"), _BOTH_HANDS, 0),  # "using both right and left hands", "with alternating
     # left and right feet": neither side
     (("way",), _RIGHT_OF_WAY, 0),  # "has the right of the way": a priority
+    (("or", "and"), _EITHER_WAY, 0),  # "increase or decrease the saturation", "Scroll up to zoom in or scroll down
+    # to zoom out", "To zoom in, click ..., and to zoom out click ...": either way, a control described
+    (("zoomed",), _WHEN_ZOOMED, 0),  # "Smooth images when zoomed out": a state it may be in, no change
+    (("above",), _THE_ABOVE, 0),  # "In the above figure": the one shown before, no place
     (("back",), _BACK_TO_A_SIDE, 0),  # "With their back to the right, they face left": which way they face
 )
 _LOOKS_LIKE = re.compile(r"\blooks?\s+like\b")

@@ -70,6 +70,13 @@ _TEXT_ALIGNED = re.compile(r"\balign(?:s|ed|ing)?\s+(?:[\w\"']+\s+){0,3}?to\s+(?
 _STARRED_RELATION = re.compile(r"\b(?P<w>above|below|under|underneath|beneath)\s+(?:the\s+)?\*[^*\n]{1,60}\*"
                                r"(?:\s+(?:heading|section|button|link|tab|field|label|icon|option|panel))?")
 _APP_FRAMES = {"window", "dialog", "app", "application", "browser"}
+_UI_REGIONS = {"bar", "toolbar", "sidebar", "pane", "panel", "menubar"}
+_UI_REGION = re.compile(rf"\b(?:(?P<v>top|bottom|upper|lower)[\s-]+)?(?P<h>left|right|top|bottom|upper|lower)[\s-]+"
+                        rf"{L.alt(_UI_REGIONS)}\b(?!\s+of\b)")
+# words of a program's screen: with them, "the top-right corner of the window" is the screen's (but a
+# dialog is a thing on it: "At the bottom of the dialog, you can enable ...")
+_ON_A_SCREEN = {"screenshot", "click", "clicks", "press", "button", "buttons", "menu", "menus", "toolbar", "sidebar",
+                "pane", "dialog", "gui", "tab", "icon", "icons", "status"}
 _RELATION_BEFORE = re.compile(r"\b(?:above|below|under|underneath|beneath|atop|over|top\s+of)\s+$")
 _TO_DO = re.compile(r"\b(?:[a-z]+ing|continues?|continued|starts?|started|begins?|began|tries|tried|try|seems?|wants?|needs?)\s+to$")
 _GESTURE = re.compile(rf"\b{L.alt(L.GESTURE_VERBS)}\b")
@@ -101,9 +108,9 @@ _LIGHT_FROM = re.compile(r"\b(?:lights?|lighting|sunlight|daylight)\s+$")  # "li
 # the right side pic". Only where the phrase is not something acted on ("remove the left photo" is the left
 # one of the photos in a picture): at a clause's start or after a preposition. A picture hangs on walls,
 # so only the nouns that name a photograph as such.
-_PANEL_NOUN = r"(?:image|photo|photograph|pic|panel)s?"
-_PANEL_WORDS = {w + s for w in ("image", "photo", "photograph", "pic", "panel") for s in ("", "s")} | {"pictures"}
-_PANEL_AT = r"(?:^|(?<=[.;,:!?])\s*|\b(?:in|of|from|for|and|while|than|as|to|at|on)\s+)"
+_PANEL_NOUN = r"(?:image|photo|photograph|pic|picture|panel)s?"
+_PANEL_WORDS = {w + s for w in ("image", "photo", "photograph", "pic", "picture", "panel") for s in ("", "s")}
+_PANEL_AT = r"(?:^|(?<=[.;,:!?(])\s*|\b(?:in|of|from|for|and|while|than|as|to|at|on)\s+)"
 _PANEL = re.compile(rf"{_PANEL_AT}(?:the\s+)?(?:(?:left|right)(?:most)?(?:[\s-]+(?:hand[\s-]+)?side)?[\s-]+{_PANEL_NOUN}\b"
                     rf"|{_PANEL_NOUN}\s+(?:on|to|at)\s+the\s+(?:left|right)(?:[\s-]+(?:hand[\s-]+)?side)?\b(?!\s+of\b))")
 # a text about several photographs ("each image", "both photos", "the pair of images", "in at least one
@@ -275,6 +282,14 @@ class PlaceReading:
         for pattern in (P.PREP_PHRASE, P.PREP_VERTICAL, P.SIDE_NOUN):
             for m in self.scan(pattern):
                 self.position(m)
+        if self.words & _UI_REGIONS and self.words & _ON_A_SCREEN:
+            for m in _UI_REGION.finditer(self.low):
+                if self.free(*m.span()) or self.inside_a_relation(m.start()):
+                    # "more readable bottom pane", "at the left of the bottom bar": a region of the program's
+                    # window, named by where it lies (also inside a relation to it)
+                    h = P.HORIZONTAL_WORD.get(m.group("h"))
+                    v = P.VERTICAL_WORD.get(m.group("v") or ("" if h else m.group("h")))
+                    self.emit("position", h, *m.span(), v)
         for m in self.scan(P.MIDDLE_OF):
             self.position(m)
         for m in self.scan(P.OWN_PLACE):
@@ -331,6 +346,9 @@ class PlaceReading:
         if "over" in self.words:
             self.held_over()
         for m in self.scan(_STARRED_RELATION) if "*" in self.low else ():
+            if m.group().endswith(" tab") and m.group("w") == "under":
+                self.take(*m.span())  # "Under the *General* tab, choose ...": inside a tab of a dialog
+                continue
             # "listed under *Learners*", "under the *Audience* section": below a label as a test script marks it
             self.relative(None, m.start(), m.end(), P.VERTICAL_WORD[m.group("w")])
         for m in self.scan(P.VERTICAL_RELATION) if self.words & _VERTICAL_RELATION_WORDS else ():
@@ -392,13 +410,18 @@ class PlaceReading:
             if (held or put or overhead) and m.group("head") not in P.NOT_A_REFERENCE:
                 self.relative(None, m.start(), m.end(), "top")
 
+    def inside_a_relation(self, pos: int) -> bool:
+        """Whether ``pos`` lies in the thing of a relation read already ("at the left of the bottom bar")."""
+        return any(st.kind == "relative" and st.start < pos < st.end for st in self.found)
+
     def names_the_frame(self, tail: re.Match[str]) -> bool:
         """Whether an "of ..." tail (:data:`.places.OF_NOUN`) names the picture itself ("of the image"),
         not a thing called a frame ("of the wooden picture frame"); in a screenshot's description the
         app's window is the picture ("At the top of the window")."""
         if P.THE_PAGE.match(self.low, tail.start()):
             return True
-        if tail.group("head") in _APP_FRAMES and "screenshot" in self.words:
+        if tail.group("head") in _APP_FRAMES and "screenshot" in self.words or \
+                tail.group("head") == "window" and self.words & _ON_A_SCREEN:
             return True
         words = {w.removesuffix("'s") for w in re.findall(r"[a-z']+", self.low[tail.start("np"):tail.end() + 24])[:2]}
         return bool(words & L.FRAME_NOUNS) and not L.OBJECT_FRAME.search(self.low, tail.start("np"), tail.end() + 24)
