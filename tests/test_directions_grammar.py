@@ -888,6 +888,14 @@ def test_a_filmed_scene_s_layout_is_no_fact():
     ("Adjusts the zoom to have the full width fit into the window.", []),
     ("Select Smooth images when zoomed out.", []),
     ("The picture on the left shows the plugins that are available by default.", []),
+    ("Try setting `top: 0; bottom: 0; left: 0; right: 0;` on your elements.", []),
+    ("an image floating inside a column, with the text wrapping around the left or right of it", []),
+    ("It is shifted to the left, or right, until it touches the edge of its box.", []),
+    ("This specifies the X coordinate relative to the left edge.", []),
+    ("Two are floated left, and one is floated right.", [("position", "left", None), ("position", "right", None)]),
+    ("the balloon floated to the left", [("move", "left", None)]),
+    ("when the page is zoomed to increase text size", []),
+    ("For languages that run left to right, the x- and y-axes run across to the right and down the page.", []),
 ])
 def test_reads_constructed_phrasings(text, expected):
     assert facts(text) == expected

@@ -416,6 +416,10 @@ class _Reader(PlaceReading):
                     yield _Hit(a, t.end(), t.group("d"))
 
     def moves(self) -> None:
+        for m in self.scan(_FLOATED) if "floated" in self.words else ():
+            # "Two are floated left", "Clear items floated to the left": a page's box set at that side (but "the
+            # balloon floated to the left" drifts there)
+            self.emit("position", m.group("d"), m.start("v"), m.end())
         for m in self.anchored(F.CONTENT_OBJECT):
             after = _PART_NOUN.match(self.low, m.end()).end()
             if P.OF_NOUN.match(self.low, after) or P.ON_A_SLIDE.match(self.low, after):
@@ -996,6 +1000,16 @@ _MORE_OR_LESS = r"(?:increase|decrease|raise|lower|reduce|brighten|darken|lighte
 _EITHER_WAY = re.compile(rf"\b{_MORE_OR_LESS}\s+or\s+{_MORE_OR_LESS}\b(?:\s+(?:the\s+)?[a-z]+)?|"
                          r"\bzoom\s+(?:in|out)\b[^.;:]{0,80}?\b(?:and|or)\s+(?:[a-z]+\s+){0,3}?to\s+zoom\s+(?:in|out)\b")
 _WHEN_ZOOMED = re.compile(r"\b(?:when|while|if|whenever)\s+(?:(?:it|the\s+[a-z]+)\s+is\s+)?zoomed\s+(?:in|out)\b")
+_FLOATED = re.compile(r"\b(?:is|are|be|been|being|was|were|items?|elements?|boxes|box|images?|content)\s+"
+                      r"(?P<v>floated)\s+(?:to\s+the\s+)?(?P<d>left|right)\b")
+_WAY_OF_WRITING = re.compile(r"\b(?:languages?|scripts?|text|writing)\s+(?:that\s+)?(?:runs?|reads?|(?:is|are)\s+written)\s+"
+                             r"(?:from\s+)?(?:left|right)[\s-]+to[\s-]+(?:left|right)\b|"
+                             r"\b(?:axis|axes)\s+(?:runs?|points?|goes|go|increases?)\s+(?:[a-z]+\s+)?(?:to\s+the\s+)?"
+                             r"(?:left|right|up|down)(?:\s+and\s+(?:to\s+the\s+)?(?:left|right|up|down))?\b")
+_CODE_SPAN = re.compile(r"`[^`\n]+`")
+_EITHER_SIDE = re.compile(r"\b(?:(?:to\s+|on\s+|around\s+)?the\s+)?(?:left|right)\s*,?\s+or\s+(?:to\s+the\s+|the\s+)?(?:left|right)\b"
+                          r"(?:\s+(?:side|edge)s?)?(?:\s+of\b)?")
+_RELATIVE_TO_AN_EDGE = re.compile(r"\brelative\s+to\s+(?:the\s+)?(?:left|right|top|bottom)(?:\s+(?:edge|side|corner))?\b")
 _THE_ABOVE = re.compile(r"\b(?:the|this|these)\s+above\b(?=\s+[a-z])")
 _BACK_TO_A_SIDE = re.compile(r"\bwith\s+(?:his|her|their|its|the)\s+backs?\s+(?:turned\s+)?to(?:wards?)?\s+(?:the\s+)?"
                              r"(?:left|right)\b")
@@ -1019,7 +1033,12 @@ _SET_ASIDE = (
     (("or", "and"), _EITHER_WAY, 0),  # "increase or decrease the saturation", "Scroll up to zoom in or scroll down
     # to zoom out", "To zoom in, click ..., and to zoom out click ...": either way, a control described
     (("zoomed",), _WHEN_ZOOMED, 0),  # "Smooth images when zoomed out": a state it may be in, no change
-    (("above",), _THE_ABOVE, 0),  # "In the above figure": the one shown before, no place
+    (("above",), _THE_ABOVE, 0),
+    (("`",), _CODE_SPAN, 0),
+    (("run", "runs", "read", "reads", "written", "point", "points"), _WAY_OF_WRITING, 0),  # "languages that run left to
+    # right", "the x- and y-axes run across to the right and down the page": a way of writing or an axis  # "Try setting `top: 0; left: 0;`": code to be typed, no place
+    (("or",), _EITHER_SIDE, 0),  # "wrapping around the left or right of it", "shifted to the left, or right": either
+    (("relative",), _RELATIVE_TO_AN_EDGE, 0),  # "the X coordinate relative to the left edge": a reference, no place  # "In the above figure": the one shown before, no place
     (("back",), _BACK_TO_A_SIDE, 0),  # "With their back to the right, they face left": which way they face
 )
 _LOOKS_LIKE = re.compile(r"\blooks?\s+like\b")
