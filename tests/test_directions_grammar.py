@@ -896,6 +896,17 @@ def test_a_filmed_scene_s_layout_is_no_fact():
     ("the balloon floated to the left", [("move", "left", None)]),
     ("when the page is zoomed to increase text size", []),
     ("For languages that run left to right, the x- and y-axes run across to the right and down the page.", []),
+    ("You can click on the *Main* tab at the bottom of the editor to do so.", [("position", None, "bottom")]),
+    ("Screenshot of the diff view. On the right side of the editor, the plus sign is highlighted.",
+     [("relative", "right", None)]),
+    ("Set the top view using the menu in the viewport's top-left corner.", [("position", "left", "top")]),
+    ("Select the node and on the right side of the interface, navigate to the *Node* dock.", [("position", "right", None)]),
+    ("Move the cylinder so it's right outside the camera's view.", []),
+    ("add another player on it's right", [("own_side", "right", None)]),
+    ("Use the left joystick to move the character.", [("own_side", "left", None)]),
+    ("If you compare it to the top down diagram above you can see it matches.", []),
+    ("Adjust the far plane below about 35 and the ground disappears.", []),
+    ("if we adjust the move speed the animation will speed up or slow down as well.", []),
 ])
 def test_reads_constructed_phrasings(text, expected):
     assert facts(text) == expected

@@ -265,8 +265,8 @@ class _Reader(PlaceReading):
                     self.take(*m.span())  # "facing viewer's right": a facing
                 else:
                     self.emit("position", h, *m.span())  # "on the viewer's left": the frame's left
-            elif owner in L.FRAME_NOUNS:
-                self.emit("position", h, *m.span())
+            elif owner in L.FRAME_NOUNS or owner in _SCREEN_OWNERS:  # "in the viewport's top-left corner"
+                self.emit("position", h, *m.span(), P.VERTICAL_WORD[v.group("v")] if v else None)
             elif owner in L.PLACE_NOUNS:
                 self.emit("relative", h, *m.span())
             else:
@@ -921,6 +921,7 @@ _SWAYING = re.compile(r"\b(?:back\s+and\s+forth|to\s+and\s+fro|side\s+to\s+side)
 _OWN_SIDE_WORDS = re.compile(rf"\b{L.alt(L.POSSESSIVES)}\s+(?:left|right)\b|\b(?:left|right)(?=\s+{L.alt(L.BODY_PARTS)}\b)")
 _RAISE = L.forms("raise", "wave", "lift")
 _TAKE = L.forms("take")
+_SCREEN_OWNERS = {"viewport", "window", "screen", "page", "slide"}
 # a camera's move that ends closer, said after it: "..., ending with a close-up of the door lock"
 _ENDING = {"ending", "finishing", "settling"}
 _ENDS_IN_A_CLOSE_UP = re.compile(r"(?:(?<=, )|(?<=,))(?:ending|finishing|settling)\s+(?:with|on|in)\s+(?:a|an)\s+(?:extreme\s+)?"
@@ -1010,6 +1011,12 @@ _CODE_SPAN = re.compile(r"`[^`\n]+`")
 _EITHER_SIDE = re.compile(r"\b(?:(?:to\s+|on\s+|around\s+)?the\s+)?(?:left|right)\s*,?\s+or\s+(?:to\s+the\s+|the\s+)?(?:left|right)\b"
                           r"(?:\s+(?:side|edge)s?)?(?:\s+of\b)?")
 _RELATIVE_TO_AN_EDGE = re.compile(r"\brelative\s+to\s+(?:the\s+)?(?:left|right|top|bottom)(?:\s+(?:edge|side|corner))?\b")
+_IT_IS_RIGHT = re.compile(r"\bit's\s+right(?=\s+(?:outside|inside|next|there|here|above|below|behind|beside|under|in|on|at|"
+                          r"by|before|after|where|now)\b)")  # (but "on it's right", "it's right arm": its)
+_TOP_DOWN_VIEW = re.compile(r"\btop[\s-]+down(?=\s+(?:view|views|shot|perspective|diagram|angle|image|photo|camera|map|"
+                            r"projection|drawing)\b)")
+_PACE = re.compile(r"\b(?:speed(?:s|ed|ing)?|sped|slow(?:s|ed|ing)?)\s+(?:it\s+|them\s+|things\s+)?(?:up|down)\b")
+_ABOUT_A_NUMBER = re.compile(r"\b(?:above|below|under|over)\s+(?:about|around|roughly|approximately|nearly|almost)\s+\d")
 _THE_ABOVE = re.compile(r"\b(?:the|this|these)\s+above\b(?=\s+[a-z])")
 _BACK_TO_A_SIDE = re.compile(r"\bwith\s+(?:his|her|their|its|the)\s+backs?\s+(?:turned\s+)?to(?:wards?)?\s+(?:the\s+)?"
                              r"(?:left|right)\b")
@@ -1034,6 +1041,12 @@ _SET_ASIDE = (
     # to zoom out", "To zoom in, click ..., and to zoom out click ...": either way, a control described
     (("zoomed",), _WHEN_ZOOMED, 0),  # "Smooth images when zoomed out": a state it may be in, no change
     (("above",), _THE_ABOVE, 0),
+    (("speed", "speeds", "sped", "speeding", "slow", "slows", "slowed", "slowing"), _PACE, 0),  # "the animation will
+    # speed up or slow down": faster or slower, no way
+    (("about", "around", "roughly", "approximately", "nearly", "almost"), _ABOUT_A_NUMBER, 0),  # "Adjust `far` below
+    # about 35": a value
+    (("top",), _TOP_DOWN_VIEW, 0),  # "the top down diagram", "a top-down view": seen from above, no place
+    (("it's", "it’s"), _IT_IS_RIGHT, 0),  # "so it's right outside the camera's view": "it is right", no side
     (("`",), _CODE_SPAN, 0),
     (("run", "runs", "read", "reads", "written", "point", "points"), _WAY_OF_WRITING, 0),  # "languages that run left to
     # right", "the x- and y-axes run across to the right and down the page": a way of writing or an axis  # "Try setting `top: 0; left: 0;`": code to be typed, no place

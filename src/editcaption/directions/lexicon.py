@@ -139,7 +139,7 @@ BODY_PARTS = {"hand", "hands", "arm", "arms", "leg", "legs", "foot", "feet", "ey
               "wing", "wings", "claw", "claws", "hoof", "hooves", "horn", "horns", "antler", "antlers", "fin", "flipper",
               "temple", "nostril", "breast", "lung", "eyelid", "pupil", "iris", "pinky", "forearm", "heel", "calf",
               "side of his face", "side of her face", "fist", "glove", "sleeve", "shoe", "boot", "sock", "earring",
-              "mouse button", "click", "lens", "torso", "chest", "body", "abdomen", "belly", "waist", "neck"}
+              "mouse button", "click", "lens", "joystick", "thumbstick", "analog stick", "torso", "chest", "body", "abdomen", "belly", "waist", "neck"}
 # things worn in pairs: "the left shoe" is the wearer's side when the text names a wearer, and the
 # shoe on the left of the picture when it names none (a product shot of two shoes)
 WORN_IN_PAIRS = {"glove", "sleeve", "shoe", "boot", "sock", "earring", "slipper", "sneaker", "mitten"}

@@ -149,7 +149,9 @@ FRAME_SIDE = re.compile(r"(?:\b(?:(?:from|on|at|to|in)\s+(?:the\s+)?)?(?:frame|s
 OWN_PLACE = re.compile(r"\b(?:at|in|on)\s+(?:its|his|her|their)\s+(?:very\s+)?(?P<w>top|bottom|center|centre|middle)\b"
                        r"(?![\s-]+(?:left|right|half|part|portion|third|corner|edge|side|row|shelf|drawer|\d+|two|three|"
                        r"four|five|ten|twenty)\b)")  # not "in their top 3 posts": a ranking
-PRONOUN_RELATION = re.compile(r"\b(?P<w>above|below|under|underneath|beneath|atop)\s+(?:it|them|you|us|him|her(?=\s*(?:$|[,.;!?])))\b(?!\s*-)")
+# (not "the diagram above you can see ...": "above" is an adverb, "you" the subject of what follows)
+PRONOUN_RELATION = re.compile(r"\b(?P<w>above|below|under|underneath|beneath|atop)\s+(?:it|them|you|us|him|her(?=\s*(?:$|[,.;!?])))\b(?!\s*-)"
+                              r"(?!\s+(?:can|could|will|would|should|may|might|see|need|have|get)\b)")
 # "stacked on top of each other": a relation among the things, no place
 RECIPROCAL = re.compile(r"\b(?:on\s+top\s+of|above|below|under|beside|next\s+to)\s+(?:each\s+other|one\s+another|"
                         r"the\s+other(?:\s+one)?)\b")

@@ -70,12 +70,14 @@ _TEXT_ALIGNED = re.compile(r"\balign(?:s|ed|ing)?\s+(?:[\w\"']+\s+){0,3}?to\s+(?
 _STARRED_RELATION = re.compile(r"\b(?P<w>above|below|under|underneath|beneath)\s+(?:the\s+)?\*[^*\n]{1,60}\*"
                                r"(?:\s+(?:heading|section|button|link|tab|field|label|icon|option|panel))?")
 _APP_FRAMES = {"window", "dialog", "app", "application", "browser"}
+# "at the bottom of the editor", with words of a screen (in a screenshot the editor is a pane of it)
+_PROGRAM_SCREENS = {"window", "editor", "interface"}
 _UI_REGIONS = {"bar", "toolbar", "sidebar", "pane", "panel", "menubar"}
 _UI_REGION = re.compile(rf"\b(?:(?P<v>top|bottom|upper|lower)[\s-]+)?(?P<h>left|right|top|bottom|upper|lower)[\s-]+"
                         rf"{L.alt(_UI_REGIONS)}\b(?!\s+of\b)")
 # words of a program's screen: with them, "the top-right corner of the window" is the screen's (but a
 # dialog is a thing on it: "At the bottom of the dialog, you can enable ...")
-_ON_A_SCREEN = {"screenshot", "click", "clicks", "press", "button", "buttons", "menu", "menus", "toolbar", "sidebar",
+_ON_A_SCREEN = {"screenshot", "click", "clicks", "clicking", "clicked", "select", "dock", "press", "button", "buttons", "menu", "menus", "toolbar", "sidebar",
                 "pane", "dialog", "gui", "tab", "icon", "icons", "status"}
 _RELATION_BEFORE = re.compile(r"\b(?:above|below|under|underneath|beneath|atop|over|top\s+of)\s+$")
 _TO_DO = re.compile(r"\b(?:[a-z]+ing|continues?|continued|starts?|started|begins?|began|tries|tried|try|seems?|wants?|needs?)\s+to$")
@@ -261,6 +263,9 @@ class PlaceReading:
         for m in self.scan(_VIEWPOINT) if "from" in self.words else ():
             self.take(*m.span())  # "shown from the top": where it is seen from, no place in the picture
         for m in self.scan(_PANEL) if pictures else ():
+            if m.group().rstrip().endswith(("panel", "panels")) or "panel" in m.group() and self.words & _ON_A_SCREEN:
+                if self.words & _ON_A_SCREEN:
+                    continue  # "The panel on the right side of the interface": a region of a program's screen
             self.take(*m.span())  # "the left image": a photograph of several, no place in one
             self.several_pictures = True
         for m in _GESTURE_TO_A_SIDE.finditer(self.low) if self.words & (_GESTURING_PARTS | _REACH) or "side" in self.words else ():
@@ -421,7 +426,7 @@ class PlaceReading:
         if P.THE_PAGE.match(self.low, tail.start()):
             return True
         if tail.group("head") in _APP_FRAMES and "screenshot" in self.words or \
-                tail.group("head") == "window" and self.words & _ON_A_SCREEN:
+                tail.group("head") in _PROGRAM_SCREENS and self.words & _ON_A_SCREEN and "screenshot" not in self.words:
             return True
         words = {w.removesuffix("'s") for w in re.findall(r"[a-z']+", self.low[tail.start("np"):tail.end() + 24])[:2]}
         return bool(words & L.FRAME_NOUNS) and not L.OBJECT_FRAME.search(self.low, tail.start("np"), tail.end() + 24)
