@@ -907,6 +907,7 @@ def test_a_filmed_scene_s_layout_is_no_fact():
     ("If you compare it to the top down diagram above you can see it matches.", []),
     ("Adjust the far plane below about 35 and the ground disappears.", []),
     ("if we adjust the move speed the animation will speed up or slow down as well.", []),
+    ("And I click one of the channel cards displayed at the top of the default page", [("position", None, "top")]),
 ])
 def test_reads_constructed_phrasings(text, expected):
     assert facts(text) == expected

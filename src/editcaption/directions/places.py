@@ -135,7 +135,7 @@ FAR_SIDE = re.compile(r"(?:^|[,;(]\s*)(?P<far>(?:far|extreme)[\s-]+(?P<h>left|ri
 _SLIDE = r"slide(?![\s-]+(?:show|phone)\b)"
 # "at the bottom of the page", "at top right corner of web page", "to the left side of the slide": on a
 # screen the page is the picture, and in a slide deck the slide is
-THE_PAGE = re.compile(r"\s+of\s+(?:the\s+|this\s+|that\s+|each\s+|every\s+|current\s+)?(?:(?:web[\s-]?|sign-in\s+|login\s+|home\s+|"
+THE_PAGE = re.compile(r"\s+of\s+(?:the\s+|this\s+|that\s+|each\s+|every\s+|current\s+)?(?:(?:web[\s-]?|sign-in\s+|login\s+|home\s+|default\s+|main\s+|"
                       rf"settings\s+|search\s+|landing\s+|start\s+)?page|webpage|{_SLIDE}|viewport)\b")  # (a 3D program's viewport too)
 ON_A_SLIDE = re.compile(rf"\s+(?:on|in)\s+(?:the\s+|this\s+)?{_SLIDE}\b")  # "Move the image to the right side on Slide 2"
 # a mouse, cursor or pointer: a hand at a desk, no thing in the picture ("the cursor hovers over a commit")
