@@ -908,6 +908,10 @@ def test_a_filmed_scene_s_layout_is_no_fact():
     ("Adjust the far plane below about 35 and the ground disappears.", []),
     ("if we adjust the move speed the animation will speed up or slow down as well.", []),
     ("And I click one of the channel cards displayed at the top of the default page", [("position", None, "top")]),
+    ("Screenshot of the right sidebar of a discussion. The option is highlighted.", [("relative", "right", None)]),
+    ("Screenshot of a pull request. In the right sidebar, the file tree is outlined.", [("position", "right", None)]),
+    ("a numbered item followed by a bulleted item nested one level to the right", []),
+    ("Indent the paragraph to the right", []),
 ])
 def test_reads_constructed_phrasings(text, expected):
     assert facts(text) == expected

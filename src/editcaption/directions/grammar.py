@@ -1007,6 +1007,8 @@ _WAY_OF_WRITING = re.compile(r"\b(?:languages?|scripts?|text|writing)\s+(?:that\
                              r"(?:from\s+)?(?:left|right)[\s-]+to[\s-]+(?:left|right)\b|"
                              r"\b(?:axis|axes)\s+(?:runs?|points?|goes|go|increases?)\s+(?:[a-z]+\s+)?(?:to\s+the\s+)?"
                              r"(?:left|right|up|down)(?:\s+and\s+(?:to\s+the\s+)?(?:left|right|up|down))?\b")
+_INDENTED = re.compile(r"\b(?:nested|indented|indents?|indenting)\b(?:\s+[a-z-]+){0,4}?\s+(?:to\s+the\s+|further\s+to\s+the\s+)?"
+                       r"(?:left|right)\b")
 _CODE_SPAN = re.compile(r"`[^`\n]+`")
 _EITHER_SIDE = re.compile(r"\b(?:(?:to\s+|on\s+|around\s+)?the\s+)?(?:left|right)\s*,?\s+or\s+(?:to\s+the\s+|the\s+)?(?:left|right)\b"
                           r"(?:\s+(?:side|edge)s?)?(?:\s+of\b)?")
@@ -1048,6 +1050,8 @@ _SET_ASIDE = (
     (("top",), _TOP_DOWN_VIEW, 0),  # "the top down diagram", "a top-down view": seen from above, no place
     (("it's", "it’s"), _IT_IS_RIGHT, 0),  # "so it's right outside the camera's view": "it is right", no side
     (("`",), _CODE_SPAN, 0),
+    (("nested", "indented", "indent", "indents", "indenting"), _INDENTED, 0),  # "a bulleted item nested one level to
+    # the right": how far a line is indented, a text format
     (("run", "runs", "read", "reads", "written", "point", "points"), _WAY_OF_WRITING, 0),  # "languages that run left to
     # right", "the x- and y-axes run across to the right and down the page": a way of writing or an axis  # "Try setting `top: 0; left: 0;`": code to be typed, no place
     (("or",), _EITHER_SIDE, 0),  # "wrapping around the left or right of it", "shifted to the left, or right": either

@@ -74,7 +74,7 @@ _APP_FRAMES = {"window", "dialog", "app", "application", "browser"}
 _PROGRAM_SCREENS = {"window", "editor", "interface"}
 _UI_REGIONS = {"bar", "toolbar", "sidebar", "pane", "panel", "menubar"}
 _UI_REGION = re.compile(rf"\b(?:(?P<v>top|bottom|upper|lower)[\s-]+)?(?P<h>left|right|top|bottom|upper|lower)[\s-]+"
-                        rf"{L.alt(_UI_REGIONS)}\b(?!\s+of\b)")
+                        rf"{L.alt(_UI_REGIONS)}\b(?P<of>\s+of\s+(?:the\s+|an?\s+)?[\w\"']+)?")
 # words of a program's screen: with them, "the top-right corner of the window" is the screen's (but a
 # dialog is a thing on it: "At the bottom of the dialog, you can enable ...")
 _ON_A_SCREEN = {"screenshot", "click", "clicks", "clicking", "clicked", "select", "dock", "press", "button", "buttons", "menu", "menus", "toolbar", "sidebar",
@@ -294,7 +294,8 @@ class PlaceReading:
                     # window, named by where it lies (also inside a relation to it)
                     h = P.HORIZONTAL_WORD.get(m.group("h"))
                     v = P.VERTICAL_WORD.get(m.group("v") or ("" if h else m.group("h")))
-                    self.emit("position", h, *m.span(), v)
+                    # "the right sidebar of a discussion": a side part of the page named, beside the rest of it
+                    self.emit("relative" if m.group("of") else "position", h, *m.span(), v)
         for m in self.scan(P.MIDDLE_OF):
             self.position(m)
         for m in self.scan(P.OWN_PLACE):
