@@ -161,11 +161,11 @@ class _Reader(PlaceReading):
         self.starts = [s.start for s in self.sentences]
         self.found: list[DirectionStatement] = []
         self.taken: list[tuple[int, int]] = []
-        for marks, pattern, group in _SET_ASIDE:
-            if any(mark in self.low for mark in marks):
-                self.taken += [m.span(group) for m in pattern.finditer(self.low)]
         self.tokens = [(w.group(), w.start(), w.end()) for w in P.WORD.finditer(self.low)]
         self.words = {w for w, _, _ in self.tokens}
+        for word_marks, other_marks, pattern, group in _SET_ASIDE_MARKS:
+            if self.words & word_marks or any(mark in self.low for mark in other_marks):
+                self.taken += [m.span(group) for m in pattern.finditer(self.low)]
         # a text that follows a camera move describes the scene it films: where things stand in it
         # relative to each other ("a village beneath the peaks") is the scene's layout, not a fact asked for
         self.scene_text = any(s.camera for s in self.sentences)
@@ -1033,31 +1033,34 @@ _PART_NOUN = re.compile(r"(?:[\s-]+(?:top|bottom|upper|lower|left|right))?(?:[\s
 # words that state no direction, set aside before any rule runs: (a mark the text must hold, the pattern,
 # the group to set aside)
 _SET_ASIDE = (
+    # (marks: a word the text must hold, or any other mark it must contain; pattern; group taken)
     (('"', "\u201c"), _LITERAL_TEXT, "q"),  # 'Insert the content "... falls under the Ministry ..."': words to be written
     (("/",), _SLASHED_WAYS, 0),  # "Zoom the view in/out": either way
-    (("click",), _MOUSE_BUTTON, 0),  # "right-click on it": a mouse button
+    (("`",), _CODE_SPAN, 0),  # "Try setting `top: 0; left: 0;`": code to be typed, no place
+    (("click", "clicks", "clicked", "clicking", "rightclick", "leftclick"), _MOUSE_BUTTON, 0),  # "right-click on it"
     (("both", "alternating", "alternate"), _BOTH_HANDS, 0),  # "using both right and left hands", "with alternating
     # left and right feet": neither side
     (("way",), _RIGHT_OF_WAY, 0),  # "has the right of the way": a priority
     (("or", "and"), _EITHER_WAY, 0),  # "increase or decrease the saturation", "Scroll up to zoom in or scroll down
     # to zoom out", "To zoom in, click ..., and to zoom out click ...": either way, a control described
+    (("or",), _EITHER_SIDE, 0),  # "wrapping around the left or right of it", "shifted to the left, or right"
     (("zoomed",), _WHEN_ZOOMED, 0),  # "Smooth images when zoomed out": a state it may be in, no change
-    (("above",), _THE_ABOVE, 0),
+    (("above",), _THE_ABOVE, 0),  # "In the above figure": the one shown before, no place
     (("speed", "speeds", "sped", "speeding", "slow", "slows", "slowed", "slowing"), _PACE, 0),  # "the animation will
     # speed up or slow down": faster or slower, no way
-    (("about", "around", "roughly", "approximately", "nearly", "almost"), _ABOUT_A_NUMBER, 0),  # "Adjust `far` below
-    # about 35": a value
+    (("about", "around", "roughly", "approximately", "nearly", "almost"), _ABOUT_A_NUMBER, 0),  # "below about 35": a value
     (("top",), _TOP_DOWN_VIEW, 0),  # "the top down diagram", "a top-down view": seen from above, no place
-    (("it's", "it’s"), _IT_IS_RIGHT, 0),  # "so it's right outside the camera's view": "it is right", no side
-    (("`",), _CODE_SPAN, 0),
+    (("it's",), _IT_IS_RIGHT, 0),  # "so it's right outside the camera's view": "it is right", no side
     (("nested", "indented", "indent", "indents", "indenting"), _INDENTED, 0),  # "a bulleted item nested one level to
     # the right": how far a line is indented, a text format
-    (("run", "runs", "read", "reads", "written", "point", "points"), _WAY_OF_WRITING, 0),  # "languages that run left to
-    # right", "the x- and y-axes run across to the right and down the page": a way of writing or an axis  # "Try setting `top: 0; left: 0;`": code to be typed, no place
-    (("or",), _EITHER_SIDE, 0),  # "wrapping around the left or right of it", "shifted to the left, or right": either
-    (("relative",), _RELATIVE_TO_AN_EDGE, 0),  # "the X coordinate relative to the left edge": a reference, no place  # "In the above figure": the one shown before, no place
-    (("back",), _BACK_TO_A_SIDE, 0),  # "With their back to the right, they face left": which way they face
+    (("run", "runs", "read", "reads", "written", "point", "points", "go", "goes", "increase", "increases"),
+     _WAY_OF_WRITING, 0),  # "languages that run left to right", "the axes run across to the right": a way of writing
+    (("relative",), _RELATIVE_TO_AN_EDGE, 0),  # "the X coordinate relative to the left edge": a reference, no place
+    (("back", "backs"), _BACK_TO_A_SIDE, 0),  # "With their back to the right, they face left": which way they face
 )
+# a word mark must be a word of the text ("or", not the "or" of "color"); other marks may be anywhere
+_SET_ASIDE_MARKS = [(frozenset(m for m in marks if m.isalpha()), tuple(m for m in marks if not m.isalpha()), pattern, group)
+                    for marks, pattern, group in _SET_ASIDE]
 _LOOKS_LIKE = re.compile(r"\blooks?\s+like\b")
 # a text addressed to someone walking a street: the listener placed among things, or the street's own ways
 _WALKER = re.compile(r"\b(?:(?:orient|turn|position|place)\s+yourself|(?:in\s+front|ahead)\s+of\s+you|behind\s+you|"
