@@ -912,6 +912,13 @@ def test_a_filmed_scene_s_layout_is_no_fact():
     ("Screenshot of a pull request. In the right sidebar, the file tree is outlined.", [("position", "right", None)]),
     ("a numbered item followed by a bulleted item nested one level to the right", []),
     ("Indent the paragraph to the right", []),
+    ("Move the head and the mug down a bit while holding the snack", [("move", "down", None)]),
+    ("Person has moved to the right closer to the white cabinets.", [("move", "right", None)]),
+    ("The man has moved his right hand to the right so it is now visible.",
+     [("own_side", "right", None), ("move", "right", None)]),
+    ("she moves her finger to the left", []),
+    ("Move back from the door", []),
+    ("Extends his arms slightly towards the right.", []),
 ])
 def test_reads_constructed_phrasings(text, expected):
     assert facts(text) == expected

@@ -561,8 +561,9 @@ class _Reader(PlaceReading):
             if not 1 <= len(words) <= 8 or words[0] in ("the",) and len(words) > 1 and \
                     F.CAMERA_WORD_SET.intersection(words[1:3]):
                 return
-            if any(w in F.NOT_IN_AN_OBJECT or w.endswith("ly") for w in words):
-                return
+            if any((w in F.NOT_IN_AN_OBJECT and not (w == "and" and i + 1 < len(words) and words[i + 1] in L.DETERMINERS))
+                   or w.endswith("ly") for i, w in enumerate(words)):
+                return  # (but "Move the head and the mug down": two things moved)
             if _TURNED_PARTS.intersection(words) and d.group("d").startswith(("left", "right", "toward")) and \
                     not (self.requested(v.start()) and not v.group().endswith(("s", "ed", "ing"))):
                 # "moves his face left": a turn of the head ("moved her head up" lifts it); but "Move the head
@@ -571,10 +572,11 @@ class _Reader(PlaceReading):
                 return
             said = self.low[v.end():v.end() + d.start()].split()  # the object's words, own sides unmasked
             if L.BODY_PARTS.intersection(said) and (L.POSSESSIVES.intersection(said) or v.group() in _RAISE) and \
-                    not self.requested(v.start()) and d.group("d").startswith(("left", "right", "toward")):
+                    not self.requested(v.start()) and d.group("d").startswith(("left", "right", "toward")) and \
+                    not _PERFECT.search(self.low, max(0, v.start() - 8), v.start()):
                 # "she moves her finger left", "..., and raise a hand toward the left": a gesture to a side in a
                 # description (but "Move her hands with the bread down" asks for an edit, and "the man has moved
-                # his left hand up" is a change between two pictures)
+                # his left hand up" or "... his right hand to the right" is a change between two pictures)
                 self.take(v.start(), v.end() + d.end())
                 return
             a, b = v.start(), v.end() + d.end()
@@ -710,7 +712,7 @@ class _Reader(PlaceReading):
             return False  # "runs to the right Tom": a name after the place
         w = nxt.group(1)
         return P.thing_noun(w) and not w.endswith(("ing", "ed", "ly")) and w not in L.MOTION_VERBS and \
-            w not in L.FACING_VERBS and w not in P.NOT_BEFORE_A_VERB and w not in _WAYS
+            w not in L.FACING_VERBS and w not in P.NOT_BEFORE_A_VERB and w not in _WAYS and w not in L.NOT_A_NOUN_AFTER_A_SIDE
 
     def camera_by_default(self, pos: int, subject: str) -> bool:
         """Whether a verb with no subject of its own in its clause is the camera's: the sentence is
@@ -921,6 +923,7 @@ _SWAYING = re.compile(r"\b(?:back\s+and\s+forth|to\s+and\s+fro|side\s+to\s+side)
 _OWN_SIDE_WORDS = re.compile(rf"\b{L.alt(L.POSSESSIVES)}\s+(?:left|right)\b|\b(?:left|right)(?=\s+{L.alt(L.BODY_PARTS)}\b)")
 _RAISE = L.forms("raise", "wave", "lift")
 _TAKE = L.forms("take")
+_PERFECT = re.compile(r"\b(?:has|have|had)\s+$")
 _SCREEN_OWNERS = {"viewport", "window", "screen", "page", "slide"}
 # a camera's move that ends closer, said after it: "..., ending with a close-up of the door lock"
 _ENDING = {"ending", "finishing", "settling"}
@@ -930,7 +933,7 @@ _MOVE = L.forms("move")
 # "Move closer to the wardrobe", "Move away from the red towel": someone in the picture steps to or from a thing
 # (but "Get closer to the dog's face" asks the one holding the camera)
 _NEARER_A_THING = re.compile(rf"(?<=closer|nearer)\s+(?:to(?:wards?)?|toward)\s+{L.alt(L.DETERMINERS)}\b|"
-                             rf"(?<=away)\s+from\s+{L.alt(L.DETERMINERS)}\b")
+                             rf"(?<=away|back)\s+from\s+{L.alt(L.DETERMINERS)}\b")
 _SIDES = {"left", "right"}
 _SIDE_PARTS = {"part", "side", "half", "door", "drawer", "wing", "panel"}
 # the verbs whose object can be a side part of a thing: "opened up the left door of", "face the left side of"

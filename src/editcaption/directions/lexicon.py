@@ -255,6 +255,8 @@ RANK_NOUNS = {"comment", "comments", "post", "posts", "result", "results", "stor
 # units of a piece of furniture: one of a stack is named by its height and is a part ("the top shelf",
 # "the bottom cabinet"), one of a row by its side and is where it stands ("the left shelf", "the right
 # drawer"), as the corpus's labellers of four sources read them
+# words after a side that are no thing it describes: "moved to the right closer to the cabinets"
+NOT_A_NOUN_AFTER_A_SIDE = {"closer", "nearer", "further", "farther", "again", "slightly", "more", "then", "instead"}
 FURNITURE_UNITS = {"shelf", "shelves", "drawer", "drawers", "cabinet", "cabinets", "cupboard", "cupboards", "rack",
                    "racks"}
 # "runs right into Beckett", "right through the door": right as an intensifier

@@ -91,7 +91,7 @@ _GESTURING_PARTS = {"hand", "hands", "arm", "arms", "finger", "fingers"}
 _REACH = L.forms("reach")
 _GESTURE_TO_A_SIDE = re.compile(rf"\b(?:{L.alt(L.forms('extend', 'stretch', 'reach', 'point', 'wave'))})\s+(?:out\s+)?"
                                 rf"(?:(?:{L.alt(L.POSSESSIVES)}|a|the|one|both)\s+)?(?:(?:left|right)\s+)?{L.alt(_GESTURING_PARTS)}\s+"
-                                r"(?:out\s+)?(?:to|toward|towards)\s+the\s+(?:left|right)\b(?!\s+of\b)"
+                                r"(?:out\s+)?(?:[a-z]+ly\s+)?(?:to|toward|towards)\s+the\s+(?:left|right)\b(?!\s+of\b)"
                                 rf"|\b{L.alt(L.forms('face'))}\s+the\s+(?:left|right)\s+side\b(?!\s+of\b)"
                                # "reaches over to the left": an arm stretched that way, not a move
                                rf"|\b{L.alt(_REACH)}\s+(?:out\s+|over\s+)?(?:to|toward|towards)\s+the\s+(?:left|right)\b(?!\s+of\b)")
@@ -705,6 +705,8 @@ class PlaceReading:
 
     def adjective(self, m: re.Match[str]) -> None:
         noun = m.group("noun")
+        if noun in L.NOT_A_NOUN_AFTER_A_SIDE:
+            return  # "has moved to the right closer to the cabinets": a way, then how near (read as a move)
         if m.group("v") is None and m.group("h") in ("upper", "lower", "top", "bottom") and \
                 _RELATION_BEFORE.search(self.low, max(0, m.start() - 14), m.start()):
             return  # "Above the upper entablature": the thing a relation names, read with the relation
