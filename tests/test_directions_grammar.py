@@ -919,6 +919,11 @@ def test_a_filmed_scene_s_layout_is_no_fact():
     ("she moves her finger to the left", []),
     ("Move back from the door", []),
     ("Extends his arms slightly towards the right.", []),
+    ("Suddenly, the red car swerves to the right, coming to a halt.", []),
+    ("At a junction, the car veers to the left, moving onto another road.", []),
+    ("The shot pans from a low angle upwards, capturing a woman.", [("pan", "up", None)]),
+    ("The movement of this person is from the right towards the left.", [("move", "left", None)]),
+    ("Moving from the left to the right and back again, the little dogs frolic", []),
 ])
 def test_reads_constructed_phrasings(text, expected):
     assert facts(text) == expected

@@ -77,7 +77,9 @@ CAMERA_FRAMES: list[tuple[set[str], re.Pattern[str]]] = [
     # pan / tilt: "pan (the camera) (to the) left", "tilts slightly upward", "pans from right to left"
     # "pans all the way to the top (of the tree)": the top is where the view goes
     # "pans closer to the cat": an approach, a zoom
-    (L.PAN_VERBS, rx(rf"\b{alt(L.PAN_VERBS)}(?:\s+(?:the\s+)?(?:{CAMERA_NOUN}|{VIEW_NOUN}))?{direction_spec(H + '|' + VM + '|top|bottom')}"
+    # "pans from a low angle upwards": where it starts said between
+    (L.PAN_VERBS, rx(rf"\b{alt(L.PAN_VERBS)}(?:\s+(?:the\s+)?(?:{CAMERA_NOUN}|{VIEW_NOUN}))?(?:\s+from\s+an?\s+(?:low|high|wide|side)\s+angle)?"
+                     rf"{direction_spec(H + '|' + VM + '|top|bottom')}"
                      r"|\b" + alt(L.PAN_VERBS) + r"\s+(?P<d2>closer|nearer|(?:farther|further)(?=\s+(?:to|from|away)\b))\b")),
     (L.TILT_VERBS, rx(rf"\b{alt(L.TILT_VERBS)}(?:\s+(?:the\s+)?(?:{CAMERA_NOUN}|{VIEW_NOUN}))?{direction_spec(VM + '|top|bottom')}")),
     # "The camera angles down and captures a boat": a tilt said with "angle" (only with the camera named,

@@ -444,7 +444,7 @@ class _Reader(PlaceReading):
                     self.take(*m.span())  # "Take a step to the right": the reader's own step, told the way
                 else:  # "Have the man take a step to the left": someone seen steps aside
                     self.emit("move", m.group("d"), *m.span())
-        if self.words & F.PATH_VERBS or self.words & _CAMERA_WORK:
+        if self.words & F.PATH_VERBS or self.words & _CAMERA_WORK or self.words & _MOVEMENT:
             for m in self.scan(F.PATH):
                 self.path(m)
         for m in self.scan(F.EXIT):
@@ -508,13 +508,18 @@ class _Reader(PlaceReading):
         start = max(self.sentence(m.start()).start, m.start() - 80)
         words = P.WORD.findall(self.low, start, m.start())
         if not any(w in F.PATH_VERBS for w in words) and not (
-                _CAMERA_WORK.intersection(words) and self.camera_agent(m.start())):
-            return  # "the people from left to right are ...": an order, not a motion
+                _CAMERA_WORK.intersection(words) and self.camera_agent(m.start())) and \
+                not _MOVEMENT_IS.search(self.low, start, m.start()):
+            return  # "the people from left to right are ...": an order, not a motion (but "The movement of
+            # this person is from the right towards the left" names the motion)
         before = P.PREVIOUS_WORD.search(self.low, 0, m.start())
         if not self.low.startswith("from", m.start()) and before and before.group("w") not in F.PATH_VERBS:
             return  # a bare "left to right" only right after its verb ("moving left to right")
         if _SWAYING.search(self.low, max(0, m.start() - 20), m.start()):
             self.take(*m.span())  # "moves back and forth from left to right": a sway, no one way
+            return
+        if _BACK_AGAIN.match(self.low, m.end()):
+            self.take(*m.span())  # "Moving from the left to the right and back again": both ways
             return
         back = _AND_BACK.match(self.low, m.end())
         if back and P.place_parts(back.group("a")) == P.place_parts(m.group("b")) and P.place_parts(back.group("b")) == P.place_parts(m.group("a")):
@@ -635,6 +640,9 @@ class _Reader(PlaceReading):
             return  # "walked to the left window": the left one of the windows (its place is read), no move
         if verb in _HEADED:
             self.take(*m.span())  # "a train headed leftward": which way it points in a picture, not a move
+            return
+        if verb in _SWERVE and d in ("left", "right"):
+            self.take(*m.span())  # "the black car swerves to the left": a turn of its course, not a move across
             return
         if verb in _POSTURE_VERBS and d in ("left", "right"):
             self.take(*m.span())  # "a clock leaning slightly to the left": a posture, not a move
@@ -789,7 +797,7 @@ class _Reader(PlaceReading):
         if then and pos - len(then.group()) > self.sentence(pos).start and not [w for w in words if w not in ("and", "then")]:
             return self.travels(pos - len(then.group()))  # "runs to the right side corner, then to the middle": the same run
         verbs = [w for prev, w in zip(["", *words], words, strict=False) if prev not in _ARTICLES]  # "the back of someone": a noun
-        return any(w in F.PATH_VERBS for w in verbs) and not any(w in L.EDIT_VERBS["add"] for w in words)
+        return any(w in F.PATH_VERBS for w in verbs) and not any(w in L.EDIT_VERBS["add"] or w in _SWERVE for w in words)
 
     def facing(self, pos: int) -> bool:
         """Whether a verb of facing comes shortly before ``pos`` in its sentence ("turns his head slightly
@@ -909,7 +917,8 @@ _WAYS = {"left", "right", "up", "down", "forward", "forwards", "backward", "back
 _ARTICLES = {"the", "a", "an", "his", "her", "their", "its", "my", "your", "our", "this", "that"}  # a noun follows
 _SPIN_VERBS = L.forms("rotate", "spin", "twist", "swivel")  # turning in place, not a move (the camera's is a pan)
 _POSTURE_VERBS = L.forms("lean", "tilt", "bend", "slant", "slope")  # "leaning to the left": how it stands
-_HEADED = {"headed", "heading"}  # "headed towards the left", said of a train in a photo: its orientation
+_HEADED = {"headed", "heading"}
+_SWERVE = L.forms("swerve", "veer")  # "headed towards the left", said of a train in a photo: its orientation
 _RIGHT_ANGLE = re.compile(r"\bright[\s-]+(?:angle[sd]?|triangles?)\b")  # geometry, no side
 _CORNERS = {"corner", "corners", "edge", "edges"}
 _CORNER_SIDE = re.compile(r"\b(?P<v>upper|lower|top|bottom)[\s-]+(?:left|right)\b")
@@ -923,6 +932,9 @@ _SWAYING = re.compile(r"\b(?:back\s+and\s+forth|to\s+and\s+fro|side\s+to\s+side)
 _OWN_SIDE_WORDS = re.compile(rf"\b{L.alt(L.POSSESSIVES)}\s+(?:left|right)\b|\b(?:left|right)(?=\s+{L.alt(L.BODY_PARTS)}\b)")
 _RAISE = L.forms("raise", "wave", "lift")
 _TAKE = L.forms("take")
+_MOVEMENT = {"movement", "motion"}
+_MOVEMENT_IS = re.compile(r"\b(?:movement|motion)\s+(?:of\s+(?:[a-z]+\s+){1,3})?(?:is|was|goes|went)\s+$")
+_BACK_AGAIN = re.compile(r"\s+and\s+back(?:\s+again)?\b")
 _PERFECT = re.compile(r"\b(?:has|have|had)\s+$")
 _SCREEN_OWNERS = {"viewport", "window", "screen", "page", "slide"}
 # a camera's move that ends closer, said after it: "..., ending with a close-up of the door lock"
