@@ -924,6 +924,13 @@ def test_a_filmed_scene_s_layout_is_no_fact():
     ("The shot pans from a low angle upwards, capturing a woman.", [("pan", "up", None)]),
     ("The movement of this person is from the right towards the left.", [("move", "left", None)]),
     ("Moving from the left to the right and back again, the little dogs frolic", []),
+    ("hold down the left mouse button where you would normally right-click", []),
+    ("Change the material of the left mouse button to ceramic", [("own_side", "left", None)]),
+    ("Maximize a window by dragging it to the top of the screen.", [("move", "up", None)]),
+    ("the white drug bottle is flipped upside down", []),
+    ("The image is flipped horizontally.", [("mirror", None, None)]),
+    ("Click the system menu and then choose the right option.", []),
+    ("You can quickly turn zoom on and off by clicking the icon.", []),
 ])
 def test_reads_constructed_phrasings(text, expected):
     assert facts(text) == expected

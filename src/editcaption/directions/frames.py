@@ -131,7 +131,8 @@ IMPLIED_CAMERA_FRAMES: list[tuple[set[str], re.Pattern[str], str]] = [
     # "zooms to a river" (to a thing), "Zoom on the dog's face" (no particle): a zoom in
     (L.ZOOM_VERBS, rx(rf"\b{alt(L.ZOOM_VERBS)}\s+to\b(?!\s+(?:the\s+(?:left|right|top|bottom)|fit|have|make|show|see|get|match|fill|display|keep|increase|enlarge|magnify)\b)"),
      "in"),  # (but "Adjusts the zoom to have the full width fit": a purpose, no way)
-    (L.ZOOM_VERBS, rx(rf"\b{alt(L.ZOOM_VERBS)}(?:\s+up)?(?=\s+on\s+)"), "in"),  # "zooms up on the players"
+    # "zooms up on the players" (not "turn zoom on and off": a setting switched)
+    (L.ZOOM_VERBS, rx(rf"\b{alt(L.ZOOM_VERBS)}(?:\s+up)?(?=\s+on\s+)(?!\s+on\s+(?:and|or)\s+off\b)"), "in"),
     # a closer framing asked for: "a closer-up photograph", "the same scene more close up", "Close up on
     # dog face" (as a request)
     ({"closer", "close"}, rx(r"\b(?:closer|more\s+close)[\s-]+up\b|^\s*close[\s-]?up\s+on\b"), "in"),

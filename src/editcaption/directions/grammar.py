@@ -294,11 +294,22 @@ class _Reader(PlaceReading):
 
     def mirrors(self) -> None:
         for m in self.scan(F.FLIP_V):
+            if self.a_thing_flipped(m.start()):
+                continue
             self.emit("flip_vertical", None, *m.span())
         for m in self.scan(F.MIRROR):
-            if self.noun_before(m.start()):
+            if self.noun_before(m.start()) or self.a_thing_flipped(m.start()):
                 continue  # "add a mirror frame": a thing
             self.emit("mirror", None, *m.span())
+
+    def a_thing_flipped(self, pos: int) -> bool:
+        """Whether a participle at ``pos`` says a thing, not the picture, was flipped: "the white drug bottle
+        is flipped upside down" (but "The image is flipped horizontally" is the picture's mirror)."""
+        if not self.low.startswith(("flipped", "mirrored", "flopped"), pos):
+            return False
+        said = P.WORD.findall(self.subject(pos))
+        return bool(said) and not L.FRAME_NOUNS.intersection(said) and not {"it", "everything"}.intersection(said) \
+            and any(P.thing_noun(w) for w in said)
 
     def camera_verbs(self) -> None:
         for needs, pattern, implied in _CAMERA_FRAMES:
@@ -1038,7 +1049,11 @@ _THE_ABOVE = re.compile(r"\b(?:the|this|these)\s+above\b(?=\s+[a-z])")
 _BACK_TO_A_SIDE = re.compile(r"\bwith\s+(?:his|her|their|its|the)\s+backs?\s+(?:turned\s+)?to(?:wards?)?\s+(?:the\s+)?"
                              r"(?:left|right)\b")
 _RIGHT_OF_WAY = re.compile(r"\bright\s+of\s+(?:the\s+)?way\b")
-_MOUSE_BUTTON = re.compile(r"\b(?:left|right)[\s-]?(?:double[\s-]?)?click(?:s|ed|ing)?\b")
+# "right-click on it", "hold down the left mouse button", "Left Mouse Button Click": a button of the mouse used,
+# no place (but "Change the material of the left mouse button" is the mouse's own side, in a picture of it)
+_MOUSE_BUTTON = re.compile(r"\b(?:left|right)[\s-]?(?:double[\s-]?)?click(?:s|ed|ing)?\b|"
+                           r"\b(?:(?:hold(?:s|ing)?|press(?:es|ed|ing)?|releas(?:e|es|ed|ing)|use|using|with)\s+(?:down\s+)?"
+                           r"(?:the\s+|your\s+|a\s+)?|^|[:,]\s+)(?:left|right)\s+mouse\s+button\b")
 # a quoted text to be written (on a slide, a sign, a page), after the word that says so
 _LITERAL_TEXT = re.compile(r"\b(?:text|texts|content|contents|title|titles|caption|captions|word|words|saying|says|reads|"
                            r"label|heading|subtitle|slogan|phrase|message|quote)\s*:?\s*(?P<q>\"[^\"]{3,}\"|\u201c[^\u201d]{3,}\u201d)")
@@ -1052,7 +1067,7 @@ _SET_ASIDE = (
     (('"', "\u201c"), _LITERAL_TEXT, "q"),  # 'Insert the content "... falls under the Ministry ..."': words to be written
     (("/",), _SLASHED_WAYS, 0),  # "Zoom the view in/out": either way
     (("`",), _CODE_SPAN, 0),  # "Try setting `top: 0; left: 0;`": code to be typed, no place
-    (("click", "clicks", "clicked", "clicking", "rightclick", "leftclick"), _MOUSE_BUTTON, 0),  # "right-click on it"
+    (("click", "clicks", "clicked", "clicking", "rightclick", "leftclick", "mouse"), _MOUSE_BUTTON, 0),  # "right-click on it"
     (("both", "alternating", "alternate"), _BOTH_HANDS, 0),  # "using both right and left hands", "with alternating
     # left and right feet": neither side
     (("way",), _RIGHT_OF_WAY, 0),  # "has the right of the way": a priority

@@ -65,7 +65,10 @@ def forms(*verbs: str) -> set[str]:
     return out
 
 
-_DOUBLE = {"pan", "step", "drop", "dip", "swivel", "travel", "slip", "hop", "tip"}
+# verbs that double their last consonant ("drag", "dragging")
+_DOUBLE = {"pan", "step", "drop", "dip", "swivel", "travel", "slip", "hop", "tip", "drag", "flip", "flop", "crop", "tap",
+           "pop", "snap", "stop", "skip", "trip", "jog", "trot", "grab", "nod", "wag", "zip", "clip", "rub", "stir",
+           "chop", "pat", "scan", "slam", "flap", "strip", "wrap", "tug", "hug", "shrug", "plop", "bob"}
 _IRREGULAR = {
     "fly": {"fly", "flies", "flew", "flown", "flying"},
     "go": {"go", "goes", "went", "gone", "going"},
@@ -247,7 +250,8 @@ HANDLING_VERBS = forms("put", "place", "set", "lift", "raise", "hold", "take", "
                        "push", "pull", "slide", "turn", "flip", "lower", "replace", "bring", "give", "use")
 # "the right location", "at the right time": right as correct
 CORRECT_NOUNS = {"location", "place", "spot", "answer", "choice", "decision", "word", "words", "size", "idea", "number",
-                 "order", "time", "moment", "way", "track", "direction", "amount", "kind", "address", "format"}
+                 "order", "time", "moment", "way", "track", "direction", "amount", "kind", "address", "format", "option",
+                 "options"}
 # "the top comment", "the top results": the first of a ranked list, no place
 RANK_NOUNS = {"comment", "comments", "post", "posts", "result", "results", "story", "stories", "news", "headline",
               "headlines", "pick", "picks", "seller", "sellers", "chart", "charts", "hit", "hits", "rated", "ranked",

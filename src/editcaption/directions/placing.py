@@ -515,8 +515,9 @@ class PlaceReading:
                 P.thing_noun(nxt.group("w")) and self.low.startswith(("on", "at", "by", "to", "from", "near"), m.start()):
             self.take(*m.span())  # "on the middle pedestal": the middle one of a row, not of the frame
             return
-        if groups.get("h") == "right" and not v_raw and not groups.get("part") and nxt and nxt.group("w") in L.CORRECT_NOUNS:
-            self.take(*m.span())  # "at the right location": the correct one
+        if groups.get("h") == "right" and not v_raw and not groups.get("part") and nxt and nxt.group("w") in L.CORRECT_NOUNS \
+                and not self.low.startswith(" of ", m.end() + nxt.end("w")):
+            self.take(*m.span())  # "at the right location": the correct one (not "on the right option of wave")
             return
         if self.several_pictures and h_out in ("left", "right") and not v and groups.get("part") in (None, "side") and \
                 not self.low.startswith("to", m.start()):
@@ -738,8 +739,8 @@ class PlaceReading:
             return
         if w == "left" and m.group("pre") not in L.DETERMINERS and self.text[m.start("noun"):m.start("noun") + 1].isupper():
             return  # "and left Lisa and James": the verb, before a name
-        if w == "right" and not v_raw and noun in L.CORRECT_NOUNS:
-            return  # "the right answer"
+        if w == "right" and not v_raw and noun in L.CORRECT_NOUNS and not self.low.startswith(" of ", m.end()):
+            return  # "the right answer", "choose the right option" (but "the right option of wave" is a place)
         if w == "middle" and not v_raw:
             self.take(m.start("h"), m.end())  # "the middle toilet": the middle one of a row, frame or group
             return
