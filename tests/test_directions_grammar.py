@@ -931,6 +931,14 @@ def test_a_filmed_scene_s_layout_is_no_fact():
     ("The image is flipped horizontally.", [("mirror", None, None)]),
     ("Click the system menu and then choose the right option.", []),
     ("You can quickly turn zoom on and off by clicking the icon.", []),
+    ("Ctrl+ and Ctrl-: Zoom in or zoom out.", []),
+    ("choosing the right codec with the right settings for the right situation", []),
+    ("click the corresponding checkbox in the middle pane", [("position", "center", None)]),
+    ("To move a layer to the top of the layer order, click Move layer to top.", []),
+    ("drag a clip just above the top layer or just below the bottom layer.", []),
+    ("Open the top layer of the drawer and put the bowl inside", []),
+    ("Pitivi is released under the LGPL.", []),
+    ("The image below illustrates this relationship.", []),
 ])
 def test_reads_constructed_phrasings(text, expected):
     assert facts(text) == expected

@@ -1025,7 +1025,7 @@ _BOTH_HANDS = re.compile(r"\b(?:both|alternating|alternate)\s+(?:the\s+|his\s+|h
 _THE_EGO = re.compile(r"\bthe\s+ego\b")
 _MORE_OR_LESS = r"(?:increase|decrease|raise|lower|reduce|brighten|darken|lighten)"
 _EITHER_WAY = re.compile(rf"\b{_MORE_OR_LESS}\s+or\s+{_MORE_OR_LESS}\b(?:\s+(?:the\s+)?[a-z]+)?|"
-                         r"\bzoom\s+(?:in|out)\b[^.;:]{0,80}?\b(?:and|or)\s+(?:[a-z]+\s+){0,3}?to\s+zoom\s+(?:in|out)\b")
+                         r"\bzoom\s+(?:in|out)\b[^.;:]{0,80}?\b(?:and|or)\s+(?:[a-z]+\s+){0,3}?(?:to\s+)?zoom\s+(?:in|out)\b")
 _WHEN_ZOOMED = re.compile(r"\b(?:when|while|if|whenever)\s+(?:(?:it|the\s+[a-z]+)\s+is\s+)?zoomed\s+(?:in|out)\b")
 _FLOATED = re.compile(r"\b(?:is|are|be|been|being|was|were|items?|elements?|boxes|box|images?|content)\s+"
                       r"(?P<v>floated)\s+(?:to\s+the\s+)?(?P<d>left|right)\b")
@@ -1035,6 +1035,11 @@ _WAY_OF_WRITING = re.compile(r"\b(?:languages?|scripts?|text|writing)\s+(?:that\
                              r"(?:left|right|up|down)(?:\s+and\s+(?:to\s+the\s+)?(?:left|right|up|down))?\b")
 _INDENTED = re.compile(r"\b(?:nested|indented|indents?|indenting)\b(?:\s+[a-z-]+){0,4}?\s+(?:to\s+the\s+|further\s+to\s+the\s+)?"
                        r"(?:left|right)\b")
+_LAYER_ORDER = re.compile(r"\b(?:above|below|under|underneath|beneath|over)\s+(?:the\s+|that\s+|this\s+|a\s+)?(?:(?:top|bottom)\s+)?"
+                          r"layers?\b|\bto\s+(?:the\s+)?(?:top|bottom)\s+of\s+the\s+(?:layer|stack(?:ing)?)(?:\s+order)?\b|"
+                          r"\blayers?\s+(?:to\s+)?(?:top|bottom|up|down)\b|\b(?:top|bottom)most\s+layers?\b")
+_UNDER_A_LICENCE = re.compile(r"\bunder\s+(?:the\s+|a\s+|an\s+)?(?:(?:terms|conditions)\b|(?:[a-z\d.-]+\s+){0,3}?"
+                              r"(?:licen[cs]es?|lgpl|gpl|agpl|mit|apache|bsd|cc[\s-]by)\b)")
 _CODE_SPAN = re.compile(r"`[^`\n]+`")
 _EITHER_SIDE = re.compile(r"\b(?:(?:to\s+|on\s+|around\s+)?the\s+)?(?:left|right)\s*,?\s+or\s+(?:to\s+the\s+|the\s+)?(?:left|right)\b"
                           r"(?:\s+(?:side|edge)s?)?(?:\s+of\b)?")
@@ -1086,7 +1091,9 @@ _SET_ASIDE = (
     (("run", "runs", "read", "reads", "written", "point", "points", "go", "goes", "increase", "increases"),
      _WAY_OF_WRITING, 0),  # "languages that run left to right", "the axes run across to the right": a way of writing
     (("relative",), _RELATIVE_TO_AN_EDGE, 0),  # "the X coordinate relative to the left edge": a reference, no place
-    (("back", "backs"), _BACK_TO_A_SIDE, 0),  # "With their back to the right, they face left": which way they face
+    (("back", "backs"), _BACK_TO_A_SIDE, 0),
+    (("layer", "layers"), _LAYER_ORDER, 0),
+    (("under",), _UNDER_A_LICENCE, 0),  # "released under the LGPL": terms, no place  # "Move layer up", "just above the top layer": the order of stacked layers  # "With their back to the right, they face left": which way they face
 )
 # a word mark must be a word of the text ("or", not the "or" of "color"); other marks may be anywhere
 _SET_ASIDE_MARKS = [(frozenset(m for m in marks if m.isalpha()), tuple(m for m in marks if not m.isalpha()), pattern, group)

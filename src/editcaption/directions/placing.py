@@ -54,7 +54,8 @@ _OF_A_NAME = re.compile(r"""\s+of\s+(?:(?:the|a)\s+(?=["\u201c*]))?["'\[(#@\d\u2
 # a unit of furniture right after a place word, perhaps after one more word ("on the lower grill rack")
 _A_UNIT = re.compile(rf"\s+(?:(?P<w>[a-z-]+)\s+)?{L.alt(L.FURNITURE_UNITS)}\b")
 _DESCRIBING = {w for w in L.forms("show", "display", "depict", "feature", "contain", "include", "list", "read", "say",
-                                  "illustrate", "explain", "describe") if w.endswith("ing")}
+                                  "illustrate", "explain", "describe") if w.endswith(("ing", "s"))}  # "The image
+# below illustrates this", "a bar chart below showing ...": "below" as an adverb
 _AN_ADVERB_THEN = re.compile(rf"(?:{'|'.join(sorted(_DESCRIBING))})\s|[a-z]+ly\s+[a-z]+(?:s|ed)\s")  # not "above Lily and ..."
 # an order counted from a side ("the second check box from top"; not "last": the last from the top is at the bottom)
 _COUNTED = re.compile(r"\b(?:count(?:ing|ed)|first|second|third|fourth|fifth|sixth|\d+(?:st|nd|rd|th))\b")
@@ -73,7 +74,7 @@ _APP_FRAMES = {"window", "dialog", "app", "application", "browser"}
 # "at the bottom of the editor", with words of a screen (in a screenshot the editor is a pane of it)
 _PROGRAM_SCREENS = {"window", "editor", "interface"}
 _UI_REGIONS = {"bar", "toolbar", "sidebar", "pane", "panel", "menubar"}
-_UI_REGION = re.compile(rf"\b(?:(?P<v>top|bottom|upper|lower)[\s-]+)?(?P<h>left|right|top|bottom|upper|lower)[\s-]+"
+_UI_REGION = re.compile(rf"\b(?:(?P<v>top|bottom|upper|lower)[\s-]+)?(?P<h>left|right|top|bottom|upper|lower|middle|center|centre)[\s-]+"
                         rf"{L.alt(_UI_REGIONS)}\b(?P<of>\s+of\s+(?:the\s+|an?\s+)?[\w\"']+)?")
 # words of a program's screen: with them, "the top-right corner of the window" is the screen's (but a
 # dialog is a thing on it: "At the bottom of the dialog, you can enable ...")
@@ -508,6 +509,8 @@ class PlaceReading:
             else:
                 self.take(*m.span())  # "in the top cabinet", "on the lower grill rack": one of a stack, a part
             return
+        if not groups.get("part") and nxt and nxt.group("w") in _UI_REGIONS and self.words & _ON_A_SCREEN:
+            return  # "in the middle pane": a region of a program's screen, read with them
         if not groups.get("part") and nxt and (nxt.group("w") in P.SUBPART_NOUNS or nxt.group("w") in L.BODY_PARTS):
             self.take(*m.span())  # "on the bottom deck": a part of a thing, not of the frame
             return
