@@ -939,6 +939,13 @@ def test_a_filmed_scene_s_layout_is_no_fact():
     ("Open the top layer of the drawer and put the bowl inside", []),
     ("Pitivi is released under the LGPL.", []),
     ("The image below illustrates this relationship.", []),
+    ("Zooms the viewport in to the next whole increment.", [("zoom", "in", None)]),
+    ("Mirrors the viewport horizontally, flipping the view of the artwork.", [("mirror", None, None)]),
+    ("Resets the viewport zoom to 100% which matches the canvas.", []),
+    ("zooming in one step and out one step will leave you back at the original zoom level", []),
+    ("Toggles visibility of the Properties panel on the upper-right side of the workspace.", [("position", "right", "top")]),
+    ("It will end up directly above the selected layer.", []),
+    ("Removes the selected folder, moving their contents up one level in the layer stack.", []),
 ])
 def test_reads_constructed_phrasings(text, expected):
     assert facts(text) == expected

@@ -36,7 +36,7 @@ SENSE = L.SENSE
 DET = r"(?:the|a|an|this|that|these|those|his|her|their|its|my|your|our|some)"
 
 CAMERA_NOUN = alt(L.CAMERA_NOUNS - {"view", "shot", "framing", "perspective", "gaze"})  # as an agent or object
-VIEW_NOUN = alt({"view", "shot", "framing", "perspective", "camera view", "frame"})
+VIEW_NOUN = alt({"view", "shot", "framing", "perspective", "camera view", "frame", "viewport"})
 CONTENT_NOUN = alt(L.CONTENT_NOUNS)
 
 
@@ -129,7 +129,7 @@ CAMERA_FRAMES: list[tuple[set[str], re.Pattern[str]]] = [
 # camera moves whose direction the words imply without naming it: (words needed, pattern, direction)
 IMPLIED_CAMERA_FRAMES: list[tuple[set[str], re.Pattern[str], str]] = [
     # "zooms to a river" (to a thing), "Zoom on the dog's face" (no particle): a zoom in
-    (L.ZOOM_VERBS, rx(rf"\b{alt(L.ZOOM_VERBS)}\s+to\b(?!\s+(?:the\s+(?:left|right|top|bottom)|fit|have|make|show|see|get|match|fill|display|keep|increase|enlarge|magnify)\b)"),
+    (L.ZOOM_VERBS, rx(rf"\b{alt(L.ZOOM_VERBS)}\s+to\b(?!\s+(?:the\s+(?:left|right|top|bottom)|fit|have|make|show|see|get|match|fill|display|keep|increase|enlarge|magnify)\b|\s+\d)"),
      "in"),  # (but "Adjusts the zoom to have the full width fit": a purpose, no way)
     # "zooms up on the players" (not "turn zoom on and off": a setting switched)
     (L.ZOOM_VERBS, rx(rf"\b{alt(L.ZOOM_VERBS)}(?:\s+up)?(?=\s+on\s+)(?!\s+on\s+(?:and|or)\s+off\b)"), "in"),
@@ -155,7 +155,7 @@ ROTATE_NOUN = rx(rf"\b(?P<s>{SENSE})\s+(?:rotation|turn|spin|twist)\b")
 
 # ------------------------------------------------------------------------- mirrors
 
-_PICTURE = r"(?:the\s+)?(?:whole\s+|entire\s+)?(?:image|picture|photo|photograph|scene|view|frame|shot|pic|composition|canvas)"
+_PICTURE = r"(?:the\s+)?(?:whole\s+|entire\s+)?(?:image|picture|photo|photograph|scene|view|viewport|frame|shot|pic|composition|canvas)"
 # "mirror the image", "flip it horizontally", "flip the picture left to right"; "invert"/"reverse"
 # only with an axis ("invert the colors" is no mirror)
 _BARE_MIRROR = alt(L.forms("mirror", "flip", "flop"))

@@ -1025,7 +1025,8 @@ _BOTH_HANDS = re.compile(r"\b(?:both|alternating|alternate)\s+(?:the\s+|his\s+|h
 _THE_EGO = re.compile(r"\bthe\s+ego\b")
 _MORE_OR_LESS = r"(?:increase|decrease|raise|lower|reduce|brighten|darken|lighten)"
 _EITHER_WAY = re.compile(rf"\b{_MORE_OR_LESS}\s+or\s+{_MORE_OR_LESS}\b(?:\s+(?:the\s+)?[a-z]+)?|"
-                         r"\bzoom\s+(?:in|out)\b[^.;:]{0,80}?\b(?:and|or)\s+(?:[a-z]+\s+){0,3}?(?:to\s+)?zoom\s+(?:in|out)\b")
+                         r"\bzoom\s+(?:in|out)\b[^.;:]{0,80}?\b(?:and|or)\s+(?:[a-z]+\s+){0,3}?(?:to\s+)?zoom\s+(?:in|out)\b|"
+                         r"\bzoom(?:s|ed|ing)?\s+in\b[^.;:]{0,30}?\band\s+out\b")  # "zooming in one step and out one step"
 _WHEN_ZOOMED = re.compile(r"\b(?:when|while|if|whenever)\s+(?:(?:it|the\s+[a-z]+)\s+is\s+)?zoomed\s+(?:in|out)\b")
 _FLOATED = re.compile(r"\b(?:is|are|be|been|being|was|were|items?|elements?|boxes|box|images?|content)\s+"
                       r"(?P<v>floated)\s+(?:to\s+the\s+)?(?P<d>left|right)\b")
@@ -1035,8 +1036,8 @@ _WAY_OF_WRITING = re.compile(r"\b(?:languages?|scripts?|text|writing)\s+(?:that\
                              r"(?:left|right|up|down)(?:\s+and\s+(?:to\s+the\s+)?(?:left|right|up|down))?\b")
 _INDENTED = re.compile(r"\b(?:nested|indented|indents?|indenting)\b(?:\s+[a-z-]+){0,4}?\s+(?:to\s+the\s+|further\s+to\s+the\s+)?"
                        r"(?:left|right)\b")
-_LAYER_ORDER = re.compile(r"\b(?:above|below|under|underneath|beneath|over)\s+(?:the\s+|that\s+|this\s+|a\s+)?(?:(?:top|bottom)\s+)?"
-                          r"layers?\b|\bto\s+(?:the\s+)?(?:top|bottom)\s+of\s+the\s+(?:layer|stack(?:ing)?)(?:\s+order)?\b|"
+_LAYER_ORDER = re.compile(r"\b(?:above|below|under|underneath|beneath|over)\s+(?:the\s+|that\s+|this\s+|a\s+|those\s+|these\s+|"
+                          r"their\s+|its\s+)?(?:[a-z]+\s+)?layers?\b|\b(?:up|down)\s+(?:one|a|\d+)\s+levels?\s+in\s+the\s+layer|\bto\s+(?:the\s+)?(?:top|bottom)\s+of\s+the\s+(?:layer|stack(?:ing)?)(?:\s+order)?\b|"
                           r"\blayers?\s+(?:to\s+)?(?:top|bottom|up|down)\b|\b(?:top|bottom)most\s+layers?\b")
 _UNDER_A_LICENCE = re.compile(r"\bunder\s+(?:the\s+|a\s+|an\s+)?(?:(?:terms|conditions)\b|(?:[a-z\d.-]+\s+){0,3}?"
                               r"(?:licen[cs]es?|lgpl|gpl|agpl|mit|apache|bsd|cc[\s-]by)\b)")

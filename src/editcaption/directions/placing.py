@@ -72,13 +72,13 @@ _STARRED_RELATION = re.compile(r"\b(?P<w>above|below|under|underneath|beneath)\s
                                r"(?:\s+(?:heading|section|button|link|tab|field|label|icon|option|panel))?")
 _APP_FRAMES = {"window", "dialog", "app", "application", "browser"}
 # "at the bottom of the editor", with words of a screen (in a screenshot the editor is a pane of it)
-_PROGRAM_SCREENS = {"window", "editor", "interface"}
+_PROGRAM_SCREENS = {"window", "editor", "interface", "workspace"}
 _UI_REGIONS = {"bar", "toolbar", "sidebar", "pane", "panel", "menubar"}
 _UI_REGION = re.compile(rf"\b(?:(?P<v>top|bottom|upper|lower)[\s-]+)?(?P<h>left|right|top|bottom|upper|lower|middle|center|centre)[\s-]+"
                         rf"{L.alt(_UI_REGIONS)}\b(?P<of>\s+of\s+(?:the\s+|an?\s+)?[\w\"']+)?")
 # words of a program's screen: with them, "the top-right corner of the window" is the screen's (but a
 # dialog is a thing on it: "At the bottom of the dialog, you can enable ...")
-_ON_A_SCREEN = {"screenshot", "click", "clicks", "clicking", "clicked", "select", "dock", "press", "button", "buttons", "menu", "menus", "toolbar", "sidebar",
+_ON_A_SCREEN = {"screenshot", "click", "clicks", "clicking", "clicked", "select", "dock", "press", "toggles", "bar", "panel", "button", "buttons", "menu", "menus", "toolbar", "sidebar",
                 "pane", "dialog", "gui", "tab", "icon", "icons", "status"}
 _RELATION_BEFORE = re.compile(r"\b(?:above|below|under|underneath|beneath|atop|over|top\s+of)\s+$")
 _TO_DO = re.compile(r"\b(?:[a-z]+ing|continues?|continued|starts?|started|begins?|began|tries|tried|try|seems?|wants?|needs?)\s+to$")
