@@ -946,6 +946,10 @@ def test_a_filmed_scene_s_layout_is_no_fact():
     ("Toggles visibility of the Properties panel on the upper-right side of the workspace.", [("position", "right", "top")]),
     ("It will end up directly above the selected layer.", []),
     ("Removes the selected folder, moving their contents up one level in the layer stack.", []),
+    ("Screenshot that shows the contacts folder selected under the My Contacts page.", []),
+    ("Information under the Detailed view tab.", []),
+    ("Screenshot of the lower right arrow to expand the header.", [("position", "right", "bottom")]),
+    ("click the right arrow", []),
 ])
 def test_reads_constructed_phrasings(text, expected):
     assert facts(text) == expected

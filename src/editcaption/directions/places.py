@@ -99,9 +99,9 @@ def measure_after(low: str, pos: int) -> bool:
 # "under the Volume tab", "under the Tools & Hardware Category": inside a menu of an app, no place (the
 # name is capitalised, as an app shows it; "under the water tab" is a tap)
 MENU_PATH = re.compile(r"\b(?i:under)\s+(?:(?i:the)\s+)?(?:(?i:open|opened|expanded)\s+)?"
-                       r"(?:[\"\u201c][^\"\u201d]{1,40}[\"\u201d]|[A-Z][\w'-]*(?:\s+(?:&\s+)?[A-Z][\w'-]*){0,4})\s+"
+                       r"(?:[\"\u201c][^\"\u201d]{1,40}[\"\u201d]|[A-Z][\w'-]*(?:\s+(?:&\s+)?[A-Z][\w'-]*){0,4}(?:\s+[a-z][\w'-]*)?)\s+"
                        r"(?i:(?:drop-?down|context|pop-?up)\s+)?(?i:tab|tabs|"
-                       r"category|categories|section|menu|submenu|option|options|settings|heading|folder)\b")
+                       r"category|categories|section|menu|submenu|option|options|settings|heading|folder|page)\b")
 # "holds a towel over a bowl": "over" as a place only after a verb that keeps a thing there (it is
 # mostly a path, "flies over the town", or a cover, "a coat over a shirt")
 OVER_RELATION = re.compile(rf"\bover\s+(?:{_DET}\s+|his\s+|her\s+|their\s+|its\s+|[a-z]+'s\s+){_NP}\b")

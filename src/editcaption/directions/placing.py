@@ -725,8 +725,8 @@ class PlaceReading:
             else:
                 self.take(m.start("h"), m.end())  # "the top cabinet": one of a stack, a part
             return
-        if not P.thing_noun(noun) or noun in L.BODY_PARTS and noun not in L.WORN_IN_PAIRS or noun in _ARROWS:
-            return
+        if not P.thing_noun(noun) or noun in L.BODY_PARTS and noun not in L.WORN_IN_PAIRS or noun in _ARROWS and not v_raw:
+            return  # (but "the lower right arrow to expand the header" is where that arrow is)
         if w == "top" and not v_raw and noun in L.RANK_NOUNS:
             self.take(m.start("h"), m.end())  # "the top comment": the first of a ranked list
             return
