@@ -950,6 +950,9 @@ def test_a_filmed_scene_s_layout_is_no_fact():
     ("Information under the Detailed view tab.", []),
     ("Screenshot of the lower right arrow to expand the header.", [("position", "right", "bottom")]),
     ("click the right arrow", []),
+    ("the moon is very slowly moving moving up and right", [("move", "up", None), ("move", "right", None)]),
+    ("from behind the big tree, an owl flies up and right of the screen", [("move", "up", None), ("move", "right", None)]),
+    ("a bird flies up and right of the tree", [("move", "up", None), ("relative", "right", None)]),
 ])
 def test_reads_constructed_phrasings(text, expected):
     assert facts(text) == expected

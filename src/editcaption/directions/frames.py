@@ -141,7 +141,7 @@ IMPLIED_CAMERA_FRAMES: list[tuple[set[str], re.Pattern[str], str]] = [
 # a camera move continued by "and (then) <direction>": "pans left and then right",
 # "dollies forward and downward"
 CONTINUATION = rx(rf"\s*,?\s+(?:and\s+then|and|then){ADV.replace('and|', '')}\s+(?:to(?:wards?)?\s+(?:the\s+)?)?"
-                  rf"(?P<d>{H}|{VM})\b(?!\s+and\b)(?!\s+(?:of|side\s+of)\b)")
+                  rf"(?P<d>{H}|{VM})\b(?!\s+and\b)(?!\s+(?:of|side\s+of)\b(?!\s+the\s+(?:screen|frame|image|picture)\b))")
 
 # ------------------------------------------------------------------------ rotation
 

@@ -19,7 +19,7 @@ _FOLD = str.maketrans({"\u2019": "'", "\u2018": "'", "\u2011": "-", "\u2010": "-
 # cinnamon", "under a a tarp", a lone quote for a comma): the repaired text keeps every offset, a doubled
 # word becomes spaces
 _SLIPS = re.compile(r"(?<![\w-])(?:(?P<teh>teh)|(?P<form>form)(?=\s+the\s+(?:left|right|top|bottom)\b)|"
-                    r"(?P<w>of|a|an|the|to|on|in|at)(?P<again>\s+(?P=w)))\b|(?<= )(?P<quote>')(?= )")
+                    r"(?P<w>of|a|an|the|to|on|in|at|[a-z]+ing)(?P<again>\s+(?P=w)))\b|(?<= )(?P<quote>')(?= )")
 
 
 def _repair(m: re.Match[str]) -> str:
