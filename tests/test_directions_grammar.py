@@ -953,6 +953,9 @@ def test_a_filmed_scene_s_layout_is_no_fact():
     ("the moon is very slowly moving moving up and right", [("move", "up", None), ("move", "right", None)]),
     ("from behind the big tree, an owl flies up and right of the screen", [("move", "up", None), ("move", "right", None)]),
     ("a bird flies up and right of the tree", [("move", "up", None), ("relative", "right", None)]),
+    ("Move backwards a bit from the wardrobe", []),
+    ("Move the man down the hall and lift the shirt off the floor.", []),
+    ("Move the clothes down a bit", [("move", "down", None)]),
 ])
 def test_reads_constructed_phrasings(text, expected):
     assert facts(text) == expected

@@ -602,6 +602,9 @@ class _Reader(PlaceReading):
                     or horizontal and _SECOND_AXIS.match(self.low, b):
                 # "move it to the left of the sofa", "shift the right-side tree"; "to the left top of the slide"
                 return  # is a corner, read with the place (a move per axis)
+            if not horizontal and d.group("d") in ("up", "down") and _ALONG_A_PATH.match(self.low, b):
+                self.take(a, b)  # "Move the man down the hall": along a path, no way in the picture
+                return
             if not horizontal and v.group() in L.PARTICLE_VERBS and not (
                     d.group("d").endswith(("ward", "wards")) and v.group() not in _VERTICAL_ON_ITS_OWN):
                 # (but "push the switch upwards": a direction adverb after a verb with no way of its own)
@@ -956,7 +959,8 @@ _MOVE = L.forms("move")
 # "Move closer to the wardrobe", "Move away from the red towel": someone in the picture steps to or from a thing
 # (but "Get closer to the dog's face" asks the one holding the camera)
 _NEARER_A_THING = re.compile(rf"(?<=closer|nearer)\s+(?:to(?:wards?)?|toward)\s+{L.alt(L.DETERMINERS)}\b|"
-                             rf"(?<=away|back)\s+from\s+{L.alt(L.DETERMINERS)}\b")
+                             rf"(?:(?<=away)|(?<=back)|(?<=backward)|(?<=backwards))(?:\s+a\s+(?:little|bit)(?:\s+bit)?)?\s+from\s+"
+                             rf"{L.alt(L.DETERMINERS)}\b")
 _SIDES = {"left", "right"}
 _SIDE_PARTS = {"part", "side", "half", "door", "drawer", "wing", "panel"}
 # the verbs whose object can be a side part of a thing: "opened up the left door of", "face the left side of"
@@ -971,6 +975,7 @@ _TURNED_PARTS = {"head", "face", "eyes", "gaze", "chin", "nose"}  # moved left o
 _THING_PREPOSITIONS = {"in", "on", "into", "onto", "from", "of", "off", "under", "inside"}
 _HAND_OF = re.compile(r"(?:[\s-]+side)?\s+of\s+(?P<owner>(?:[a-z'-]+\s*){1,4})")
 _STRAIGHT = re.compile(r"\b(?:straight|directly|vertically)\b")  # "going straight up": a way, not a particle
+_ALONG_A_PATH = re.compile(r"\s+(?:the|this|that)\s+(?!(?:same|other)\b)[a-z]")  # "Move the man down the hall"
 _PATH_PRONOUN = re.compile(r"\s+(?:it|them)\b")  # "about to ski down it"
 # "walk down the stairs", "climbs up a ladder": up/down as a preposition of a path
 # "walking up along a ridge", "slides down from the summit", "walks up from a slope"
