@@ -956,6 +956,10 @@ def test_a_filmed_scene_s_layout_is_no_fact():
     ("Move backwards a bit from the wardrobe", []),
     ("Move the man down the hall and lift the shirt off the floor.", []),
     ("Move the clothes down a bit", [("move", "down", None)]),
+    ("The man walks on, with one puppy running up behind him.", []),
+    ("the man walks up beside the cow, bends down to look", []),
+    ("The video depicts a running competition where players vie for the top spot.", []),
+    ("A man rides a scooter on the road, raising one hand and waving to the right.", []),
 ])
 def test_reads_constructed_phrasings(text, expected):
     assert facts(text) == expected

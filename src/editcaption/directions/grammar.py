@@ -645,8 +645,9 @@ class _Reader(PlaceReading):
             return  # "turns head to left": a noun after a verb; "panning back towards his head": back again
         if m.group("d") == "right" and L.INTENSIFIED.match(self.low, m.end()):
             return  # "runs right into Beckett": right as an intensifier
-        if m.group("d") == "up" and re.match(r"\s+to\s+(?!the\s+(?:top|sky|ceiling|roof|surface|level))", self.low[m.end():m.end() + 30]):
-            self.take(*m.span())  # "walks up to the tv": an approach
+        if m.group("d") == "up" and re.match(r"\s+(?:to\s+(?!the\s+(?:top|sky|ceiling|roof|surface|level))|behind\b|beside\b|"
+                                             r"alongside\b|next\s+to\b)", self.low[m.end():m.end() + 30]):
+            self.take(*m.span())  # "walks up to the tv", "a puppy running up behind him": an approach
             return
         d = F.normalise(m.group("d"))
         if d in ("left", "right") and re.search(r"\bthe\s+(?:left|right)$", self.low[m.start():m.end()]) and \
@@ -761,6 +762,8 @@ class _Reader(PlaceReading):
         who = named.group("who")  # a noun of any kind ("a man with a red hat takes ...": the man's)
         camera = _CAMERA_WORD.search(self.low, named.start(), named.end()) if who is None or who in L.CAMERA_NOUNS else None
         shows = _SHOWS_A_THING.match(self.low, camera.end()) if camera else None
+        if who in L.FRAME_NOUNS and _SHOWS_A_THING.match(self.low, named.end("who")):
+            return False  # "The video shows a man ..., walking towards a grave": the man walks
         if shows and "follow" not in shows.group() and _PARTICIPLE.match(self.low, pos):
             # (but "The camera follows it, first moving downward": the camera moves as it follows)
             return False  # "The camera cuts to a puppy running forward, then tumbling and falling": the puppy's

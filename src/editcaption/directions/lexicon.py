@@ -255,7 +255,8 @@ CORRECT_NOUNS = {"location", "place", "spot", "answer", "choice", "decision", "w
 # "the top comment", "the top results": the first of a ranked list, no place
 RANK_NOUNS = {"comment", "comments", "post", "posts", "result", "results", "story", "stories", "news", "headline",
               "headlines", "pick", "picks", "seller", "sellers", "chart", "charts", "hit", "hits", "rated", "ranked",
-              "review", "reviews", "answer", "answers", "search", "searches", "priority", "priorities", "tier"}
+              "review", "reviews", "answer", "answers", "search", "searches", "priority", "priorities", "tier", "spot",
+              "spots", "prize", "rank", "ranks"}
 # units of a piece of furniture: one of a stack is named by its height and is a part ("the top shelf",
 # "the bottom cabinet"), one of a row by its side and is where it stands ("the left shelf", "the right
 # drawer"), as the corpus's labellers of four sources read them

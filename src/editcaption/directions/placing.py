@@ -90,12 +90,15 @@ _OVERHEAD = re.compile(r"\b(?:canop(?:y|ies)|awnings?|parasols?|umbrellas?|chand
 _CORNER_HEIGHTS, _CORNER_SIDES = {"top", "bottom", "upper", "lower"}, {"left", "right"}  # "logo top-right" needs both
 _GESTURING_PARTS = {"hand", "hands", "arm", "arms", "finger", "fingers"}
 _REACH = L.forms("reach")
+_GESTURE_WORDS = _GESTURING_PARTS | _REACH | L.forms("wave") | {"side"}
 _GESTURE_TO_A_SIDE = re.compile(rf"\b(?:{L.alt(L.forms('extend', 'stretch', 'reach', 'point', 'wave'))})\s+(?:out\s+)?"
                                 rf"(?:(?:{L.alt(L.POSSESSIVES)}|a|the|one|both)\s+)?(?:(?:left|right)\s+)?{L.alt(_GESTURING_PARTS)}\s+"
                                 r"(?:out\s+)?(?:[a-z]+ly\s+)?(?:to|toward|towards)\s+the\s+(?:left|right)\b(?!\s+of\b)"
                                 rf"|\b{L.alt(L.forms('face'))}\s+the\s+(?:left|right)\s+side\b(?!\s+of\b)"
                                # "reaches over to the left": an arm stretched that way, not a move
-                               rf"|\b{L.alt(_REACH)}\s+(?:out\s+|over\s+)?(?:to|toward|towards)\s+the\s+(?:left|right)\b(?!\s+of\b)")
+                               rf"|\b{L.alt(_REACH)}\s+(?:out\s+|over\s+)?(?:to|toward|towards)\s+the\s+(?:left|right)\b(?!\s+of\b)"
+                               # "raising one hand and waving to the right": a wave that way
+                               rf"|\b{L.alt(L.forms('wave'))}\s+(?:[a-z]+ly\s+)?(?:to|toward|towards)\s+the\s+(?:left|right)\b(?!\s+of\b)")
 _GROUPS = {"set", "sets", "group", "groups", "pair", "pairs", "bunch", "cluster", "pile", "stack", "crowd", "team"}
 _DEGREE = {"more", "less", "most", "least", "well", "not", "off", "too", "very"}  # "more centered": how, not what
 _KEPT = re.compile(r"\b(?:keep|keeps|keeping|kept|hold|holds|holding)\b")  # "keep the person centered": a framing
@@ -269,7 +272,7 @@ class PlaceReading:
                     continue  # "The panel on the right side of the interface": a region of a program's screen
             self.take(*m.span())  # "the left image": a photograph of several, no place in one
             self.several_pictures = True
-        for m in _GESTURE_TO_A_SIDE.finditer(self.low) if self.words & (_GESTURING_PARTS | _REACH) or "side" in self.words else ():
+        for m in _GESTURE_TO_A_SIDE.finditer(self.low) if self.words & _GESTURE_WORDS else ():
             self.take(*m.span())  # "extend hand to the left", "faces the right side": a gesture or a facing (its
             # hand may be read already as an own side, so the span is not asked to be free)
         for m in self.scan(P.RECIPROCAL):
