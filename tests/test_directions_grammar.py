@@ -960,6 +960,17 @@ def test_a_filmed_scene_s_layout_is_no_fact():
     ("the man walks up beside the cow, bends down to look", []),
     ("The video depicts a running competition where players vie for the top spot.", []),
     ("A man rides a scooter on the road, raising one hand and waving to the right.", []),
+    ("click on the arrow to the left of the page number.", [("relative", "left", None)]),
+    ("Move the mouse pointer towards the bottom of the window to scroll down.", [("position", None, "bottom")]),
+    ("hold down the left and right mouse buttons at the same time, then drag.", []),
+    ("To move ten pages at a time, press Shift+Page Up or Shift+Page Down.", []),
+    ("use the shortcuts <key>Ctrl+</key> to zoom in, or <key>Ctrl-</key> to zoom out.", []),
+    ("If your scans come out too dark or too light you can adjust these settings:", []),
+    ("right click on it and choose <gui>Move Left</gui> or <gui>Move Right</gui>.", []),
+    ("increase the difference between darker and lighter colors", []),
+    ("it will appear in the photo stream at the top of the <app>Cheese</app> window.", [("position", None, "top")]),
+    ("At the right-hand side of the window list, GNOME displays the workspace.", [("relative", "right", None)]),
+    ("Press the button in the top bar of the window.", [("position", None, "top")]),
 ])
 def test_reads_constructed_phrasings(text, expected):
     assert facts(text) == expected

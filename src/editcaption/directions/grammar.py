@@ -156,7 +156,9 @@ class _Reader(PlaceReading):
     def __init__(self, text: str, tone: bool = True) -> None:
         self.with_tone = tone
         self.text = text
-        self.low = _unmark(L.fold(text))
+        folded = L.fold(text)
+        self.low = _unmark(folded)
+        self.marked_up = self.low != folded  # a help page's markup: its windows are a program's
         self.sentences = _sentences(self.low)
         self.starts = [s.start for s in self.sentences]
         self.found: list[DirectionStatement] = []
@@ -1034,7 +1036,11 @@ _THE_EGO = re.compile(r"\bthe\s+ego\b")
 _MORE_OR_LESS = r"(?:increase|decrease|raise|lower|reduce|brighten|darken|lighten)"
 _EITHER_WAY = re.compile(rf"\b{_MORE_OR_LESS}\s+or\s+{_MORE_OR_LESS}\b(?:\s+(?:the\s+)?[a-z]+)?|"
                          r"\bzoom\s+(?:in|out)\b[^.;:]{0,80}?\b(?:and|or)\s+(?:[a-z]+\s+){0,3}?(?:to\s+)?zoom\s+(?:in|out)\b|"
-                         r"\bzoom(?:s|ed|ing)?\s+in\b[^.;:]{0,30}?\band\s+out\b")  # "zooming in one step and out one step"
+                         r"\bzoom(?:s|ed|ing)?\s+in\b[^.;:]{0,30}?\band\s+out\b|"  # "zooming in one step and out one step"
+                         r"\bzoom\s+(?:in|out)\s*,?\s+(?:and|or)\b[^.;:]{0,60}?\bto\s+zoom\s+(?:in|out)\b|"  # "Ctrl+ to zoom in, or
+                         # Ctrl- to zoom out"
+                         r"\btoo\s+(?:dark|light|bright|dim)\s+or\s+too\s+(?:dark|light|bright|dim)\b|"  # "too dark or too light"
+                         r"\b(?:darker|lighter|brighter|dimmer)\s+(?:and|or)\s+(?:darker|lighter|brighter|dimmer)\b")
 _WHEN_ZOOMED = re.compile(r"\b(?:when|while|if|whenever)\s+(?:(?:it|the\s+[a-z]+)\s+is\s+)?zoomed\s+(?:in|out)\b")
 _FLOATED = re.compile(r"\b(?:is|are|be|been|being|was|were|items?|elements?|boxes|box|images?|content)\s+"
                       r"(?P<v>floated)\s+(?:to\s+the\s+)?(?P<d>left|right)\b")
@@ -1049,6 +1055,9 @@ _LAYER_ORDER = re.compile(r"\b(?:above|below|under|underneath|beneath|over)\s+(?
                           r"\blayers?\s+(?:to\s+)?(?:top|bottom|up|down)\b|\b(?:top|bottom)most\s+layers?\b")
 _UNDER_A_LICENCE = re.compile(r"\bunder\s+(?:the\s+|a\s+|an\s+)?(?:(?:terms|conditions)\b|(?:[a-z\d.-]+\s+){0,3}?"
                               r"(?:licen[cs]es?|lgpl|gpl|agpl|mit|apache|bsd|cc[\s-]by)\b)")
+_PAGE_KEY = re.compile(r"\bpage\s+(?:up|down)\b")
+_MENU_ITEM_CHOSEN = re.compile(r"\b(?:choose|select|click|press|pick)\s+(?:on\s+)?(?:the\s+)?\*[^*\n]{1,40}\*"
+                               r"(?:\s+or\s+\*[^*\n]{1,40}\*)?")
 _CODE_SPAN = re.compile(r"`[^`\n]+`")
 _EITHER_SIDE = re.compile(r"\b(?:(?:to\s+|on\s+|around\s+)?the\s+)?(?:left|right)\s*,?\s+or\s+(?:to\s+the\s+|the\s+)?(?:left|right)\b"
                           r"(?:\s+(?:side|edge)s?)?(?:\s+of\b)?")
@@ -1067,7 +1076,7 @@ _RIGHT_OF_WAY = re.compile(r"\bright\s+of\s+(?:the\s+)?way\b")
 # no place (but "Change the material of the left mouse button" is the mouse's own side, in a picture of it)
 _MOUSE_BUTTON = re.compile(r"\b(?:left|right)[\s-]?(?:double[\s-]?)?click(?:s|ed|ing)?\b|"
                            r"\b(?:(?:hold(?:s|ing)?|press(?:es|ed|ing)?|releas(?:e|es|ed|ing)|use|using|with)\s+(?:down\s+)?"
-                           r"(?:the\s+|your\s+|a\s+)?|^|[:,]\s+)(?:left|right)\s+mouse\s+button\b")
+                           r"(?:the\s+|your\s+|a\s+)?|^|[:,]\s+)(?:left|right)(?:\s+and\s+(?:left|right))?\s+mouse\s+buttons?\b")
 # a quoted text to be written (on a slide, a sign, a page), after the word that says so
 _LITERAL_TEXT = re.compile(r"\b(?:text|texts|content|contents|title|titles|caption|captions|word|words|saying|says|reads|"
                            r"label|heading|subtitle|slogan|phrase|message|quote)\s*:?\s*(?P<q>\"[^\"]{3,}\"|\u201c[^\u201d]{3,}\u201d)")
@@ -1085,7 +1094,10 @@ _SET_ASIDE = (
     (("both", "alternating", "alternate"), _BOTH_HANDS, 0),  # "using both right and left hands", "with alternating
     # left and right feet": neither side
     (("way",), _RIGHT_OF_WAY, 0),  # "has the right of the way": a priority
-    (("or", "and"), _EITHER_WAY, 0),  # "increase or decrease the saturation", "Scroll up to zoom in or scroll down
+    (("or", "and"), _EITHER_WAY, 0),
+    (("page",), _PAGE_KEY, 0),  # "press Shift+Page Up": a key
+    (("choose", "select", "click", "press", "pick"), _MENU_ITEM_CHOSEN, 0),  # "choose *Move Left* or *Move Right*": a
+    # menu item's name  # "increase or decrease the saturation", "Scroll up to zoom in or scroll down
     # to zoom out", "To zoom in, click ..., and to zoom out click ...": either way, a control described
     (("or",), _EITHER_SIDE, 0),  # "wrapping around the left or right of it", "shifted to the left, or right"
     (("zoomed",), _WHEN_ZOOMED, 0),  # "Smooth images when zoomed out": a state it may be in, no change

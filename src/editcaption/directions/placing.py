@@ -73,12 +73,16 @@ _STARRED_RELATION = re.compile(r"\b(?P<w>above|below|under|underneath|beneath)\s
 _APP_FRAMES = {"window", "dialog", "app", "application", "browser"}
 # "at the bottom of the editor", with words of a screen (in a screenshot the editor is a pane of it)
 _PROGRAM_SCREENS = {"window", "editor", "interface", "workspace"}
+_OF_THE_SCREEN = re.compile(r"\s+of\s+(?:the\s+)?(?:window|screen|editor|interface|workspace|viewport)\b")
+_A_NAMED_WINDOW = re.compile(r"\s+(?:window|editor|interface|workspace)\b")
+_A_PART_OF_A_WINDOW = re.compile(r"[\s-]+(?:list|lists|menu|title|switcher|manager|border|decoration)\b")  # "the window list"
 _UI_REGIONS = {"bar", "toolbar", "sidebar", "pane", "panel", "menubar"}
 _UI_REGION = re.compile(rf"\b(?:(?P<v>top|bottom|upper|lower)[\s-]+)?(?P<h>left|right|top|bottom|upper|lower|middle|center|centre)[\s-]+"
                         rf"{L.alt(_UI_REGIONS)}\b(?P<of>\s+of\s+(?:the\s+|an?\s+)?[\w\"']+)?")
 # words of a program's screen: with them, "the top-right corner of the window" is the screen's (but a
 # dialog is a thing on it: "At the bottom of the dialog, you can enable ...")
-_ON_A_SCREEN = {"screenshot", "click", "clicks", "clicking", "clicked", "select", "dock", "press", "toggles", "bar", "panel", "button", "buttons", "menu", "menus", "toolbar", "sidebar",
+_ON_A_SCREEN = {"screenshot", "click", "clicks", "clicking", "clicked", "select", "dock", "press", "toggles", "bar", "panel",
+                "pointer", "cursor", "scroll", "button", "buttons", "menu", "menus", "toolbar", "sidebar",
                 "pane", "dialog", "gui", "tab", "icon", "icons", "status"}
 _RELATION_BEFORE = re.compile(r"\b(?:above|below|under|underneath|beneath|atop|over|top\s+of)\s+$")
 _TO_DO = re.compile(r"\b(?:[a-z]+ing|continues?|continued|starts?|started|begins?|began|tries|tried|try|seems?|wants?|needs?)\s+to$")
@@ -299,7 +303,8 @@ class PlaceReading:
                     h = P.HORIZONTAL_WORD.get(m.group("h"))
                     v = P.VERTICAL_WORD.get(m.group("v") or ("" if h else m.group("h")))
                     # "the right sidebar of a discussion": a side part of the page named, beside the rest of it
-                    self.emit("relative" if m.group("of") else "position", h, *m.span(), v)
+                    of_a_thing = m.group("of") and not _OF_THE_SCREEN.match(m.group("of"))  # ("the top bar of the window")
+                    self.emit("relative" if of_a_thing else "position", h, *m.span(), v)
         for m in self.scan(P.MIDDLE_OF):
             self.position(m)
         for m in self.scan(P.OWN_PLACE):
@@ -430,8 +435,12 @@ class PlaceReading:
         app's window is the picture ("At the top of the window")."""
         if P.THE_PAGE.match(self.low, tail.start()):
             return True
-        if tail.group("head") in _APP_FRAMES and "screenshot" in self.words or \
-                tail.group("head") in _PROGRAM_SCREENS and self.words & _ON_A_SCREEN and "screenshot" not in self.words:
+        if tail.group("head") in _APP_FRAMES and "screenshot" in self.words:
+            return True
+        named = _A_NAMED_WINDOW.match(self.low, tail.end()) if self.text[tail.start("head")].isupper() else None
+        # ("of the <app>Cheese</app> window": the app named first)
+        if (tail.group("head") in _PROGRAM_SCREENS or named) and (self.words & _ON_A_SCREEN or self.marked_up) and \
+                "screenshot" not in self.words and not _A_PART_OF_A_WINDOW.match(self.low, named.end() if named else tail.end()):
             return True
         words = {w.removesuffix("'s") for w in re.findall(r"[a-z']+", self.low[tail.start("np"):tail.end() + 24])[:2]}
         return bool(words & L.FRAME_NOUNS) and not L.OBJECT_FRAME.search(self.low, tail.start("np"), tail.end() + 24)
@@ -479,8 +488,10 @@ class PlaceReading:
                 if self.low.startswith("to", m.start()) and self.faces_just_before(m.start()):
                     self.take(m.start(), tail.end())  # "glancing to the left of the frame": where she looks
                     return
-                if self.low.startswith("to", m.start()) and self.travels(m.start(), far=True) or \
-                        self.low.startswith("into", m.start()) and self.moved_into(m.start()):
+                # ("Move the mouse pointer towards the bottom of the window": where the pointer goes, a place)
+                pointer = P.POINTER.search(self.low, self.clause_start(m.start()), m.start()) is not None
+                if not pointer and (self.low.startswith("to", m.start()) and self.travels(m.start(), far=True) or
+                                    self.low.startswith("into", m.start()) and self.moved_into(m.start())):
                     # "one ray swimming to the top right of the image", "Move the star into the right side of
                     # the slide": where it goes, a move per axis
                     self.emit_moves(h_out, v, m.start(), tail.end())
