@@ -971,6 +971,9 @@ def test_a_filmed_scene_s_layout_is_no_fact():
     ("it will appear in the photo stream at the top of the <app>Cheese</app> window.", [("position", None, "top")]),
     ("At the right-hand side of the window list, GNOME displays the workspace.", [("relative", "right", None)]),
     ("Press the button in the top bar of the window.", [("position", None, "top")]),
+    ("When you click, takes the colors under the cursor, and blends them.", []),
+    ("For transparent glass, keep surfaces with roughness above the threshold opaque.", []),
+    ("Put the cat under the mouse pad", [("relative", None, "bottom")]),
 ])
 def test_reads_constructed_phrasings(text, expected):
     assert facts(text) == expected

@@ -74,6 +74,8 @@ _APP_FRAMES = {"window", "dialog", "app", "application", "browser"}
 # "at the bottom of the editor", with words of a screen (in a screenshot the editor is a pane of it)
 _PROGRAM_SCREENS = {"window", "editor", "interface", "workspace"}
 _OF_THE_SCREEN = re.compile(r"\s+of\s+(?:the\s+)?(?:window|screen|editor|interface|workspace|viewport)\b")
+_POINTERS = {"cursor", "pointer", "mouse", "brush"}
+_VALUES = {"threshold", "thresholds", "limit", "average", "baseline", "zero"}
 _A_NAMED_WINDOW = re.compile(r"\s+(?:window|editor|interface|workspace)\b")
 _A_PART_OF_A_WINDOW = re.compile(r"[\s-]+(?:list|lists|menu|title|switcher|manager|border|decoration)\b")  # "the window list"
 _UI_REGIONS = {"bar", "toolbar", "sidebar", "pane", "panel", "menubar"}
@@ -373,6 +375,9 @@ class PlaceReading:
                 self.take(*m.span())  # "reaches under her coat", "looks under his pillow": where a hand or eye goes
             elif P.measure_after(self.low, m.start() + len(w)):
                 self.take(*m.span())  # "plants below 9ft tall": a measure, no thing
+            elif head in _VALUES or head in _POINTERS and self.last_noun(m.end(), _POINTERS):
+                self.take(*m.span())  # "the colors under the cursor", "roughness above the threshold": a pointer's
+                # spot or a value, no thing in the picture
             elif head in L.CAMERA_NOUNS and self.low.endswith("from ", 0, m.start()):
                 self.take(*m.span())  # "monks walking from below the camera": from beside the viewer, no thing pictured
             elif m.group("np2") and _AN_ADVERB_THEN.match(m.group("np2") + " "):
@@ -424,6 +429,12 @@ class PlaceReading:
             overhead = _OVERHEAD.search(self.low, max(0, m.start() - 16), m.start()) is not None
             if (held or put or overhead) and m.group("head") not in P.NOT_A_REFERENCE:
                 self.relative(None, m.start(), m.end(), "top")
+
+    def last_noun(self, end: int, also: set[str]) -> bool:
+        """Whether the noun phrase ending at ``end`` ends there ("under the cursor, and ...") or goes on only
+        with a word of ``also`` ("under the mouse cursor"; not "under the mouse pad")."""
+        nxt = re.match(r"\s+([a-z]+)", self.low[end:end + 24])
+        return nxt is None or nxt.group(1) in also or not P.thing_noun(nxt.group(1))
 
     def inside_a_relation(self, pos: int) -> bool:
         """Whether ``pos`` lies in the thing of a relation read already ("at the left of the bottom bar")."""
