@@ -974,6 +974,12 @@ def test_a_filmed_scene_s_layout_is_no_fact():
     ("When you click, takes the colors under the cursor, and blends them.", []),
     ("For transparent glass, keep surfaces with roughness above the threshold opaque.", []),
     ("Put the cat under the mouse pad", [("relative", None, "bottom")]),
+    ("A control that adds a button to change view and zoom to predefined values in options.", []),
+    ("Clicking on a cluster zooms to the extent of the contained features.", []),
+    ("Zoomify is a format for deep-zooming into high resolution images.", []),
+    ("The camera zooms to a river", [("zoom", "in", None)]),
+    ("Enable this by clicking the Split Map icon in the top right corner of your map:", [("position", "right", "top")]),
+    ("a map of Europe hangs on the wall with a pin at the top of the map", [("relative", None, "top")]),
 ])
 def test_reads_constructed_phrasings(text, expected):
     assert facts(text) == expected

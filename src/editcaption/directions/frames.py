@@ -95,7 +95,7 @@ CAMERA_FRAMES: list[tuple[set[str], re.Pattern[str]]] = [
                        rf"{direction_spec(FWD + '|' + BACKW + '|in|out|' + H + '|' + VM)}")),
     # zoom: "zoom in", "zooms out", "zoom into the face", "a quick zoom-in"
     # "zooms back into" (back = again), "zooms to a river" (to a thing: in)
-    (L.ZOOM_VERBS, rx(rf"\b{alt(L.ZOOM_VERBS)}(?:\s+(?:the\s+)?(?:{CAMERA_NOUN}|lens|{VIEW_NOUN}))?{ADV}[\s-]+"
+    (L.ZOOM_VERBS, rx(rf"(?<!-)\b{alt(L.ZOOM_VERBS)}(?:\s+(?:the\s+)?(?:{CAMERA_NOUN}|lens|{VIEW_NOUN}))?{ADV}[\s-]+"
                       r"(?:back\s+(?=in|out))?(?P<d>into|inwards?|in|outwards?|out|closer|back|away(?=\s+from\b))\b")),
     # a pan or a move that ends in a close-up or a wide view: "pans to a close-up of the pouring", "pans from a
     # distance to close-up on a building", "pans to a wide-angle of the room" (a cut to a close-up is no camera move)
@@ -129,7 +129,8 @@ CAMERA_FRAMES: list[tuple[set[str], re.Pattern[str]]] = [
 # camera moves whose direction the words imply without naming it: (words needed, pattern, direction)
 IMPLIED_CAMERA_FRAMES: list[tuple[set[str], re.Pattern[str], str]] = [
     # "zooms to a river" (to a thing), "Zoom on the dog's face" (no particle): a zoom in
-    (L.ZOOM_VERBS, rx(rf"\b{alt(L.ZOOM_VERBS)}\s+to\b(?!\s+(?:the\s+(?:left|right|top|bottom)|fit|have|make|show|see|get|match|fill|display|keep|increase|enlarge|magnify)\b|\s+\d)"),
+    (L.ZOOM_VERBS, rx(rf"\b{alt(L.ZOOM_VERBS)}\s+to\b(?!\s+(?:the\s+(?:left|right|top|bottom)|fit|have|make|show|see|get|match|fill|display|keep|increase|enlarge|magnify)\b|\s+\d|"
+                      r"\s+(?:[a-z]+\s+){0,4}?(?:levels?|values?|extent|scale)\b)"),
      "in"),  # (but "Adjusts the zoom to have the full width fit": a purpose, no way)
     # "zooms up on the players" (not "turn zoom on and off": a setting switched)
     (L.ZOOM_VERBS, rx(rf"\b{alt(L.ZOOM_VERBS)}(?:\s+up)?(?=\s+on\s+)(?!\s+on\s+(?:and|or)\s+off\b)"), "in"),
