@@ -980,6 +980,10 @@ def test_a_filmed_scene_s_layout_is_no_fact():
     ("The camera zooms to a river", [("zoom", "in", None)]),
     ("Enable this by clicking the Split Map icon in the top right corner of your map:", [("position", "right", "top")]),
     ("a map of Europe hangs on the wall with a pin at the top of the map", [("relative", None, "top")]),
+    ("You can use the same example above when you omit arguments.", []),
+    ("Slidev is built on top of Vite, which provides instant HMR.", []),
+    ("Marp only adds a few additional features on top of CommonMark.", []),
+    ("add a red hat on top of the dog's head", [("relative", None, "top")]),
 ])
 def test_reads_constructed_phrasings(text, expected):
     assert facts(text) == expected

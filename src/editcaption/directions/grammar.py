@@ -1058,6 +1058,7 @@ _UNDER_A_LICENCE = re.compile(r"\bunder\s+(?:the\s+|a\s+|an\s+)?(?:(?:terms|cond
 _PAGE_KEY = re.compile(r"\bpage\s+(?:up|down)\b")
 _MENU_ITEM_CHOSEN = re.compile(r"\b(?:choose|select|click|press|pick)\s+(?:on\s+)?(?:the\s+)?\*[^*\n]{1,40}\*"
                                r"(?:\s+or\s+\*[^*\n]{1,40}\*)?")
+_BUILT_ON_TOP = re.compile(r"\b(?:(?:built|based|layered|implemented)\s+|features\s+)on\s+top\s+of\b")
 _CODE_SPAN = re.compile(r"`[^`\n]+`")
 _EITHER_SIDE = re.compile(r"\b(?:(?:to\s+|on\s+|around\s+)?the\s+)?(?:left|right)\s*,?\s+or\s+(?:to\s+the\s+|the\s+)?(?:left|right)\b"
                           r"(?:\s+(?:side|edge)s?)?(?:\s+of\b)?")
@@ -1114,7 +1115,8 @@ _SET_ASIDE = (
     (("relative",), _RELATIVE_TO_AN_EDGE, 0),  # "the X coordinate relative to the left edge": a reference, no place
     (("back", "backs"), _BACK_TO_A_SIDE, 0),
     (("layer", "layers"), _LAYER_ORDER, 0),
-    (("under",), _UNDER_A_LICENCE, 0),  # "released under the LGPL": terms, no place  # "Move layer up", "just above the top layer": the order of stacked layers  # "With their back to the right, they face left": which way they face
+    (("under",), _UNDER_A_LICENCE, 0),
+    (("top",), _BUILT_ON_TOP, 0),  # "Slidev is built on top of Vite", "adds a few features on top of CommonMark"  # "released under the LGPL": terms, no place  # "Move layer up", "just above the top layer": the order of stacked layers  # "With their back to the right, they face left": which way they face
 )
 # a word mark must be a word of the text ("or", not the "or" of "color"); other marks may be anywhere
 _SET_ASIDE_MARKS = [(frozenset(m for m in marks if m.isalpha()), tuple(m for m in marks if not m.isalpha()), pattern, group)

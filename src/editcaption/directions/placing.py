@@ -56,7 +56,9 @@ _A_UNIT = re.compile(rf"\s+(?:(?P<w>[a-z-]+)\s+)?{L.alt(L.FURNITURE_UNITS)}\b")
 _DESCRIBING = {w for w in L.forms("show", "display", "depict", "feature", "contain", "include", "list", "read", "say",
                                   "illustrate", "explain", "describe") if w.endswith(("ing", "s"))}  # "The image
 # below illustrates this", "a bar chart below showing ...": "below" as an adverb
-_AN_ADVERB_THEN = re.compile(rf"(?:{'|'.join(sorted(_DESCRIBING))})\s|[a-z]+ly\s+[a-z]+(?:s|ed)\s")  # not "above Lily and ..."
+_AN_ADVERB_THEN = re.compile(rf"(?:{'|'.join(sorted(_DESCRIBING))}|when|would|will|should|can)\s|[a-z]+ly\s+[a-z]+(?:s|ed)\s")
+# (not "above Lily and ..."; "the example above when you omit arguments", "above would export slides 1": the
+# text before, "above" as an adverb)
 # an order counted from a side ("the second check box from top"; not "last": the last from the top is at the bottom)
 _COUNTED = re.compile(r"\b(?:count(?:ing|ed)|first|second|third|fourth|fifth|sixth|\d+(?:st|nd|rd|th))\b")
 _FIRST_WORD = re.compile(r"[\s\-*\u2022]*(?P<w>[a-z]+)")
