@@ -984,6 +984,10 @@ def test_a_filmed_scene_s_layout_is_no_fact():
     ("Slidev is built on top of Vite, which provides instant HMR.", []),
     ("Marp only adds a few additional features on top of CommonMark.", []),
     ("add a red hat on top of the dog's head", [("relative", None, "top")]),
+    ("Like the Brush tool, the Wand tool adapts: zoom out to select large regions, zoom in to select smaller ones.", []),
+    ("Browser zoomed out, DevTools zoomed in.", []),
+    ("Click the button shown in the bottom right corner of the viewer.", [("position", "right", "bottom")]),
+    ("On top of the Viewer panel there is a group of 5 buttons.", [("relative", None, "top")]),
 ])
 def test_reads_constructed_phrasings(text, expected):
     assert facts(text) == expected

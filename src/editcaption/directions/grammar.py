@@ -1040,7 +1040,9 @@ _EITHER_WAY = re.compile(rf"\b{_MORE_OR_LESS}\s+or\s+{_MORE_OR_LESS}\b(?:\s+(?:t
                          r"\bzoom\s+(?:in|out)\s*,?\s+(?:and|or)\b[^.;:]{0,60}?\bto\s+zoom\s+(?:in|out)\b|"  # "Ctrl+ to zoom in, or
                          # Ctrl- to zoom out"
                          r"\btoo\s+(?:dark|light|bright|dim)\s+or\s+too\s+(?:dark|light|bright|dim)\b|"  # "too dark or too light"
-                         r"\b(?:darker|lighter|brighter|dimmer)\s+(?:and|or)\s+(?:darker|lighter|brighter|dimmer)\b")
+                         r"\b(?:darker|lighter|brighter|dimmer)\s+(?:and|or)\s+(?:darker|lighter|brighter|dimmer)\b|"
+                         # "zoom out to select large regions, zoom in to select smaller ones": each way for its use
+                         r"\bzoom(?:s|ed|ing)?\s+(?P<w1>in|out)\b[^.;]{0,80}?\bzoom(?:s|ed|ing)?\s+(?!(?P=w1)\b)(?:in|out)\b")
 _WHEN_ZOOMED = re.compile(r"\b(?:when|while|if|whenever)\s+(?:(?:it|the\s+[a-z]+)\s+is\s+)?zoomed\s+(?:in|out)\b")
 _FLOATED = re.compile(r"\b(?:is|are|be|been|being|was|were|items?|elements?|boxes|box|images?|content)\s+"
                       r"(?P<v>floated)\s+(?:to\s+the\s+)?(?P<d>left|right)\b")
@@ -1095,7 +1097,7 @@ _SET_ASIDE = (
     (("both", "alternating", "alternate"), _BOTH_HANDS, 0),  # "using both right and left hands", "with alternating
     # left and right feet": neither side
     (("way",), _RIGHT_OF_WAY, 0),  # "has the right of the way": a priority
-    (("or", "and"), _EITHER_WAY, 0),
+    (("or", "and", "zoom", "zoomed"), _EITHER_WAY, 0),
     (("page",), _PAGE_KEY, 0),  # "press Shift+Page Up": a key
     (("choose", "select", "click", "press", "pick"), _MENU_ITEM_CHOSEN, 0),  # "choose *Move Left* or *Move Right*": a
     # menu item's name  # "increase or decrease the saturation", "Scroll up to zoom in or scroll down

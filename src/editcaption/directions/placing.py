@@ -74,12 +74,12 @@ _STARRED_RELATION = re.compile(r"\b(?P<w>above|below|under|underneath|beneath)\s
                                r"(?:\s+(?:heading|section|button|link|tab|field|label|icon|option|panel))?")
 _APP_FRAMES = {"window", "dialog", "app", "application", "browser"}
 # "at the bottom of the editor", with words of a screen (in a screenshot the editor is a pane of it)
-_PROGRAM_SCREENS = {"window", "editor", "interface", "workspace", "map"}
-_OF_THE_SCREEN = re.compile(r"\s+of\s+(?:the\s+)?(?:window|screen|editor|interface|workspace|viewport)\b")
+_PROGRAM_SCREENS = {"window", "editor", "interface", "workspace", "map", "viewer"}
+_OF_THE_SCREEN = re.compile(r"\s+of\s+(?:the\s+)?(?:window|screen|editor|interface|workspace|viewport|viewer)\b")
 _POINTERS = {"cursor", "pointer", "mouse", "brush"}
 _VALUES = {"threshold", "thresholds", "limit", "average", "baseline", "zero"}
 _A_NAMED_WINDOW = re.compile(r"\s+(?:window|editor|interface|workspace)\b")
-_A_PART_OF_A_WINDOW = re.compile(r"[\s-]+(?:list|lists|menu|title|switcher|manager|border|decoration)\b")  # "the window list"
+_A_PART_OF_A_WINDOW = re.compile(r"[\s-]+(?:list|lists|menu|title|switcher|manager|border|decoration|panel|pane)\b")  # "the window list"
 _UI_REGIONS = {"bar", "toolbar", "sidebar", "pane", "panel", "menubar"}
 _UI_REGION = re.compile(rf"\b(?:(?P<v>top|bottom|upper|lower)[\s-]+)?(?P<h>left|right|top|bottom|upper|lower|middle|center|centre)[\s-]+"
                         rf"{L.alt(_UI_REGIONS)}\b(?P<of>\s+of\s+(?:the\s+|an?\s+)?[\w\"']+)?")
