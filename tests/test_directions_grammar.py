@@ -988,6 +988,10 @@ def test_a_filmed_scene_s_layout_is_no_fact():
     ("Browser zoomed out, DevTools zoomed in.", []),
     ("Click the button shown in the bottom right corner of the viewer.", [("position", "right", "bottom")]),
     ("On top of the Viewer panel there is a group of 5 buttons.", [("relative", None, "top")]),
+    ("Releases section in right-hand sidebar", [("position", "right", None)]),
+    ('Screenshot of the "Dark" option under "Theme mode".', [("relative", None, "bottom")]),
+    ('Under the "GitHub Desktop" dropdown menu, the option is highlighted.', []),
+    ('open the "project" in the "user" folder under "home".', []),
 ])
 def test_reads_constructed_phrasings(text, expected):
     assert facts(text) == expected

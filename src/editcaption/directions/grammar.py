@@ -276,8 +276,9 @@ class _Reader(PlaceReading):
         for m in self.scan(P.OWN_BODY_PART):
             if m.group("part") in L.WORN_IN_PAIRS and not self.words & L.WEARER_WORDS:
                 continue  # "the left shoe" of a picture of shoes: a frame position, read with the adjectives
-            if m.group("part") == "hand" and re.match(r"[\s-]+(?:side|corner)\b", self.low[m.end():m.end() + 10]):
-                continue  # "in upper left hand side of screen": a side, read with the places
+            if m.group("part") == "hand" and re.match(r"[\s-]+(?:side|corner|sidebar|bar|pane|panel|toolbar|column)\b",
+                                                      self.low[m.end():m.end() + 12]):
+                continue  # "in upper left hand side of screen", "in right-hand sidebar": a side, read with the places
             of = _HAND_OF.match(self.low, m.end()) if m.group("part") == "hand" else None
             if of and not set(of.group("owner").split()) & L.WEARER_WORDS and \
                     re.search(r"\b(?:on|to|at)\s+the\s+$", self.low[max(0, m.start() - 12):m.start()]):

@@ -70,7 +70,7 @@ _WORN_OVER = {"shirt", "shirts", "dress", "sweater", "blouse", "jacket", "coat",
 _ALIGN_WORDS = {"align", "aligns", "aligned", "aligning", "alignment"}
 _TEXT_ALIGNED = re.compile(r"\balign(?:s|ed|ing)?\s+(?:[\w\"']+\s+){0,3}?to\s+(?:the\s+)?(?:left|right|center|centre)\b|"
                            r"\b(?:left|right|center|centre)[\s-]+align(?:ed|ment)?\b")
-_STARRED_RELATION = re.compile(r"\b(?P<w>above|below|under|underneath|beneath)\s+(?:the\s+)?\*[^*\n]{1,60}\*"
+_STARRED_RELATION = re.compile(r"\b(?P<w>above|below|under|underneath|beneath)\s+(?:the\s+)?(?:\*[^*\n]{1,60}\*|\"[^\"\n]{1,60}\")"
                                r"(?:\s+(?:heading|section|button|link|tab|field|label|icon|option|panel))?")
 _APP_FRAMES = {"window", "dialog", "app", "application", "browser"}
 # "at the bottom of the editor", with words of a screen (in a screenshot the editor is a pane of it)
@@ -80,8 +80,11 @@ _POINTERS = {"cursor", "pointer", "mouse", "brush"}
 _VALUES = {"threshold", "thresholds", "limit", "average", "baseline", "zero"}
 _A_NAMED_WINDOW = re.compile(r"\s+(?:window|editor|interface|workspace)\b")
 _A_PART_OF_A_WINDOW = re.compile(r"[\s-]+(?:list|lists|menu|title|switcher|manager|border|decoration|panel|pane)\b")  # "the window list"
+_A_MENU_AFTER = re.compile(r"\s+(?:drop-?down\s+|context\s+|pop-?up\s+)?(?:menu|menus|folder|directory)\b")
+_A_FOLDER_BEFORE = re.compile(r"\b(?:folder|folders|directory|directories|file|files)\s+$")
 _UI_REGIONS = {"bar", "toolbar", "sidebar", "pane", "panel", "menubar"}
-_UI_REGION = re.compile(rf"\b(?:(?P<v>top|bottom|upper|lower)[\s-]+)?(?P<h>left|right|top|bottom|upper|lower|middle|center|centre)[\s-]+"
+_UI_REGION = re.compile(rf"\b(?:(?P<v>top|bottom|upper|lower)[\s-]+)?(?P<h>left|right|top|bottom|upper|lower|middle|center|centre)"
+                        r"(?:[\s-]+hand)?[\s-]+"
                         rf"{L.alt(_UI_REGIONS)}\b(?P<of>\s+of\s+(?:the\s+|an?\s+)?[\w\"']+)?")
 # words of a program's screen: with them, "the top-right corner of the window" is the screen's (but a
 # dialog is a thing on it: "At the bottom of the dialog, you can enable ...")
@@ -364,9 +367,12 @@ class PlaceReading:
             self.adjective(m)
         if "over" in self.words:
             self.held_over()
-        for m in self.scan(_STARRED_RELATION) if "*" in self.low else ():
-            if m.group().endswith(" tab") and m.group("w") == "under":
-                self.take(*m.span())  # "Under the *General* tab, choose ...": inside a tab of a dialog
+        for m in self.scan(_STARRED_RELATION) if "*" in self.low or '"' in self.low else ():
+            if m.group("w") == "under" and (m.group().endswith(" tab") or _A_MENU_AFTER.match(self.low, m.end()) or
+                                            _A_FOLDER_BEFORE.search(self.low, max(0, m.start() - 16), m.start())):
+                # "Under the *General* tab, choose ...", 'Under the "GitHub Desktop" dropdown menu', 'the "user"
+                # folder under "home"': inside a tab, a menu or a folder
+                self.take(*m.span())
                 continue
             # "listed under *Learners*", "under the *Audience* section": below a label as a test script marks it
             self.relative(None, m.start(), m.end(), P.VERTICAL_WORD[m.group("w")])
