@@ -129,9 +129,11 @@ CAMERA_FRAMES: list[tuple[set[str], re.Pattern[str]]] = [
 # camera moves whose direction the words imply without naming it: (words needed, pattern, direction)
 IMPLIED_CAMERA_FRAMES: list[tuple[set[str], re.Pattern[str], str]] = [
     # "zooms to a river" (to a thing), "Zoom on the dog's face" (no particle): a zoom in
-    (L.ZOOM_VERBS, rx(rf"\b{alt(L.ZOOM_VERBS)}\s+to\b(?!\s+(?:the\s+(?:left|right|top|bottom)|fit|have|make|show|see|get|match|fill|display|keep|increase|enlarge|magnify)\b|\s+\d|"
-                      r"\s+(?:[a-z]+\s+){0,4}?(?:levels?|values?|extent|scale)\b)"),
-     "in"),  # (but "Adjusts the zoom to have the full width fit": a purpose, no way)
+    # (but "Adjusts the zoom to have the full width fit": a purpose; "zoom to 100%", "zooms to the extent of the
+    # features": a level; no way)
+    (L.ZOOM_VERBS, rx(rf"\b{alt(L.ZOOM_VERBS)}\s+to\b(?!\s+(?:the\s+(?:left|right|top|bottom)|fit|have|make|show|see|get|"
+                      r"match|fill|display|keep|increase|enlarge|magnify)\b|\s+\d|"
+                      r"\s+(?:[a-z]+\s+){0,4}?(?:levels?|values?|extent|scale)\b)"), "in"),
     # "zooms up on the players" (not "turn zoom on and off": a setting switched)
     (L.ZOOM_VERBS, rx(rf"\b{alt(L.ZOOM_VERBS)}(?:\s+up)?(?=\s+on\s+)(?!\s+on\s+(?:and|or)\s+off\b)"), "in"),
     # a closer framing asked for: "a closer-up photograph", "the same scene more close up", "Close up on

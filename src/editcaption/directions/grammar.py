@@ -937,8 +937,8 @@ _WAYS = {"left", "right", "up", "down", "forward", "forwards", "backward", "back
 _ARTICLES = {"the", "a", "an", "his", "her", "their", "its", "my", "your", "our", "this", "that"}  # a noun follows
 _SPIN_VERBS = L.forms("rotate", "spin", "twist", "swivel")  # turning in place, not a move (the camera's is a pan)
 _POSTURE_VERBS = L.forms("lean", "tilt", "bend", "slant", "slope")  # "leaning to the left": how it stands
-_HEADED = {"headed", "heading"}
-_SWERVE = L.forms("swerve", "veer")  # "headed towards the left", said of a train in a photo: its orientation
+_HEADED = {"headed", "heading"}  # "headed towards the left", said of a train in a photo: its orientation
+_SWERVE = L.forms("swerve", "veer")  # "the car swerves to the left": its course turns
 _RIGHT_ANGLE = re.compile(r"\bright[\s-]+(?:angle[sd]?|triangles?)\b")  # geometry, no side
 _CORNERS = {"corner", "corners", "edge", "edges"}
 _CORNER_SIDE = re.compile(r"\b(?P<v>upper|lower|top|bottom)[\s-]+(?:left|right)\b")
@@ -967,7 +967,6 @@ _MOVE = L.forms("move")
 _NEARER_A_THING = re.compile(rf"(?<=closer|nearer)\s+(?:to(?:wards?)?|toward)\s+{L.alt(L.DETERMINERS)}\b|"
                              rf"(?:(?<=away)|(?<=back)|(?<=backward)|(?<=backwards))(?:\s+a\s+(?:little|bit)(?:\s+bit)?)?\s+from\s+"
                              rf"{L.alt(L.DETERMINERS)}\b")
-_SIDES = {"left", "right"}
 _SIDE_PARTS = {"part", "side", "half", "door", "drawer", "wing", "panel"}
 # the verbs whose object can be a side part of a thing: "opened up the left door of", "face the left side of"
 _HANDLED_PART = re.compile(r"\b(?:open|opens|opened|opening|close|closes|closed|closing|face|faces|facing|"
@@ -1053,8 +1052,12 @@ _WAY_OF_WRITING = re.compile(r"\b(?:languages?|scripts?|text|writing)\s+(?:that\
                              r"(?:left|right|up|down)(?:\s+and\s+(?:to\s+the\s+)?(?:left|right|up|down))?\b")
 _INDENTED = re.compile(r"\b(?:nested|indented|indents?|indenting)\b(?:\s+[a-z-]+){0,4}?\s+(?:to\s+the\s+|further\s+to\s+the\s+)?"
                        r"(?:left|right)\b")
+# the order of stacked layers: "just above the top layer", "up one level in the layer stack", "to the top of the
+# layer order", "Move layer up", "the topmost layers"
 _LAYER_ORDER = re.compile(r"\b(?:above|below|under|underneath|beneath|over)\s+(?:the\s+|that\s+|this\s+|a\s+|those\s+|these\s+|"
-                          r"their\s+|its\s+)?(?:[a-z]+\s+)?layers?\b|\b(?:up|down)\s+(?:one|a|\d+)\s+levels?\s+in\s+the\s+layer|\bto\s+(?:the\s+)?(?:top|bottom)\s+of\s+the\s+(?:layer|stack(?:ing)?)(?:\s+order)?\b|"
+                          r"their\s+|its\s+)?(?:[a-z]+\s+)?layers?\b|"
+                          r"\b(?:up|down)\s+(?:one|a|\d+)\s+levels?\s+in\s+the\s+layer|"
+                          r"\bto\s+(?:the\s+)?(?:top|bottom)\s+of\s+the\s+(?:layer|stack(?:ing)?)(?:\s+order)?\b|"
                           r"\blayers?\s+(?:to\s+)?(?:top|bottom|up|down)\b|\b(?:top|bottom)most\s+layers?\b")
 _UNDER_A_LICENCE = re.compile(r"\bunder\s+(?:the\s+|a\s+|an\s+)?(?:(?:terms|conditions)\b|(?:[a-z\d.-]+\s+){0,3}?"
                               r"(?:licen[cs]es?|lgpl|gpl|agpl|mit|apache|bsd|cc[\s-]by)\b)")

@@ -135,10 +135,10 @@ FAR_SIDE = re.compile(r"(?:^|[,;(]\s*)(?P<far>(?:far|extreme)[\s-]+(?P<h>left|ri
 _SLIDE = r"slide(?![\s-]+(?:show|phone)\b)"
 # "at the bottom of the page", "at top right corner of web page", "to the left side of the slide": on a
 # screen the page is the picture, and in a slide deck the slide is
-THE_PAGE = re.compile(r"\s+of\s+(?:the\s+|this\s+|that\s+|each\s+|every\s+|current\s+)?(?:(?:web[\s-]?|sign-in\s+|login\s+|home\s+|default\s+|main\s+|"
-                      rf"settings\s+|search\s+|landing\s+|start\s+)?page|webpage|{_SLIDE}|viewport)\b"
-                      # (not "to the left of the page number": a thing on the page)
-                      r"(?!\s+(?:number|numbers|count|title|break|layout|size|margin|margins|header|footer|thumbnails?|range)\b)")  # (a 3D program's viewport too)
+# (a 3D program's viewport too; but "to the left of the page number" is beside a thing on the page)
+THE_PAGE = re.compile(r"\s+of\s+(?:the\s+|this\s+|that\s+|each\s+|every\s+|current\s+)?(?:(?:web[\s-]?|sign-in\s+|login\s+|"
+                      rf"home\s+|default\s+|main\s+|settings\s+|search\s+|landing\s+|start\s+)?page|webpage|{_SLIDE}|viewport)\b"
+                      r"(?!\s+(?:number|numbers|count|title|break|layout|size|margin|margins|header|footer|thumbnails?|range)\b)")
 ON_A_SLIDE = re.compile(rf"\s+(?:on|in)\s+(?:the\s+|this\s+)?{_SLIDE}\b")  # "Move the image to the right side on Slide 2"
 # a mouse, cursor or pointer: a hand at a desk, no thing in the picture ("the cursor hovers over a commit")
 POINTER = re.compile(r"\b(?:mouse|cursor|pointer)\b")

@@ -75,10 +75,10 @@ _STARRED_RELATION = re.compile(r"\b(?P<w>above|below|under|underneath|beneath)\s
 _APP_FRAMES = {"window", "dialog", "app", "application", "browser"}
 # "at the bottom of the editor", with words of a screen (in a screenshot the editor is a pane of it)
 _PROGRAM_SCREENS = {"window", "editor", "interface", "workspace", "map", "viewer"}
-_OF_THE_SCREEN = re.compile(r"\s+of\s+(?:the\s+)?(?:window|screen|editor|interface|workspace|viewport|viewer)\b")
+_OF_THE_SCREEN = re.compile(rf"\s+of\s+(?:the\s+)?{L.alt(_PROGRAM_SCREENS | {'screen', 'viewport'})}\b")
 _POINTERS = {"cursor", "pointer", "mouse", "brush"}
 _VALUES = {"threshold", "thresholds", "limit", "average", "baseline", "zero"}
-_A_NAMED_WINDOW = re.compile(r"\s+(?:window|editor|interface|workspace)\b")
+_A_NAMED_WINDOW = re.compile(rf"\s+{L.alt(_PROGRAM_SCREENS)}\b")
 _A_PART_OF_A_WINDOW = re.compile(r"[\s-]+(?:list|lists|menu|title|switcher|manager|border|decoration|panel|pane)\b")  # "the window list"
 _A_MENU_AFTER = re.compile(r"\s+(?:drop-?down\s+|context\s+|pop-?up\s+)?(?:menu|menus|folder|directory)\b")
 _A_FOLDER_BEFORE = re.compile(r"\b(?:folder|folders|directory|directories|file|files)\s+$")
@@ -278,9 +278,8 @@ class PlaceReading:
         for m in self.scan(_VIEWPOINT) if "from" in self.words else ():
             self.take(*m.span())  # "shown from the top": where it is seen from, no place in the picture
         for m in self.scan(_PANEL) if pictures else ():
-            if m.group().rstrip().endswith(("panel", "panels")) or "panel" in m.group() and self.words & _ON_A_SCREEN:
-                if self.words & _ON_A_SCREEN:
-                    continue  # "The panel on the right side of the interface": a region of a program's screen
+            if "panel" in m.group() and self.words & _ON_A_SCREEN:
+                continue  # "The panel on the right side of the interface": a region of a program's screen
             self.take(*m.span())  # "the left image": a photograph of several, no place in one
             self.several_pictures = True
         for m in _GESTURE_TO_A_SIDE.finditer(self.low) if self.words & _GESTURE_WORDS else ():
