@@ -992,6 +992,10 @@ def test_a_filmed_scene_s_layout_is_no_fact():
     ('Screenshot of the "Dark" option under "Theme mode".', [("relative", None, "bottom")]),
     ('Under the "GitHub Desktop" dropdown menu, the option is highlighted.', []),
     ('open the "project" in the "user" folder under "home".', []),
+    ("Move closer and place the book on the desk", []),
+    ("Get closer and show only the case", [("zoom", "in", None)]),
+    ("Make her lower her hands towards the right.", [("move", "right", None)]),
+    ("Make the man approach the camera and raise his arm.", []),
 ])
 def test_reads_constructed_phrasings(text, expected):
     assert facts(text) == expected

@@ -591,10 +591,11 @@ class _Reader(PlaceReading):
                 return
             said = self.low[v.end():v.end() + d.start()].split()  # the object's words, own sides unmasked
             if L.BODY_PARTS.intersection(said) and (L.POSSESSIVES.intersection(said) or v.group() in _RAISE) and \
-                    not self.requested(v.start()) and d.group("d").startswith(("left", "right", "toward")) and \
-                    not _PERFECT.search(self.low, max(0, v.start() - 8), v.start()):
+                    not self.requested(v.start()) and not self.caused(v.start()) and \
+                    d.group("d").startswith(("left", "right", "toward")) and not _PERFECT.search(self.low, max(0, v.start() - 8), v.start()):
                 # "she moves her finger left", "..., and raise a hand toward the left": a gesture to a side in a
-                # description (but "Move her hands with the bread down" asks for an edit, and "the man has moved
+                # description (but "Move her hands with the bread down" and "Make her lower her hands towards the
+                # right" ask for an edit, and "the man has moved
                 # his left hand up" or "... his right hand to the right" is a change between two pictures)
                 self.take(v.start(), v.end() + d.end())
                 return
@@ -631,6 +632,11 @@ class _Reader(PlaceReading):
     def requested(self, pos: int) -> bool:
         """Whether the verb at ``pos`` opens its sentence with no subject: a request ("Move the cup")."""
         return self.clause_start(pos) == self.sentence(pos).start and not self.subject(pos)
+
+    def caused(self, pos: int) -> bool:
+        """Whether the verb at ``pos`` follows "Make her", "Have the man" at the start of its sentence: someone in
+        the picture asked to do it ("Make her lower her hands towards the right")."""
+        return self.clause_start(pos) == self.sentence(pos).start and _CAUSATIVE.fullmatch(self.subject(pos)) is not None
 
     def after_an_article(self, pos: int) -> bool:
         """Whether ``pos`` starts the text or follows a determiner or a preposition (so "left" there is
@@ -687,7 +693,7 @@ class _Reader(PlaceReading):
             d in ("in", "out") and verb in _TO_THE_VIEWER and not self.situated and \
             not m.group("d").startswith("toward") and not (m.group("d") == "back" and _BACK_TO_A_PLACE.match(self.low, m.end())) \
             and not (m.group("d") in ("back", "in", "forward", "forwards") and _ON_TOWARDS.match(self.low, m.end())) \
-            and not (verb in _MOVE and _NEARER_A_THING.match(self.low, m.end()))
+            and not (verb in _MOVE and (_NEARER_A_THING.match(self.low, m.end()) or m.group("d") in ("closer", "nearer")))
         if _camera_subject(subject) or (_IT.match(subject) and s.camera) or self.camera_by_default(m.start(), subject) or pov or asked:
             if d == "out" and self.returns_after_a_pan(m):
                 self.take(*m.span())
@@ -955,6 +961,7 @@ _TAKE = L.forms("take")
 _MOVEMENT = {"movement", "motion"}
 _MOVEMENT_IS = re.compile(r"\b(?:movement|motion)\s+(?:of\s+(?:[a-z]+\s+){1,3})?(?:is|was|goes|went)\s+$")
 _BACK_AGAIN = re.compile(r"\s+and\s+back(?:\s+again)?\b")
+_CAUSATIVE = re.compile(r"(?:make|have|let|get)\s+(?:him|her|them|it|(?:the|a|this|that)\s+(?:[a-z]+\s+)?[a-z]+)")
 _PERFECT = re.compile(r"\b(?:has|have|had)\s+$")
 _SCREEN_OWNERS = {"viewport", "window", "screen", "page", "slide"}
 # a camera's move that ends closer, said after it: "..., ending with a close-up of the door lock"
