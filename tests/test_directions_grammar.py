@@ -996,6 +996,13 @@ def test_a_filmed_scene_s_layout_is_no_fact():
     ("Get closer and show only the case", [("zoom", "in", None)]),
     ("Make her lower her hands towards the right.", [("move", "right", None)]),
     ("Make the man approach the camera and raise his arm.", []),
+    ("As can be seen in the below image, the result will be smoother.", []),
+    ("Rotating an edge clockwise (CW) or counterclockwise (CCW) spins an edge between two faces.", []),
+    ("Values above 1.0 are not allowed.", []),
+    ("click on option below 50", [("relative", None, "bottom")]),
+    ("The center of gravity is always in the geometric center of the shape.", []),
+    ("you can change the frame by :kbd:`LMB`-dragging in the scrubbing area at the top of the editor.",
+     [("position", None, "top")]),
 ])
 def test_reads_constructed_phrasings(text, expected):
     assert facts(text) == expected

@@ -1049,7 +1049,9 @@ _EITHER_WAY = re.compile(rf"\b{_MORE_OR_LESS}\s+or\s+{_MORE_OR_LESS}\b(?:\s+(?:t
                          r"\btoo\s+(?:dark|light|bright|dim)\s+or\s+too\s+(?:dark|light|bright|dim)\b|"  # "too dark or too light"
                          r"\b(?:darker|lighter|brighter|dimmer)\s+(?:and|or)\s+(?:darker|lighter|brighter|dimmer)\b|"
                          # "zoom out to select large regions, zoom in to select smaller ones": each way for its use
-                         r"\bzoom(?:s|ed|ing)?\s+(?P<w1>in|out)\b[^.;]{0,80}?\bzoom(?:s|ed|ing)?\s+(?!(?P=w1)\b)(?:in|out)\b")
+                         r"\bzoom(?:s|ed|ing)?\s+(?P<w1>in|out)\b[^.;]{0,80}?\bzoom(?:s|ed|ing)?\s+(?!(?P=w1)\b)(?:in|out)\b|"
+                         # "Rotating an edge clockwise (CW) or counterclockwise (CCW)"
+                         r"\b(?:counter-?|anti-?)?clockwise\b(?:\s*\([^)]{1,12}\))?\s+or\s+(?:counter-?|anti-?)?clockwise\b")
 _WHEN_ZOOMED = re.compile(r"\b(?:when|while|if|whenever)\s+(?:(?:it|the\s+[a-z]+)\s+is\s+)?zoomed\s+(?:in|out)\b")
 _FLOATED = re.compile(r"\b(?:is|are|be|been|being|was|were|items?|elements?|boxes|box|images?|content)\s+"
                       r"(?P<v>floated)\s+(?:to\s+the\s+)?(?P<d>left|right)\b")
@@ -1082,7 +1084,10 @@ _TOP_DOWN_VIEW = re.compile(r"\btop[\s-]+down(?=\s+(?:view|views|shot|perspectiv
                             r"projection|drawing)\b)")
 _PACE = re.compile(r"\b(?:speed(?:s|ed|ing)?|sped|slow(?:s|ed|ing)?)\s+(?:it\s+|them\s+|things\s+)?(?:up|down)\b")
 _ABOUT_A_NUMBER = re.compile(r"\b(?:above|below|under|over)\s+(?:about|around|roughly|approximately|nearly|almost)\s+\d")
-_THE_ABOVE = re.compile(r"\b(?:the|this|these)\s+above\b(?=\s+[a-z])")
+# (but "click on option below 50" is below a number shown on a screen)
+_OVER_A_NUMBER = re.compile(r"\b(?:values?|numbers?|scores?|anything|settings?)\s+(?:above|below|under|over)\s+-?\d")
+_CENTER_OF_MASS = re.compile(r"\bcent(?:er|re)\s+of\s+(?:gravity|mass|rotation)\b")
+_THE_ABOVE = re.compile(r"\b(?:the|this|these)\s+(?:above|below)\b(?=\s+[a-z])")
 _BACK_TO_A_SIDE = re.compile(r"\bwith\s+(?:his|her|their|its|the)\s+backs?\s+(?:turned\s+)?to(?:wards?)?\s+(?:the\s+)?"
                              r"(?:left|right)\b")
 _RIGHT_OF_WAY = re.compile(r"\bright\s+of\s+(?:the\s+)?way\b")
@@ -1115,7 +1120,10 @@ _SET_ASIDE = (
     # to zoom out", "To zoom in, click ..., and to zoom out click ...": either way, a control described
     (("or",), _EITHER_SIDE, 0),  # "wrapping around the left or right of it", "shifted to the left, or right"
     (("zoomed",), _WHEN_ZOOMED, 0),  # "Smooth images when zoomed out": a state it may be in, no change
-    (("above",), _THE_ABOVE, 0),  # "In the above figure": the one shown before, no place
+    (("above", "below"), _THE_ABOVE, 0),  # "In the above figure", "in the below image": the one shown before or after
+    (("value", "values", "number", "numbers", "score", "scores", "anything", "setting", "settings"), _OVER_A_NUMBER, 0),
+    # "Values above 1.0 are not allowed": a value
+    (("center", "centre"), _CENTER_OF_MASS, 0),  # "The center of gravity is ...": a point of physics, no place
     (("speed", "speeds", "sped", "speeding", "slow", "slows", "slowed", "slowing"), _PACE, 0),  # "the animation will
     # speed up or slow down": faster or slower, no way
     (("about", "around", "roughly", "approximately", "nearly", "almost"), _ABOUT_A_NUMBER, 0),  # "below about 35": a value

@@ -89,7 +89,7 @@ _UI_REGION = re.compile(rf"\b(?:(?P<v>top|bottom|upper|lower)[\s-]+)?(?P<h>left|
 # words of a program's screen: with them, "the top-right corner of the window" is the screen's (but a
 # dialog is a thing on it: "At the bottom of the dialog, you can enable ...")
 _ON_A_SCREEN = {"screenshot", "click", "clicks", "clicking", "clicked", "select", "dock", "press", "toggles", "bar", "panel",
-                "pointer", "cursor", "scroll", "button", "buttons", "menu", "menus", "toolbar", "sidebar",
+                "pointer", "cursor", "scroll", "kbd", "lmb", "rmb", "mmb", "button", "buttons", "menu", "menus", "toolbar", "sidebar",
                 "pane", "dialog", "gui", "tab", "icon", "icons", "status"}
 _RELATION_BEFORE = re.compile(r"\b(?:above|below|under|underneath|beneath|atop|over|top\s+of)\s+$")
 _TO_DO = re.compile(r"\b(?:[a-z]+ing|continues?|continued|starts?|started|begins?|began|tries|tried|try|seems?|wants?|needs?)\s+to$")
