@@ -1003,6 +1003,9 @@ def test_a_filmed_scene_s_layout_is_no_fact():
     ("The center of gravity is always in the geometric center of the shape.", []),
     ("you can change the frame by :kbd:`LMB`-dragging in the scrubbing area at the top of the editor.",
      [("position", None, "top")]),
+    ("switch between files by using the tabs at the bottom of the <app>gedit</app> window.", [("position", None, "bottom")]),
+    ("Holding the middle mouse button, dragging left, and then releasing it will navigate backward.", []),
+    ("the first keyframe dragged down at the beginning of the clip", [("move", "down", None)]),
 ])
 def test_reads_constructed_phrasings(text, expected):
     assert facts(text) == expected

@@ -665,6 +665,9 @@ class _Reader(PlaceReading):
         if verb in _HEADED:
             self.take(*m.span())  # "a train headed leftward": which way it points in a picture, not a move
             return
+        if verb in _DRAG and not self.subject(m.start()):
+            self.take(*m.span())  # "Holding the middle mouse button, dragging left, ...": a drag with nothing
+            return  # dragged is a gesture (but "the first keyframe dragged down" moves the keyframe)
         if verb in _SWERVE and d in ("left", "right"):
             self.take(*m.span())  # "the black car swerves to the left": a turn of its course, not a move across
             return
@@ -944,6 +947,7 @@ _ARTICLES = {"the", "a", "an", "his", "her", "their", "its", "my", "your", "our"
 _SPIN_VERBS = L.forms("rotate", "spin", "twist", "swivel")  # turning in place, not a move (the camera's is a pan)
 _POSTURE_VERBS = L.forms("lean", "tilt", "bend", "slant", "slope")  # "leaning to the left": how it stands
 _HEADED = {"headed", "heading"}  # "headed towards the left", said of a train in a photo: its orientation
+_DRAG = L.forms("drag")
 _SWERVE = L.forms("swerve", "veer")  # "the car swerves to the left": its course turns
 _RIGHT_ANGLE = re.compile(r"\bright[\s-]+(?:angle[sd]?|triangles?)\b")  # geometry, no side
 _CORNERS = {"corner", "corners", "edge", "edges"}
@@ -1071,7 +1075,7 @@ _LAYER_ORDER = re.compile(r"\b(?:above|below|under|underneath|beneath|over)\s+(?
 _UNDER_A_LICENCE = re.compile(r"\bunder\s+(?:the\s+|a\s+|an\s+)?(?:(?:terms|conditions)\b|(?:[a-z\d.-]+\s+){0,3}?"
                               r"(?:licen[cs]es?|lgpl|gpl|agpl|mit|apache|bsd|cc[\s-]by)\b)")
 _PAGE_KEY = re.compile(r"\bpage\s+(?:up|down)\b")
-_MENU_ITEM_CHOSEN = re.compile(r"\b(?:choose|select|click|press|pick)\s+(?:on\s+)?(?:the\s+)?\*[^*\n]{1,40}\*"
+_MENU_ITEM_CHOSEN = re.compile(r"\b(?:choose|select|selecting|selects|click|clicking|press|pick)\s+(?:on\s+)?(?:the\s+)?\*[^*\n]{1,40}\*"
                                r"(?:\s+or\s+\*[^*\n]{1,40}\*)?")
 _BUILT_ON_TOP = re.compile(r"\b(?:(?:built|based|layered|implemented)\s+|features\s+)on\s+top\s+of\b")
 _CODE_SPAN = re.compile(r"`[^`\n]+`")
@@ -1115,7 +1119,7 @@ _SET_ASIDE = (
     (("way",), _RIGHT_OF_WAY, 0),  # "has the right of the way": a priority
     (("or", "and", "zoom", "zoomed"), _EITHER_WAY, 0),
     (("page",), _PAGE_KEY, 0),  # "press Shift+Page Up": a key
-    (("choose", "select", "click", "press", "pick"), _MENU_ITEM_CHOSEN, 0),  # "choose *Move Left* or *Move Right*": a
+    (("choose", "select", "selecting", "selects", "click", "clicking", "press", "pick"), _MENU_ITEM_CHOSEN, 0),  # "choose *Move Left* or *Move Right*": a
     # menu item's name  # "increase or decrease the saturation", "Scroll up to zoom in or scroll down
     # to zoom out", "To zoom in, click ..., and to zoom out click ...": either way, a control described
     (("or",), _EITHER_SIDE, 0),  # "wrapping around the left or right of it", "shifted to the left, or right"
