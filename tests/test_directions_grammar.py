@@ -1006,6 +1006,8 @@ def test_a_filmed_scene_s_layout_is_no_fact():
     ("switch between files by using the tabs at the bottom of the <app>gedit</app> window.", [("position", None, "bottom")]),
     ("Holding the middle mouse button, dragging left, and then releasing it will navigate backward.", []),
     ("the first keyframe dragged down at the beginning of the clip", [("move", "down", None)]),
+    ("The man has hunched over and moved the plate in his hands down towards the floor.", [("move", "down", None)]),
+    ("a man carrying a pair of shoes in his hand rolled up his trouser legs", []),
 ])
 def test_reads_constructed_phrasings(text, expected):
     assert facts(text) == expected

@@ -573,6 +573,8 @@ class _Reader(PlaceReading):
         # a position naming the thing ("the cup on the left") is part of the object
         window = F.NAMED_AT.sub(lambda n: "x" * len(n.group()), self.low[v.end():end])
         window = _OWN_SIDE_WORDS.sub(lambda n: "x" * len(n.group()), window)  # "moved his left hand up": his own hand
+        if v.group() in _MOVE:  # "moved the plate in his hands down": the plate, held
+            window = _HELD_IN.sub(lambda n: "x" * len(n.group()), window)
         for d in F.MOVE_DIRECTION.finditer(window):
             if towards_only and not d.group().lstrip().startswith("toward"):
                 return
@@ -966,6 +968,7 @@ _MOVEMENT = {"movement", "motion"}
 _MOVEMENT_IS = re.compile(r"\b(?:movement|motion)\s+(?:of\s+(?:[a-z]+\s+){1,3})?(?:is|was|goes|went)\s+$")
 _BACK_AGAIN = re.compile(r"\s+and\s+back(?:\s+again)?\b")
 _CAUSATIVE = re.compile(r"(?:make|have|let|get)\s+(?:him|her|them|it|(?:the|a|this|that)\s+(?:[a-z]+\s+)?[a-z]+)")
+_HELD_IN = re.compile(r"\bin\s+(?:his|her|their|its|one|both)\s+(?:left\s+|right\s+)?(?:hands?|arms?|mouth|fingers)\b")
 _PERFECT = re.compile(r"\b(?:has|have|had)\s+$")
 _SCREEN_OWNERS = {"viewport", "window", "screen", "page", "slide"}
 # a camera's move that ends closer, said after it: "..., ending with a close-up of the door lock"
