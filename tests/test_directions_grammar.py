@@ -1008,6 +1008,7 @@ def test_a_filmed_scene_s_layout_is_no_fact():
     ("the first keyframe dragged down at the beginning of the clip", [("move", "down", None)]),
     ("The man has hunched over and moved the plate in his hands down towards the floor.", [("move", "down", None)]),
     ("a man carrying a pair of shoes in his hand rolled up his trouser legs", []),
+    ('add the font under "Font/Data/0" in the theme', []),
 ])
 def test_reads_constructed_phrasings(text, expected):
     assert facts(text) == expected

@@ -367,10 +367,10 @@ class PlaceReading:
         if "over" in self.words:
             self.held_over()
         for m in self.scan(_STARRED_RELATION) if "*" in self.low or '"' in self.low else ():
-            if m.group("w") == "under" and (m.group().endswith(" tab") or _A_MENU_AFTER.match(self.low, m.end()) or
+            if m.group("w") == "under" and (m.group().endswith(" tab") or "/" in m.group() or _A_MENU_AFTER.match(self.low, m.end()) or
                                             _A_FOLDER_BEFORE.search(self.low, max(0, m.start() - 16), m.start())):
                 # "Under the *General* tab, choose ...", 'Under the "GitHub Desktop" dropdown menu', 'the "user"
-                # folder under "home"': inside a tab, a menu or a folder
+                # folder under "home"', 'under "Font/Data/0"': inside a tab, a menu, a folder or a path
                 self.take(*m.span())
                 continue
             # "listed under *Learners*", "under the *Audience* section": below a label as a test script marks it
