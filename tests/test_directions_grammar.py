@@ -1009,6 +1009,9 @@ def test_a_filmed_scene_s_layout_is_no_fact():
     ("The man has hunched over and moved the plate in his hands down towards the floor.", [("move", "down", None)]),
     ("a man carrying a pair of shoes in his hand rolled up his trouser legs", []),
     ('add the font under "Font/Data/0" in the theme', []),
+    ("The Mirror effect flips the input video horizontally.", [("mirror", None, None)]),
+    ("Click the button at the bottom of the monitor window to play the clip.", [("position", None, "bottom")]),
+    ("a cat sleeps at the bottom of the monitor", [("relative", None, "bottom")]),
 ])
 def test_reads_constructed_phrasings(text, expected):
     assert facts(text) == expected

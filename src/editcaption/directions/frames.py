@@ -158,7 +158,8 @@ ROTATE_NOUN = rx(rf"\b(?P<s>{SENSE})\s+(?:rotation|turn|spin|twist)\b")
 
 # ------------------------------------------------------------------------- mirrors
 
-_PICTURE = r"(?:the\s+)?(?:whole\s+|entire\s+)?(?:image|picture|photo|photograph|scene|view|viewport|frame|shot|pic|composition|canvas)"
+_PICTURE = (r"(?:the\s+)?(?:whole\s+|entire\s+|input\s+|source\s+)?(?:image|picture|photo|photograph|scene|view|viewport|frame|shot|pic|"
+            r"composition|canvas|video|footage)")
 # "mirror the image", "flip it horizontally", "flip the picture left to right"; "invert"/"reverse"
 # only with an axis ("invert the colors" is no mirror)
 _BARE_MIRROR = alt(L.forms("mirror", "flip", "flop"))

@@ -74,7 +74,7 @@ _STARRED_RELATION = re.compile(r"\b(?P<w>above|below|under|underneath|beneath)\s
                                r"(?:\s+(?:heading|section|button|link|tab|field|label|icon|option|panel))?")
 _APP_FRAMES = {"window", "dialog", "app", "application", "browser"}
 # "at the bottom of the editor", with words of a screen (in a screenshot the editor is a pane of it)
-_PROGRAM_SCREENS = {"window", "editor", "interface", "workspace", "map", "viewer"}
+_PROGRAM_SCREENS = {"window", "editor", "interface", "workspace", "map", "viewer", "monitor"}
 _OF_THE_SCREEN = re.compile(rf"\s+of\s+(?:the\s+)?{L.alt(_PROGRAM_SCREENS | {'screen', 'viewport'})}\b")
 _POINTERS = {"cursor", "pointer", "mouse", "brush"}
 _VALUES = {"threshold", "thresholds", "limit", "average", "baseline", "zero"}
