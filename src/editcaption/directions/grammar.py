@@ -1122,8 +1122,8 @@ _SET_ASIDE = (
     (("way",), _RIGHT_OF_WAY, 0),  # "has the right of the way": a priority
     (("or", "and", "zoom", "zoomed"), _EITHER_WAY, 0),
     (("page",), _PAGE_KEY, 0),  # "press Shift+Page Up": a key
-    (("choose", "select", "selecting", "selects", "click", "clicking", "press", "pick"), _MENU_ITEM_CHOSEN, 0),  # "choose *Move Left* or *Move Right*": a
-    # menu item's name  # "increase or decrease the saturation", "Scroll up to zoom in or scroll down
+    (("choose", "select", "selecting", "selects", "click", "clicking", "press", "pick"), _MENU_ITEM_CHOSEN, 0),
+    # "choose *Move Left* or *Move Right*": a menu item's name  # "increase or decrease the saturation", "Scroll up to zoom in or scroll down
     # to zoom out", "To zoom in, click ..., and to zoom out click ...": either way, a control described
     (("or",), _EITHER_SIDE, 0),  # "wrapping around the left or right of it", "shifted to the left, or right"
     (("zoomed",), _WHEN_ZOOMED, 0),  # "Smooth images when zoomed out": a state it may be in, no change

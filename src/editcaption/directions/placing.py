@@ -455,9 +455,9 @@ class PlaceReading:
             return True
         if tail.group("head") in _APP_FRAMES and "screenshot" in self.words:
             return True
+        # "of the <app>Cheese</app> window", "of the <app>gedit</app> window": the window named after its app
         named = _A_NAMED_WINDOW.match(self.low, tail.end()) if self.text[tail.start("head")].isupper() or \
-            self.marked_up else None  # ("of the <app>Cheese</app> window", "of the <app>gedit</app> window": the app
-        # named first)
+            self.marked_up else None
         if (tail.group("head") in _PROGRAM_SCREENS or named) and (self.words & _ON_A_SCREEN or self.marked_up) and \
                 "screenshot" not in self.words and not _A_PART_OF_A_WINDOW.match(self.low, named.end() if named else tail.end()):
             return True
