@@ -233,18 +233,20 @@ class _Reader(PlaceReading):
         if (self.scene_text or w & _CAMERA_NAMED) and w & _NEEDS_CAMERA_MOTION:
             self.camera_without_a_camera_verb()
         if w & _SIDE_PARTS and w & _SIDES:
-            for m in self.scan(_SIDE_PART_OF):
-                if not L.FRAME_NOUNS.intersection(m.group("things").split()) and \
-                        _HANDLED_PART.search(self.low, 0, m.start()):
-                    # "Open the right door of the wardrobe", "look at the left side of the blanket": a side
-                    # part of a named thing, as the object of a verb (after a preposition, a place: read below)
-                    self.relative(m.group("h"), *m.span())
+            self.side_parts()
         if w & _NEEDS_PLACE:
             self.positions()
         if self.with_tone and w & _NEEDS_TONE:
             self.tone()
         self.found.sort(key=lambda st: st.start)
         return self.found
+
+    def side_parts(self) -> None:
+        """"Open the right door of the wardrobe", "look at the left side of the blanket": a side part of a named
+        thing, as the object of a verb, is beside that thing (after a preposition it is a place, read with them)."""
+        for m in self.scan(_SIDE_PART_OF):
+            if not L.FRAME_NOUNS.intersection(m.group("things").split()) and _HANDLED_PART.search(self.low, 0, m.start()):
+                self.relative(m.group("h"), *m.span())
 
     def own_sides(self) -> None:
         for m in self.scan(P.OWN_POSSESSIVE):
@@ -276,8 +278,7 @@ class _Reader(PlaceReading):
         for m in self.scan(P.OWN_BODY_PART):
             if m.group("part") in L.WORN_IN_PAIRS and not self.words & L.WEARER_WORDS:
                 continue  # "the left shoe" of a picture of shoes: a frame position, read with the adjectives
-            if m.group("part") == "hand" and re.match(r"[\s-]+(?:side|corner|sidebar|bar|pane|panel|toolbar|column)\b",
-                                                      self.low[m.end():m.end() + 12]):
+            if m.group("part") == "hand" and _A_HAND_SIDE.match(self.low, m.end()):
                 continue  # "in upper left hand side of screen", "in right-hand sidebar": a side, read with the places
             of = _HAND_OF.match(self.low, m.end()) if m.group("part") == "hand" else None
             if of and not set(of.group("owner").split()) & L.WEARER_WORDS and \
@@ -970,7 +971,11 @@ _BACK_AGAIN = re.compile(r"\s+and\s+back(?:\s+again)?\b")
 _CAUSATIVE = re.compile(r"(?:make|have|let|get)\s+(?:him|her|them|it|(?:the|a|this|that)\s+(?:[a-z]+\s+)?[a-z]+)")
 _HELD_IN = re.compile(r"\bin\s+(?:his|her|their|its|one|both)\s+(?:left\s+|right\s+)?(?:hands?|arms?|mouth|fingers)\b")
 _PERFECT = re.compile(r"\b(?:has|have|had)\s+$")
+# owners whose side is the picture's with no word of a program around ("in the viewport's top-left corner"; a
+# monitor's or an editor's side needs one, see placing._ON_A_SCREEN)
 _SCREEN_OWNERS = {"viewport", "window", "screen", "page", "slide"}
+# "in upper left hand side of screen", "in right-hand sidebar": a side, not a hand
+_A_HAND_SIDE = re.compile(rf"[\s-]+{L.alt(P.UI_REGIONS | {'side', 'corner', 'column'})}\b")
 # a camera's move that ends closer, said after it: "..., ending with a close-up of the door lock"
 _ENDING = {"ending", "finishing", "settling"}
 _ENDS_IN_A_CLOSE_UP = re.compile(r"(?:(?<=, )|(?<=,))(?:ending|finishing|settling)\s+(?:with|on|in)\s+(?:a|an)\s+(?:extreme\s+)?"
@@ -1049,13 +1054,12 @@ _BOTH_HANDS = re.compile(r"\b(?:both|alternating|alternate)\s+(?:the\s+|his\s+|h
 _THE_EGO = re.compile(r"\bthe\s+ego\b")
 _MORE_OR_LESS = r"(?:increase|decrease|raise|lower|reduce|brighten|darken|lighten)"
 _EITHER_WAY = re.compile(rf"\b{_MORE_OR_LESS}\s+or\s+{_MORE_OR_LESS}\b(?:\s+(?:the\s+)?[a-z]+)?|"
-                         r"\bzoom\s+(?:in|out)\b[^.;:]{0,80}?\b(?:and|or)\s+(?:[a-z]+\s+){0,3}?(?:to\s+)?zoom\s+(?:in|out)\b|"
                          r"\bzoom(?:s|ed|ing)?\s+in\b[^.;:]{0,30}?\band\s+out\b|"  # "zooming in one step and out one step"
-                         r"\bzoom\s+(?:in|out)\s*,?\s+(?:and|or)\b[^.;:]{0,60}?\bto\s+zoom\s+(?:in|out)\b|"  # "Ctrl+ to zoom in, or
-                         # Ctrl- to zoom out"
                          r"\btoo\s+(?:dark|light|bright|dim)\s+or\s+too\s+(?:dark|light|bright|dim)\b|"  # "too dark or too light"
                          r"\b(?:darker|lighter|brighter|dimmer)\s+(?:and|or)\s+(?:darker|lighter|brighter|dimmer)\b|"
-                         # "zoom out to select large regions, zoom in to select smaller ones": each way for its use
+                         # a zoom in and a zoom out in one sentence, each for its use: "zoom out to select large regions,
+                         # zoom in to select smaller ones", "Scroll up to zoom in or scroll down to zoom out", "Ctrl+ to
+                         # zoom in, or Ctrl- to zoom out"
                          r"\bzoom(?:s|ed|ing)?\s+(?P<w1>in|out)\b[^.;]{0,80}?\bzoom(?:s|ed|ing)?\s+(?!(?P=w1)\b)(?:in|out)\b|"
                          # "Rotating an edge clockwise (CW) or counterclockwise (CCW)"
                          r"\b(?:counter-?|anti-?)?clockwise\b(?:\s*\([^)]{1,12}\))?\s+or\s+(?:counter-?|anti-?)?clockwise\b")

@@ -141,7 +141,12 @@ THE_PAGE = re.compile(r"\s+of\s+(?:the\s+|this\s+|that\s+|each\s+|every\s+|curre
                       r"(?!\s+(?:number|numbers|count|title|break|layout|size|margin|margins|header|footer|thumbnails?|range)\b)")
 ON_A_SLIDE = re.compile(rf"\s+(?:on|in)\s+(?:the\s+|this\s+)?{_SLIDE}\b")  # "Move the image to the right side on Slide 2"
 # a mouse, cursor or pointer: a hand at a desk, no thing in the picture ("the cursor hovers over a commit")
-POINTER = re.compile(r"\b(?:mouse|cursor|pointer)\b")
+POINTER_WORDS = {"mouse", "cursor", "pointer"}
+POINTER = re.compile(rf"\b{alt(POINTER_WORDS)}\b")
+# regions of a program's screen, named by where they lie: "the bottom bar", "the left sidebar", "the middle pane"
+UI_REGIONS = {"bar", "toolbar", "sidebar", "pane", "panel", "menubar"}
+# what a program's picture is called: "the top-right corner of the window", "of the editor", "of the viewer"
+PROGRAM_SCREENS = {"window", "editor", "interface", "workspace", "map", "viewer", "monitor"}
 # a side named after the frame: "enters from frame left", "sits screen right"
 # "Move the picture to slide right", "to slide top" (but "slide left the block" is the verb)
 FRAME_SIDE = re.compile(r"(?:\b(?:(?:from|on|at|to|in)\s+(?:the\s+)?)?(?:frame|screen)\s+(?P<h>left|right)|"

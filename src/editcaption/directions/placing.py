@@ -74,23 +74,21 @@ _STARRED_RELATION = re.compile(r"\b(?P<w>above|below|under|underneath|beneath)\s
                                r"(?:\s+(?:heading|section|button|link|tab|field|label|icon|option|panel))?")
 _APP_FRAMES = {"window", "dialog", "app", "application", "browser"}
 # "at the bottom of the editor", with words of a screen (in a screenshot the editor is a pane of it)
-_PROGRAM_SCREENS = {"window", "editor", "interface", "workspace", "map", "viewer", "monitor"}
-_OF_THE_SCREEN = re.compile(rf"\s+of\s+(?:the\s+)?{L.alt(_PROGRAM_SCREENS | {'screen', 'viewport'})}\b")
-_POINTERS = {"cursor", "pointer", "mouse", "brush"}
+_OF_THE_SCREEN = re.compile(rf"\s+of\s+(?:the\s+)?{L.alt(P.PROGRAM_SCREENS | {'screen', 'viewport'})}\b")
+_POINTERS = P.POINTER_WORDS | {"brush"}
 _VALUES = {"threshold", "thresholds", "limit", "average", "baseline", "zero"}
-_A_NAMED_WINDOW = re.compile(rf"\s+{L.alt(_PROGRAM_SCREENS)}\b")
+_A_NAMED_WINDOW = re.compile(rf"\s+{L.alt(P.PROGRAM_SCREENS)}\b")
 _A_PART_OF_A_WINDOW = re.compile(r"[\s-]+(?:list|lists|menu|title|switcher|manager|border|decoration|panel|pane)\b")  # "the window list"
 _A_MENU_AFTER = re.compile(r"\s+(?:drop-?down\s+|context\s+|pop-?up\s+)?(?:menu|menus|folder|directory)\b")
 _A_FOLDER_BEFORE = re.compile(r"\b(?:folder|folders|directory|directories|file|files)\s+$")
-_UI_REGIONS = {"bar", "toolbar", "sidebar", "pane", "panel", "menubar"}
 _UI_REGION = re.compile(rf"\b(?:(?P<v>top|bottom|upper|lower)[\s-]+)?(?P<h>left|right|top|bottom|upper|lower|middle|center|centre)"
                         r"(?:[\s-]+hand)?[\s-]+"
-                        rf"{L.alt(_UI_REGIONS)}\b(?P<of>\s+of\s+(?:the\s+|an?\s+)?[\w\"']+)?")
+                        rf"{L.alt(P.UI_REGIONS)}\b(?P<of>\s+of\s+(?:the\s+|an?\s+)?[\w\"']+)?")
 # words of a program's screen: with them, "the top-right corner of the window" is the screen's (but a
 # dialog is a thing on it: "At the bottom of the dialog, you can enable ...")
-_ON_A_SCREEN = {"screenshot", "click", "clicks", "clicking", "clicked", "select", "dock", "press", "toggles", "bar", "panel",
-                "pointer", "cursor", "scroll", "kbd", "lmb", "rmb", "mmb", "button", "buttons", "menu", "menus", "toolbar", "sidebar",
-                "pane", "dialog", "gui", "tab", "icon", "icons", "status"}
+_ON_A_SCREEN = P.UI_REGIONS | P.POINTER_WORDS - {"mouse"} | {
+    "screenshot", "click", "clicks", "clicking", "clicked", "select", "dock", "press", "toggles", "scroll", "kbd", "lmb", "rmb",
+    "mmb", "button", "buttons", "menu", "menus", "dialog", "gui", "tab", "icon", "icons", "status"}
 _RELATION_BEFORE = re.compile(r"\b(?:above|below|under|underneath|beneath|atop|over|top\s+of)\s+$")
 _TO_DO = re.compile(r"\b(?:[a-z]+ing|continues?|continued|starts?|started|begins?|began|tries|tried|try|seems?|wants?|needs?)\s+to$")
 _GESTURE = re.compile(rf"\b{L.alt(L.GESTURE_VERBS)}\b")
@@ -301,7 +299,7 @@ class PlaceReading:
         for pattern in (P.PREP_PHRASE, P.PREP_VERTICAL, P.SIDE_NOUN):
             for m in self.scan(pattern):
                 self.position(m)
-        if self.words & _UI_REGIONS and self.words & _ON_A_SCREEN:
+        if self.words & P.UI_REGIONS and self.words & _ON_A_SCREEN:
             for m in _UI_REGION.finditer(self.low):
                 if self.free(*m.span()) or self.inside_a_relation(m.start()):
                     # "more readable bottom pane", "at the left of the bottom bar": a region of the program's
@@ -458,7 +456,7 @@ class PlaceReading:
         # "of the <app>Cheese</app> window", "of the <app>gedit</app> window": the window named after its app
         named = _A_NAMED_WINDOW.match(self.low, tail.end()) if self.text[tail.start("head")].isupper() or \
             self.marked_up else None
-        if (tail.group("head") in _PROGRAM_SCREENS or named) and (self.words & _ON_A_SCREEN or self.marked_up) and \
+        if (tail.group("head") in P.PROGRAM_SCREENS or named) and (self.words & _ON_A_SCREEN or self.marked_up) and \
                 "screenshot" not in self.words and not _A_PART_OF_A_WINDOW.match(self.low, named.end() if named else tail.end()):
             return True
         words = {w.removesuffix("'s") for w in re.findall(r"[a-z']+", self.low[tail.start("np"):tail.end() + 24])[:2]}
@@ -542,7 +540,7 @@ class PlaceReading:
             else:
                 self.take(*m.span())  # "in the top cabinet", "on the lower grill rack": one of a stack, a part
             return
-        if not groups.get("part") and nxt and nxt.group("w") in _UI_REGIONS and self.words & _ON_A_SCREEN:
+        if not groups.get("part") and nxt and nxt.group("w") in P.UI_REGIONS and self.words & _ON_A_SCREEN:
             return  # "in the middle pane": a region of a program's screen, read with them
         if not groups.get("part") and nxt and (nxt.group("w") in P.SUBPART_NOUNS or nxt.group("w") in L.BODY_PARTS):
             self.take(*m.span())  # "on the bottom deck": a part of a thing, not of the frame
