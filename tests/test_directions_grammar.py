@@ -1012,6 +1012,14 @@ def test_a_filmed_scene_s_layout_is_no_fact():
     ("The Mirror effect flips the input video horizontally.", [("mirror", None, None)]),
     ("Click the button at the bottom of the monitor window to play the clip.", [("position", None, "bottom")]),
     ("a cat sleeps at the bottom of the monitor", [("relative", None, "bottom")]),
+    ("The title slides from left offscreen to center.", [("move", "right", None)]),
+    ("The logo slides from the top down to the center.", [("move", "down", None)]),
+    ("Slides from left offscreen to right offscreen.", [("move", "right", None)]),
+    ("turn right towards the middle of the bed", [("relative", "center", None)]),
+    ("Under this situation it may be safer to use the spacer tool.", []),
+    ("The clip dragged from the upper track replaced part of the clip on the lower track.", []),
+    ("Trim the clip by dragging the left border of it in the timeline.", []),
+    ("Note the slide being set up as a mix.", []),
 ])
 def test_reads_constructed_phrasings(text, expected):
     assert facts(text) == expected

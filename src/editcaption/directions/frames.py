@@ -231,8 +231,12 @@ NO_WAY_AFTER = rx(r"(?!\s+(?:up|down|upwards?|downwards?|forwards?|backwards?|to
 _END = r"(?:(?:upper|lower|top|bottom)[\s-]+)?(?:left|right)|top|bottom"
 # (the first place may name the picture: "walked from the bottom of the screen to the top")
 _OF_THE_PICTURE = rf"(?:\s+of\s+the\s+(?:{alt(L.FRAME_NOUNS - {'view', 'foreground', 'background', 'composition', 'gaze'})}))?"
-PATH = rx(rf"\b(?:from\s+(?:the\s+)?)?(?P<a>{_END})(?:[\s-]+(?:hand[\s-]+)?(?:side|edge|corner))?{_OF_THE_PICTURE}\s+(?:to(?:wards?)?|toward)"
-          rf"\s+(?:the\s+)?(?P<b>{_END})\b(?:[\s-]+(?:hand[\s-]+)?(?:side|edge|corner)\b)?")
+# (a transition's path may start or end off the screen, or end in the middle: "Slides from left offscreen
+# to center", "from top offscreen down to center")
+_OFFSCREEN = r"(?:[\s-]+off[\s-]?screen)?"
+PATH = rx(rf"\b(?:from\s+(?:the\s+)?)?(?P<a>{_END})(?:[\s-]+(?:hand[\s-]+)?(?:side|edge|corner))?{_OFFSCREEN}{_OF_THE_PICTURE}"
+          rf"(?:\s+(?:up|down))?\s+(?:to(?:wards?)?|toward)"
+          rf"\s+(?:the\s+)?(?P<b>{_END}|cent(?:er|re)|middle)\b(?:[\s-]+(?:hand[\s-]+)?(?:side|edge|corner)\b)?{_OFFSCREEN}")
 PATH_VERBS = L.MOTION_VERBS | L.forms("sweep", "streak", "stream", "flow", "pass", "cross", "scroll", "spread", "fly",
                                      "drive", "ride", "race", "dash", "dart", "zip", "zoom", "pop", "bounce", "leap",
                                      "jump", "hop", "crawl", "march", "wander", "slide", "glide", "blow", "shoot",

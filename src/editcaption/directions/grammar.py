@@ -541,6 +541,10 @@ class _Reader(PlaceReading):
             self.take(m.start(), back.end())  # "from right to left and left to right": both ways, no one way
             return
         (ha, va), (hb, vb) = P.place_parts(m.group("a")), P.place_parts(m.group("b"))
+        if m.group("b") in ("center", "centre", "middle"):
+            if not self.low.startswith("from", m.start()):
+                return  # "turn right towards the middle of the bed": a turn, then a place
+            hb, vb = ha and opposite(ha), va and opposite(va)  # "from left offscreen to center": towards the other side
         ways = [hb] if ha and hb and ha != hb else []
         if va and vb and va != vb:
             ways.append(L.VERTICAL_MOTION[vb])
@@ -580,6 +584,8 @@ class _Reader(PlaceReading):
             if towards_only and not d.group().lstrip().startswith("toward"):
                 return
             words = window[:d.start()].split()
+            if words and (words[-1] in L.DETERMINERS or words[-1] in L.PARTICLE_VERBS and d.group("d") in ("up", "down")):
+                return  # "drag the left border": the side names the thing; "the Slide being set up": another verb's up
             if not 1 <= len(words) <= 8 or words[0] in ("the",) and len(words) > 1 and \
                     F.CAMERA_WORD_SET.intersection(words[1:3]):
                 return
@@ -1078,7 +1084,9 @@ _LAYER_ORDER = re.compile(r"\b(?:above|below|under|underneath|beneath|over)\s+(?
                           r"their\s+|its\s+)?(?:[a-z]+\s+)?layers?\b|"
                           r"\b(?:up|down)\s+(?:one|a|\d+)\s+levels?\s+in\s+the\s+layer|"
                           r"\bto\s+(?:the\s+)?(?:top|bottom)\s+of\s+the\s+(?:layer|stack(?:ing)?)(?:\s+order)?\b|"
-                          r"\blayers?\s+(?:to\s+)?(?:top|bottom|up|down)\b|\b(?:top|bottom)most\s+layers?\b")
+                          r"\blayers?\s+(?:to\s+)?(?:top|bottom|up|down)\b|\b(?:top|bottom)most\s+layers?\b|"
+                          # a video editor's stacked tracks: "from the lower track to the upper track"
+                          r"\b(?:upper|lower)\s+(?:video\s+|audio\s+)?tracks?\b")
 _UNDER_A_LICENCE = re.compile(r"\bunder\s+(?:the\s+|a\s+|an\s+)?(?:(?:terms|conditions)\b|(?:[a-z\d.-]+\s+){0,3}?"
                               r"(?:licen[cs]es?|lgpl|gpl|agpl|mit|apache|bsd|cc[\s-]by)\b)")
 _PAGE_KEY = re.compile(r"\bpage\s+(?:up|down)\b")
@@ -1146,7 +1154,7 @@ _SET_ASIDE = (
      _WAY_OF_WRITING, 0),  # "languages that run left to right", "the axes run across to the right": a way of writing
     (("relative",), _RELATIVE_TO_AN_EDGE, 0),  # "the X coordinate relative to the left edge": a reference, no place
     (("back", "backs"), _BACK_TO_A_SIDE, 0),
-    (("layer", "layers"), _LAYER_ORDER, 0),
+    (("layer", "layers", "track", "tracks"), _LAYER_ORDER, 0),
     (("under",), _UNDER_A_LICENCE, 0),
     (("top",), _BUILT_ON_TOP, 0),  # "Slidev is built on top of Vite", "adds a few features on top of CommonMark"  # "released under the LGPL": terms, no place  # "Move layer up", "just above the top layer": the order of stacked layers  # "With their back to the right, they face left": which way they face
 )
