@@ -1020,6 +1020,14 @@ def test_a_filmed_scene_s_layout_is_no_fact():
     ("The clip dragged from the upper track replaced part of the clip on the lower track.", []),
     ("Trim the clip by dragging the left border of it in the timeline.", []),
     ("Note the slide being set up as a mix.", []),
+    ("You can click-and-drag the map with the {leftclick} left mouse button to move it around.", []),
+    ("The main map area shows OpenStreetMap data on top of a background.", []),
+    ("The background imagery that appears beneath the map data is an important resource.", []),
+    ("Zoom to my location", []),
+    ("Open the panel to enable, disable, or zoom to your GPS data.", []),
+    ("the camera zooms to a river in the distance", [("zoom", "in", None)]),
+    ("click the button at the bottom of the Background Settings pane", [("relative", None, "bottom")]),
+    ("a dog at the bottom of the background", [("position", None, "bottom")]),
 ])
 def test_reads_constructed_phrasings(text, expected):
     assert facts(text) == expected

@@ -132,8 +132,9 @@ IMPLIED_CAMERA_FRAMES: list[tuple[set[str], re.Pattern[str], str]] = [
     # (but "Adjusts the zoom to have the full width fit": a purpose; "zoom to 100%", "zooms to the extent of the
     # features": a level; no way)
     (L.ZOOM_VERBS, rx(rf"\b{alt(L.ZOOM_VERBS)}\s+to\b(?!\s+(?:the\s+(?:left|right|top|bottom)|fit|have|make|show|see|get|"
-                      r"match|fill|display|keep|increase|enlarge|magnify)\b|\s+\d|"
-                      r"\s+(?:[a-z]+\s+){0,4}?(?:levels?|values?|extent|scale)\b)"), "in"),
+                      r"match|fill|display|keep|increase|enlarge|magnify|my|your|selected|selection)\b|\s+\d|"
+                      # a map's or a program's own things: "Zoom to my location", "zoom to your GPS data"
+                      r"\s+(?:[a-z]+\s+){0,4}?(?:levels?|values?|extent|scale|data|features|layers?|location|cursor)\b)"), "in"),
     # "zooms up on the players" (not "turn zoom on and off": a setting switched)
     (L.ZOOM_VERBS, rx(rf"\b{alt(L.ZOOM_VERBS)}(?:\s+up)?(?=\s+on\s+)(?!\s+on\s+(?:and|or)\s+off\b)"), "in"),
     # a closer framing asked for: "a closer-up photograph", "the same scene more close up", "Close up on

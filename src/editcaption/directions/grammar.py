@@ -1086,7 +1086,10 @@ _LAYER_ORDER = re.compile(r"\b(?:above|below|under|underneath|beneath|over)\s+(?
                           r"\bto\s+(?:the\s+)?(?:top|bottom)\s+of\s+the\s+(?:layer|stack(?:ing)?)(?:\s+order)?\b|"
                           r"\blayers?\s+(?:to\s+)?(?:top|bottom|up|down)\b|\b(?:top|bottom)most\s+layers?\b|"
                           # a video editor's stacked tracks: "from the lower track to the upper track"
-                          r"\b(?:upper|lower)\s+(?:video\s+|audio\s+)?tracks?\b")
+                          r"\b(?:upper|lower)\s+(?:video\s+|audio\s+)?tracks?\b|"
+                          # a map's data over its imagery: "data on top of a background", "beneath the map data"
+                          r"\b(?:on\s+top\s+of|beneath|underneath)\s+(?:the\s+|a\s+)?(?:background(?:\s+imagery)?|imagery|"
+                          r"map\s+data|overlays?)\b")
 _UNDER_A_LICENCE = re.compile(r"\bunder\s+(?:the\s+|a\s+|an\s+)?(?:(?:terms|conditions)\b|(?:[a-z\d.-]+\s+){0,3}?"
                               r"(?:licen[cs]es?|lgpl|gpl|agpl|mit|apache|bsd|cc[\s-]by)\b)")
 _PAGE_KEY = re.compile(r"\bpage\s+(?:up|down)\b")
@@ -1114,7 +1117,7 @@ _RIGHT_OF_WAY = re.compile(r"\bright\s+of\s+(?:the\s+)?way\b")
 # no place (but "Change the material of the left mouse button" is the mouse's own side, in a picture of it)
 _MOUSE_BUTTON = re.compile(r"\b(?:left|right)[\s-]?(?:double[\s-]?)?click(?:s|ed|ing)?\b|"
                            r"\b(?:(?:hold(?:s|ing)?|press(?:es|ed|ing)?|releas(?:e|es|ed|ing)|use|using|with)\s+(?:down\s+)?"
-                           r"(?:the\s+|your\s+|a\s+)?|^|[:,]\s+)(?:left|right)(?:\s+and\s+(?:left|right))?\s+mouse\s+buttons?\b")
+                           r"(?:the\s+|your\s+|a\s+)?(?:\{[a-z_]+\}\s+)?|^|[:,]\s+)(?:left|right)(?:\s+and\s+(?:left|right))?\s+mouse\s+buttons?\b")
 # a quoted text to be written (on a slide, a sign, a page), after the word that says so
 _LITERAL_TEXT = re.compile(r"\b(?:text|texts|content|contents|title|titles|caption|captions|word|words|saying|says|reads|"
                            r"label|heading|subtitle|slogan|phrase|message|quote)\s*:?\s*(?P<q>\"[^\"]{3,}\"|\u201c[^\u201d]{3,}\u201d)")
@@ -1154,7 +1157,7 @@ _SET_ASIDE = (
      _WAY_OF_WRITING, 0),  # "languages that run left to right", "the axes run across to the right": a way of writing
     (("relative",), _RELATIVE_TO_AN_EDGE, 0),  # "the X coordinate relative to the left edge": a reference, no place
     (("back", "backs"), _BACK_TO_A_SIDE, 0),
-    (("layer", "layers", "track", "tracks"), _LAYER_ORDER, 0),
+    (("layer", "layers", "track", "tracks", "background", "imagery", "data", "overlay", "overlays"), _LAYER_ORDER, 0),
     (("under",), _UNDER_A_LICENCE, 0),
     (("top",), _BUILT_ON_TOP, 0),  # "Slidev is built on top of Vite", "adds a few features on top of CommonMark"  # "released under the LGPL": terms, no place  # "Move layer up", "just above the top layer": the order of stacked layers  # "With their back to the right, they face left": which way they face
 )

@@ -72,6 +72,8 @@ _TEXT_ALIGNED = re.compile(r"\balign(?:s|ed|ing)?\s+(?:[\w\"']+\s+){0,3}?to\s+(?
                            r"\b(?:left|right|center|centre)[\s-]+align(?:ed|ment)?\b")
 _STARRED_RELATION = re.compile(r"\b(?P<w>above|below|under|underneath|beneath)\s+(?:the\s+)?(?:\*[^*\n]{1,60}\*|\"[^\"\n]{1,60}\")"
                                r"(?:\s+(?:heading|section|button|link|tab|field|label|icon|option|panel))?")
+# a title-cased name that ends in a part of a program's screen: "the Background Settings pane"
+_A_NAMED_PANE = re.compile(r"(?:[A-Z][a-z]+\s+){1,3}(?:pane|panel|tab|dialog|window|menu|sidebar|toolbar|section)s?\b")
 _APP_FRAMES = {"window", "dialog", "app", "application", "browser"}
 # "at the bottom of the editor", with words of a screen (in a screenshot the editor is a pane of it)
 _OF_THE_SCREEN = re.compile(rf"\s+of\s+(?:the\s+)?{L.alt(P.PROGRAM_SCREENS | {'screen', 'viewport'})}\b")
@@ -459,6 +461,8 @@ class PlaceReading:
         if (tail.group("head") in P.PROGRAM_SCREENS or named) and (self.words & _ON_A_SCREEN or self.marked_up) and \
                 "screenshot" not in self.words and not _A_PART_OF_A_WINDOW.match(self.low, named.end() if named else tail.end()):
             return True
+        if _A_NAMED_PANE.match(self.text, tail.start("np")):
+            return False  # "at the bottom of the Background Settings pane": a pane's name, not the picture's background
         words = {w.removesuffix("'s") for w in re.findall(r"[a-z']+", self.low[tail.start("np"):tail.end() + 24])[:2]}
         return bool(words & L.FRAME_NOUNS) and not L.OBJECT_FRAME.search(self.low, tail.start("np"), tail.end() + 24)
 
