@@ -1028,6 +1028,10 @@ def test_a_filmed_scene_s_layout_is_no_fact():
     ("the camera zooms to a river in the distance", [("zoom", "in", None)]),
     ("click the button at the bottom of the Background Settings pane", [("relative", None, "bottom")]),
     ("a dog at the bottom of the background", [("position", None, "bottom")]),
+    ("The resulting distance will be displayed at the bottom of the RViz window.", [("position", None, "bottom")]),
+    ("a cat at the bottom of the Victorian window", [("relative", None, "bottom")]),
+    ("**Right mouse button**: Click and drag to zoom in/out of the focal point.", []),
+    ("Dragging up zooms in, down zooms out.", []),
 ])
 def test_reads_constructed_phrasings(text, expected):
     assert facts(text) == expected

@@ -1116,8 +1116,8 @@ _RIGHT_OF_WAY = re.compile(r"\bright\s+of\s+(?:the\s+)?way\b")
 # "right-click on it", "hold down the left mouse button", "Left Mouse Button Click": a button of the mouse used,
 # no place (but "Change the material of the left mouse button" is the mouse's own side, in a picture of it)
 _MOUSE_BUTTON = re.compile(r"\b(?:left|right)[\s-]?(?:double[\s-]?)?click(?:s|ed|ing)?\b|"
-                           r"\b(?:(?:hold(?:s|ing)?|press(?:es|ed|ing)?|releas(?:e|es|ed|ing)|use|using|with)\s+(?:down\s+)?"
-                           r"(?:the\s+|your\s+|a\s+)?(?:\{[a-z_]+\}\s+)?|^|[:,]\s+)(?:left|right)(?:\s+and\s+(?:left|right))?\s+mouse\s+buttons?\b")
+                           r"(?:\b(?:hold(?:s|ing)?|press(?:es|ed|ing)?|releas(?:e|es|ed|ing)|use|using|with)\s+(?:down\s+)?"
+                           r"(?:the\s+|your\s+|a\s+)?(?:\{[a-z_]+\}\s+)?|^\W*|[:,]\s+)(?:left|right)(?:\s+and\s+(?:left|right))?\s+mouse\s+buttons?\b")
 # a quoted text to be written (on a slide, a sign, a page), after the word that says so
 _LITERAL_TEXT = re.compile(r"\b(?:text|texts|content|contents|title|titles|caption|captions|word|words|saying|says|reads|"
                            r"label|heading|subtitle|slogan|phrase|message|quote)\s*:?\s*(?P<q>\"[^\"]{3,}\"|\u201c[^\u201d]{3,}\u201d)")
@@ -1135,7 +1135,7 @@ _SET_ASIDE = (
     (("both", "alternating", "alternate"), _BOTH_HANDS, 0),  # "using both right and left hands", "with alternating
     # left and right feet": neither side
     (("way",), _RIGHT_OF_WAY, 0),  # "has the right of the way": a priority
-    (("or", "and", "zoom", "zoomed"), _EITHER_WAY, 0),
+    (("or", "and", "zoom", "zoomed", "zooms", "zooming"), _EITHER_WAY, 0),
     (("page",), _PAGE_KEY, 0),  # "press Shift+Page Up": a key
     (("choose", "select", "selecting", "selects", "click", "clicking", "press", "pick"), _MENU_ITEM_CHOSEN, 0),
     # "choose *Move Left* or *Move Right*": a menu item's name  # "increase or decrease the saturation", "Scroll up to zoom in or scroll down

@@ -79,6 +79,8 @@ _APP_FRAMES = {"window", "dialog", "app", "application", "browser"}
 _OF_THE_SCREEN = re.compile(rf"\s+of\s+(?:the\s+)?{L.alt(P.PROGRAM_SCREENS | {'screen', 'viewport'})}\b")
 _POINTERS = P.POINTER_WORDS | {"brush"}
 _VALUES = {"threshold", "thresholds", "limit", "average", "baseline", "zero"}
+# a program's name as it spells itself: "RViz", "GIMP", "GitHub" (not "the Victorian window")
+_AN_APP_NAME = re.compile(r"[A-Z]{2,}[a-z]*\w*|[A-Z][a-z]+[A-Z]\w*")
 _A_NAMED_WINDOW = re.compile(rf"\s+{L.alt(P.PROGRAM_SCREENS)}\b")
 _A_PART_OF_A_WINDOW = re.compile(r"[\s-]+(?:list|lists|menu|title|switcher|manager|border|decoration|panel|pane)\b")  # "the window list"
 _A_MENU_AFTER = re.compile(r"\s+(?:drop-?down\s+|context\s+|pop-?up\s+)?(?:menu|menus|folder|directory)\b")
@@ -458,6 +460,9 @@ class PlaceReading:
         # "of the <app>Cheese</app> window", "of the <app>gedit</app> window": the window named after its app
         named = _A_NAMED_WINDOW.match(self.low, tail.end()) if self.text[tail.start("head")].isupper() or \
             self.marked_up else None
+        if named and _AN_APP_NAME.fullmatch(self.text, tail.start("head"), tail.end("head")) and \
+                "screenshot" not in self.words and not _A_PART_OF_A_WINDOW.match(self.low, named.end()):
+            return True  # "at the bottom of the RViz window": a program's name in its own casing
         if (tail.group("head") in P.PROGRAM_SCREENS or named) and (self.words & _ON_A_SCREEN or self.marked_up) and \
                 "screenshot" not in self.words and not _A_PART_OF_A_WINDOW.match(self.low, named.end() if named else tail.end()):
             return True
