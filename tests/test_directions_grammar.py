@@ -1032,6 +1032,15 @@ def test_a_filmed_scene_s_layout_is_no_fact():
     ("a cat at the bottom of the Victorian window", [("relative", None, "bottom")]),
     ("**Right mouse button**: Click and drag to zoom in/out of the focal point.", []),
     ("Dragging up zooms in, down zooms out.", []),
+    ("The square is shifted one unit in the ``UP`` direction from the origin.", [("move", "up", None)]),
+    ("`left`: Clear items floated to the left.", [("position", "left", None)]),
+    ("Click on the ``circle`` layer and select the green handle in the middle of the circle and drag it over the ``base``.",
+     [("relative", "center", None)]),
+    ("By default, mobjects are placed at the center of coordinates, or *origin*, when they are first created.", []),
+    ("Add the import statement at the top of the file.", []),
+    ("A man in a suit is placed down on top of a notebook.", [("relative", None, "top")]),
+    ("Under the assumption that the scene is static, we render it once.", []),
+    ("Choose the right configuration for your system.", []),
 ])
 def test_reads_constructed_phrasings(text, expected):
     assert facts(text) == expected

@@ -140,6 +140,18 @@ _MARKUP = re.compile(r"<(?P<close>/?)(?P<tag>[a-z][a-z0-9]*)(?:\s+[a-z:-]+\s*=\s
 _LABEL_TAGS = {"gui", "em", "key", "code", "b", "strong", "i"}
 
 
+# a direction constant in backticks said as the word ("shifted one unit ``LEFT``"): its backticks become
+# blanks (a value in lower case, "`left`: Clear items floated to the left", stays code)
+_DIRECTION_CONSTANT = re.compile(r"(?<!`)(``?)(?:UP|DOWN|LEFT|RIGHT)\1(?!`)")
+
+
+def _unquote_constants(text: str, low: str) -> str:
+    for m in _DIRECTION_CONSTANT.finditer(text):
+        q = len(m.group(1))
+        low = low[:m.start()] + " " * q + low[m.start() + q:m.end() - q] + " " * q + low[m.end():]
+    return low
+
+
 def _unmark(low: str) -> str:
     if "<" not in low:
         return low
@@ -157,6 +169,8 @@ class _Reader(PlaceReading):
         self.with_tone = tone
         self.text = text
         folded = L.fold(text)
+        if "`" in text:
+            folded = _unquote_constants(text, folded)
         self.low = _unmark(folded)
         self.marked_up = self.low != folded  # a help page's markup: its windows are a program's
         self.sentences = _sentences(self.low)
@@ -1096,7 +1110,9 @@ _PAGE_KEY = re.compile(r"\bpage\s+(?:up|down)\b")
 _MENU_ITEM_CHOSEN = re.compile(r"\b(?:choose|select|selecting|selects|click|clicking|press|pick)\s+(?:on\s+)?(?:the\s+)?\*[^*\n]{1,40}\*"
                                r"(?:\s+or\s+\*[^*\n]{1,40}\*)?")
 _BUILT_ON_TOP = re.compile(r"\b(?:(?:built|based|layered|implemented)\s+|features\s+)on\s+top\s+of\b")
-_CODE_SPAN = re.compile(r"`[^`\n]+`")
+# (but a direction constant said as the word, "shifted one unit ``LEFT``", is that direction)
+# (reStructuredText's double backticks are one span, not two with the prose between them)
+_CODE_SPAN = re.compile(r"(?P<q>``?)[^`\n]+(?P=q)")
 _EITHER_SIDE = re.compile(r"\b(?:(?:to\s+|on\s+|around\s+)?the\s+)?(?:left|right)\s*,?\s+or\s+(?:to\s+the\s+|the\s+)?(?:left|right)\b"
                           r"(?:\s+(?:side|edge)s?)?(?:\s+of\b)?")
 _RELATIVE_TO_AN_EDGE = re.compile(r"\brelative\s+to\s+(?:the\s+)?(?:left|right|top|bottom)(?:\s+(?:edge|side|corner))?\b")
@@ -1108,7 +1124,10 @@ _PACE = re.compile(r"\b(?:speed(?:s|ed|ing)?|sped|slow(?:s|ed|ing)?)\s+(?:it\s+|
 _ABOUT_A_NUMBER = re.compile(r"\b(?:above|below|under|over)\s+(?:about|around|roughly|approximately|nearly|almost)\s+\d")
 # (but "click on option below 50" is below a number shown on a screen)
 _OVER_A_NUMBER = re.compile(r"\b(?:values?|numbers?|scores?|anything|settings?)\s+(?:above|below|under|over)\s+-?\d")
-_CENTER_OF_MASS = re.compile(r"\bcent(?:er|re)\s+of\s+(?:gravity|mass|rotation)\b")
+_CENTER_OF_MASS = re.compile(r"\bcent(?:er|re)\s+of\s+(?:gravity|mass|rotation|coordinates)\b")
+# a place in a file's text: "the import statement at the top of the file", "add this to the bottom of your script"
+_IN_A_FILE = re.compile(r"\b(?:top|bottom|end|beginning)\s+of\s+(?:the|your|this|each|a)\s+(?:[a-z_.]+\s+)?"
+                        r"(?:file|script|module)s?\b")
 _THE_ABOVE = re.compile(r"\b(?:the|this|these)\s+(?:above|below)\b(?=\s+[a-z])")
 _BACK_TO_A_SIDE = re.compile(r"\bwith\s+(?:his|her|their|its|the)\s+backs?\s+(?:turned\s+)?to(?:wards?)?\s+(?:the\s+)?"
                              r"(?:left|right)\b")
@@ -1146,6 +1165,7 @@ _SET_ASIDE = (
     (("value", "values", "number", "numbers", "score", "scores", "anything", "setting", "settings"), _OVER_A_NUMBER, 0),
     # "Values above 1.0 are not allowed": a value
     (("center", "centre"), _CENTER_OF_MASS, 0),  # "The center of gravity is ...": a point of physics, no place
+    (("file", "files", "script", "scripts", "module", "modules"), _IN_A_FILE, 0),  # "at the top of the file": a line
     (("speed", "speeds", "sped", "speeding", "slow", "slows", "slowed", "slowing"), _PACE, 0),  # "the animation will
     # speed up or slow down": faster or slower, no way
     (("about", "around", "roughly", "approximately", "nearly", "almost"), _ABOUT_A_NUMBER, 0),  # "below about 35": a value

@@ -203,7 +203,7 @@ AMBIENT_NOUNS = {"sky", "skies", "sun", "sunlight", "sunshine", "moon", "moonlig
                  "canopy", "heavens", "horizon", "surface", "influence", "control", "construction", "pressure",
                  "water", "waves", "clouds", "cloud", "mist", "fog", "shade",
                  # idioms: "under his given name", "under arrest", "under the impression"
-                 "name", "names", "arrest", "oath", "impression", "circumstances", "situation", "situations", "guise", "care", "command",
+                 "name", "names", "arrest", "oath", "impression", "circumstances", "situation", "situations", "assumption", "assumptions", "guise", "care", "command",
                  "orders", "suspicion", "investigation", "review", "consideration", "threat", "attack", "stress",
                  "age", "title", "heading", "category", "breath", "radar", "wraps", "weight", "belief"}
 # ambient nouns that are still places a thing can be above or below ("a plane above the clouds")
@@ -251,7 +251,7 @@ HANDLING_VERBS = forms("put", "place", "set", "lift", "raise", "hold", "take", "
 # "the right location", "at the right time": right as correct
 CORRECT_NOUNS = {"location", "place", "spot", "answer", "choice", "decision", "word", "words", "size", "idea", "number",
                  "order", "time", "moment", "way", "track", "direction", "amount", "kind", "address", "format", "option",
-                 "options", "setting", "settings", "situation", "codec"}
+                 "options", "setting", "settings", "situation", "codec", "configuration", "type"}
 # "the top comment", "the top results": the first of a ranked list, no place
 RANK_NOUNS = {"comment", "comments", "post", "posts", "result", "results", "story", "stories", "news", "headline",
               "headlines", "pick", "picks", "seller", "sellers", "chart", "charts", "hit", "hits", "rated", "ranked",
