@@ -1041,6 +1041,11 @@ def test_a_filmed_scene_s_layout_is_no_fact():
     ("A man in a suit is placed down on top of a notebook.", [("relative", None, "top")]),
     ("Under the assumption that the scene is static, we render it once.", []),
     ("Choose the right configuration for your system.", []),
+    ("Right-click the Activity Bar and select **Move Primary Side Bar Right**", []),
+    ("**View: Move Panel To Bottom** (`workbench.action.positionPanelBottom`)", []),
+    ("Move the cat to the **left** of the dog.", [("relative", "left", None)]),
+    ("You can move the region to the left, right, bottom, or top of the editor.", []),
+    ("open the file into the left-hand editor", [("position", "left", None)]),
 ])
 def test_reads_constructed_phrasings(text, expected):
     assert facts(text) == expected

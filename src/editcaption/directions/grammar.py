@@ -145,10 +145,15 @@ _LABEL_TAGS = {"gui", "em", "key", "code", "b", "strong", "i"}
 _DIRECTION_CONSTANT = re.compile(r"(?<!`)(``?)(?:UP|DOWN|LEFT|RIGHT)\1(?!`)")
 
 
+# a direction word stressed in bold, in lower case ("to the **left** of the dog"): the stars become blanks
+_STRESSED = re.compile(r"(?<!\*)(\*\*)(?:up|down|left|right|top|bottom|upper|lower)\1(?!\*)")
+
+
 def _unquote_constants(text: str, low: str) -> str:
-    for m in _DIRECTION_CONSTANT.finditer(text):
-        q = len(m.group(1))
-        low = low[:m.start()] + " " * q + low[m.start() + q:m.end() - q] + " " * q + low[m.end():]
+    for pattern in (_DIRECTION_CONSTANT, _STRESSED):
+        for m in pattern.finditer(text):
+            q = len(m.group(1))
+            low = low[:m.start()] + " " * q + low[m.start() + q:m.end() - q] + " " * q + low[m.end():]
     return low
 
 
@@ -169,7 +174,7 @@ class _Reader(PlaceReading):
         self.with_tone = tone
         self.text = text
         folded = L.fold(text)
-        if "`" in text:
+        if "`" in text or "*" in text:
             folded = _unquote_constants(text, folded)
         self.low = _unmark(folded)
         self.marked_up = self.low != folded  # a help page's markup: its windows are a program's
@@ -182,6 +187,8 @@ class _Reader(PlaceReading):
         for word_marks, other_marks, pattern, group in _SET_ASIDE_MARKS:
             if self.words & word_marks or any(mark in self.low for mark in other_marks):
                 self.taken += [m.span(group) for m in pattern.finditer(self.low)]
+        if "**" in text:  # "select **Move Primary Side Bar Right**", "**Left** - The panel spans ...": a label
+            self.taken += [m.span() for m in _BOLD_LABEL.finditer(text)]
         # a text that follows a camera move describes the scene it films: where things stand in it
         # relative to each other ("a village beneath the peaks") is the scene's layout, not a fact asked for
         self.scene_text = any(s.camera for s in self.sentences)
@@ -995,7 +1002,7 @@ _PERFECT = re.compile(r"\b(?:has|have|had)\s+$")
 # monitor's or an editor's side needs one, see placing._ON_A_SCREEN)
 _SCREEN_OWNERS = {"viewport", "window", "screen", "page", "slide"}
 # "in upper left hand side of screen", "in right-hand sidebar": a side, not a hand
-_A_HAND_SIDE = re.compile(rf"[\s-]+{L.alt(P.UI_REGIONS | {'side', 'corner', 'column'})}\b")
+_A_HAND_SIDE = re.compile(rf"[\s-]+{L.alt(P.UI_REGIONS | P.PROGRAM_SCREENS | {'side', 'corner', 'column'})}\b")
 # a camera's move that ends closer, said after it: "..., ending with a close-up of the door lock"
 _ENDING = {"ending", "finishing", "settling"}
 _ENDS_IN_A_CLOSE_UP = re.compile(r"(?:(?<=, )|(?<=,))(?:ending|finishing|settling)\s+(?:with|on|in)\s+(?:a|an)\s+(?:extreme\s+)?"
@@ -1112,9 +1119,15 @@ _MENU_ITEM_CHOSEN = re.compile(r"\b(?:choose|select|selecting|selects|click|clic
 _BUILT_ON_TOP = re.compile(r"\b(?:(?:built|based|layered|implemented)\s+|features\s+)on\s+top\s+of\b")
 # (but a direction constant said as the word, "shifted one unit ``LEFT``", is that direction)
 # (reStructuredText's double backticks are one span, not two with the prose between them)
+# a name in bold, each word capitalised, that holds a direction word: a command, a menu item or a setting's value
+_BOLD_LABEL = re.compile(r"\*\*(?=[^*\n]*\b(?:Left|Right|Top|Bottom|Up|Down|Center|Centre|Middle)\b)"
+                         r"(?:[A-Z][\w-]*:?\s+){0,6}[A-Z][\w-]*\*\*")
 _CODE_SPAN = re.compile(r"(?P<q>``?)[^`\n]+(?P=q)")
 _EITHER_SIDE = re.compile(r"\b(?:(?:to\s+|on\s+|around\s+)?the\s+)?(?:left|right)\s*,?\s+or\s+(?:to\s+the\s+|the\s+)?(?:left|right)\b"
                           r"(?:\s+(?:side|edge)s?)?(?:\s+of\b)?")
+_SIDE_WORD = r"(?:left|right|top|bottom)"
+_ANY_SIDE = re.compile(rf"\b(?:to\s+|on\s+|at\s+)?(?:the\s+)?{_SIDE_WORD}(?:\s*,\s*(?:the\s+)?{_SIDE_WORD}){{1,3}}\s*,?\s+or\s+"
+                       rf"(?:the\s+)?{_SIDE_WORD}\b(?:\s+(?:side|edge)s?)?(?:\s+of\b)?")
 _RELATIVE_TO_AN_EDGE = re.compile(r"\brelative\s+to\s+(?:the\s+)?(?:left|right|top|bottom)(?:\s+(?:edge|side|corner))?\b")
 _IT_IS_RIGHT = re.compile(r"\bit's\s+right(?=\s+(?:outside|inside|next|there|here|above|below|behind|beside|under|in|on|at|"
                           r"by|before|after|where|now)\b)")  # (but "on it's right", "it's right arm": its)
@@ -1159,7 +1172,8 @@ _SET_ASIDE = (
     (("choose", "select", "selecting", "selects", "click", "clicking", "press", "pick"), _MENU_ITEM_CHOSEN, 0),
     # "choose *Move Left* or *Move Right*": a menu item's name  # "increase or decrease the saturation", "Scroll up to zoom in or scroll down
     # to zoom out", "To zoom in, click ..., and to zoom out click ...": either way, a control described
-    (("or",), _EITHER_SIDE, 0),  # "wrapping around the left or right of it", "shifted to the left, or right"
+    (("or",), _EITHER_SIDE, 0),
+    (("or",), _ANY_SIDE, 0),  # "move the region to the left, right, bottom, or top of the editor": any of them  # "wrapping around the left or right of it", "shifted to the left, or right"
     (("zoomed",), _WHEN_ZOOMED, 0),  # "Smooth images when zoomed out": a state it may be in, no change
     (("above", "below"), _THE_ABOVE, 0),  # "In the above figure", "in the below image": the one shown before or after
     (("value", "values", "number", "numbers", "score", "scores", "anything", "setting", "settings"), _OVER_A_NUMBER, 0),
