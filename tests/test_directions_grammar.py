@@ -1046,6 +1046,9 @@ def test_a_filmed_scene_s_layout_is_no_fact():
     ("Move the cat to the **left** of the dog.", [("relative", "left", None)]),
     ("You can move the region to the left, right, bottom, or top of the editor.", []),
     ("open the file into the left-hand editor", [("position", "left", None)]),
+    ("open the three-dot menu to the left of the ``Start call`` button", [("relative", "left", None)]),
+    ("add the following code snippet below the ``CreateCircle`` class:", []),
+    ("The Search field is in the upper right hand corner of your Web interface.", [("position", "right", "top")]),
 ])
 def test_reads_constructed_phrasings(text, expected):
     assert facts(text) == expected

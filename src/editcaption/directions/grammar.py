@@ -149,11 +149,18 @@ _DIRECTION_CONSTANT = re.compile(r"(?<!`)(``?)(?:UP|DOWN|LEFT|RIGHT)\1(?!`)")
 _STRESSED = re.compile(r"(?<!\*)(\*\*)(?:up|down|left|right|top|bottom|upper|lower)\1(?!\*)")
 
 
+# a control named in code after "the" ("to the left of the ``Start call`` button"): a label, marked as
+# help pages mark one (*Start call*), so that it can be the thing of a relation
+_CODE_LABEL = re.compile(r"(?<=\bthe )``([^`\n]{1,40})``(?=\s+(?:button|menu|field|icon|box|checkbox|toggle|link|tab|switch)s?\b)")
+
+
 def _unquote_constants(text: str, low: str) -> str:
     for pattern in (_DIRECTION_CONSTANT, _STRESSED):
         for m in pattern.finditer(text):
             q = len(m.group(1))
             low = low[:m.start()] + " " * q + low[m.start() + q:m.end() - q] + " " * q + low[m.end():]
+    for m in _CODE_LABEL.finditer(low):
+        low = low[:m.start()] + " *" + m.group(1) + "* " + low[m.end():]
     return low
 
 

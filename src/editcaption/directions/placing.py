@@ -460,6 +460,8 @@ class PlaceReading:
         # "of the <app>Cheese</app> window", "of the <app>gedit</app> window": the window named after its app
         named = _A_NAMED_WINDOW.match(self.low, tail.end()) if self.text[tail.start("head")].isupper() or \
             self.marked_up else None
+        if "interface" in re.findall(r"[a-z]+", self.low[tail.start("np"):tail.end() + 16])[:2] and "screenshot" not in self.words:
+            return True  # "the upper right hand corner of your Web interface": a program's screen, whatever the words
         if named and _AN_APP_NAME.fullmatch(self.text, tail.start("head"), tail.end("head")) and \
                 "screenshot" not in self.words and not _A_PART_OF_A_WINDOW.match(self.low, named.end()):
             return True  # "at the bottom of the RViz window": a program's name in its own casing
