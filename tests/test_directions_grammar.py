@@ -1049,6 +1049,9 @@ def test_a_filmed_scene_s_layout_is_no_fact():
     ("open the three-dot menu to the left of the ``Start call`` button", [("relative", "left", None)]),
     ("add the following code snippet below the ``CreateCircle`` class:", []),
     ("The Search field is in the upper right hand corner of your Web interface.", [("position", "right", "top")]),
+    ("As the list items slide up the screen, each background image slides slightly downward.",
+     [("move", "up", None), ("move", "down", None)]),
+    ("the man walks up the hill", []),
 ])
 def test_reads_constructed_phrasings(text, expected):
     assert facts(text) == expected

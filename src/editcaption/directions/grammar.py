@@ -761,7 +761,7 @@ class _Reader(PlaceReading):
             if verb in _SPIN_VERBS and d in ("left", "right"):
                 self.take(*m.span())  # "rotate left the blue block": it turns where it stands, no move
                 return
-            if m.group("d") in ("up", "down") and (
+            if m.group("d") in ("up", "down") and not _UP_THE_FRAME.match(self.low, m.end()) and (
                     verb in L.PARTICLE_VERBS and not straight or _PATH_AFTER.match(self.low, m.end())
                     or _PATH_PRONOUN.match(self.low, m.end()) or self.bare_path(m.end())):
                 self.take(*m.span())  # "lift up the bag", "walk down the stairs": a particle, a path
@@ -1037,6 +1037,8 @@ _ALONG_A_PATH = re.compile(r"\s+(?:the|this|that)\s+(?!(?:same|other)\b)[a-z]") 
 _PATH_PRONOUN = re.compile(r"\s+(?:it|them)\b")  # "about to ski down it"
 # "walk down the stairs", "climbs up a ladder": up/down as a preposition of a path
 # "walking up along a ridge", "slides down from the summit", "walks up from a slope"
+# up or down the picture itself is a way in it ("the cards slide up the screen"), not a path like "down the hall"
+_UP_THE_FRAME = re.compile(r"\s+(?:the\s+)?(?:screen|frame|page|picture|image|display|viewport)\b")
 _PATH_AFTER = re.compile(r"\s+(?:along\s+|through\s+|from\s+)?(?:the|a|an|his|her|their|its|some|this|that|these|those)\b")
 # words between a turn verb and its sense that name no thing: "rotate it by 90 degrees clockwise"
 _NOT_WHAT_TURNS = {"degrees", "degree", "deg", "it", "everything", "slightly", "slowly", "gently", "by", "about",
