@@ -1052,6 +1052,10 @@ def test_a_filmed_scene_s_layout_is_no_fact():
     ("As the list items slide up the screen, each background image slides slightly downward.",
      [("move", "up", None), ("move", "down", None)]),
     ("the man walks up the hill", []),
+    ("The command rotates the camera in the active [3D view](3D_view.md) around the view direction in 90-degree "
+     "increments towards the left (counterclockwise).", [("rotate", "clockwise", None)]),
+    ("That camera can be moved left, right, up and down (pan).", []),
+    ("The cat moves left and the dog moves right.", [("move", "left", None), ("move", "right", None)]),
 ])
 def test_reads_constructed_phrasings(text, expected):
     assert facts(text) == expected

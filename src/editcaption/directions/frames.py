@@ -155,6 +155,10 @@ ROLL_NOUN = rx(rf"\b(?P<s>{SENSE})\s+(?:roll|rolling)\b")
 # an orbit's sense is about the path around the subject, not the picture: reserved, no fact
 ORBIT = rx(rf"\b(?:{alt(L.ORBIT_VERBS)})\b[^.;,]{{0,40}}?\b{SENSE}\b|\b{SENSE}\s+(?:arc|orbit|circle|path)\b")
 ROTATE = rx(rf"\b(?P<verb>{alt(L.ROTATE_VERBS - L.ROLL_VERBS)})\b(?P<obj>[^.;]{{0,60}}?)\b(?P<s>{SENSE})\b")
+# a turn told by a side with its sense in brackets, far from its verb: "rotates the camera in the active 3D view
+# around the view direction in 90-degree increments towards the left (counterclockwise)"
+ROTATE_BY_SIDE = rx(rf"\b(?P<verb>{alt(L.ROTATE_VERBS - L.ROLL_VERBS)})\b(?P<obj>(?:[^.;]|\.(?=\w)){{0,140}}?)\btowards?\s+the\s+(?:left|right)"
+                    rf"\s*\((?P<s>{SENSE})\)")
 ROTATE_NOUN = rx(rf"\b(?P<s>{SENSE})\s+(?:rotation|turn|spin|twist)\b")
 
 # ------------------------------------------------------------------------- mirrors

@@ -426,7 +426,7 @@ class _Reader(PlaceReading):
         for pattern in (F.ORBIT,):
             for m in self.scan(pattern):
                 self.take(*m.span())
-        for m in self.scan(F.ROTATE):
+        for m in [*self.scan(F.ROTATE), *self.scan(F.ROTATE_BY_SIDE)]:
             obj = m.group("obj")
             camera = bool(re.search(rf"\b(?:{F.CAMERA_NOUN})\b", obj)) or (
                 not re.search(r"\b(?:the|a|an|it|this|his|her|their|its)\b", obj) and self.sentence(m.start()).camera)
@@ -1134,8 +1134,8 @@ _BOLD_LABEL = re.compile(r"\*\*(?=[^*\n]*\b(?:Left|Right|Top|Bottom|Up|Down|Cent
 _CODE_SPAN = re.compile(r"(?P<q>``?)[^`\n]+(?P=q)")
 _EITHER_SIDE = re.compile(r"\b(?:(?:to\s+|on\s+|around\s+)?the\s+)?(?:left|right)\s*,?\s+or\s+(?:to\s+the\s+|the\s+)?(?:left|right)\b"
                           r"(?:\s+(?:side|edge)s?)?(?:\s+of\b)?")
-_SIDE_WORD = r"(?:left|right|top|bottom)"
-_ANY_SIDE = re.compile(rf"\b(?:to\s+|on\s+|at\s+)?(?:the\s+)?{_SIDE_WORD}(?:\s*,\s*(?:the\s+)?{_SIDE_WORD}){{1,3}}\s*,?\s+or\s+"
+_SIDE_WORD = r"(?:left|right|top|bottom|up|down)"
+_ANY_SIDE = re.compile(rf"\b(?:to\s+|on\s+|at\s+)?(?:the\s+)?{_SIDE_WORD}(?:\s*,\s*(?:the\s+)?{_SIDE_WORD}){{1,3}}\s*,?\s+(?:or|and)\s+"
                        rf"(?:the\s+)?{_SIDE_WORD}\b(?:\s+(?:side|edge)s?)?(?:\s+of\b)?")
 _RELATIVE_TO_AN_EDGE = re.compile(r"\brelative\s+to\s+(?:the\s+)?(?:left|right|top|bottom)(?:\s+(?:edge|side|corner))?\b")
 _IT_IS_RIGHT = re.compile(r"\bit's\s+right(?=\s+(?:outside|inside|next|there|here|above|below|behind|beside|under|in|on|at|"
@@ -1182,7 +1182,8 @@ _SET_ASIDE = (
     # "choose *Move Left* or *Move Right*": a menu item's name  # "increase or decrease the saturation", "Scroll up to zoom in or scroll down
     # to zoom out", "To zoom in, click ..., and to zoom out click ...": either way, a control described
     (("or",), _EITHER_SIDE, 0),
-    (("or",), _ANY_SIDE, 0),  # "move the region to the left, right, bottom, or top of the editor": any of them  # "wrapping around the left or right of it", "shifted to the left, or right"
+    (("or", "and"), _ANY_SIDE, 0),  # "move the region to the left, right, bottom, or top of the editor", "can
+    # be moved left, right, up and down": any of them  # "wrapping around the left or right of it", "shifted to the left, or right"
     (("zoomed",), _WHEN_ZOOMED, 0),  # "Smooth images when zoomed out": a state it may be in, no change
     (("above", "below"), _THE_ABOVE, 0),  # "In the above figure", "in the below image": the one shown before or after
     (("value", "values", "number", "numbers", "score", "scores", "anything", "setting", "settings"), _OVER_A_NUMBER, 0),
