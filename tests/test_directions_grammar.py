@@ -1056,6 +1056,15 @@ def test_a_filmed_scene_s_layout_is_no_fact():
      "increments towards the left (counterclockwise).", [("rotate", "clockwise", None)]),
     ("That camera can be moved left, right, up and down (pan).", []),
     ("The cat moves left and the dog moves right.", [("move", "left", None), ("move", "right", None)]),
+    ("Figure shows the rod that slides to the left along the conducting rails.", [("move", "left", None)]),
+    ("The left image shows a staircase that ascends leftward.", []),
+    ("Dust devil tracks. In panel (a), on the left, the paths of dust devils are seen as dark streaks.", []),
+    ("On the left is a drawing of a rocket moving upward.", [("move", "up", None)]),
+    ("An x y z coordinate system is shown, with positive x out of the page, positive y to the right, and positive z up.",
+     []),
+    ("a spaceship emitting a laser beam, which propagates to the right", [("move", "right", None)]),
+    ("One boy sits on the edge of the seesaw three meters from the center.", []),
+    ("On this graph, height above the photosphere is shown increasing to the right.", [("relative", None, "top")]),
 ])
 def test_reads_constructed_phrasings(text, expected):
     assert facts(text) == expected

@@ -685,8 +685,10 @@ class _Reader(PlaceReading):
         before = P.PREVIOUS_WORD.search(self.low, 0, m.start())
         prev = before.group("w") if before else ""
         verb = self.low[m.start():m.end()].split()[0]
-        if prev in P.NOT_BEFORE_A_VERB and (prev != "to" or verb in _HOMOGRAPHS):
-            return  # "at the lower left": an adjective, not the verb "lower" (but "starts to move right")
+        if prev in P.NOT_BEFORE_A_VERB and (prev != "to" or verb in _HOMOGRAPHS) and \
+                not (prev == "that" and verb.endswith(("s", "ed")) and verb not in _HOMOGRAPHS and verb not in L.VERTICAL_VERBS):
+            return  # "at the lower left": an adjective, not the verb "lower" (but "starts to move right", and
+            # "the rod that moves to the right": a relative clause)
         if verb in _HOMOGRAPHS and (prev in L.FACING_VERBS or prev in L.MOTION_VERBS or prev in L.PAN_VERBS):
             return  # "turns head to left": a noun after a verb; "panning back towards his head": back again
         if m.group("d") == "right" and L.INTENSIFIED.match(self.low, m.end()):
@@ -1105,7 +1107,12 @@ _FLOATED = re.compile(r"\b(?:is|are|be|been|being|was|were|items?|elements?|boxe
 _WAY_OF_WRITING = re.compile(r"\b(?:languages?|scripts?|text|writing)\s+(?:that\s+)?(?:runs?|reads?|(?:is|are)\s+written)\s+"
                              r"(?:from\s+)?(?:left|right)[\s-]+to[\s-]+(?:left|right)\b|"
                              r"\b(?:axis|axes)\s+(?:runs?|points?|goes|go|increases?)\s+(?:[a-z]+\s+)?(?:to\s+the\s+)?"
-                             r"(?:left|right|up|down)(?:\s+and\s+(?:to\s+the\s+)?(?:left|right|up|down))?\b")
+                             r"(?:left|right|up|down)(?:\s+and\s+(?:to\s+the\s+)?(?:left|right|up|down))?\b|"
+                             # a graph's quantity: "height ... is shown increasing to the right"
+                             r"\b(?:is|are)\s+shown\s+(?:increasing|decreasing)\s+(?:to\s+the\s+)?(?:left|right|upwards?|downwards?)\b")
+# a diagram's axes: "with positive x to the right, and positive z up", "the positive y direction is upward"
+_AXIS_SENSE = re.compile(r"\b(?:positive|negative)\s+[xyz](?:[\s-]+(?:axis|direction))?\s+(?:is\s+|points?\s+|pointing\s+)?"
+                         r"(?:vertically\s+|horizontally\s+)?(?:to\s+the\s+|toward\s+the\s+)?(?:left|right|up|upwards?|down|downwards?)\b")
 _INDENTED = re.compile(r"\b(?:nested|indented|indents?|indenting)\b(?:\s+[a-z-]+){0,4}?\s+(?:to\s+the\s+|further\s+to\s+the\s+)?"
                        r"(?:left|right)\b")
 # the order of stacked layers: "just above the top layer", "up one level in the layer stack", "to the top of the
@@ -1146,6 +1153,9 @@ _PACE = re.compile(r"\b(?:speed(?:s|ed|ing)?|sped|slow(?:s|ed|ing)?)\s+(?:it\s+|
 _ABOUT_A_NUMBER = re.compile(r"\b(?:above|below|under|over)\s+(?:about|around|roughly|approximately|nearly|almost)\s+\d")
 # (but "click on option below 50" is below a number shown on a screen)
 _OVER_A_NUMBER = re.compile(r"\b(?:values?|numbers?|scores?|anything|settings?)\s+(?:above|below|under|over)\s+-?\d")
+# a distance from the middle: "sits on the edge of the seesaw three meters from the center"
+_FROM_THE_MIDDLE = re.compile(r"\b(?:\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|a\s+few)\s+"
+                              r"(?:[a-z]+\s+)?from\s+the\s+(?:cent(?:er|re)|middle)\b")
 _CENTER_OF_MASS = re.compile(r"\bcent(?:er|re)\s+of\s+(?:gravity|mass|rotation|coordinates)\b")
 # a place in a file's text: "the import statement at the top of the file", "add this to the bottom of your script"
 _IN_A_FILE = re.compile(r"\b(?:top|bottom|end|beginning)\s+of\s+(?:the|your|this|each|a)\s+(?:[a-z_.]+\s+)?"
@@ -1188,6 +1198,7 @@ _SET_ASIDE = (
     (("above", "below"), _THE_ABOVE, 0),  # "In the above figure", "in the below image": the one shown before or after
     (("value", "values", "number", "numbers", "score", "scores", "anything", "setting", "settings"), _OVER_A_NUMBER, 0),
     # "Values above 1.0 are not allowed": a value
+    (("center", "centre", "middle"), _FROM_THE_MIDDLE, 0),  # "five meters from the center": a distance, no place
     (("center", "centre"), _CENTER_OF_MASS, 0),  # "The center of gravity is ...": a point of physics, no place
     (("file", "files", "script", "scripts", "module", "modules"), _IN_A_FILE, 0),  # "at the top of the file": a line
     (("speed", "speeds", "sped", "speeding", "slow", "slows", "slowed", "slowing"), _PACE, 0),  # "the animation will
@@ -1197,9 +1208,11 @@ _SET_ASIDE = (
     (("it's",), _IT_IS_RIGHT, 0),  # "so it's right outside the camera's view": "it is right", no side
     (("nested", "indented", "indent", "indents", "indenting"), _INDENTED, 0),  # "a bulleted item nested one level to
     # the right": how far a line is indented, a text format
-    (("run", "runs", "read", "reads", "written", "point", "points", "go", "goes", "increase", "increases"),
+    (("run", "runs", "read", "reads", "written", "point", "points", "go", "goes", "increase", "increases", "increasing",
+      "decreasing"),
      _WAY_OF_WRITING, 0),  # "languages that run left to right", "the axes run across to the right": a way of writing
-    (("relative",), _RELATIVE_TO_AN_EDGE, 0),  # "the X coordinate relative to the left edge": a reference, no place
+    (("relative",), _RELATIVE_TO_AN_EDGE, 0),
+    (("positive", "negative"), _AXIS_SENSE, 0),  # "positive y to the right": an axis of a diagram, no place  # "the X coordinate relative to the left edge": a reference, no place
     (("back", "backs"), _BACK_TO_A_SIDE, 0),
     (("layer", "layers", "track", "tracks", "background", "imagery", "data", "overlay", "overlays"), _LAYER_ORDER, 0),
     (("under",), _UNDER_A_LICENCE, 0),

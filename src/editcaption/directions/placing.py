@@ -127,11 +127,16 @@ _LIGHT_FROM = re.compile(r"\b(?:lights?|lighting|sunlight|daylight)\s+$")  # "li
 # the right side pic". Only where the phrase is not something acted on ("remove the left photo" is the left
 # one of the photos in a picture): at a clause's start or after a preposition. A picture hangs on walls,
 # so only the nouns that name a photograph as such.
-_PANEL_NOUN = r"(?:image|photo|photograph|pic|picture|panel)s?"
-_PANEL_WORDS = {w + s for w in ("image", "photo", "photograph", "pic", "picture", "panel") for s in ("", "s")}
+_PANEL_NOUN = r"(?:image|photo|photograph|pic|picture|panel|figure|drawing|illustration|diagram)s?"
+_PANEL_WORDS = {w + s for w in ("image", "photo", "photograph", "pic", "picture", "panel", "figure", "drawing",
+                                "illustration", "diagram") for s in ("", "s")}
 _PANEL_AT = r"(?:^|(?<=[.;,:!?(])\s*|\b(?:in|of|from|for|and|while|than|as|to|at|on)\s+)"
 _PANEL = re.compile(rf"{_PANEL_AT}(?:the\s+)?(?:(?:left|right)(?:most)?(?:[\s-]+(?:hand[\s-]+)?side)?[\s-]+{_PANEL_NOUN}\b"
                     rf"|{_PANEL_NOUN}\s+(?:on|to|at)\s+the\s+(?:left|right)(?:[\s-]+(?:hand[\s-]+)?side)?\b(?!\s+of\b))")
+# a textbook's figure named by its side: "In panel (a), on the left, ...", "Panel (b), at right, shows", "On the
+# left is a drawing of a rocket"
+_FIGURE_SIDE = re.compile(r"\b(?:panel|figure|part)\s+\(?[a-z]\)?\s*,\s*(?P<s>(?:on\s+the|at)\s+(?:left|right))\b|"
+                          rf"(?:^|(?<=[.;:!?])\s*)(?P<t>on\s+the\s+(?:left|right))(?=\s*,?\s+(?:is|are)\s+(?:a|an|the)\s+{_PANEL_NOUN}\b)")
 # a text about several photographs ("each image", "both photos", "the pair of images", "in at least one
 # image", "the other image"; not "one image", which may be the one picture asked for): a bare side in
 # it picks one of them ("the dog on the left" is the left photograph's)
@@ -284,6 +289,10 @@ class PlaceReading:
                 continue  # "The panel on the right side of the interface": a region of a program's screen
             self.take(*m.span())  # "the left image": a photograph of several, no place in one
             self.several_pictures = True
+        for m in _FIGURE_SIDE.finditer(self.low) if pictures else ():
+            side = m.span("s") if m.group("s") else m.span("t")
+            if self.free(*side):
+                self.take(*side)
         for m in _GESTURE_TO_A_SIDE.finditer(self.low) if self.words & _GESTURE_WORDS else ():
             self.take(*m.span())  # "extend hand to the left", "faces the right side": a gesture or a facing (its
             # hand may be read already as an own side, so the span is not asked to be free)
