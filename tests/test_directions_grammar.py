@@ -1065,6 +1065,7 @@ def test_a_filmed_scene_s_layout_is_no_fact():
     ("a spaceship emitting a laser beam, which propagates to the right", [("move", "right", None)]),
     ("One boy sits on the edge of the seesaw three meters from the center.", []),
     ("On this graph, height above the photosphere is shown increasing to the right.", [("relative", None, "top")]),
+    ("The woman has moved her foot and leg up to rest it on the ground.", [("move", "up", None)]),
 ])
 def test_reads_constructed_phrasings(text, expected):
     assert facts(text) == expected
