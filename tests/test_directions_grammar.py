@@ -1066,6 +1066,12 @@ def test_a_filmed_scene_s_layout_is_no_fact():
     ("One boy sits on the edge of the seesaw three meters from the center.", []),
     ("On this graph, height above the photosphere is shown increasing to the right.", [("relative", None, "top")]),
     ("The woman has moved her foot and leg up to rest it on the ground.", [("move", "up", None)]),
+    ("Select Property inspector in the :ref:`right sidebar <right-sidebar>`.", [("position", "right", None)]),
+    ('The sidebars can be collapsed by selecting "Show Left Sidebar" or "Show Right Sidebar" in the View menu.', []),
+    ("Use H and V to flip the image horizontally and vertically.", [("mirror", None, None), ("flip_vertical", None, None)]),
+    ("You can flip the image horizontally or vertically.", []),
+    ("The menu bar at the top of JupyterLab has top-level menus.", [("position", None, "top")]),
+    ("Key binding info has been moved to the right of the :ref:`status_bar`.", [("relative", "right", None)]),
 ])
 def test_reads_constructed_phrasings(text, expected):
     assert facts(text) == expected

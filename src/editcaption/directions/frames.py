@@ -179,6 +179,9 @@ MIRROR = rx(rf"\b(?:{alt(L.MIRROR_VERBS)})\b(?:\s+{_PICTURE}|\s+it)?\s+(?:along\
             # "The left and right sides are swapped."
             r"|\b(?:the\s+)?(?:left\s+and\s+right|right\s+and\s+left)(?:\s+sides)?\s+(?:are|get|were|will\s+be)\s+"
             r"(?:swapped|switched|exchanged|reversed|inverted)\b")
+# both axes at once: "flip the image horizontally and vertically" (a mirror and a flip); "horizontally or
+# vertically" is either, no fact
+BOTH_AXES = rx(rf"\b(?:{alt(L.MIRROR_VERBS)})\b\s+{_PICTURE}\s+(?P<h>horizontally)\s+(?P<c>and|or)\s+vertically\b")
 FLIP_V = rx(rf"\b(?:{alt(L.MIRROR_VERBS)})\b(?:\s+{_PICTURE}|\s+it)?\s+(?:vertically|upside[\s-]+down|top[\s-]+to[\s-]+bottom)"
             r"|\bvertical(?:ly)?[\s-]+(?:flip(?:ped)?|mirror(?:ed|ing)?)\b"
             # "Mirrors the image so the top becomes the bottom"

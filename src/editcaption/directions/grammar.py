@@ -154,11 +154,19 @@ _STRESSED = re.compile(r"(?<!\*)(\*\*)(?:up|down|left|right|top|bottom|upper|low
 _CODE_LABEL = re.compile(r"(?<=\bthe )``([^`\n]{1,40})``(?=\s+(?:button|menu|field|icon|box|checkbox|toggle|link|tab|switch)s?\b)")
 
 
+# a reStructuredText cross-reference is prose ("in the :ref:`left sidebar <right-sidebar>`"): its role, its
+# backticks and its target become blanks, its words stay
+_RST_REFERENCE = re.compile(r":(?:ref|doc|term):`(?P<words>[^`<\n]+?)(?P<target>\s*<[^>`\n]*>)?`")
+
+
 def _unquote_constants(text: str, low: str) -> str:
     for pattern in (_DIRECTION_CONSTANT, _STRESSED):
         for m in pattern.finditer(text):
             q = len(m.group(1))
             low = low[:m.start()] + " " * q + low[m.start() + q:m.end() - q] + " " * q + low[m.end():]
+    for m in _RST_REFERENCE.finditer(low):
+        a, b = m.span("words")
+        low = low[:m.start()] + " " * (a - m.start()) + low[a:b] + " " * (m.end() - b) + low[m.end():]
     for m in _CODE_LABEL.finditer(low):
         low = low[:m.start()] + " *" + m.group(1) + "* " + low[m.end():]
     return low
@@ -181,7 +189,7 @@ class _Reader(PlaceReading):
         self.with_tone = tone
         self.text = text
         folded = L.fold(text)
-        if "`" in text or "*" in text:
+        if "`" in text or "*" in text:  # code, references and stress marks of Markdown and reStructuredText
             folded = _unquote_constants(text, folded)
         self.low = _unmark(folded)
         self.marked_up = self.low != folded  # a help page's markup: its windows are a program's
@@ -196,6 +204,8 @@ class _Reader(PlaceReading):
                 self.taken += [m.span(group) for m in pattern.finditer(self.low)]
         if "**" in text:  # "select **Move Primary Side Bar Right**", "**Left** - The panel spans ...": a label
             self.taken += [m.span() for m in _BOLD_LABEL.finditer(text)]
+        if '"' in text or "\u201c" in text:  # 'by selecting "Show Left Sidebar"': a menu item's name
+            self.taken += [m.span() for m in _QUOTED_LABEL.finditer(text)]
         # a text that follows a camera move describes the scene it films: where things stand in it
         # relative to each other ("a village beneath the peaks") is the scene's layout, not a fact asked for
         self.scene_text = any(s.camera for s in self.sentences)
@@ -325,6 +335,12 @@ class _Reader(PlaceReading):
         return bool(told) and not _IMPERATIVE.match(told[0]) and bool(L.FACING_VERBS.intersection(told))
 
     def mirrors(self) -> None:
+        for m in self.scan(F.BOTH_AXES):
+            if m.group("c") == "and" and not self.a_thing_flipped(m.start()):
+                self.emit("mirror", None, m.start(), m.end("h"))
+                self.emit("flip_vertical", None, *m.span())
+            else:
+                self.take(*m.span())
         for m in self.scan(F.FLIP_V):
             if self.a_thing_flipped(m.start()):
                 continue
@@ -1139,6 +1155,8 @@ _BUILT_ON_TOP = re.compile(r"\b(?:(?:built|based|layered|implemented)\s+|feature
 # a name in bold, each word capitalised, that holds a direction word: a command, a menu item or a setting's value
 _BOLD_LABEL = re.compile(r"\*\*(?=[^*\n]*\b(?:Left|Right|Top|Bottom|Up|Down|Center|Centre|Middle)\b)"
                          r"(?:[A-Z][\w-]*:?\s+){0,6}[A-Z][\w-]*\*\*")
+_QUOTED_LABEL = re.compile(r"[\"\u201c](?=[^\"\u201d\n]*\b(?:Left|Right|Top|Bottom|Up|Down|Center|Centre|Middle)\b)"
+                           r"(?:[A-Z][\w-]*:?\s+){0,6}[A-Z][\w-]*[\"\u201d]")
 _CODE_SPAN = re.compile(r"(?P<q>``?)[^`\n]+(?P=q)")
 _EITHER_SIDE = re.compile(r"\b(?:(?:to\s+|on\s+|around\s+)?the\s+)?(?:left|right)\s*,?\s+or\s+(?:to\s+the\s+|the\s+)?(?:left|right)\b"
                           r"(?:\s+(?:side|edge)s?)?(?:\s+of\b)?")

@@ -81,6 +81,7 @@ _POINTERS = P.POINTER_WORDS | {"brush"}
 _VALUES = {"threshold", "thresholds", "limit", "average", "baseline", "zero"}
 # a program's name as it spells itself: "RViz", "GIMP", "GitHub" (not "the Victorian window")
 _AN_APP_NAME = re.compile(r"[A-Z]{2,}[a-z]*\w*|[A-Z][a-z]+[A-Z]\w*")
+_A_CAMEL_NAME = re.compile(r"[A-Z][a-z]+[A-Z]\w*")  # "JupyterLab", "GitHub" (not "London", nor "NASA")
 _A_NAMED_WINDOW = re.compile(rf"\s+{L.alt(P.PROGRAM_SCREENS)}\b")
 _A_PART_OF_A_WINDOW = re.compile(r"[\s-]+(?:list|lists|menu|title|switcher|manager|border|decoration|panel|pane)\b")  # "the window list"
 _A_MENU_AFTER = re.compile(r"\s+(?:drop-?down\s+|context\s+|pop-?up\s+)?(?:menu|menus|folder|directory)\b")
@@ -471,6 +472,9 @@ class PlaceReading:
             self.marked_up else None
         if "interface" in re.findall(r"[a-z]+", self.low[tail.start("np"):tail.end() + 16])[:2] and "screenshot" not in self.words:
             return True  # "the upper right hand corner of your Web interface": a program's screen, whatever the words
+        if _A_CAMEL_NAME.fullmatch(self.text, tail.start("head"), tail.end("head")) and tail.group("np") == tail.group("head") \
+                and not _A_NAMED_WINDOW.match(self.low, tail.end()) and "screenshot" not in self.words:
+            return True  # "The menu bar at the top of JupyterLab": a program named as it spells itself is its screen
         if named and _AN_APP_NAME.fullmatch(self.text, tail.start("head"), tail.end("head")) and \
                 "screenshot" not in self.words and not _A_PART_OF_A_WINDOW.match(self.low, named.end()):
             return True  # "at the bottom of the RViz window": a program's name in its own casing
