@@ -1072,6 +1072,12 @@ def test_a_filmed_scene_s_layout_is_no_fact():
     ("You can flip the image horizontally or vertically.", []),
     ("The menu bar at the top of JupyterLab has top-level menus.", [("position", None, "top")]),
     ("Key binding info has been moved to the right of the :ref:`status_bar`.", [("relative", "right", None)]),
+    ("The table below summarises possible cardinalities.", []),
+    ("Hang the picture above the sofa.", [("relative", None, "top")]),
+    ("the default orientation is for commits to run from left to right", []),
+    ("Gantt Charts will record each task as one continuous bar that extends from the left to the right.", []),
+    ("determine what text will be rendered inside the top right quadrant.", [("position", "right", "top")]),
+    ("Position content inside the center-cut areas.", []),
 ])
 def test_reads_constructed_phrasings(text, expected):
     assert facts(text) == expected

@@ -1121,6 +1121,10 @@ _EITHER_WAY = re.compile(rf"\b{_MORE_OR_LESS}\s+or\s+{_MORE_OR_LESS}\b(?:\s+(?:t
 _WHEN_ZOOMED = re.compile(r"\b(?:when|while|if|whenever)\s+(?:(?:it|the\s+[a-z]+)\s+is\s+)?zoomed\s+(?:in|out)\b")
 _FLOATED = re.compile(r"\b(?:is|are|be|been|being|was|were|items?|elements?|boxes|box|images?|content)\s+"
                       r"(?P<v>floated)\s+(?:to\s+the\s+)?(?P<d>left|right)\b")
+# a diagram's layout: "for commits to run from left to right", "a bar that extends from the left to the right"
+_LAYOUT_ORDER = re.compile(r"\b(?:commits|edges|arrows|nodes|items|tasks|bars?|flows?|layout|timeline|graph|chart|diagram|text)\s+"
+                           r"(?:[a-z]+\s+){0,2}?(?:runs?|flows?|goes|go|extends?|reads?)\s+from\s+(?:the\s+)?(?:left|right|top|bottom)"
+                           r"\s+to\s+(?:the\s+)?(?:left|right|top|bottom)\b")
 _WAY_OF_WRITING = re.compile(r"\b(?:languages?|scripts?|text|writing)\s+(?:that\s+)?(?:runs?|reads?|(?:is|are)\s+written)\s+"
                              r"(?:from\s+)?(?:left|right)[\s-]+to[\s-]+(?:left|right)\b|"
                              r"\b(?:axis|axes)\s+(?:runs?|points?|goes|go|increases?)\s+(?:[a-z]+\s+)?(?:to\s+the\s+)?"
@@ -1179,7 +1183,11 @@ _CENTER_OF_MASS = re.compile(r"\bcent(?:er|re)\s+of\s+(?:gravity|mass|rotation|c
 # a place in a file's text: "the import statement at the top of the file", "add this to the bottom of your script"
 _IN_A_FILE = re.compile(r"\b(?:top|bottom|end|beginning)\s+of\s+(?:the|your|this|each|a)\s+(?:[a-z_.]+\s+)?"
                         r"(?:file|script|module)s?\b")
-_THE_ABOVE = re.compile(r"\b(?:the|this|these)\s+(?:above|below)\b(?=\s+[a-z])")
+_THE_ABOVE = re.compile(r"\b(?:the|this|these)\s+(?:above|below)\b(?=\s+[a-z])|"
+                        # "The table below summarises ...", "the example above" (but "the image above the sofa")
+                        r"\b(?:the|this|these)\s+(?:[a-z]+\s+)?(?:tables?|examples?|figures?|code|lists?|diagrams?|snippets?|"
+                        r"screenshots?|steps|sections?|commands?|output|paragraphs?)\s+(?:below|above)\b"
+                        r"(?!\s+(?:the|a|an|his|her|its|their|this|that)\b)")
 _BACK_TO_A_SIDE = re.compile(r"\bwith\s+(?:his|her|their|its|the)\s+backs?\s+(?:turned\s+)?to(?:wards?)?\s+(?:the\s+)?"
                              r"(?:left|right)\b")
 _RIGHT_OF_WAY = re.compile(r"\bright\s+of\s+(?:the\s+)?way\b")
@@ -1214,7 +1222,8 @@ _SET_ASIDE = (
     (("or", "and"), _ANY_SIDE, 0),  # "move the region to the left, right, bottom, or top of the editor", "can
     # be moved left, right, up and down": any of them  # "wrapping around the left or right of it", "shifted to the left, or right"
     (("zoomed",), _WHEN_ZOOMED, 0),  # "Smooth images when zoomed out": a state it may be in, no change
-    (("above", "below"), _THE_ABOVE, 0),  # "In the above figure", "in the below image": the one shown before or after
+    (("above", "below"), _THE_ABOVE, 0),  # "In the above figure", "in the below image", "The table below
+    # summarises": the one shown before or after
     (("value", "values", "number", "numbers", "score", "scores", "anything", "setting", "settings"), _OVER_A_NUMBER, 0),
     # "Values above 1.0 are not allowed": a value
     (("center", "centre", "middle"), _FROM_THE_MIDDLE, 0),  # "five meters from the center": a distance, no place
@@ -1231,6 +1240,8 @@ _SET_ASIDE = (
       "decreasing"),
      _WAY_OF_WRITING, 0),  # "languages that run left to right", "the axes run across to the right": a way of writing
     (("relative",), _RELATIVE_TO_AN_EDGE, 0),
+    (("run", "runs", "flow", "flows", "go", "goes", "extend", "extends", "read", "reads"), _LAYOUT_ORDER, 0),  # a
+    # diagram's layout: "commits run from left to right"
     (("positive", "negative"), _AXIS_SENSE, 0),  # "positive y to the right": an axis of a diagram, no place  # "the X coordinate relative to the left edge": a reference, no place
     (("back", "backs"), _BACK_TO_A_SIDE, 0),
     (("layer", "layers", "track", "tracks", "background", "imagery", "data", "overlay", "overlays"), _LAYER_ORDER, 0),
