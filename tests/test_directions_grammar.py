@@ -1078,6 +1078,8 @@ def test_a_filmed_scene_s_layout_is_no_fact():
     ("Gantt Charts will record each task as one continuous bar that extends from the left to the right.", []),
     ("determine what text will be rendered inside the top right quadrant.", [("position", "right", "top")]),
     ("Position content inside the center-cut areas.", []),
+    ("The nav bar is positioned at the bottom of screens for convenient access.", [("position", None, "bottom")]),
+    ("The loading indicator shows progress that loads in under five seconds.", []),
 ])
 def test_reads_constructed_phrasings(text, expected):
     assert facts(text) == expected

@@ -1173,6 +1173,10 @@ _IT_IS_RIGHT = re.compile(r"\bit's\s+right(?=\s+(?:outside|inside|next|there|her
 _TOP_DOWN_VIEW = re.compile(r"\btop[\s-]+down(?=\s+(?:view|views|shot|perspective|diagram|angle|image|photo|camera|map|"
                             r"projection|drawing)\b)")
 _PACE = re.compile(r"\b(?:speed(?:s|ed|ing)?|sped|slow(?:s|ed|ing)?)\s+(?:it\s+|them\s+|things\s+)?(?:up|down)\b")
+# a quantity: "loads in under five seconds", "over 20 pixels"
+_UNDER_A_QUANTITY = re.compile(r"\b(?:under|over|above|below)\s+(?:\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|"
+                               r"a\s+few)\s+(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|percent|ms|milliseconds?|"
+                               r"pixels?|px|dp|mb|gb|kb|meters?|metres?|feet|inches)\b")
 _ABOUT_A_NUMBER = re.compile(r"\b(?:above|below|under|over)\s+(?:about|around|roughly|approximately|nearly|almost)\s+\d")
 # (but "click on option below 50" is below a number shown on a screen)
 _OVER_A_NUMBER = re.compile(r"\b(?:values?|numbers?|scores?|anything|settings?)\s+(?:above|below|under|over)\s+-?\d")
@@ -1232,6 +1236,7 @@ _SET_ASIDE = (
     (("speed", "speeds", "sped", "speeding", "slow", "slows", "slowed", "slowing"), _PACE, 0),  # "the animation will
     # speed up or slow down": faster or slower, no way
     (("about", "around", "roughly", "approximately", "nearly", "almost"), _ABOUT_A_NUMBER, 0),  # "below about 35": a value
+    (("under", "over", "above", "below"), _UNDER_A_QUANTITY, 0),  # "in under five seconds": a quantity
     (("top",), _TOP_DOWN_VIEW, 0),  # "the top down diagram", "a top-down view": seen from above, no place
     (("it's",), _IT_IS_RIGHT, 0),  # "so it's right outside the camera's view": "it is right", no side
     (("nested", "indented", "indent", "indents", "indenting"), _INDENTED, 0),  # "a bulleted item nested one level to

@@ -81,6 +81,7 @@ _POINTERS = P.POINTER_WORDS | {"brush"}
 _VALUES = {"threshold", "thresholds", "limit", "average", "baseline", "zero"}
 # a program's name as it spells itself: "RViz", "GIMP", "GitHub" (not "the Victorian window")
 _AN_APP_NAME = re.compile(r"[A-Z]{2,}[a-z]*\w*|[A-Z][a-z]+[A-Z]\w*")
+_FRAMES_IN_GENERAL = {"screens", "pages", "slides"}  # every one of them: "at the bottom of screens"
 _A_CAMEL_NAME = re.compile(r"[A-Z][a-z]+[A-Z]\w*")  # "JupyterLab", "GitHub" (not "London", nor "NASA")
 _A_NAMED_WINDOW = re.compile(rf"\s+{L.alt(P.PROGRAM_SCREENS)}\b")
 _A_PART_OF_A_WINDOW = re.compile(r"[\s-]+(?:list|lists|menu|title|switcher|manager|border|decoration|panel|pane)\b")  # "the window list"
@@ -484,6 +485,7 @@ class PlaceReading:
         if _A_NAMED_PANE.match(self.text, tail.start("np")):
             return False  # "at the bottom of the Background Settings pane": a pane's name, not the picture's background
         words = {w.removesuffix("'s") for w in re.findall(r"[a-z']+", self.low[tail.start("np"):tail.end() + 24])[:2]}
+        words |= {w[:-1] for w in words if w in _FRAMES_IN_GENERAL}  # "at the bottom of mobile screens"
         return bool(words & L.FRAME_NOUNS) and not L.OBJECT_FRAME.search(self.low, tail.start("np"), tail.end() + 24)
 
     def relative(self, h: str | None, a: int, b: int, v: str | None = None) -> None:
