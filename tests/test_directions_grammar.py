@@ -1080,6 +1080,9 @@ def test_a_filmed_scene_s_layout_is_no_fact():
     ("Position content inside the center-cut areas.", []),
     ("The nav bar is positioned at the bottom of screens for convenient access.", [("position", None, "bottom")]),
     ("The loading indicator shows progress that loads in under five seconds.", []),
+    ("Press Ctrl and the middle mouse button as you hover over a target entity.", []),
+    ("To override this behavior, press the **Shift** key down while you drop the asset.", []),
+    ("your selected entity remains the center of focus in the viewport", []),
 ])
 def test_reads_constructed_phrasings(text, expected):
     assert facts(text) == expected

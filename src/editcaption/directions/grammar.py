@@ -1183,7 +1183,10 @@ _OVER_A_NUMBER = re.compile(r"\b(?:values?|numbers?|scores?|anything|settings?)\
 # a distance from the middle: "sits on the edge of the seesaw three meters from the center"
 _FROM_THE_MIDDLE = re.compile(r"\b(?:\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|a\s+few)\s+"
                               r"(?:[a-z]+\s+)?from\s+the\s+(?:cent(?:er|re)|middle)\b")
-_CENTER_OF_MASS = re.compile(r"\bcent(?:er|re)\s+of\s+(?:gravity|mass|rotation|coordinates)\b")
+_CENTER_OF_MASS = re.compile(r"\bcent(?:er|re)\s+of\s+(?:gravity|mass|rotation|coordinates|focus|attention)\b")
+# a pointer's spot and a key held: "as you hover over a target entity", "press the Shift key down"
+_HOVER_OR_KEY = re.compile(r"\b(?:(?:you|when|while|by|after|before)\s+hover(?:s|ed|ing)?|hover(?:s|ed|ing)?\s+(?:the|your)\s+"
+                           r"(?:mouse|cursor|pointer))\s+over\b|\bkeys?\*{0,2}\s+down\b")  # (but "a drone hovering over the house")
 # a place in a file's text: "the import statement at the top of the file", "add this to the bottom of your script"
 _IN_A_FILE = re.compile(r"\b(?:top|bottom|end|beginning)\s+of\s+(?:the|your|this|each|a)\s+(?:[a-z_.]+\s+)?"
                         r"(?:file|script|module)s?\b")
@@ -1231,7 +1234,8 @@ _SET_ASIDE = (
     (("value", "values", "number", "numbers", "score", "scores", "anything", "setting", "settings"), _OVER_A_NUMBER, 0),
     # "Values above 1.0 are not allowed": a value
     (("center", "centre", "middle"), _FROM_THE_MIDDLE, 0),  # "five meters from the center": a distance, no place
-    (("center", "centre"), _CENTER_OF_MASS, 0),  # "The center of gravity is ...": a point of physics, no place
+    (("center", "centre"), _CENTER_OF_MASS, 0),
+    (("hover", "hovers", "hovered", "hovering", "key", "keys"), _HOVER_OR_KEY, 0),  # "The center of gravity is ...": a point of physics, no place
     (("file", "files", "script", "scripts", "module", "modules"), _IN_A_FILE, 0),  # "at the top of the file": a line
     (("speed", "speeds", "sped", "speeding", "slow", "slows", "slowed", "slowing"), _PACE, 0),  # "the animation will
     # speed up or slow down": faster or slower, no way
