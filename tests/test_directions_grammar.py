@@ -1083,6 +1083,12 @@ def test_a_filmed_scene_s_layout_is_no_fact():
     ("Press Ctrl and the middle mouse button as you hover over a target entity.", []),
     ("To override this behavior, press the **Shift** key down while you drop the asset.", []),
     ("your selected entity remains the center of focus in the viewport", []),
+    ("click the Activities button, or just move your mouse pointer to the top-left hot corner.",
+     [("position", "left", "top")]),
+    ("click on the Serial Monitor button, located at the top right corner of the IDE.", [("position", "right", "top")]),
+    ("`rightToLeft()` causes text to flow to the left from the cursor.", []),
+    ("The joystick's resting values are around the middle of the range.", []),
+    ("Add the include line at the top of your code.", []),
 ])
 def test_reads_constructed_phrasings(text, expected):
     assert facts(text) == expected

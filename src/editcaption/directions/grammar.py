@@ -1127,6 +1127,8 @@ _LAYOUT_ORDER = re.compile(r"\b(?:commits|edges|arrows|nodes|items|tasks|bars?|f
                            r"\s+to\s+(?:the\s+)?(?:left|right|top|bottom)\b")
 _WAY_OF_WRITING = re.compile(r"\b(?:languages?|scripts?|text|writing)\s+(?:that\s+)?(?:runs?|reads?|(?:is|are)\s+written)\s+"
                              r"(?:from\s+)?(?:left|right)[\s-]+to[\s-]+(?:left|right)\b|"
+                             # "causes text to flow to the left from the cursor"
+                             r"\btext\s+(?:to\s+)?flows?\s+(?:to\s+the\s+|from\s+)?(?:left|right)\b|"
                              r"\b(?:axis|axes)\s+(?:runs?|points?|goes|go|increases?)\s+(?:[a-z]+\s+)?(?:to\s+the\s+)?"
                              r"(?:left|right|up|down)(?:\s+and\s+(?:to\s+the\s+)?(?:left|right|up|down))?\b|"
                              # a graph's quantity: "height ... is shown increasing to the right"
@@ -1183,13 +1185,14 @@ _OVER_A_NUMBER = re.compile(r"\b(?:values?|numbers?|scores?|anything|settings?)\
 # a distance from the middle: "sits on the edge of the seesaw three meters from the center"
 _FROM_THE_MIDDLE = re.compile(r"\b(?:\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|a\s+few)\s+"
                               r"(?:[a-z]+\s+)?from\s+the\s+(?:cent(?:er|re)|middle)\b")
-_CENTER_OF_MASS = re.compile(r"\bcent(?:er|re)\s+of\s+(?:gravity|mass|rotation|coordinates|focus|attention)\b")
+_CENTER_OF_MASS = re.compile(r"\bcent(?:er|re)\s+of\s+(?:gravity|mass|rotation|coordinates|focus|attention)\b|"
+                             r"\b(?:middle|cent(?:er|re))\s+of\s+(?:the|its|their)\s+(?:range|scale|spectrum)\b")  # a value
 # a pointer's spot and a key held: "as you hover over a target entity", "press the Shift key down"
 _HOVER_OR_KEY = re.compile(r"\b(?:(?:you|when|while|by|after|before)\s+hover(?:s|ed|ing)?|hover(?:s|ed|ing)?\s+(?:the|your)\s+"
                            r"(?:mouse|cursor|pointer))\s+over\b|\bkeys?\*{0,2}\s+down\b")  # (but "a drone hovering over the house")
 # a place in a file's text: "the import statement at the top of the file", "add this to the bottom of your script"
 _IN_A_FILE = re.compile(r"\b(?:top|bottom|end|beginning)\s+of\s+(?:the|your|this|each|a)\s+(?:[a-z_.]+\s+)?"
-                        r"(?:file|script|module)s?\b")
+                        r"(?:file|script|module|code|program)s?\b")
 _THE_ABOVE = re.compile(r"\b(?:the|this|these)\s+(?:above|below)\b(?=\s+[a-z])|"
                         # "The table below summarises ...", "the example above" (but "the image above the sofa")
                         r"\b(?:the|this|these)\s+(?:[a-z]+\s+)?(?:tables?|examples?|figures?|code|lists?|diagrams?|snippets?|"
@@ -1234,9 +1237,9 @@ _SET_ASIDE = (
     (("value", "values", "number", "numbers", "score", "scores", "anything", "setting", "settings"), _OVER_A_NUMBER, 0),
     # "Values above 1.0 are not allowed": a value
     (("center", "centre", "middle"), _FROM_THE_MIDDLE, 0),  # "five meters from the center": a distance, no place
-    (("center", "centre"), _CENTER_OF_MASS, 0),
+    (("center", "centre", "middle"), _CENTER_OF_MASS, 0),
     (("hover", "hovers", "hovered", "hovering", "key", "keys"), _HOVER_OR_KEY, 0),  # "The center of gravity is ...": a point of physics, no place
-    (("file", "files", "script", "scripts", "module", "modules"), _IN_A_FILE, 0),  # "at the top of the file": a line
+    (("file", "files", "script", "scripts", "module", "modules", "code", "program", "programs"), _IN_A_FILE, 0),  # "at the top of the file": a line
     (("speed", "speeds", "sped", "speeding", "slow", "slows", "slowed", "slowing"), _PACE, 0),  # "the animation will
     # speed up or slow down": faster or slower, no way
     (("about", "around", "roughly", "approximately", "nearly", "almost"), _ABOUT_A_NUMBER, 0),  # "below about 35": a value
@@ -1245,7 +1248,7 @@ _SET_ASIDE = (
     (("it's",), _IT_IS_RIGHT, 0),  # "so it's right outside the camera's view": "it is right", no side
     (("nested", "indented", "indent", "indents", "indenting"), _INDENTED, 0),  # "a bulleted item nested one level to
     # the right": how far a line is indented, a text format
-    (("run", "runs", "read", "reads", "written", "point", "points", "go", "goes", "increase", "increases", "increasing",
+    (("run", "runs", "read", "reads", "written", "point", "points", "go", "goes", "flow", "flows", "increase", "increases", "increasing",
       "decreasing"),
      _WAY_OF_WRITING, 0),  # "languages that run left to right", "the axes run across to the right": a way of writing
     (("relative",), _RELATIVE_TO_AN_EDGE, 0),

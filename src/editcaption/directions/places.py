@@ -149,7 +149,7 @@ POINTER = re.compile(rf"\b{alt(POINTER_WORDS)}\b")
 # regions of a program's screen, named by where they lie: "the bottom bar", "the left sidebar", "the middle pane"
 UI_REGIONS = {"bar", "toolbar", "sidebar", "pane", "panel", "menubar"}
 # what a program's picture is called: "the top-right corner of the window", "of the editor", "of the viewer"
-PROGRAM_SCREENS = {"window", "editor", "interface", "workspace", "map", "viewer", "monitor"}
+PROGRAM_SCREENS = {"window", "editor", "interface", "workspace", "map", "viewer", "monitor", "ide"}
 # a side named after the frame: "enters from frame left", "sits screen right"
 # "Move the picture to slide right", "to slide top" (but "slide left the block" is the verb)
 FRAME_SIDE = re.compile(r"(?:\b(?:(?:from|on|at|to|in)\s+(?:the\s+)?)?(?:frame|screen)\s+(?P<h>left|right)|"

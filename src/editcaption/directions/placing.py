@@ -675,7 +675,11 @@ class PlaceReading:
 
     def emit_moves(self, h: str | None, v: str | None, a: int, b: int) -> None:
         """A move on each axis a place names: "to the top right corner" is right and up (a centre, or a
-        middle height, names no way)."""
+        middle height, names no way). A pointer moved there ("move your mouse pointer to the top-left hot
+        corner") names a place on the screen, no move in the picture."""
+        if P.POINTER.search(self.low, self.clause_start(a), a):
+            self.emit("position", h, a, b, v)
+            return
         for way in (h if h in ("left", "right") else None, L.VERTICAL_MOTION.get(v or "")):
             if way:
                 self.emit("move", way, a, b)
