@@ -1089,6 +1089,13 @@ def test_a_filmed_scene_s_layout_is_no_fact():
     ("`rightToLeft()` causes text to flow to the left from the cursor.", []),
     ("The joystick's resting values are around the middle of the range.", []),
     ("Add the include line at the top of your code.", []),
+    ("Move the x-axis of this heatmap to the top of the plot", [("move", "up", None)]),
+    ("Points are concentrated in the bottom right of the plot.", [("position", "right", "bottom")]),
+    ("Scatter plot of right ascension and declination in ICRS coordinates.", []),
+    ("Four panels: negative proper motions (top-right panel, orange box) and positions of stars (top-left panel).", []),
+    ("For each observation, the left panel shows the residuals.", []),
+    ("The panel on the right side of the interface lists the layers; click a button to add one.",
+     [("position", "right", None)]),
 ])
 def test_reads_constructed_phrasings(text, expected):
     assert facts(text) == expected

@@ -251,7 +251,8 @@ HANDLING_VERBS = forms("put", "place", "set", "lift", "raise", "hold", "take", "
 # "the right location", "at the right time": right as correct
 CORRECT_NOUNS = {"location", "place", "spot", "answer", "choice", "decision", "word", "words", "size", "idea", "number",
                  "order", "time", "moment", "way", "track", "direction", "amount", "kind", "address", "format", "option",
-                 "options", "setting", "settings", "situation", "codec", "configuration", "type"}
+                 "options", "setting", "settings", "situation", "codec", "configuration", "type",
+                 "ascension"}  # (and the sky's coordinate: "right ascension")
 # "the top comment", "the top results": the first of a ranked list, no place
 RANK_NOUNS = {"comment", "comments", "post", "posts", "result", "results", "story", "stories", "news", "headline",
               "headlines", "pick", "picks", "seller", "sellers", "chart", "charts", "hit", "hits", "rated", "ranked",

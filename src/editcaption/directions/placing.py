@@ -133,7 +133,7 @@ _PANEL_NOUN = r"(?:image|photo|photograph|pic|picture|panel|figure|drawing|illus
 _PANEL_WORDS = {w + s for w in ("image", "photo", "photograph", "pic", "picture", "panel", "figure", "drawing",
                                 "illustration", "diagram") for s in ("", "s")}
 _PANEL_AT = r"(?:^|(?<=[.;,:!?(])\s*|\b(?:in|of|from|for|and|while|than|as|to|at|on)\s+)"
-_PANEL = re.compile(rf"{_PANEL_AT}(?:the\s+)?(?:(?:left|right)(?:most)?(?:[\s-]+(?:hand[\s-]+)?side)?[\s-]+{_PANEL_NOUN}\b"
+_PANEL = re.compile(rf"{_PANEL_AT}(?:the\s+)?(?:(?:(?:top|bottom|upper|lower)[\s-]+)?(?:left|right)(?:most)?(?:[\s-]+(?:hand[\s-]+)?side)?[\s-]+{_PANEL_NOUN}\b"
                     rf"|{_PANEL_NOUN}\s+(?:on|to|at)\s+the\s+(?:left|right)(?:[\s-]+(?:hand[\s-]+)?side)?\b(?!\s+of\b))")
 # a textbook's figure named by its side: "In panel (a), on the left, ...", "Panel (b), at right, shows", "On the
 # left is a drawing of a rocket"
@@ -287,7 +287,7 @@ class PlaceReading:
         for m in self.scan(_VIEWPOINT) if "from" in self.words else ():
             self.take(*m.span())  # "shown from the top": where it is seen from, no place in the picture
         for m in self.scan(_PANEL) if pictures else ():
-            if "panel" in m.group() and self.words & _ON_A_SCREEN:
+            if "panel" in m.group() and self.words & _ON_A_SCREEN - {"panel", "panels"}:
                 continue  # "The panel on the right side of the interface": a region of a program's screen
             self.take(*m.span())  # "the left image": a photograph of several, no place in one
             self.several_pictures = True
@@ -486,6 +486,8 @@ class PlaceReading:
             return False  # "at the bottom of the Background Settings pane": a pane's name, not the picture's background
         words = {w.removesuffix("'s") for w in re.findall(r"[a-z']+", self.low[tail.start("np"):tail.end() + 24])[:2]}
         words |= {w[:-1] for w in words if w in _FRAMES_IN_GENERAL}  # "at the bottom of mobile screens"
+        if words & {"plot", "plots"}:
+            return True  # "in the bottom right of the plot": a plot described is the picture
         return bool(words & L.FRAME_NOUNS) and not L.OBJECT_FRAME.search(self.low, tail.start("np"), tail.end() + 24)
 
     def relative(self, h: str | None, a: int, b: int, v: str | None = None) -> None:
