@@ -1094,6 +1094,8 @@ def test_a_filmed_scene_s_layout_is_no_fact():
     ("Scatter plot of right ascension and declination in ICRS coordinates.", []),
     ("Four panels: negative proper motions (top-right panel, orange box) and positions of stars (top-left panel).", []),
     ("For each observation, the left panel shows the residuals.", []),
+    ("The man has moved a black object in his right hand down to the floor.",
+     [("own_side", "right", None), ("move", "down", None)]),
     ("The panel on the right side of the interface lists the layers; click a button to add one.",
      [("position", "right", None)]),
 ])

@@ -621,9 +621,9 @@ class _Reader(PlaceReading):
         end = min(stop.start() if stop else len(self.low), v.end() + 100)
         # a position naming the thing ("the cup on the left") is part of the object
         window = F.NAMED_AT.sub(lambda n: "x" * len(n.group()), self.low[v.end():end])
-        window = _OWN_SIDE_WORDS.sub(lambda n: "x" * len(n.group()), window)  # "moved his left hand up": his own hand
-        if v.group() in _MOVE:  # "moved the plate in his hands down": the plate, held
+        if v.group() in _MOVE:  # "moved the plate in his (right) hands down": the plate, held
             window = _HELD_IN.sub(lambda n: "x" * len(n.group()), window)
+        window = _OWN_SIDE_WORDS.sub(lambda n: "x" * len(n.group()), window)  # "moved his left hand up": his own hand
         for d in F.MOVE_DIRECTION.finditer(window):
             if towards_only and not d.group().lstrip().startswith("toward"):
                 return
