@@ -154,6 +154,7 @@ _STRESSED = re.compile(r"(?<!\*)(\*\*)(?:up|down|left|right|top|bottom|upper|low
 _CODE_LABEL = re.compile(r"(?<=\bthe )``([^`\n]{1,40})``(?=\s+(?:button|menu|field|icon|box|checkbox|toggle|link|tab|switch)s?\b)")
 
 
+_EDGE_UNDERSCORE = re.compile(r"(?<!\w)_+(?=\w)|(?<=\w)_+(?!\w)")  # not inside a name such as "snake_case"
 # a reStructuredText cross-reference is prose ("in the :ref:`left sidebar <right-sidebar>`"): its role, its
 # backticks and its target become blanks, its words stay
 _RST_REFERENCE = re.compile(r":(?:ref|doc|term):`(?P<words>[^`<\n]+?)(?P<target>\s*<[^>`\n]*>)?`")
@@ -191,6 +192,8 @@ class _Reader(PlaceReading):
         folded = L.fold(text)
         if "`" in text or "*" in text:  # code, references and stress marks of Markdown and reStructuredText
             folded = _unquote_constants(text, folded)
+        if "_" in text:  # Markdown's italics by underscores ("_kicks his foot against the pans under the sink_")
+            folded = _EDGE_UNDERSCORE.sub(lambda m: " " * len(m.group()), folded)
         self.low = _unmark(folded)
         self.marked_up = self.low != folded  # a help page's markup: its windows are a program's
         self.sentences = _sentences(self.low)
@@ -750,6 +753,7 @@ class _Reader(PlaceReading):
         later_request = verb in _LATER_REQUESTS and _REQUEST_OPENER.match(self.low, s.start) is not None
         asked = not subject and (clause_start == s.start or later_request) and \
             d in ("in", "out") and verb in _TO_THE_VIEWER and not self.situated and \
+            not (verb.endswith("s") and not verb.endswith("ss")) and \
             not m.group("d").startswith("toward") and not (m.group("d") == "back" and _BACK_TO_A_PLACE.match(self.low, m.end())) \
             and not (m.group("d") in ("back", "in", "forward", "forwards") and _ON_TOWARDS.match(self.low, m.end())) \
             and not (verb in _MOVE and (_NEARER_A_THING.match(self.low, m.end()) or m.group("d") in ("closer", "nearer")))
@@ -1164,7 +1168,7 @@ _BOLD_LABEL = re.compile(r"\*\*(?=[^*\n]*\b(?:Left|Right|Top|Bottom|Up|Down|Cent
 _QUOTED_LABEL = re.compile(r"[\"\u201c](?=[^\"\u201d\n]*\b(?:Left|Right|Top|Bottom|Up|Down|Center|Centre|Middle)\b)"
                            r"(?:[A-Z][\w-]*:?\s+){0,6}[A-Z][\w-]*[\"\u201d]")
 _CODE_SPAN = re.compile(r"(?P<q>``?)[^`\n]+(?P=q)")
-_EITHER_SIDE = re.compile(r"\b(?:(?:to\s+|on\s+|around\s+)?the\s+)?(?:left|right)\s*,?\s+or\s+(?:to\s+the\s+|the\s+)?(?:left|right)\b"
+_EITHER_SIDE = re.compile(r"\b(?:(?:to\s+|on\s+|around\s+)?the\s+)?(?:left|right)(?:\s+of)?\s*,?\s+or\s+(?:to\s+the\s+|the\s+)?(?:left|right)\b"
                           r"(?:\s+(?:side|edge)s?)?(?:\s+of\b)?")
 _SIDE_WORD = r"(?:left|right|top|bottom|up|down)"
 _ANY_SIDE = re.compile(rf"\b(?:to\s+|on\s+|at\s+)?(?:the\s+)?{_SIDE_WORD}(?:\s*,\s*(?:the\s+)?{_SIDE_WORD}){{1,3}}\s*,?\s+(?:or|and)\s+"
@@ -1185,6 +1189,7 @@ _OVER_A_NUMBER = re.compile(r"\b(?:values?|numbers?|scores?|anything|settings?)\
 # a distance from the middle: "sits on the edge of the seesaw three meters from the center"
 _FROM_THE_MIDDLE = re.compile(r"\b(?:\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|a\s+few)\s+"
                               r"(?:[a-z]+\s+)?from\s+the\s+(?:cent(?:er|re)|middle)\b")
+_TOP_OF_A_VOICE = re.compile(r"\bat\s+the\s+top\s+of\s+(?:his|her|their|my|your|its|the)\s+(?:voice|lungs)\b")  # loudly
 _CENTER_OF_MASS = re.compile(r"\bcent(?:er|re)\s+of\s+(?:gravity|mass|rotation|coordinates|focus|attention)\b|"
                              r"\b(?:middle|cent(?:er|re))\s+of\s+(?:the|its|their)\s+(?:range|scale|spectrum)\b")  # a value
 # a pointer's spot and a key held: "as you hover over a target entity", "press the Shift key down"
@@ -1244,7 +1249,8 @@ _SET_ASIDE = (
     # speed up or slow down": faster or slower, no way
     (("about", "around", "roughly", "approximately", "nearly", "almost"), _ABOUT_A_NUMBER, 0),  # "below about 35": a value
     (("under", "over", "above", "below"), _UNDER_A_QUANTITY, 0),  # "in under five seconds": a quantity
-    (("top",), _TOP_DOWN_VIEW, 0),  # "the top down diagram", "a top-down view": seen from above, no place
+    (("top",), _TOP_DOWN_VIEW, 0),
+    (("voice", "lungs"), _TOP_OF_A_VOICE, 0),  # "shouts at the top of his voice": loudly, no place  # "the top down diagram", "a top-down view": seen from above, no place
     (("it's",), _IT_IS_RIGHT, 0),  # "so it's right outside the camera's view": "it is right", no side
     (("nested", "indented", "indent", "indents", "indenting"), _INDENTED, 0),  # "a bulleted item nested one level to
     # the right": how far a line is indented, a text format
