@@ -676,6 +676,10 @@ class _Reader(PlaceReading):
                 return
             if self.free(a, b):
                 self.emit("move", F.normalise(d.group("d")), a, b)
+                second = _AND_THE_OTHER_AXIS.match(self.low, b)
+                if second and (second.group("d") in ("up", "down")) == horizontal and self.free(b, second.end()):
+                    # "Drag the layer to the right and down a bit": a move on each axis
+                    self.emit("move", second.group("d"), a, second.end())
             elif self.free(v.end() + d.start("d"), v.end() + d.end("d")):
                 # "moved his left hand up": the own side is read already; the way is the direction word's
                 self.emit("move", F.normalise(d.group("d")), v.end() + d.start("d"), v.end() + d.end("d"))
@@ -916,12 +920,27 @@ class _Reader(PlaceReading):
             else:
                 d = "more_contrast" if inc else "less_contrast"
             self.emit("tone", d, *m.span())
+        for pattern in (P.TONE_CHANGE_NOUN, P.TONE_MORE):
+            for m in self.scan(pattern):
+                inc = bool(m.group("inc") or m.groupdict().get("inc2"))
+                for n in ("", "2"):
+                    if m.groupdict().get("light" + n):
+                        self.emit("tone", "brighter" if inc else "darker", *m.span())
+                    elif m.groupdict().get("sat" + n):
+                        self.emit("tone", "more_saturated" if inc else "less_saturated", *m.span())
+                    elif m.groupdict().get("con" + n):
+                        self.emit("tone", "more_contrast" if inc else "less_contrast", *m.span())
         for pattern in (P.TONE_MAKE, P.TONE_ADJECTIVE, P.TONE_STATED):
             for m in self.scan(pattern):
+                if pattern is P.TONE_ADJECTIVE and _A_RANGE_NAMED.search(self.low, 0, m.start()):
+                    self.take(*m.span())  # "push the darker tones into teal": a part of the tonal range, no change
+                    continue
                 cmp = m.group("cmp") or m.group("cmp2")
                 self.emit("tone", L.TONE_COMPARATIVES[re.sub(r"[\s-]+", " ", cmp)], *m.span())
         for m in self.scan(P.TONE_VERB):
             obj = m.group("obj")
+            if _PART_OF_THE_TONES.match(self.low, m.end()):
+                continue  # "darken the dark tones", "lighten portions of an image": a part of the picture's tones
             if obj and obj not in L.GLOBAL_NOUNS:
                 continue  # "lighten her hair": a thing's tone, not the picture's
             verb = m.group("verb")
@@ -1121,7 +1140,9 @@ _EITHER_WAY = re.compile(rf"\b{_MORE_OR_LESS}\s+or\s+{_MORE_OR_LESS}\b(?:\s+(?:t
                          # zoom in, or Ctrl- to zoom out"
                          r"\bzoom(?:s|ed|ing)?\s+(?P<w1>in|out)\b[^.;]{0,80}?\bzoom(?:s|ed|ing)?\s+(?!(?P=w1)\b)(?:in|out)\b|"
                          # "Rotating an edge clockwise (CW) or counterclockwise (CCW)"
-                         r"\b(?:counter-?|anti-?)?clockwise\b(?:\s*\([^)]{1,12}\))?\s+or\s+(?:counter-?|anti-?)?clockwise\b")
+                         r"\b(?:counter-?|anti-?)?clockwise\b(?:\s*\([^)]{1,12}\))?\s+or\s+(?:counter-?|anti-?)?clockwise\b|"
+                         # "to darken as well as lighten portions of an image"
+                         r"\b(?:darken|lighten|brighten)(?:s|ed|ing)?\s+(?:or|and|as\s+well\s+as)\s+(?:darken|lighten|brighten)\w*")
 _WHEN_ZOOMED = re.compile(r"\b(?:when|while|if|whenever)\s+(?:(?:it|the\s+[a-z]+)\s+is\s+)?zoomed\s+(?:in|out)\b")
 _FLOATED = re.compile(r"\b(?:is|are|be|been|being|was|were|items?|elements?|boxes|box|images?|content)\s+"
                       r"(?P<v>floated)\s+(?:to\s+the\s+)?(?P<d>left|right)\b")
@@ -1163,10 +1184,16 @@ _BUILT_ON_TOP = re.compile(r"\b(?:(?:built|based|layered|implemented)\s+|feature
 # (but a direction constant said as the word, "shifted one unit ``LEFT``", is that direction)
 # (reStructuredText's double backticks are one span, not two with the prose between them)
 # a name in bold, each word capitalised, that holds a direction word: a command, a menu item or a setting's value
-_BOLD_LABEL = re.compile(r"\*\*(?=[^*\n]*\b(?:Left|Right|Top|Bottom|Up|Down|Center|Centre|Middle)\b)"
+_BOLD_LABEL = re.compile(r"\*\*(?=[^*\n]*\b(?:Left|Right|Top|Bottom|Up|Down|Center|Centre|Middle|Horizontally|Vertically|In|Out)\b)"
                          r"(?:[A-Z][\w-]*:?\s+){0,6}[A-Z][\w-]*\*\*")
 _QUOTED_LABEL = re.compile(r"[\"\u201c](?=[^\"\u201d\n]*\b(?:Left|Right|Top|Bottom|Up|Down|Center|Centre|Middle)\b)"
                            r"(?:[A-Z][\w-]*:?\s+){0,6}[A-Z][\w-]*[\"\u201d]")
+_PART_OF_THE_TONES = re.compile(r"\s*(?:[a-z]+\s+)?(?:tones|areas|parts|portions|regions|shadows|highlights|midtones)\b")
+# a part of the tonal range: "put a point in the lower midtones", "the skin tones are in the upper mids"
+_TONAL_RANGE = re.compile(r"\b(?:upper|lower|top|bottom)\s+(?:mid[\s-]?tones?|mids|highs|lows|tones|shadows|highlights|"
+                          r"quarter[\s-]?tones?)\b|\b(?:upper|lower)\s+mids?\b")
+_AND_THE_OTHER_AXIS = re.compile(r"\s+and\s+(?:then\s+)?(?:to\s+the\s+)?(?P<d>left|right|up|down)\b(?!\s+(?:of|the|this|that)\b)")
+_A_RANGE_NAMED = re.compile(r"\b(?:the|these|those|to|into)\s+$")
 _CODE_SPAN = re.compile(r"(?P<q>``?)[^`\n]+(?P=q)")
 _EITHER_SIDE = re.compile(r"\b(?:(?:to\s+|on\s+|around\s+)?the\s+)?(?:left|right)(?:\s+of)?\s*,?\s+or\s+(?:to\s+the\s+|the\s+)?(?:left|right)\b"
                           r"(?:\s+(?:side|edge)s?)?(?:\s+of\b)?")
@@ -1228,7 +1255,7 @@ _SET_ASIDE = (
     (("both", "alternating", "alternate"), _BOTH_HANDS, 0),  # "using both right and left hands", "with alternating
     # left and right feet": neither side
     (("way",), _RIGHT_OF_WAY, 0),  # "has the right of the way": a priority
-    (("or", "and", "zoom", "zoomed", "zooms", "zooming"), _EITHER_WAY, 0),
+    (("or", "and", "as", "zoom", "zoomed", "zooms", "zooming"), _EITHER_WAY, 0),
     (("page",), _PAGE_KEY, 0),  # "press Shift+Page Up": a key
     (("choose", "select", "selecting", "selects", "click", "clicking", "press", "pick"), _MENU_ITEM_CHOSEN, 0),
     # "choose *Move Left* or *Move Right*": a menu item's name  # "increase or decrease the saturation", "Scroll up to zoom in or scroll down
@@ -1250,6 +1277,7 @@ _SET_ASIDE = (
     (("about", "around", "roughly", "approximately", "nearly", "almost"), _ABOUT_A_NUMBER, 0),  # "below about 35": a value
     (("under", "over", "above", "below"), _UNDER_A_QUANTITY, 0),  # "in under five seconds": a quantity
     (("top",), _TOP_DOWN_VIEW, 0),
+    (("upper", "lower", "top", "bottom"), _TONAL_RANGE, 0),  # "in the lower midtones": a part of the tonal range
     (("voice", "lungs"), _TOP_OF_A_VOICE, 0),  # "shouts at the top of his voice": loudly, no place  # "the top down diagram", "a top-down view": seen from above, no place
     (("it's",), _IT_IS_RIGHT, 0),  # "so it's right outside the camera's view": "it is right", no side
     (("nested", "indented", "indent", "indents", "indenting"), _INDENTED, 0),  # "a bulleted item nested one level to

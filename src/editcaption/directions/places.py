@@ -249,7 +249,7 @@ TONE_STATED = re.compile(rf"\b(?:(?:the|this|my|its)\s+(?:whole\s+|entire\s+|ove
                          r"slightly|much|even|somewhat|far|way|significantly)){0,2}\s+"
                          rf"(?P<cmp>{alt(L.TONE_COMPARATIVES)})|(?:a|an)\s+(?P<cmp2>{alt(L.TONE_COMPARATIVES)})\s+(?:{_PICTURE})s?)\b")
 TONE_ADJECTIVE = re.compile(rf"\b(?P<cmp>{alt(L.TONE_COMPARATIVES)})(?:\s*,\s*[a-z]+er)?\s+(?:{alt(L.TONE_NOUN_AFTER_ADJECTIVE)})\b")
-TONE_VERB = re.compile(r"\b(?P<verb>brighten\w*|lighten\w*|darken\w*|dim(?:s|med|ming)?|desaturat\w*|warm(?:s|ed|ing)?\s+up|"
+TONE_VERB = re.compile(r"\b(?P<verb>brighten\w*|lighten\w*|darken\w*|dim(?:s|med|ming)?|desaturat(?:e|es|ed|ing)\b|warm(?:s|ed|ing)?\s+up|"
                        r"cool(?:s|ed|ing)?\s+down|illuminat(?:e|es|ed|ing)|light(?:s|ed|ing)?\s+up)\b(?:\s+up)?"
                        r"(?P<rest>(?:\s+(?:the|this|my|its|his|her|their|your|our)\s+(?:whole\s+|entire\s+)?(?P<obj>[a-z]+))?)")
 # verbs that state a tone change only with the picture as their object ("illuminate the scene",
@@ -258,6 +258,17 @@ TONE_VERB_NEEDS_OBJECT = ("illuminat", "light")
 TONE_TOO = re.compile(r"\btoo\s+(?P<w>dark|dim|bright|underexposed|overexposed)\b")
 # "allowing more sunshine into image": more light let into the whole picture
 MORE_LIGHT_IN = re.compile(rf"\bmore\s+(?:sunshine|sunlight|light|daylight)\s+(?:into|in|to)\s+(?:the\s+)?(?:{_PICTURE})\b")
+# a change said as a noun: "a nice boost to contrast and saturation", "an overall increase in contrast"
+_TONE_KIND = rf"(?:(?P<light{{n}}>{_LIGHT})|(?P<sat{{n}}>{_SAT})|(?P<con{{n}}>{_CON}))"
+TONE_CHANGE_NOUN = re.compile(r"\b(?:a|an)\s+(?:[a-z]+\s+){0,2}?(?:(?P<inc>boost|increase|bump|rise|lift)|"
+                              r"(?P<dec>reduction|decrease|drop|cut))\s+(?:to|in|of)\s+(?:the\s+)?(?:overall\s+|global\s+)?"
+                              + _TONE_KIND.format(n="") + r"\b(?:\s+and\s+" + _TONE_KIND.format(n="2") + r"\b)?")
+# more of it, said of the picture: "The overall image still has more contrast", "the higher contrast in the image"
+TONE_MORE = re.compile(rf"\b(?:(?:{_PICTURE})\s+(?:still\s+|now\s+)?(?:has|have|had|gets?)|with|gives?(?:\s+it)?|giving(?:\s+it)?)\s+"
+                       r"(?:(?:much|far|a\s+lot|a\s+bit|even)\s+)?"
+                       rf"(?:(?P<inc>more|higher|greater|stronger)|(?P<dec>less|lower))\s+" + _TONE_KIND.format(n="") + r"\b|"
+                       rf"\bthe\s+(?:(?P<inc2>higher|greater|stronger)|(?P<dec2>lower))\s+(?P<con2>{_CON})\s+(?:in|of)\s+"
+                       rf"(?:the|this|your)\s+(?:{_PICTURE})\b")
 TONE_FULL = re.compile(r"(?:\b(?:full|maximum|max)|\b100\s*%)\s+(?P<w>saturation|brightness|contrast)\b")
 
 TONE_VERB_WORD = {"brighten": "brighter", "lighten": "brighter", "illuminat": "brighter", "light": "brighter",
