@@ -135,6 +135,11 @@ IMPLIED_CAMERA_FRAMES: list[tuple[set[str], re.Pattern[str], str]] = [
                       r"match|fill|display|keep|increase|enlarge|magnify|my|your|selected|selection)\b|\s+\d|"
                       # a map's or a program's own things: "Zoom to my location", "zoom to your GPS data"
                       r"\s+(?:[a-z]+\s+){0,4}?(?:levels?|values?|extent|scale|data|features|layers?|location|cursor)\b)"), "in"),
+    # "increases the zoom level", "decrease the zoom": more or less zoom
+    ({"increase", "increases", "increasing", "increased"},
+     rx(r"\bincreas(?:e|es|ed|ing)\s+the\s+zoom(?:\s+(?:level|factor))?\b(?!\s+to\b)"), "in"),
+    ({"decrease", "decreases", "decreasing", "decreased"},
+     rx(r"\bdecreas(?:e|es|ed|ing)\s+the\s+zoom(?:\s+(?:level|factor))?\b(?!\s+to\b)"), "out"),
     # "zooms up on the players" (not "turn zoom on and off": a setting switched)
     (L.ZOOM_VERBS, rx(rf"\b{alt(L.ZOOM_VERBS)}(?:\s+up)?(?=\s+on\s+)(?!\s+on\s+(?:and|or)\s+off\b)"), "in"),
     # a closer framing asked for: "a closer-up photograph", "the same scene more close up", "Close up on

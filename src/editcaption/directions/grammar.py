@@ -1186,7 +1186,8 @@ _BUILT_ON_TOP = re.compile(r"\b(?:(?:built|based|layered|implemented)\s+|feature
 # a name in bold, each word capitalised, that holds a direction word: a command, a menu item or a setting's value
 _BOLD_LABEL = re.compile(r"\*\*(?=[^*\n]*\b(?:Left|Right|Top|Bottom|Up|Down|Center|Centre|Middle|Horizontally|Vertically|In|Out)\b)"
                          r"(?:[A-Z][\w-]*:?\s+){0,6}[A-Z][\w-]*\*\*")
-_QUOTED_LABEL = re.compile(r"[\"\u201c](?=[^\"\u201d\n]*\b(?:Left|Right|Top|Bottom|Up|Down|Center|Centre|Middle)\b)"
+_QUOTED_LABEL = re.compile(r"[\"\u201c](?=[^\"\u201d\n]*\b(?:Left|Right|Top|Bottom|Up|Down|Center|Centre|Middle|Horizontally|"
+                           r"Vertically|In|Out)\b)"
                            r"(?:[A-Z][\w-]*:?\s+){0,6}[A-Z][\w-]*[\"\u201d]")
 _PART_OF_THE_TONES = re.compile(r"\s*(?:[a-z]+\s+)?(?:tones|areas|parts|portions|regions|shadows|highlights|midtones)\b")
 # a part of the tonal range: "put a point in the lower midtones", "the skin tones are in the upper mids"
@@ -1216,6 +1217,9 @@ _OVER_A_NUMBER = re.compile(r"\b(?:values?|numbers?|scores?|anything|settings?)\
 # a distance from the middle: "sits on the edge of the seesaw three meters from the center"
 _FROM_THE_MIDDLE = re.compile(r"\b(?:\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|a\s+few)\s+"
                               r"(?:[a-z]+\s+)?from\s+the\s+(?:cent(?:er|re)|middle)\b")
+# the reader's own document: "a link at the bottom of this guide" (not "this page", which may be the picture)
+_IN_THIS_TEXT = re.compile(r"\b(?:top|bottom|end|beginning)\s+of\s+this\s+(?:guide|article|document|tutorial|section|post|"
+                           r"chapter|manual|readme)\b")
 _TOP_OF_A_VOICE = re.compile(r"\bat\s+the\s+top\s+of\s+(?:his|her|their|my|your|its|the)\s+(?:voice|lungs)\b")  # loudly
 _CENTER_OF_MASS = re.compile(r"\bcent(?:er|re)\s+of\s+(?:gravity|mass|rotation|coordinates|focus|attention)\b|"
                              r"\b(?:middle|cent(?:er|re))\s+of\s+(?:the|its|their)\s+(?:range|scale|spectrum)\b")  # a value
@@ -1278,7 +1282,8 @@ _SET_ASIDE = (
     (("under", "over", "above", "below"), _UNDER_A_QUANTITY, 0),  # "in under five seconds": a quantity
     (("top",), _TOP_DOWN_VIEW, 0),
     (("upper", "lower", "top", "bottom"), _TONAL_RANGE, 0),  # "in the lower midtones": a part of the tonal range
-    (("voice", "lungs"), _TOP_OF_A_VOICE, 0),  # "shouts at the top of his voice": loudly, no place  # "the top down diagram", "a top-down view": seen from above, no place
+    (("voice", "lungs"), _TOP_OF_A_VOICE, 0),
+    (("this",), _IN_THIS_TEXT, 0),  # "at the bottom of this guide": the text being read, no picture  # "shouts at the top of his voice": loudly, no place  # "the top down diagram", "a top-down view": seen from above, no place
     (("it's",), _IT_IS_RIGHT, 0),  # "so it's right outside the camera's view": "it is right", no side
     (("nested", "indented", "indent", "indents", "indenting"), _INDENTED, 0),  # "a bulleted item nested one level to
     # the right": how far a line is indented, a text format

@@ -82,6 +82,10 @@ _VALUES = {"threshold", "thresholds", "limit", "average", "baseline", "zero"}
 # a program's name as it spells itself: "RViz", "GIMP", "GitHub" (not "the Victorian window")
 _AN_APP_NAME = re.compile(r"[A-Z]{2,}[a-z]*\w*|[A-Z][a-z]+[A-Z]\w*")
 _FRAMES_IN_GENERAL = {"screens", "pages", "slides"}  # every one of them: "at the bottom of screens"
+# amounts that are lower or higher, not lower down: "a lower resolution", "lower file sizes", "the upper limit"
+_AMOUNTS = {"resolution", "resolutions", "quality", "file", "size", "sizes", "value", "values", "number", "numbers",
+            "rate", "rates", "bitrate", "priority", "price", "prices", "cost", "costs", "level", "levels", "opacity",
+            "limit", "limits", "bound", "bounds", "threshold", "frequency", "speed", "version", "versions", "case"}
 _A_CAMEL_NAME = re.compile(r"[A-Z][a-z]+[A-Z]\w*")  # "JupyterLab", "GitHub" (not "London", nor "the EPUB content")
 _A_NAMED_WINDOW = re.compile(rf"\s+{L.alt(P.PROGRAM_SCREENS)}\b")
 _A_PART_OF_A_WINDOW = re.compile(r"[\s-]+(?:list|lists|menu|title|switcher|manager|border|decoration|panel|pane)\b")  # "the window list"
@@ -815,6 +819,9 @@ class PlaceReading:
             if v_raw:
                 return
             after = re.match(r"\s+([a-z]+)", self.low[m.end():m.end() + 20])
+            if w in ("lower", "upper") and noun in _AMOUNTS:
+                self.take(a, m.end())  # "exporting to a lower resolution": less of an amount, no place
+                return
             if noun in _COUNTS and after and after.group(1) not in L.DETERMINERS and after.group(1) not in P.NOT_BEFORE_A_VERB:
                 self.take(a, m.end())  # "the top three rows", "the top two things": a ranking or a stack (not
                 return  # "the bottom two a pale tan": the two at the bottom)
