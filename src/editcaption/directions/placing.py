@@ -82,6 +82,8 @@ _VALUES = {"threshold", "thresholds", "limit", "average", "baseline", "zero"}
 # a program's name as it spells itself: "RViz", "GIMP", "GitHub" (not "the Victorian window")
 _AN_APP_NAME = re.compile(r"[A-Z]{2,}[a-z]*\w*|[A-Z][a-z]+[A-Z]\w*")
 _FRAMES_IN_GENERAL = {"screens", "pages", "slides"}  # every one of them: "at the bottom of screens"
+_A_FIGURE = {"figure", "figures", "plot", "plots", "graph", "graphs", "chart", "charts", "diagram", "diagrams", "image",
+             "images", "photo", "photos", "illustration", "caption", "panels", "observation"}
 # amounts that are lower or higher, not lower down: "a lower resolution", "lower file sizes", "the upper limit"
 _AMOUNTS = {"resolution", "resolutions", "quality", "file", "size", "sizes", "value", "values", "number", "numbers",
             "rate", "rates", "bitrate", "priority", "price", "prices", "cost", "costs", "level", "levels", "opacity",
@@ -291,7 +293,9 @@ class PlaceReading:
         for m in self.scan(_VIEWPOINT) if "from" in self.words else ():
             self.take(*m.span())  # "shown from the top": where it is seen from, no place in the picture
         for m in self.scan(_PANEL) if pictures else ():
-            if "panel" in m.group() and self.words & _ON_A_SCREEN - {"panel", "panels"}:
+            if "panel" in m.group() and (self.words & _ON_A_SCREEN - {"panel", "panels"} or not self.words & _A_FIGURE):
+                # ("in right panel" of a program's changelog: a region of its screen; a figure's panel comes
+                # with words of a figure)
                 continue  # "The panel on the right side of the interface": a region of a program's screen
             self.take(*m.span())  # "the left image": a photograph of several, no place in one
             self.several_pictures = True
