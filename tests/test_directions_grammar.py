@@ -1121,6 +1121,8 @@ def test_a_filmed_scene_s_layout_is_no_fact():
     ("You will find a link at the bottom of this guide.", []),
     ("Only tracks with lower numbers can be selected.", []),
     ("Fixed entity preview size in right panel", [("position", "right", None)]),
+    ("Move up a bit and remove hands from the drawer", [("move", "up", None)]),
+    ("walk up a hill", []),
     ("The man has moved a black object in his right hand down to the floor.",
      [("own_side", "right", None), ("move", "down", None)]),
     ("The panel on the right side of the interface lists the layers; click a button to add one.",

@@ -1081,7 +1081,8 @@ _PATH_PRONOUN = re.compile(r"\s+(?:it|them)\b")  # "about to ski down it"
 # "walking up along a ridge", "slides down from the summit", "walks up from a slope"
 # up or down the picture itself is a way in it ("the cards slide up the screen"), not a path like "down the hall"
 _UP_THE_FRAME = re.compile(r"\s+(?:the\s+)?(?:screen|frame|page|picture|image|display|viewport)\b")
-_PATH_AFTER = re.compile(r"\s+(?:along\s+|through\s+|from\s+)?(?:the|a|an|his|her|their|its|some|this|that|these|those)\b")
+_PATH_AFTER = re.compile(r"\s+(?:along\s+|through\s+|from\s+)?(?:the|a|an|his|her|their|its|some|this|that|these|those)\b"
+                         r"(?!\s+(?:bit|little|touch|tad)\b)")  # (but "Move up a bit": how far, no path)
 # words between a turn verb and its sense that name no thing: "rotate it by 90 degrees clockwise"
 _NOT_WHAT_TURNS = {"degrees", "degree", "deg", "it", "everything", "slightly", "slowly", "gently", "by", "about",
                    "around", "direction", "way", "angle", "bit", "little", "more", "turn", "turns", "half", "quarter",
