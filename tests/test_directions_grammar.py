@@ -1123,6 +1123,14 @@ def test_a_filmed_scene_s_layout_is_no_fact():
     ("Fixed entity preview size in right panel", [("position", "right", None)]),
     ("Move up a bit and remove hands from the drawer", [("move", "up", None)]),
     ("walk up a hill", []),
+    ("Above the layers list in the top left corner of the viewer there is a box.", [("relative", None, "top"),
+                                                                                    ("relative", "left", "top")]),
+    ("Move the text just above the top layer.", []),
+    ("On the lefthand side of the status bar there is a message that contains information about the position of "
+     "the mouse and the values of any images or the indices of any points that are currently hovered over, depending "
+     "on which layer is selected.", [("relative", "left", None)]),
+    ("The canvas is in the center of the viewer and shows the data.", [("position", "center", None)]),
+    ("At the very top of the GUI there is a status bar.", [("position", None, "top")]),
     ("The man has moved a black object in his right hand down to the floor.",
      [("own_side", "right", None), ("move", "down", None)]),
     ("The panel on the right side of the interface lists the layers; click a button to add one.",

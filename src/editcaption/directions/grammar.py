@@ -1167,7 +1167,7 @@ _INDENTED = re.compile(r"\b(?:nested|indented|indents?|indenting)\b(?:\s+[a-z-]+
 # the order of stacked layers: "just above the top layer", "up one level in the layer stack", "to the top of the
 # layer order", "Move layer up", "the topmost layers"
 _LAYER_ORDER = re.compile(r"\b(?:above|below|under|underneath|beneath|over)\s+(?:the\s+|that\s+|this\s+|a\s+|those\s+|these\s+|"
-                          r"their\s+|its\s+)?(?:[a-z]+\s+)?layers?\b|"
+                          r"their\s+|its\s+)?(?:[a-z]+\s+)?layers?\b(?!\s+(?:list|panel|dock|tab|menu|window|controls?)\b)|"
                           r"\b(?:up|down)\s+(?:one|a|\d+)\s+levels?\s+in\s+the\s+layer|"
                           r"\bto\s+(?:the\s+)?(?:top|bottom)\s+of\s+the\s+(?:layer|stack(?:ing)?)(?:\s+order)?\b|"
                           r"\blayers?\s+(?:to\s+)?(?:top|bottom|up|down)\b|\b(?:top|bottom)most\s+layers?\b|"

@@ -41,7 +41,8 @@ PREP_PHRASE = re.compile(
     # the vertical part before or after the side: "top left", "left bottom", "left side bottom", "right upper corner"
     rf"(?:corner[\s-]+)?(?:(?P<v>{_V})[\s-]+)?(?P<h>{_HX})(?:[\s-]+(?:side[\s-]+)?(?P<v2>top|bottom(?![\s-]+(?!{_PART}\b)[a-z]+\s+of\b)|"
     rf"(?:upper|lower)(?=[\s-]+{_PART}\b)))?"
-    rf"(?:[\s-]+(?:hand[\s-]+)?(?P<part>{_PART}|foreground|background)|[\s-]+hand(?=\s+of\b))?\b")
+    # ("the bottom lefthand side": the hand may be run together with the side)
+    rf"(?:(?:[\s-]*hand)?[\s-]+(?P<part>{_PART}|foreground|background)|[\s-]*hand(?=\s+of\b))?\b")
 # "the middle of the plane", "the centre of the image" (no preposition before it)
 MIDDLE_OF = re.compile(r"(?:\b(?P<the>the\s+)|(?<=\bin\s))(?:very\s+)?(?P<h>middle|center|centre)(?=\s+of\b)")  # "in middle of"
 # "on the top", "at the bottom edge", "on top of the fork", "to the bottom of the sink"
@@ -149,7 +150,7 @@ POINTER = re.compile(rf"\b{alt(POINTER_WORDS)}\b")
 # regions of a program's screen, named by where they lie: "the bottom bar", "the left sidebar", "the middle pane"
 UI_REGIONS = {"bar", "toolbar", "sidebar", "pane", "panel", "menubar"}
 # what a program's picture is called: "the top-right corner of the window", "of the editor", "of the viewer"
-PROGRAM_SCREENS = {"window", "editor", "interface", "workspace", "map", "viewer", "monitor", "ide"}
+PROGRAM_SCREENS = {"window", "editor", "interface", "workspace", "map", "viewer", "monitor", "ide", "gui"}
 # a side named after the frame: "enters from frame left", "sits screen right"
 # "Move the picture to slide right", "to slide top" (but "slide left the block" is the verb)
 FRAME_SIDE = re.compile(r"(?:\b(?:(?:from|on|at|to|in)\s+(?:the\s+)?)?(?:frame|screen)\s+(?P<h>left|right)|"

@@ -100,7 +100,7 @@ _UI_REGION = re.compile(rf"\b(?:(?P<v>top|bottom|upper|lower)[\s-]+)?(?P<h>left|
 # dialog is a thing on it: "At the bottom of the dialog, you can enable ...")
 _ON_A_SCREEN = P.UI_REGIONS | P.POINTER_WORDS - {"mouse"} | {
     "screenshot", "click", "clicks", "clicking", "clicked", "select", "dock", "press", "toggles", "scroll", "kbd", "lmb", "rmb",
-    "mmb", "button", "buttons", "menu", "menus", "dialog", "gui", "tab", "icon", "icons", "status"}
+    "mmb", "button", "buttons", "menu", "menus", "dialog", "gui", "tab", "icon", "icons", "status", "canvas", "console"}
 _RELATION_BEFORE = re.compile(r"\b(?:above|below|under|underneath|beneath|atop|over|top\s+of)\s+$")
 _TO_DO = re.compile(r"\b(?:[a-z]+ing|continues?|continued|starts?|started|begins?|began|tries|tried|try|seems?|wants?|needs?)\s+to$")
 _GESTURE = re.compile(rf"\b{L.alt(L.GESTURE_VERBS)}\b")
