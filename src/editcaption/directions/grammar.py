@@ -154,13 +154,19 @@ _STRESSED = re.compile(r"(?<!\*)(\*\*)(?:up|down|left|right|top|bottom|upper|low
 _CODE_LABEL = re.compile(r"(?<=\bthe )``([^`\n]{1,40})``(?=\s+(?:button|menu|field|icon|box|checkbox|toggle|link|tab|switch)s?\b)")
 
 
-_EDGE_UNDERSCORE = re.compile(r"(?<!\w)_+(?=\w)|(?<=\w)_+(?!\w)")  # not inside a name such as "snake_case"
+# Markdown's italics by underscores, at a word's edge (not inside a name such as "snake_case")
+_EDGE_UNDERSCORE = re.compile(r"(?<!\w)_+(?=\w)|(?<=\w)_+(?!\w)")
+
+
 # a reStructuredText cross-reference is prose ("in the :ref:`left sidebar <right-sidebar>`"): its role, its
 # backticks and its target become blanks, its words stay
 _RST_REFERENCE = re.compile(r":(?:ref|doc|term):`(?P<words>[^`<\n]+?)(?P<target>\s*<[^>`\n]*>)?`")
 
 
-def _unquote_constants(text: str, low: str) -> str:
+def _read_through_markup(text: str, low: str) -> str:
+    """``low`` with the marks of Markdown and reStructuredText that hide words made blanks (same length):
+    a direction constant's backticks, a stressed word's stars, a cross-reference's role and target; a
+    control named in code becomes a label (*Start call*)."""
     for pattern in (_DIRECTION_CONSTANT, _STRESSED):
         for m in pattern.finditer(text):
             q = len(m.group(1))
@@ -191,7 +197,7 @@ class _Reader(PlaceReading):
         self.text = text
         folded = L.fold(text)
         if "`" in text or "*" in text:  # code, references and stress marks of Markdown and reStructuredText
-            folded = _unquote_constants(text, folded)
+            folded = _read_through_markup(text, folded)
         if "_" in text:  # Markdown's italics by underscores ("_kicks his foot against the pans under the sink_")
             folded = _EDGE_UNDERSCORE.sub(lambda m: " " * len(m.group()), folded)
         self.low = _unmark(folded)
@@ -1182,8 +1188,6 @@ _PAGE_KEY = re.compile(r"\bpage\s+(?:up|down)\b")
 _MENU_ITEM_CHOSEN = re.compile(r"\b(?:choose|select|selecting|selects|click|clicking|press|pick)\s+(?:on\s+)?(?:the\s+)?\*[^*\n]{1,40}\*"
                                r"(?:\s+or\s+\*[^*\n]{1,40}\*)?")
 _BUILT_ON_TOP = re.compile(r"\b(?:(?:built|based|layered|implemented)\s+|features\s+)on\s+top\s+of\b")
-# (but a direction constant said as the word, "shifted one unit ``LEFT``", is that direction)
-# (reStructuredText's double backticks are one span, not two with the prose between them)
 # a name in bold, each word capitalised, that holds a direction word: a command, a menu item or a setting's value
 _BOLD_LABEL = re.compile(r"\*\*(?=[^*\n]*\b(?:Left|Right|Top|Bottom|Up|Down|Center|Centre|Middle|Horizontally|Vertically|In|Out)\b)"
                          r"(?:[A-Z][\w-]*:?\s+){0,6}[A-Z][\w-]*\*\*")
@@ -1196,6 +1200,8 @@ _TONAL_RANGE = re.compile(r"\b(?:upper|lower|top|bottom)\s+(?:mid[\s-]?tones?|mi
                           r"quarter[\s-]?tones?)\b|\b(?:upper|lower)\s+mids?\b")
 _AND_THE_OTHER_AXIS = re.compile(r"\s+and\s+(?:then\s+)?(?:to\s+the\s+)?(?P<d>left|right|up|down)\b(?!\s+(?:of|the|this|that)\b)")
 _A_RANGE_NAMED = re.compile(r"\b(?:the|these|those|to|into)\s+$")
+# code to be typed ("Try setting `top: 0; left: 0;`"); reStructuredText's double backticks are one span, not
+# two with the prose between them (a direction constant said as the word is read before: _DIRECTION_CONSTANT)
 _CODE_SPAN = re.compile(r"(?P<q>``?)[^`\n]+(?P=q)")
 _EITHER_SIDE = re.compile(r"\b(?:(?:to\s+|on\s+|around\s+)?the\s+)?(?:left|right)(?:\s+of)?\s*,?\s+or\s+(?:to\s+the\s+|the\s+)?(?:left|right)\b"
                           r"(?:\s+(?:side|edge)s?)?(?:\s+of\b)?")
@@ -1265,40 +1271,41 @@ _SET_ASIDE = (
     (("choose", "select", "selecting", "selects", "click", "clicking", "press", "pick"), _MENU_ITEM_CHOSEN, 0),
     # "choose *Move Left* or *Move Right*": a menu item's name  # "increase or decrease the saturation", "Scroll up to zoom in or scroll down
     # to zoom out", "To zoom in, click ..., and to zoom out click ...": either way, a control described
-    (("or",), _EITHER_SIDE, 0),
+    (("or",), _EITHER_SIDE, 0),  # "wrapping around the left or right of it", "shifted to the left, or right"
     (("or", "and"), _ANY_SIDE, 0),  # "move the region to the left, right, bottom, or top of the editor", "can
-    # be moved left, right, up and down": any of them  # "wrapping around the left or right of it", "shifted to the left, or right"
+    # be moved left, right, up and down": any of them
     (("zoomed",), _WHEN_ZOOMED, 0),  # "Smooth images when zoomed out": a state it may be in, no change
     (("above", "below"), _THE_ABOVE, 0),  # "In the above figure", "in the below image", "The table below
     # summarises": the one shown before or after
     (("value", "values", "number", "numbers", "score", "scores", "anything", "setting", "settings"), _OVER_A_NUMBER, 0),
     # "Values above 1.0 are not allowed": a value
     (("center", "centre", "middle"), _FROM_THE_MIDDLE, 0),  # "five meters from the center": a distance, no place
-    (("center", "centre", "middle"), _CENTER_OF_MASS, 0),
-    (("hover", "hovers", "hovered", "hovering", "key", "keys"), _HOVER_OR_KEY, 0),  # "The center of gravity is ...": a point of physics, no place
+    (("center", "centre", "middle"), _CENTER_OF_MASS, 0),  # "The center of gravity is ...": a point of physics, no place
+    (("hover", "hovers", "hovered", "hovering", "key", "keys"), _HOVER_OR_KEY, 0),  # "as you hover over a target"
     (("file", "files", "script", "scripts", "module", "modules", "code", "program", "programs"), _IN_A_FILE, 0),  # "at the top of the file": a line
     (("speed", "speeds", "sped", "speeding", "slow", "slows", "slowed", "slowing"), _PACE, 0),  # "the animation will
     # speed up or slow down": faster or slower, no way
     (("about", "around", "roughly", "approximately", "nearly", "almost"), _ABOUT_A_NUMBER, 0),  # "below about 35": a value
     (("under", "over", "above", "below"), _UNDER_A_QUANTITY, 0),  # "in under five seconds": a quantity
-    (("top",), _TOP_DOWN_VIEW, 0),
+    (("top",), _TOP_DOWN_VIEW, 0),  # "the top down diagram", "a top-down view": seen from above, no place
     (("upper", "lower", "top", "bottom"), _TONAL_RANGE, 0),  # "in the lower midtones": a part of the tonal range
-    (("voice", "lungs"), _TOP_OF_A_VOICE, 0),
-    (("this",), _IN_THIS_TEXT, 0),  # "at the bottom of this guide": the text being read, no picture  # "shouts at the top of his voice": loudly, no place  # "the top down diagram", "a top-down view": seen from above, no place
+    (("voice", "lungs"), _TOP_OF_A_VOICE, 0),  # "shouts at the top of his voice": loudly, no place
+    (("this",), _IN_THIS_TEXT, 0),  # "at the bottom of this guide": the text being read, no picture
     (("it's",), _IT_IS_RIGHT, 0),  # "so it's right outside the camera's view": "it is right", no side
     (("nested", "indented", "indent", "indents", "indenting"), _INDENTED, 0),  # "a bulleted item nested one level to
     # the right": how far a line is indented, a text format
     (("run", "runs", "read", "reads", "written", "point", "points", "go", "goes", "flow", "flows", "increase", "increases", "increasing",
       "decreasing"),
      _WAY_OF_WRITING, 0),  # "languages that run left to right", "the axes run across to the right": a way of writing
-    (("relative",), _RELATIVE_TO_AN_EDGE, 0),
+    (("relative",), _RELATIVE_TO_AN_EDGE, 0),  # "the X coordinate relative to the left edge": a reference, no place
     (("run", "runs", "flow", "flows", "go", "goes", "extend", "extends", "read", "reads"), _LAYOUT_ORDER, 0),  # a
     # diagram's layout: "commits run from left to right"
-    (("positive", "negative"), _AXIS_SENSE, 0),  # "positive y to the right": an axis of a diagram, no place  # "the X coordinate relative to the left edge": a reference, no place
-    (("back", "backs"), _BACK_TO_A_SIDE, 0),
+    (("positive", "negative"), _AXIS_SENSE, 0),  # "positive y to the right": an axis of a diagram, no place
+    (("back", "backs"), _BACK_TO_A_SIDE, 0),  # "With their back to the right, they face left": which way they face
     (("layer", "layers", "track", "tracks", "background", "imagery", "data", "overlay", "overlays"), _LAYER_ORDER, 0),
-    (("under",), _UNDER_A_LICENCE, 0),
-    (("top",), _BUILT_ON_TOP, 0),  # "Slidev is built on top of Vite", "adds a few features on top of CommonMark"  # "released under the LGPL": terms, no place  # "Move layer up", "just above the top layer": the order of stacked layers  # "With their back to the right, they face left": which way they face
+    # "Move layer up", "just above the top layer", "from the lower track to the upper track": a stacking order
+    (("under",), _UNDER_A_LICENCE, 0),  # "released under the LGPL": terms, no place
+    (("top",), _BUILT_ON_TOP, 0),  # "Slidev is built on top of Vite", "adds a few features on top of CommonMark"
 )
 # a word mark must be a word of the text ("or", not the "or" of "color"); other marks may be anywhere
 _SET_ASIDE_MARKS = [(frozenset(m for m in marks if m.isalpha()), tuple(m for m in marks if not m.isalpha()), pattern, group)

@@ -203,7 +203,8 @@ AMBIENT_NOUNS = {"sky", "skies", "sun", "sunlight", "sunshine", "moon", "moonlig
                  "canopy", "heavens", "horizon", "surface", "influence", "control", "construction", "pressure",
                  "water", "waves", "clouds", "cloud", "mist", "fog", "shade",
                  # idioms: "under his given name", "under arrest", "under the impression"
-                 "name", "names", "arrest", "oath", "impression", "circumstances", "situation", "situations", "assumption", "assumptions", "guise", "care", "command",
+                 "name", "names", "arrest", "oath", "impression", "circumstances", "situation", "situations",
+                 "assumption", "assumptions", "guise", "care", "command",
                  "orders", "suspicion", "investigation", "review", "consideration", "threat", "attack", "stress",
                  "age", "title", "heading", "category", "breath", "radar", "wraps", "weight", "belief"}
 # ambient nouns that are still places a thing can be above or below ("a plane above the clouds")

@@ -80,15 +80,17 @@ _OF_THE_SCREEN = re.compile(rf"\s+of\s+(?:the\s+)?{L.alt(P.PROGRAM_SCREENS | {'s
 _POINTERS = P.POINTER_WORDS | {"brush"}
 _VALUES = {"threshold", "thresholds", "limit", "average", "baseline", "zero"}
 # a program's name as it spells itself: "RViz", "GIMP", "GitHub" (not "the Victorian window")
-_AN_APP_NAME = re.compile(r"[A-Z]{2,}[a-z]*\w*|[A-Z][a-z]+[A-Z]\w*")
+_CAMEL = r"[A-Z][a-z]+[A-Z]\w*"
+_AN_APP_NAME = re.compile(rf"[A-Z]{{2,}}\w*|{_CAMEL}")
 _FRAMES_IN_GENERAL = {"screens", "pages", "slides"}  # every one of them: "at the bottom of screens"
+# words of a figure, without which a panel named by its side is a program's ("the left panel shows the residuals")
 _A_FIGURE = {"figure", "figures", "plot", "plots", "graph", "graphs", "chart", "charts", "diagram", "diagrams", "image",
-             "images", "photo", "photos", "illustration", "caption", "panels", "observation"}
+             "images", "photo", "photos", "illustration", "caption", "panels", "shows"}
 # amounts that are lower or higher, not lower down: "a lower resolution", "lower file sizes", "the upper limit"
 _AMOUNTS = {"resolution", "resolutions", "quality", "file", "size", "sizes", "value", "values", "number", "numbers",
             "rate", "rates", "bitrate", "priority", "price", "prices", "cost", "costs", "level", "levels", "opacity",
             "limit", "limits", "bound", "bounds", "threshold", "frequency", "speed", "version", "versions", "case"}
-_A_CAMEL_NAME = re.compile(r"[A-Z][a-z]+[A-Z]\w*")  # "JupyterLab", "GitHub" (not "London", nor "the EPUB content")
+_A_CAMEL_NAME = re.compile(_CAMEL)  # "JupyterLab", "GitHub" (not "London", nor "the EPUB content")
 _A_NAMED_WINDOW = re.compile(rf"\s+{L.alt(P.PROGRAM_SCREENS)}\b")
 _A_PART_OF_A_WINDOW = re.compile(r"[\s-]+(?:list|lists|menu|title|switcher|manager|border|decoration|panel|pane)\b")  # "the window list"
 _A_MENU_AFTER = re.compile(r"\s+(?:drop-?down\s+|context\s+|pop-?up\s+)?(?:menu|menus|folder|directory)\b")
