@@ -766,7 +766,8 @@ class _Reader(PlaceReading):
             not (verb.endswith("s") and not verb.endswith("ss")) and \
             not m.group("d").startswith("toward") and not (m.group("d") == "back" and _BACK_TO_A_PLACE.match(self.low, m.end())) \
             and not (m.group("d") in ("back", "in", "forward", "forwards") and _ON_TOWARDS.match(self.low, m.end())) \
-            and not (verb in _MOVE and (_NEARER_A_THING.match(self.low, m.end()) or m.group("d") in ("closer", "nearer")))
+            and not (verb in _MOVE and (_NEARER_A_THING.match(self.low, m.end()) or m.group("d") in ("closer", "nearer")
+                                        or m.group("d").startswith("back") and _A_STEP_GOES_ON.match(self.low, m.end())))
         if _camera_subject(subject) or (_IT.match(subject) and s.camera) or self.camera_by_default(m.start(), subject) or pov or asked:
             if d == "out" and self.returns_after_a_pan(m):
                 self.take(*m.span())
@@ -1199,6 +1200,9 @@ _PART_OF_THE_TONES = re.compile(r"\s*(?:[a-z]+\s+)?(?:tones|areas|parts|portions
 _TONAL_RANGE = re.compile(r"\b(?:upper|lower|top|bottom)\s+(?:mid[\s-]?tones?|mids|highs|lows|tones|shadows|highlights|"
                           r"quarter[\s-]?tones?)\b|\b(?:upper|lower)\s+mids?\b")
 _AND_THE_OTHER_AXIS = re.compile(r"\s+and\s+(?:then\s+)?(?:to\s+the\s+)?(?P<d>left|right|up|down)\b(?!\s+(?:of|the|this|that)\b)")
+# "Move back a bit while holding the jacket", "Move back and close the door": someone in the picture steps back
+# (a bare "Move backward." is the viewer's)
+_A_STEP_GOES_ON = re.compile(r"\s+(?:a\s+bit|a\s+little|and|while|from|towards?)\b")
 _A_RANGE_NAMED = re.compile(r"\b(?:the|these|those|to|into)\s+$")
 # code to be typed ("Try setting `top: 0; left: 0;`"); reStructuredText's double backticks are one span, not
 # two with the prose between them (a direction constant said as the word is read before: _DIRECTION_CONSTANT)
