@@ -1166,6 +1166,11 @@ _WAY_OF_WRITING = re.compile(r"\b(?:languages?|scripts?|text|writing)\s+(?:that\
                              r"(?:left|right|up|down)(?:\s+and\s+(?:to\s+the\s+)?(?:left|right|up|down))?\b|"
                              # a graph's quantity: "height ... is shown increasing to the right"
                              r"\b(?:is|are)\s+shown\s+(?:increasing|decreasing)\s+(?:to\s+the\s+)?(?:left|right|upwards?|downwards?)\b")
+# a tree of nodes: "created under the current root node", "drag it above the Sphere node": its order, no place
+_IN_A_TREE = re.compile(r"\b(?:under|above|below|beneath)\s+(?:the|that|this|a|its|their)\s+(?:[a-z]+\s+){0,2}nodes?\b")
+# an axis's way: "with the direction of x going towards the right, y going upwards", "x goes towards the right"
+_AXIS_WAY = re.compile(r"\b[xyz](?:[\s-]+axis)?\s+(?:going|goes|go|points?|pointing|runs?|running|increases?|increasing)\s+"
+                       r"(?:towards?\s+the\s+|to\s+the\s+)?(?:left|right|upwards?|downwards?|up|down)\b")
 # a diagram's axes: "with positive x to the right, and positive z up", "the positive y direction is upward"
 _AXIS_SENSE = re.compile(r"\b(?:positive|negative)\s+[xyz](?:[\s-]+(?:axis|direction))?\s+(?:is\s+|points?\s+|pointing\s+)?"
                          r"(?:vertically\s+|horizontally\s+)?(?:to\s+the\s+|toward\s+the\s+)?(?:left|right|up|upwards?|down|downwards?)\b")
@@ -1305,6 +1310,8 @@ _SET_ASIDE = (
     (("run", "runs", "flow", "flows", "go", "goes", "extend", "extends", "read", "reads"), _LAYOUT_ORDER, 0),  # a
     # diagram's layout: "commits run from left to right"
     (("positive", "negative"), _AXIS_SENSE, 0),  # "positive y to the right": an axis of a diagram, no place
+    (("x", "y", "z"), _AXIS_WAY, 0),  # "x going towards the right": an axis, no move
+    (("node", "nodes"), _IN_A_TREE, 0),  # "the new node will be created under the current root node": a tree
     (("back", "backs"), _BACK_TO_A_SIDE, 0),  # "With their back to the right, they face left": which way they face
     (("layer", "layers", "track", "tracks", "background", "imagery", "data", "overlay", "overlays"), _LAYER_ORDER, 0),
     # "Move layer up", "just above the top layer", "from the lower track to the upper track": a stacking order
