@@ -959,7 +959,7 @@ class _Reader(PlaceReading):
                 continue  # "The sun illuminates the garden", "a full moon illuminating the scene": a light described
             if verb == "dim" and not obj and not _DIM_OBJECT.match(self.low, m.end("verb")):
                 continue  # "the lighting is dim", "a dim room": the adjective, no change asked for
-            if not obj and verb.endswith(("ing", "ed")) and not self.tone_subject(m.start()):
+            if not obj and verb.split()[0].endswith(("ing", "ed")) and not self.tone_subject(m.start()):
                 continue  # "a banana's peel darkening": a thing's tone changes, not the picture's
             d = next(v for k, v in P.TONE_VERB_WORD.items() if verb.startswith(k))
             self.emit("tone", d, *m.span())
@@ -1058,7 +1058,7 @@ _PERFECT = re.compile(r"\b(?:has|have|had)\s+$")
 # monitor's or an editor's side needs one, see placing._ON_A_SCREEN)
 _SCREEN_OWNERS = {"viewport", "window", "screen", "page", "slide"}
 # "in upper left hand side of screen", "in right-hand sidebar": a side, not a hand
-_A_HAND_SIDE = re.compile(rf"[\s-]+{L.alt(P.UI_REGIONS | P.PROGRAM_SCREENS | {'side', 'corner', 'column'})}\b")
+_A_HAND_SIDE = re.compile(rf"[\s-]+{L.alt(P.UI_REGIONS | P.PROGRAM_SCREENS | {'side', 'corner', 'column', 'menu', 'box', 'list'})}\b")
 # a camera's move that ends closer, said after it: "..., ending with a close-up of the door lock"
 _ENDING = {"ending", "finishing", "settling"}
 _ENDS_IN_A_CLOSE_UP = re.compile(r"(?:(?<=, )|(?<=,))(?:ending|finishing|settling)\s+(?:with|on|in)\s+(?:a|an)\s+(?:extreme\s+)?"
@@ -1184,7 +1184,7 @@ _LAYER_ORDER = re.compile(r"\b(?:above|below|under|underneath|beneath|over)\s+(?
                           r"\bto\s+(?:the\s+)?(?:top|bottom)\s+of\s+the\s+(?:layer|stack(?:ing)?)(?:\s+order)?\b|"
                           r"\blayers?\s+(?:to\s+)?(?:top|bottom|up|down)\b|\b(?:top|bottom)most\s+layers?\b|"
                           # a video editor's stacked tracks: "from the lower track to the upper track"
-                          r"\b(?:upper|lower)\s+(?:video\s+|audio\s+)?tracks?\b|"
+                          r"\b(?:upper|lower|topmost|bottommost)\s+(?:video\s+|audio\s+)?tracks?\b|"
                           # a map's data over its imagery: "data on top of a background", "beneath the map data"
                           r"\b(?:on\s+top\s+of|beneath|underneath)\s+(?:the\s+|a\s+)?(?:background(?:\s+imagery)?|imagery|"
                           r"map\s+data|overlays?)\b")
@@ -1236,6 +1236,8 @@ _FROM_THE_MIDDLE = re.compile(r"\b(?:\d+(?:\.\d+)?|one|two|three|four|five|six|s
 # the reader's own document: "a link at the bottom of this guide" (not "this page", which may be the picture)
 _IN_THIS_TEXT = re.compile(r"\b(?:top|bottom|end|beginning)\s+of\s+this\s+(?:guide|article|document|tutorial|section|post|"
                            r"chapter|manual|readme)\b")
+# a sound's side: "Left and Right channels", "the right channel" (stereo, no place)
+_SOUND_CHANNEL = re.compile(r"\b(?:left|right)(?:\s+(?:and|or|&)\s+(?:left|right))?\s+(?:audio\s+|stereo\s+)?channels?\b")
 _TOP_OF_A_VOICE = re.compile(r"\bat\s+the\s+top\s+of\s+(?:his|her|their|my|your|its|the)\s+(?:voice|lungs)\b")  # loudly
 _CENTER_OF_MASS = re.compile(r"\bcent(?:er|re)\s+of\s+(?:gravity|mass|rotation|coordinates|focus|attention)\b|"
                              r"\b(?:middle|cent(?:er|re))\s+of\s+(?:the|its|their)\s+(?:range|scale|spectrum)\b")  # a value
@@ -1298,7 +1300,8 @@ _SET_ASIDE = (
     (("under", "over", "above", "below"), _UNDER_A_QUANTITY, 0),  # "in under five seconds": a quantity
     (("top",), _TOP_DOWN_VIEW, 0),  # "the top down diagram", "a top-down view": seen from above, no place
     (("upper", "lower", "top", "bottom"), _TONAL_RANGE, 0),  # "in the lower midtones": a part of the tonal range
-    (("voice", "lungs"), _TOP_OF_A_VOICE, 0),  # "shouts at the top of his voice": loudly, no place
+    (("voice", "lungs"), _TOP_OF_A_VOICE, 0),
+    (("channel", "channels"), _SOUND_CHANNEL, 0),  # "Left and Right channels": a stereo side, no place  # "shouts at the top of his voice": loudly, no place
     (("this",), _IN_THIS_TEXT, 0),  # "at the bottom of this guide": the text being read, no picture
     (("it's",), _IT_IS_RIGHT, 0),  # "so it's right outside the camera's view": "it is right", no side
     (("nested", "indented", "indent", "indents", "indenting"), _INDENTED, 0),  # "a bulleted item nested one level to
