@@ -1240,6 +1240,7 @@ _IN_THIS_TEXT = re.compile(r"\b(?:top|bottom|end|beginning)\s+of\s+this\s+(?:gui
 _SOUND_CHANNEL = re.compile(r"\b(?:left|right)(?:\s+(?:and|or|&)\s+(?:left|right))?\s+(?:audio\s+|stereo\s+)?channels?\b")
 _TOP_OF_A_VOICE = re.compile(r"\bat\s+the\s+top\s+of\s+(?:his|her|their|my|your|its|the)\s+(?:voice|lungs)\b")  # loudly
 _CENTER_OF_MASS = re.compile(r"\bcent(?:er|re)\s+of\s+(?:gravity|mass|rotation|coordinates|focus|attention)\b|"
+                             r"\bcent(?:er|re)[\s-]+points?\b|"  # "assigning a centre point": a point of a shape
                              r"\b(?:middle|cent(?:er|re))\s+of\s+(?:the|its|their)\s+(?:range|scale|spectrum)\b")  # a value
 # a pointer's spot and a key held: "as you hover over a target entity", "press the Shift key down"
 _HOVER_OR_KEY = re.compile(r"\b(?:(?:you|when|while|by|after|before)\s+hover(?:s|ed|ing)?|hover(?:s|ed|ing)?\s+(?:the|your)\s+"

@@ -82,6 +82,7 @@ _VALUES = {"threshold", "thresholds", "limit", "average", "baseline", "zero"}
 # a program's name as it spells itself: "RViz", "GIMP", "GitHub" (not "the Victorian window")
 _CAMEL = r"[A-Z][a-z]+[A-Z]\w*"
 _AN_APP_NAME = re.compile(rf"[A-Z]{{2,}}\w*|{_CAMEL}")
+_A_PROGRAM_WINDOW = re.compile(r"(?:application|drawing|program|document|editor|app)\s+windows?\b(?!'s)")
 _FRAMES_IN_GENERAL = {"screens", "pages", "slides"}  # every one of them: "at the bottom of screens"
 # words of a figure, without which a panel named by its side is a program's ("the left panel shows the residuals")
 _A_FIGURE = {"figure", "figures", "plot", "plots", "graph", "graphs", "chart", "charts", "diagram", "diagrams", "image",
@@ -492,6 +493,8 @@ class PlaceReading:
         if (tail.group("head") in P.PROGRAM_SCREENS or named) and (self.words & _ON_A_SCREEN or self.marked_up) and \
                 "screenshot" not in self.words and not _A_PART_OF_A_WINDOW.match(self.low, named.end() if named else tail.end()):
             return True
+        if _A_PROGRAM_WINDOW.match(self.low, tail.start("np")):
+            return True  # "on the left side of the drawing window", "at the bottom of the application window"
         if _A_NAMED_PANE.match(self.text, tail.start("np")):
             return False  # "at the bottom of the Background Settings pane": a pane's name, not the picture's background
         words = {w.removesuffix("'s") for w in re.findall(r"[a-z']+", self.low[tail.start("np"):tail.end() + 24])[:2]}
