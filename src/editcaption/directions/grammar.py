@@ -1147,6 +1147,8 @@ _EITHER_WAY = re.compile(rf"\b{_MORE_OR_LESS}\s+or\s+{_MORE_OR_LESS}\b(?:\s+(?:t
                          # zoom in to select smaller ones", "Scroll up to zoom in or scroll down to zoom out", "Ctrl+ to
                          # zoom in, or Ctrl- to zoom out"
                          r"\bzoom(?:s|ed|ing)?\s+(?P<w1>in|out)\b[^.;]{0,80}?\bzoom(?:s|ed|ing)?\s+(?!(?P=w1)\b)(?:in|out)\b|"
+                         # "Zooming in will cause the rectangle to appear smaller and vice versa"
+                         r"\bzoom(?:s|ed|ing)?\s+(?:in|out)\b[^.;]{0,80}?\band\s+vice\s+versa\b|"
                          # "Rotating an edge clockwise (CW) or counterclockwise (CCW)"
                          r"\b(?:counter-?|anti-?)?clockwise\b(?:\s*\([^)]{1,12}\))?\s+or\s+(?:counter-?|anti-?)?clockwise\b|"
                          # "to darken as well as lighten portions of an image"
@@ -1196,7 +1198,7 @@ _MENU_ITEM_CHOSEN = re.compile(r"\b(?:choose|select|selecting|selects|click|clic
 _BUILT_ON_TOP = re.compile(r"\b(?:(?:built|based|layered|implemented)\s+|features\s+)on\s+top\s+of\b")
 # a name in bold, each word capitalised, that holds a direction word: a command, a menu item or a setting's value
 _BOLD_LABEL = re.compile(r"\*\*(?=[^*\n]*\b(?:Left|Right|Top|Bottom|Up|Down|Center|Centre|Middle|Horizontally|Vertically|In|Out)\b)"
-                         r"(?:[A-Z][\w-]*:?\s+){0,6}[A-Z][\w-]*\*\*")
+                         r"(?:[A-Z][\w-]*:?\s+|[\u2192>\u00bb]\s+){0,8}[A-Z][\w-]*\*\*")  # ("**View \u2192 Zoom In**": a menu path)
 _QUOTED_LABEL = re.compile(r"[\"\u201c](?=[^\"\u201d\n]*\b(?:Left|Right|Top|Bottom|Up|Down|Center|Centre|Middle|Horizontally|"
                            r"Vertically|In|Out)\b)"
                            r"(?:[A-Z][\w-]*:?\s+){0,6}[A-Z][\w-]*[\"\u201d]")
@@ -1259,8 +1261,9 @@ _RIGHT_OF_WAY = re.compile(r"\bright\s+of\s+(?:the\s+)?way\b")
 # "right-click on it", "hold down the left mouse button", "Left Mouse Button Click": a button of the mouse used,
 # no place (but "Change the material of the left mouse button" is the mouse's own side, in a picture of it)
 _MOUSE_BUTTON = re.compile(r"\b(?:left|right)[\s-]?(?:double[\s-]?)?click(?:s|ed|ing)?\b|"
-                           r"(?:\b(?:hold(?:s|ing)?|press(?:es|ed|ing)?|releas(?:e|es|ed|ing)|use|using|with)\s+(?:down\s+)?"
-                           r"(?:the\s+|your\s+|a\s+)?(?:\{[a-z_]+\}\s+)?|^\W*|[:,]\s+)(?:left|right)(?:\s+and\s+(?:left|right))?\s+mouse\s+buttons?\b")
+                           r"(?:\b(?:hold(?:s|ing)?|press(?:es|ed|ing)?|releas(?:e|es|ed|ing)|use|using|with|click(?:s|ed|ing)?)\s+"
+                           r"(?:down\s+)?(?:the\s+|your\s+|a\s+)?(?:\{[a-z_]+\}\s+)?|^\W*|[:,]\s+|"
+                           r"\b(?:ctrl|shift|alt|cmd|option)\s*\+\s*)(?:left|right)(?:\s+and\s+(?:left|right))?\s+mouse\s+buttons?\b")
 # a quoted text to be written (on a slide, a sign, a page), after the word that says so
 _LITERAL_TEXT = re.compile(r"\b(?:text|texts|content|contents|title|titles|caption|captions|word|words|saying|says|reads|"
                            r"label|heading|subtitle|slogan|phrase|message|quote)\s*:?\s*(?P<q>\"[^\"]{3,}\"|\u201c[^\u201d]{3,}\u201d)")
