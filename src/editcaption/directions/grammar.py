@@ -1198,7 +1198,7 @@ _MENU_ITEM_CHOSEN = re.compile(r"\b(?:choose|select|selecting|selects|click|clic
 _BUILT_ON_TOP = re.compile(r"\b(?:(?:built|based|layered|implemented)\s+|features\s+)on\s+top\s+of\b")
 # a name in bold, each word capitalised, that holds a direction word: a command, a menu item or a setting's value
 _BOLD_LABEL = re.compile(r"\*\*(?=[^*\n]*\b(?:Left|Right|Top|Bottom|Up|Down|Center|Centre|Middle|Horizontally|Vertically|In|Out)\b)"
-                         r"(?:[A-Z][\w-]*:?\s+|[\u2192>\u00bb]\s+){0,8}[A-Z][\w-]*\*\*")  # ("**View \u2192 Zoom In**": a menu path)
+                         r"(?:[A-Z][\w-]*:?\s+|[\u2192>\u00bb]\s+){0,8}[A-Z][\w-]*\*\*")  # ("**View → Zoom In**": a menu path)
 _QUOTED_LABEL = re.compile(r"[\"\u201c](?=[^\"\u201d\n]*\b(?:Left|Right|Top|Bottom|Up|Down|Center|Centre|Middle|Horizontally|"
                            r"Vertically|In|Out)\b)"
                            r"(?:[A-Z][\w-]*:?\s+){0,6}[A-Z][\w-]*[\"\u201d]")
@@ -1304,8 +1304,8 @@ _SET_ASIDE = (
     (("under", "over", "above", "below"), _UNDER_A_QUANTITY, 0),  # "in under five seconds": a quantity
     (("top",), _TOP_DOWN_VIEW, 0),  # "the top down diagram", "a top-down view": seen from above, no place
     (("upper", "lower", "top", "bottom"), _TONAL_RANGE, 0),  # "in the lower midtones": a part of the tonal range
-    (("voice", "lungs"), _TOP_OF_A_VOICE, 0),
-    (("channel", "channels"), _SOUND_CHANNEL, 0),  # "Left and Right channels": a stereo side, no place  # "shouts at the top of his voice": loudly, no place
+    (("voice", "lungs"), _TOP_OF_A_VOICE, 0),  # "shouts at the top of his voice": loudly, no place
+    (("channel", "channels"), _SOUND_CHANNEL, 0),  # "Left and Right channels": a stereo side, no place
     (("this",), _IN_THIS_TEXT, 0),  # "at the bottom of this guide": the text being read, no picture
     (("it's",), _IT_IS_RIGHT, 0),  # "so it's right outside the camera's view": "it is right", no side
     (("nested", "indented", "indent", "indents", "indenting"), _INDENTED, 0),  # "a bulleted item nested one level to
