@@ -926,6 +926,7 @@ def test_a_filmed_scene_s_layout_is_no_fact():
     ("Moving from the left to the right and back again, the little dogs frolic", []),
     ("hold down the left mouse button where you would normally right-click", []),
     ("Change the material of the left mouse button to ceramic", [("own_side", "left", None)]),
+    ("to right-click by holding down <key>5</key> or the left mouse button", []),
     ("Maximize a window by dragging it to the top of the screen.", [("move", "up", None)]),
     ("the white drug bottle is flipped upside down", []),
     ("The image is flipped horizontally.", [("mirror", None, None)]),

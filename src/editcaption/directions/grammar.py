@@ -163,19 +163,24 @@ _EDGE_UNDERSCORE = re.compile(r"(?<!\w)_+(?=\w)|(?<=\w)_+(?!\w)")
 _RST_REFERENCE = re.compile(r":(?:ref|doc|term):`(?P<words>[^`<\n]+?)(?P<target>\s*<[^>`\n]*>)?`")
 
 
+def _blank(low: str, a: int, b: int) -> str:
+    return low[:a] + " " * (b - a) + low[b:]
+
+
 def _read_through_markup(text: str, low: str) -> str:
     """``low`` with the marks of Markdown and reStructuredText that hide words made blanks (same length):
-    a direction constant's backticks, a stressed word's stars, a cross-reference's role and target; a
-    control named in code becomes a label (*Start call*)."""
+    a direction constant's backticks, a stressed word's stars, a cross-reference's role and target,
+    italics by underscores; a control named in code becomes a label (*Start call*)."""
     for pattern in (_DIRECTION_CONSTANT, _STRESSED):
         for m in pattern.finditer(text):
             q = len(m.group(1))
-            low = low[:m.start()] + " " * q + low[m.start() + q:m.end() - q] + " " * q + low[m.end():]
+            low = _blank(_blank(low, m.start(), m.start() + q), m.end() - q, m.end())
     for m in _RST_REFERENCE.finditer(low):
-        a, b = m.span("words")
-        low = low[:m.start()] + " " * (a - m.start()) + low[a:b] + " " * (m.end() - b) + low[m.end():]
+        low = _blank(_blank(low, m.start(), m.start("words")), m.end("words"), m.end())
     for m in _CODE_LABEL.finditer(low):
         low = low[:m.start()] + " *" + m.group(1) + "* " + low[m.end():]
+    for m in _EDGE_UNDERSCORE.finditer(low):
+        low = _blank(low, *m.span())
     return low
 
 
@@ -196,10 +201,8 @@ class _Reader(PlaceReading):
         self.with_tone = tone
         self.text = text
         folded = L.fold(text)
-        if "`" in text or "*" in text:  # code, references and stress marks of Markdown and reStructuredText
+        if "`" in text or "*" in text or "_" in text:  # marks of Markdown and reStructuredText
             folded = _read_through_markup(text, folded)
-        if "_" in text:  # Markdown's italics by underscores ("_kicks his foot against the pans under the sink_")
-            folded = _EDGE_UNDERSCORE.sub(lambda m: " " * len(m.group()), folded)
         self.low = _unmark(folded)
         self.marked_up = self.low != folded  # a help page's markup: its windows are a program's
         self.sentences = _sentences(self.low)
@@ -1172,10 +1175,10 @@ _WAY_OF_WRITING = re.compile(r"\b(?:languages?|scripts?|text|writing)\s+(?:that\
 _IN_A_TREE = re.compile(r"\b(?:under|above|below|beneath)\s+(?:the|that|this|a|its|their)\s+(?:[a-z]+\s+){0,2}nodes?\b")
 # an axis's way: "with the direction of x going towards the right, y going upwards", "x goes towards the right"
 _AXIS_WAY = re.compile(r"\b[xyz](?:[\s-]+axis)?\s+(?:going|goes|go|points?|pointing|runs?|running|increases?|increasing)\s+"
-                       r"(?:towards?\s+the\s+|to\s+the\s+)?(?:left|right|upwards?|downwards?|up|down)\b")
+                       rf"(?:towards?\s+the\s+|to\s+the\s+)?(?:{F.H}|{F.VM})\b")
 # a diagram's axes: "with positive x to the right, and positive z up", "the positive y direction is upward"
 _AXIS_SENSE = re.compile(r"\b(?:positive|negative)\s+[xyz](?:[\s-]+(?:axis|direction))?\s+(?:is\s+|points?\s+|pointing\s+)?"
-                         r"(?:vertically\s+|horizontally\s+)?(?:to\s+the\s+|toward\s+the\s+)?(?:left|right|up|upwards?|down|downwards?)\b")
+                         rf"(?:vertically\s+|horizontally\s+)?(?:to\s+the\s+|toward\s+the\s+)?(?:{F.H}|{F.VM})\b")
 _INDENTED = re.compile(r"\b(?:nested|indented|indents?|indenting)\b(?:\s+[a-z-]+){0,4}?\s+(?:to\s+the\s+|further\s+to\s+the\s+)?"
                        r"(?:left|right)\b")
 # the order of stacked layers: "just above the top layer", "up one level in the layer stack", "to the top of the
@@ -1261,9 +1264,7 @@ _RIGHT_OF_WAY = re.compile(r"\bright\s+of\s+(?:the\s+)?way\b")
 # "right-click on it", "hold down the left mouse button", "Left Mouse Button Click": a button of the mouse used,
 # no place (but "Change the material of the left mouse button" is the mouse's own side, in a picture of it)
 _MOUSE_BUTTON = re.compile(r"\b(?:left|right)[\s-]?(?:double[\s-]?)?click(?:s|ed|ing)?\b|"
-                           r"(?:\b(?:hold(?:s|ing)?|press(?:es|ed|ing)?|releas(?:e|es|ed|ing)|use|using|with|click(?:s|ed|ing)?)\s+"
-                           r"(?:down\s+)?(?:the\s+|your\s+|a\s+)?(?:\{[a-z_]+\}\s+)?|^\W*|[:,]\s+|"
-                           r"\b(?:ctrl|shift|alt|cmd|option)\s*\+\s*)(?:left|right)(?:\s+and\s+(?:left|right))?\s+mouse\s+buttons?\b")
+                           r"(?<!\bof\sthe\s)\b(?:left|right)(?:\s+and\s+(?:left|right))?\s+mouse\s+buttons?\b")
 # a quoted text to be written (on a slide, a sign, a page), after the word that says so
 _LITERAL_TEXT = re.compile(r"\b(?:text|texts|content|contents|title|titles|caption|captions|word|words|saying|says|reads|"
                            r"label|heading|subtitle|slogan|phrase|message|quote)\s*:?\s*(?P<q>\"[^\"]{3,}\"|\u201c[^\u201d]{3,}\u201d)")

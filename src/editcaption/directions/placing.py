@@ -477,31 +477,34 @@ class PlaceReading:
         app's window is the picture ("At the top of the window")."""
         if P.THE_PAGE.match(self.low, tail.start()):
             return True
-        if tail.group("head") in _APP_FRAMES and "screenshot" in self.words:
+        screenshot = "screenshot" in self.words
+        if tail.group("head") in _APP_FRAMES and screenshot:
             return True
-        # "of the <app>Cheese</app> window", "of the <app>gedit</app> window": the window named after its app
-        named = _A_NAMED_WINDOW.match(self.low, tail.end()) if self.text[tail.start("head")].isupper() or \
-            self.marked_up else None
-        if "interface" in re.findall(r"[a-z]+", self.low[tail.start("np"):tail.end() + 16])[:2] and "screenshot" not in self.words:
-            return True  # "the upper right hand corner of your Web interface": a program's screen, whatever the words
-        if _A_CAMEL_NAME.fullmatch(self.text, tail.start("head"), tail.end("head")) and tail.group("np") == tail.group("head") \
-                and not _A_NAMED_WINDOW.match(self.low, tail.end()) and "screenshot" not in self.words:
-            return True  # "The menu bar at the top of JupyterLab": a program named as it spells itself is its screen
-        if named and _AN_APP_NAME.fullmatch(self.text, tail.start("head"), tail.end("head")) and \
-                "screenshot" not in self.words and not _A_PART_OF_A_WINDOW.match(self.low, named.end()):
-            return True  # "at the bottom of the RViz window": a program's name in its own casing
-        if (tail.group("head") in P.PROGRAM_SCREENS or named) and (self.words & _ON_A_SCREEN or self.marked_up) and \
-                "screenshot" not in self.words and not _A_PART_OF_A_WINDOW.match(self.low, named.end() if named else tail.end()):
-            return True
-        if _A_PROGRAM_WINDOW.match(self.low, tail.start("np")):
-            return True  # "on the left side of the drawing window", "at the bottom of the application window"
+        words = {w.removesuffix("'s") for w in re.findall(r"[a-z']+", self.low[tail.start("np"):tail.end() + 24])[:2]}
+        if not screenshot and self.a_program_screen(tail, words) or _A_PROGRAM_WINDOW.match(self.low, tail.start("np")):
+            return True  # (and "on the left side of the drawing window", "at the bottom of the application window")
         if _A_NAMED_PANE.match(self.text, tail.start("np")):
             return False  # "at the bottom of the Background Settings pane": a pane's name, not the picture's background
-        words = {w.removesuffix("'s") for w in re.findall(r"[a-z']+", self.low[tail.start("np"):tail.end() + 24])[:2]}
         words |= {w[:-1] for w in words if w in _FRAMES_IN_GENERAL}  # "at the bottom of mobile screens"
         if words & {"plot", "plots"}:
             return True  # "in the bottom right of the plot": a plot described is the picture
         return bool(words & L.FRAME_NOUNS) and not L.OBJECT_FRAME.search(self.low, tail.start("np"), tail.end() + 24)
+
+    def a_program_screen(self, tail: re.Match[str], words: set[str]) -> bool:
+        """Whether an "of ..." tail names a program's screen, outside a screenshot's description: "of your Web
+        interface", "of JupyterLab" (a program named as it spells itself), "of the RViz window", "of the
+        <app>Cheese</app> window" (a window named after its program), or a window, editor, viewer ... with
+        words of a program in the text ("click", "button", "toolbar", help-page markup)."""
+        head = tail.group("head")
+        named = _A_NAMED_WINDOW.match(self.low, tail.end()) if self.text[tail.start("head")].isupper() or \
+            self.marked_up else None
+        spelt_as_a_program = _AN_APP_NAME.fullmatch(self.text, tail.start("head"), tail.end("head"))
+        return ("interface" in words
+                or bool(_A_CAMEL_NAME.fullmatch(self.text, tail.start("head"), tail.end("head")))
+                and tail.group("np") == head and not _A_NAMED_WINDOW.match(self.low, tail.end())
+                or bool(named and spelt_as_a_program) and not _A_PART_OF_A_WINDOW.match(self.low, named.end())
+                or bool(head in P.PROGRAM_SCREENS or named) and bool(self.words & _ON_A_SCREEN or self.marked_up)
+                and not _A_PART_OF_A_WINDOW.match(self.low, named.end() if named else tail.end()))
 
     def relative(self, h: str | None, a: int, b: int, v: str | None = None) -> None:
         """A place beside another thing; in a filmed scene's description it is layout, read as nothing."""
