@@ -1155,6 +1155,10 @@ def test_a_filmed_scene_s_layout_is_no_fact():
      [("own_side", "right", None), ("move", "down", None)]),
     ("The panel on the right side of the interface lists the layers; click a button to add one.",
      [("position", "right", None)]),
+    ("Hold the bag upward and look at the camera", [("move", "up", None)]),
+    ("She extends her left arm downwards.", [("own_side", "left", None), ("move", "down", None)]),
+    ("A person stretched the right hand upwards.", [("own_side", "right", None)]),
+    ("Make him stand and face the left holding a wire.", []),
 ])
 def test_reads_constructed_phrasings(text, expected):
     assert facts(text) == expected

@@ -506,10 +506,13 @@ class _Reader(PlaceReading):
             for v in [w for w in P.WORD.finditer(self.low) if w.group() in F.MOVE_VERB_WORDS]:
                 if self.free(*v.span()):
                     self.object_move(v)
+        for v in [w for w in P.WORD.finditer(self.low) if w.group() in _HELD_OUT] if self.words & _HELD_OUT else ():
+            if self.free(*v.span()):
+                self.object_move(v, only=_A_WARD_ADVERB)
         if self.words & _TAKE:  # "Take the clothes towards the left": carried that way (but "take the road to
             for v in [w for w in P.WORD.finditer(self.low) if w.group() in _TAKE]:  # the right" is a route)
                 if self.free(*v.span()):
-                    self.object_move(v, towards_only=True)
+                    self.object_move(v, only=_TOWARDS)
             for m in self.scan(_STEP_ASIDE):
                 if self.requested(m.start()) or self.situated:
                     self.take(*m.span())  # "Take a step to the right": the reader's own step, told the way
@@ -626,9 +629,9 @@ class _Reader(PlaceReading):
         """The words of the clause before ``pos``, adverbs left out."""
         return _ADVERBS.sub(" ", self.low[self.clause_start(pos):pos]).strip()
 
-    def object_move(self, v: re.Match[str], towards_only: bool = False) -> None:
+    def object_move(self, v: re.Match[str], only: re.Pattern[str] | None = None) -> None:
         """A thing moved: "move the red circle (to the) left", "shift the cup on the left right"; with
-        ``towards_only``, only a way said with "towards"."""
+        ``only``, only a way said in words it matches ("towards the left", "upwards")."""
         stop = F.CLAUSE_END.search(self.low, v.end())
         end = min(stop.start() if stop else len(self.low), v.end() + 100)
         # a position naming the thing ("the cup on the left") is part of the object
@@ -637,7 +640,7 @@ class _Reader(PlaceReading):
             window = _HELD_IN.sub(lambda n: "x" * len(n.group()), window)
         window = _OWN_SIDE_WORDS.sub(lambda n: "x" * len(n.group()), window)  # "moved his left hand up": his own hand
         for d in F.MOVE_DIRECTION.finditer(window):
-            if towards_only and not d.group().lstrip().startswith("toward"):
+            if only and not only.match(d.group().lstrip()):
                 return
             words = window[:d.start()].split()
             if words and (words[-1] in L.DETERMINERS or words[-1] in L.PARTICLE_VERBS and d.group("d") in ("up", "down")):
@@ -1051,6 +1054,11 @@ _SWAYING = re.compile(r"\b(?:back\s+and\s+forth|to\s+and\s+fro|side\s+to\s+side)
 _OWN_SIDE_WORDS = re.compile(rf"\b{L.alt(L.POSSESSIVES)}\s+(?:left|right)\b|\b(?:left|right)(?=\s+{L.alt(L.BODY_PARTS)}\b)")
 _RAISE = L.forms("raise", "wave", "lift")
 _TAKE = L.forms("take")
+_TOWARDS = re.compile(r"toward")
+# a thing held or reached out one way is drawn there: "Hold the bag upward", "She extends her left arm downwards"
+# (only with -ward: "hold the door open to the right", "reach the left side" name no way)
+_HELD_OUT = L.forms("hold", "extend", "reach")
+_A_WARD_ADVERB = re.compile(r"(?:up|down)wards?\b")
 _MOVEMENT = {"movement", "motion"}
 _MOVEMENT_IS = re.compile(r"\b(?:movement|motion)\s+(?:of\s+(?:[a-z]+\s+){1,3})?(?:is|was|goes|went)\s+$")
 _BACK_AGAIN = re.compile(r"\s+and\s+back(?:\s+again)?\b")

@@ -170,7 +170,8 @@ NOT_POSITION_NOUNS = {"turn", "turns", "way", "ways", "moment", "time", "answer"
                       "shift", "lens", "frame", "shot", "one's", "until", "after", "before", "when", "which",
                       "who", "where", "every", "each", "all", "both", "left", "right", "center", "centre", "middle",
                       "top", "bottom", "upper", "lower", "very", "far", "just", "only", "also", "down-facing",
-                      "facing", "aerial", "corner's", "row", "rows", "-", "down-view", "levels", "level"}
+                      "facing", "holding", "carrying", "looking",  # "face the left holding a wire": a verb after
+                      "aerial", "corner's", "row", "rows", "-", "down-view", "levels", "level"}
 # the head and face: "under her chin", "under her hair" name a place on a person, where hands go,
 # not where a thing stands in the picture
 HEAD_PARTS = {"head", "heads", "chin", "chins", "face", "faces", "hair", "nose", "noses", "neck", "necks", "mouth",
