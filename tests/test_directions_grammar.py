@@ -1159,6 +1159,16 @@ def test_a_filmed_scene_s_layout_is_no_fact():
     ("She extends her left arm downwards.", [("own_side", "left", None), ("move", "down", None)]),
     ("A person stretched the right hand upwards.", [("own_side", "right", None)]),
     ("Make him stand and face the left holding a wire.", []),
+    ("Remove the jacket and keep it at the right side", [("move", "right", None)]),
+    ("The person drops the pillow on the left and now holds the controller.", [("move", "left", None)]),
+    ("Keep the snack pack on the right cabinet", [("position", "right", None)]),
+    ("Craw towards the left end", [("move", "left", None)]),
+    ("Lift righthand up to keep the clothes above", [("own_side", "right", None)]),
+    ("A perfume box is slightly tilted to the right in the righthand image.", []),
+    ("Come in and hold the door", []),
+    ("The woman has raised the sandwich right up to her mouth to take a bite.", []),
+    ("The person puts his right hand over the saucepan.", [("own_side", "right", None)]),
+    ("She extends her right arm slightly upwards.", [("own_side", "right", None), ("move", "up", None)]),
 ])
 def test_reads_constructed_phrasings(text, expected):
     assert facts(text) == expected

@@ -49,7 +49,7 @@ _IT = re.compile(r"^\s*(?:it|it\s+then)\s*$")
 _NEXT_WORD = re.compile(r"(?:[\s-]+side)?[\s-]+(?P<w>[a-z][a-z'-]*)")
 # words without which a rule cannot match: a rule runs only when the text has one of them (speed)
 _SIDES = {"left", "right", "leftward", "leftwards", "rightward", "rightwards"}
-_NEEDS_OWN = _SIDES
+_NEEDS_OWN = _SIDES | {"lefthand", "righthand"}
 _NEEDS_MIRROR = {w for w in L.MIRROR_VERBS} | {"horizontal", "horizontally", "vertical", "vertically", "mirror", "becomes", "now",
                                                  "ends", "swapped", "switched", "exchanged", "reversed", "inverted"}
 # ("the left side is now on the right", "The left and right sides are swapped")
@@ -340,6 +340,9 @@ class _Reader(PlaceReading):
             if other and other.group("h") == opposite(m.group("h")):
                 self.emit("own_side", other.group("h"), other.start("h"), other.end())
 
+        for m in self.scan(_RUN_TOGETHER_HAND):
+            self.emit("own_side", m.group("h"), *m.span())  # "Lift righthand up": the hand, one word
+
     def looked_at_by_another(self, pos: int) -> bool:
         """Whether the clause before ``pos`` has someone other than the listener look or turn ("the
         girl is looking to your left"), not the listener told to ("Turn to your right")."""
@@ -509,6 +512,8 @@ class _Reader(PlaceReading):
         for v in [w for w in P.WORD.finditer(self.low) if w.group() in _HELD_OUT] if self.words & _HELD_OUT else ():
             if self.free(*v.span()):
                 self.object_move(v, only=_A_WARD_ADVERB)
+        for m in self.scan(_SET_DOWN_AT_A_SIDE) if self.words & _SET_DOWN else ():
+            self.emit("move", m.group("d"), *m.span())
         if self.words & _TAKE:  # "Take the clothes towards the left": carried that way (but "take the road to
             for v in [w for w in P.WORD.finditer(self.low) if w.group() in _TAKE]:  # the right" is a route)
                 if self.free(*v.span()):
@@ -640,7 +645,9 @@ class _Reader(PlaceReading):
             window = _HELD_IN.sub(lambda n: "x" * len(n.group()), window)
         window = _OWN_SIDE_WORDS.sub(lambda n: "x" * len(n.group()), window)  # "moved his left hand up": his own hand
         for d in F.MOVE_DIRECTION.finditer(window):
-            if only and not only.match(d.group().lstrip()):
+            if d.group("d") == "right" and _ALL_THE_WAY.match(window, d.end()):
+                continue  # "raised the sandwich right up to her mouth": "right" is "all the way", no side
+            if only and not only.search(d.group()):
                 return
             words = window[:d.start()].split()
             if words and (words[-1] in L.DETERMINERS or words[-1] in L.PARTICLE_VERBS and d.group("d") in ("up", "down")):
@@ -772,6 +779,7 @@ class _Reader(PlaceReading):
             not (verb.endswith("s") and not verb.endswith("ss")) and \
             not m.group("d").startswith("toward") and not (m.group("d") == "back" and _BACK_TO_A_PLACE.match(self.low, m.end())) \
             and not (m.group("d") in ("back", "in", "forward", "forwards") and _ON_TOWARDS.match(self.low, m.end())) \
+            and not (m.group("d") == "in" and verb in _COME and not _CLOSE.match(self.low, m.end())) \
             and not (verb in _MOVE and (_NEARER_A_THING.match(self.low, m.end()) or m.group("d") in ("closer", "nearer")
                                         or m.group("d").startswith("back") and _A_STEP_GOES_ON.match(self.low, m.end())))
         if _camera_subject(subject) or (_IT.match(subject) and s.camera) or self.camera_by_default(m.start(), subject) or pov or asked:
@@ -1054,11 +1062,26 @@ _SWAYING = re.compile(r"\b(?:back\s+and\s+forth|to\s+and\s+fro|side\s+to\s+side)
 _OWN_SIDE_WORDS = re.compile(rf"\b{L.alt(L.POSSESSIVES)}\s+(?:left|right)\b|\b(?:left|right)(?=\s+{L.alt(L.BODY_PARTS)}\b)")
 _RAISE = L.forms("raise", "wave", "lift")
 _TAKE = L.forms("take")
-_TOWARDS = re.compile(r"toward")
+_TOWARDS = re.compile(r"^\s*toward")
+# "Come in and hold the door": someone asked to enter (but "come in close" is the camera's)
+_COME = L.forms("come")
+_CLOSE = re.compile(r"\s+(?:close|closer|tight|tighter|nearer)\b")
+# the right hand written as one word, not before a noun ("the righthand image" is a side of the frame)
+_RUN_TOGETHER_HAND = re.compile(r"\b(?P<h>left|right)hand(?=\s*(?:$|[.,;!?]|\s(?:up|down|towards?|toward|to|on|in|into|"
+                                r"onto|and|with|over|under|above|below|from|off|out|while|then|at|near|by|behind|"
+                                r"forwards?|back|backwards?|away|a|the|his|her|their)\b))")
+_ALL_THE_WAY = re.compile(r"\s+(?:up|down)\s+to\b")
+# a thing in hand kept or dropped at a bare side is moved there: "keep the shoe by the left side", "The person drops
+# the pillow on the left" (AURORA's writers; but "Keep the snack pack on the right cabinet" names a thing there, and
+# "put a strawberry to the left" adds one at a place)
+_SET_DOWN = L.forms("keep", "drop")
+_SET_DOWN_AT_A_SIDE = re.compile(r"\b(?:keep|keeps|kept|keeping|drop|drops|dropped|dropping)\s+(?:it|them|(?:the|his|her|their)"
+                                 r"(?:\s+[a-z]+){1,3}?)\s+(?:down\s+)?(?:at|by|on)\s+the\s+(?P<d>left|right)"
+                                 r"(?:[\s-]+(?:hand[\s-]+)?side)?(?=\s*(?:$|[.,;!]|\s(?:and|while|then|with|so)\b))")
 # a thing held or reached out one way is drawn there: "Hold the bag upward", "She extends her left arm downwards"
 # (only with -ward: "hold the door open to the right", "reach the left side" name no way)
 _HELD_OUT = L.forms("hold", "extend", "reach")
-_A_WARD_ADVERB = re.compile(r"(?:up|down)wards?\b")
+_A_WARD_ADVERB = re.compile(r"\b(?:up|down)wards?$")
 _MOVEMENT = {"movement", "motion"}
 _MOVEMENT_IS = re.compile(r"\b(?:movement|motion)\s+(?:of\s+(?:[a-z]+\s+){1,3})?(?:is|was|goes|went)\s+$")
 _BACK_AGAIN = re.compile(r"\s+and\s+back(?:\s+again)?\b")

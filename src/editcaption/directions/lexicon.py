@@ -293,7 +293,8 @@ MOTION_VERBS = forms("move", "shift", "slide", "glide", "drift", "travel", "fly"
                      "nudge", "drag", "relocate", "reposition", "bring", "lift", "raise", "lower", "walk", "run", "jump",
                      "swim", "roll", "float", "hover", "soar", "sail", "crawl", "burrow", "fall", "lean", "bend", "slip", "hop",
                      "drive", "ride", "race", "stream", "flow", "bounce", "streak", "transition", "snap", "dance",
-                     "skate", "ski", "stroll", "hurry", "rush", "wade", "dodge", "lunge", "sidestep", "swerve", "propagate")
+                     "skate", "ski", "stroll", "hurry", "rush", "wade", "dodge", "lunge", "sidestep", "swerve", "propagate",
+                     "craw")  # "Craw towards the left": a slip for "crawl" that AURORA's writers make again and again
 # verbs whose moved thing is the object only (never the subject)
 TRANSITIVE_ONLY = forms("nudge", "drag", "relocate", "reposition", "bring", "lift", "raise", "lower", "push", "put",
                         "place", "set")

@@ -114,6 +114,7 @@ _OVERHEAD = re.compile(r"\b(?:canop(?:y|ies)|awnings?|parasols?|umbrellas?|chand
 _CORNER_HEIGHTS, _CORNER_SIDES = {"top", "bottom", "upper", "lower"}, {"left", "right"}  # "logo top-right" needs both
 _GESTURING_PARTS = {"hand", "hands", "arm", "arms", "finger", "fingers"}
 _REACH = L.forms("reach")
+_A_HAND_JUST_BEFORE = re.compile(rf"\b{L.alt(_GESTURING_PARTS)}\s+$")
 _GESTURE_WORDS = _GESTURING_PARTS | _REACH | L.forms("wave") | {"side"}
 _GESTURE_TO_A_SIDE = re.compile(rf"\b(?:{L.alt(L.forms('extend', 'stretch', 'reach', 'point', 'wave'))})\s+(?:out\s+)?"
                                 rf"(?:(?:{L.alt(L.POSSESSIVES)}|a|the|one|both)\s+)?(?:(?:left|right)\s+)?{L.alt(_GESTURING_PARTS)}\s+"
@@ -454,8 +455,9 @@ class PlaceReading:
             # put there (but "put a coat over the shirt" covers it)
             opening = _FIRST_WORD.match(self.low, self.sentence(m.start()).start)
             asked = opening is not None and _PUT_THERE.fullmatch(opening.group("w")) is not None  # a request to put
+            # ("The person puts his right hand over the saucepan": a hand reached out over it, no place)
             put = ((asked or _PUT_THERE.search(clause) is not None) and m.group("head") not in _WORN_OVER and
-                   not any(w in F.PATH_VERBS for w in P.WORD.findall(clause)))
+                   not any(w in F.PATH_VERBS for w in P.WORD.findall(clause)) and not _A_HAND_JUST_BEFORE.search(clause))
             # "a canopy over three children": a thing that is over what it shelters by what it is
             overhead = _OVERHEAD.search(self.low, max(0, m.start() - 16), m.start()) is not None
             if (held or put or overhead) and m.group("head") not in P.NOT_A_REFERENCE:
