@@ -1169,6 +1169,14 @@ def test_a_filmed_scene_s_layout_is_no_fact():
     ("The woman has raised the sandwich right up to her mouth to take a bite.", []),
     ("The person puts his right hand over the saucepan.", [("own_side", "right", None)]),
     ("She extends her right arm slightly upwards.", [("own_side", "right", None), ("move", "up", None)]),
+    ("The right-hand cupboard door is closed and the left-hand door is open.",
+     [("position", "right", None), ("position", "left", None)]),
+    ("The routine involves two right-hand punches.", [("own_side", "right", None)]),
+    ("Look at the camera and raise left hand  bit", [("own_side", "left", None)]),
+    ("Left-hand coordinate system", []),
+    ("Illustration of the right hand rule 1 showing the thumb pointing right.", []),
+    ("Move both hands towards the top of the refrigerator", []),
+    ("Remove the top wear while keeping hand on the head", []),
 ])
 def test_reads_constructed_phrasings(text, expected):
     assert facts(text) == expected

@@ -268,7 +268,7 @@ class _Reader(PlaceReading):
         for s in self.sentences:
             if s.question:
                 self.take(s.start, s.end)
-        for m in _RIGHT_ANGLE.finditer(self.low) if "right" in self.words else ():
+        for m in _RIGHT_ANGLE.finditer(self.low) if self.words & _SIDES else ():
             self.take(*m.span())  # "forming a right angle": geometry, no side
         w = self.words
         if w & _NEEDS_OWN:
@@ -330,6 +330,8 @@ class _Reader(PlaceReading):
                 continue  # "the left shoe" of a picture of shoes: a frame position, read with the adjectives
             if m.group("part") == "hand" and _A_HAND_SIDE.match(self.low, m.end()):
                 continue  # "in upper left hand side of screen", "in right-hand sidebar": a side, read with the places
+            if m.group("part") == "hand" and self.a_thing_on_that_side(m.end()):
+                continue  # "The right-hand cupboard door": the thing on that side
             of = _HAND_OF.match(self.low, m.end()) if m.group("part") == "hand" else None
             if of and not set(of.group("owner").split()) & L.WEARER_WORDS and \
                     re.search(r"\b(?:on|to|at)\s+the\s+$", self.low[max(0, m.start() - 12):m.start()]):
@@ -342,6 +344,14 @@ class _Reader(PlaceReading):
 
         for m in self.scan(_RUN_TOGETHER_HAND):
             self.emit("own_side", m.group("h"), *m.span())  # "Lift righthand up": the hand, one word
+
+    def a_thing_on_that_side(self, end: int) -> bool:
+        """Whether a thing's noun follows "left-hand"/"right-hand" at ``end`` ("the right-hand cupboard door"),
+        so the hand names a side; a hand's own doing ("two right-hand punches") does not, nor two words ("raise
+        left hand bit", "put the right hand further": a hand)."""
+        nxt = _NEXT_WORD.match(self.low, end)
+        return nxt is not None and self.low[end - 5] == "-" and P.thing_noun(nxt.group("w")) and \
+            nxt.group("w") not in _WHAT_A_HAND_DOES and not nxt.group("w").endswith(("ing", "ed"))
 
     def looked_at_by_another(self, pos: int) -> bool:
         """Whether the clause before ``pos`` has someone other than the listener look or turn ("the
@@ -1049,7 +1059,9 @@ _POSTURE_VERBS = L.forms("lean", "tilt", "bend", "slant", "slope")  # "leaning t
 _HEADED = {"headed", "heading"}  # "headed towards the left", said of a train in a photo: its orientation
 _DRAG = L.forms("drag")
 _SWERVE = L.forms("swerve", "veer")  # "the car swerves to the left": its course turns
-_RIGHT_ANGLE = re.compile(r"\bright[\s-]+(?:angle[sd]?|triangles?)\b")  # geometry, no side
+# geometry, no side: "forming a right angle", "a left-handed coordinate system", "the right-hand rule"
+_RIGHT_ANGLE = re.compile(r"\bright[\s-]+(?:angle[sd]?|triangles?)\b|"
+                          r"\b(?:left|right)[\s-]+hand(?:ed)?\s+(?:(?:cartesian\s+)?coordinate|rule|system)s?\b")
 _CORNERS = {"corner", "corners", "edge", "edges"}
 _CORNER_SIDE = re.compile(r"\b(?P<v>upper|lower|top|bottom)[\s-]+(?:left|right)\b")
 _THE_OTHER_ONE = re.compile(rf"\s+(?:and|or|but)\s+(?:{L.alt(L.DETERMINERS)}\s+)?(?:[a-z]+\s+)?(?P<h>left|right)\s+one\b")
@@ -1063,6 +1075,9 @@ _OWN_SIDE_WORDS = re.compile(rf"\b{L.alt(L.POSSESSIVES)}\s+(?:left|right)\b|\b(?
 _RAISE = L.forms("raise", "wave", "lift")
 _TAKE = L.forms("take")
 _TOWARDS = re.compile(r"^\s*toward")
+_WHAT_A_HAND_DOES = {"punch", "punches", "glove", "gloves", "grip", "grips", "man", "side", "sides", "rule",
+                     "drive", "traffic", "turn", "turns", "shot", "shots", "throw", "throws", "ring", "rings", "finger",
+                     "fingers", "thumb", "palm", "wrist", "pocket", "pockets", "mitt", "mitten", "sleeve"}
 # "Come in and hold the door": someone asked to enter (but "come in close" is the camera's)
 _COME = L.forms("come")
 _CLOSE = re.compile(r"\s+(?:close|closer|tight|tighter|nearer)\b")

@@ -170,6 +170,7 @@ NOT_POSITION_NOUNS = {"turn", "turns", "way", "ways", "moment", "time", "answer"
                       "shift", "lens", "frame", "shot", "one's", "until", "after", "before", "when", "which",
                       "who", "where", "every", "each", "all", "both", "left", "right", "center", "centre", "middle",
                       "top", "bottom", "upper", "lower", "very", "far", "just", "only", "also", "down-facing",
+                      "wear",  # "Remove the top wear": a garment
                       "facing", "holding", "carrying", "looking",  # "face the left holding a wire": a verb after
                       "aerial", "corner's", "row", "rows", "-", "down-view", "levels", "level"}
 # the head and face: "under her chin", "under her hair" name a place on a person, where hands go,

@@ -62,7 +62,7 @@ ADJECTIVE = re.compile(
     r"paint|color|colour|shift|swap|give|add|put|morph|recolou?r|touch(?:es|ed|ing)?|select|click|tap|choose|press)\s+|^\s*)"  # or the text's first word: "leftmost zebra"
     r"(?:(?:front|back|rear|far|very)[\s-]+)?(?:(?P<v>top|upper|bottom|lower|middle|center|centre)[\s-]+)?"
     r"(?P<h>left|right|top|bottom|upper|lower|middle|center|centre|leftmost|rightmost|topmost|bottommost)"
-    r"(?:[\s-]+(?:side|most))?\s+(?P<noun>[a-z][a-z-]*(?:'s)?)")
+    r"(?:[\s-]+(?:side|most)|-hand(?=\s+[a-z]))?\s+(?P<noun>[a-z][a-z-]*(?:'s)?)")  # "the left-hand door"
 # relative to a thing without a preposition: "right of the ipad", "left of the bread"
 BARE_RELATIVE = re.compile(rf"\b(?P<h>left|right)\s+of\s+(?:{_DET}\s+)?[a-z]")
 # a word that makes "to the ..." a way or a place rather than a thing: "left to right", "right to the edge"
