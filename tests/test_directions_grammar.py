@@ -1177,6 +1177,12 @@ def test_a_filmed_scene_s_layout_is_no_fact():
     ("Illustration of the right hand rule 1 showing the thumb pointing right.", []),
     ("Move both hands towards the top of the refrigerator", []),
     ("Remove the top wear while keeping hand on the head", []),
+    ("Move forward a bit to extend the left hand with the book towards the sofa", [("own_side", "left", None)]),
+    ("Move back to close the door a bit", []),
+    ("Move forward and pan left.", [("zoom", "in", None), ("pan", "left", None)]),
+    ("Bend to remove the right shoe", [("own_side", "right", None)]),
+    ("Make the left door of the closet closed.", [("relative", "left", None)]),
+    ("Put the hand towards the lower part of the refrigerator", []),
 ])
 def test_reads_constructed_phrasings(text, expected):
     assert facts(text) == expected

@@ -791,7 +791,8 @@ class _Reader(PlaceReading):
             and not (m.group("d") in ("back", "in", "forward", "forwards") and _ON_TOWARDS.match(self.low, m.end())) \
             and not (m.group("d") == "in" and verb in _COME and not _CLOSE.match(self.low, m.end())) \
             and not (verb in _MOVE and (_NEARER_A_THING.match(self.low, m.end()) or m.group("d") in ("closer", "nearer")
-                                        or m.group("d").startswith("back") and _A_STEP_GOES_ON.match(self.low, m.end())))
+                                        or m.group("d").startswith("back") and _A_STEP_GOES_ON.match(self.low, m.end())
+                                        or _TO_DO_SOMETHING_THERE.match(self.low, m.end())))
         if _camera_subject(subject) or (_IT.match(subject) and s.camera) or self.camera_by_default(m.start(), subject) or pov or asked:
             if d == "out" and self.returns_after_a_pan(m):
                 self.take(*m.span())
@@ -1120,8 +1121,8 @@ _NEARER_A_THING = re.compile(rf"(?<=closer|nearer)\s+(?:to(?:wards?)?|toward)\s+
                              rf"{L.alt(L.DETERMINERS)}\b")
 _SIDE_PARTS = {"part", "side", "half", "door", "drawer", "wing", "panel"}
 # the verbs whose object can be a side part of a thing: "opened up the left door of", "face the left side of"
-_HANDLED_PART = re.compile(r"\b(?:open|opens|opened|opening|close|closes|closed|closing|face|faces|facing|"
-                           r"(?:look|looks|looking|looked)\s+at)(?:\s+up)?\s+$")
+_HANDLED_PART = re.compile(r"\b(?:open|opens|opened|opening|close|closes|closed|closing|shut|shuts|shutting|hold|holds|"
+                           r"holding|held|make|face|faces|facing|(?:look|looks|looking|looked)\s+at)(?:\s+up)?\s+$")
 _SIDE_PART_OF = re.compile(rf"\bthe\s+(?P<h>left|right)\s+{L.alt(_SIDE_PARTS)}\s+of\s+{L.alt(L.DETERMINERS)}\s+"
                            r"(?P<things>(?:[a-z]+\s+)?[a-z]+)\b")
 _STEP_ASIDE = re.compile(r"\b(?:take|takes|took|taking)\s+(?:a|one|two|three|a\s+few|several)\s+(?:(?:small|big|little|"
@@ -1259,6 +1260,11 @@ _AND_THE_OTHER_AXIS = re.compile(r"\s+and\s+(?:then\s+)?(?:to\s+the\s+)?(?P<d>le
 # "Move back a bit while holding the jacket", "Move back and close the door": someone in the picture steps back
 # (a bare "Move backward." is the viewer's)
 _A_STEP_GOES_ON = re.compile(r"\s+(?:a\s+bit|a\s+little|and|while|from|towards?)\b")
+# "Move forward a bit to extend the left hand", "Move back to close the door", "Move out and leave the door
+# open": someone in the picture steps there to do something (but "move forward and pan left" is the camera's)
+_TO_DO_SOMETHING_THERE = re.compile(r"\s+(?:a\s+bit\s+|a\s+little\s+)?(?:to\s+(?!(?:the|a|an|reveal|show|frame|see|capture)\b)[a-z]+|"
+                                    r"and\s+(?!(?:then|pan|tilt|zoom|dolly|truck|track|rotate|orbit|move|look|reveal|"
+                                    r"show|frame|focus|capture|get|push|pull)\w*\b)[a-z]+)\b")
 _A_RANGE_NAMED = re.compile(r"\b(?:the|these|those|to|into)\s+$")
 # code to be typed ("Try setting `top: 0; left: 0;`"); reStructuredText's double backticks are one span, not
 # two with the prose between them (a direction constant said as the word is read before: _DIRECTION_CONSTANT)

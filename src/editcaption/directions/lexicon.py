@@ -151,7 +151,10 @@ WEARER_WORDS = {"he", "she", "him", "his", "her", "hers", "they", "them", "their
                 "person", "people", "boy", "boys", "girl", "girls", "child", "children", "kid", "kids", "lady", "guy",
                 "player", "athlete", "model", "baby", "someone", "somebody", "dancer", "runner", "skier", "rider",
                 "soldier", "doctor", "worker", "teacher", "student", "king", "queen", "bride", "groom", "character",
-                "figure", "dog", "cat", "horse", "bear", "monkey", "wear", "wearing", "wears", "wore", "worn"}
+                "figure", "dog", "cat", "horse", "bear", "monkey", "wear", "wearing", "wears", "wore", "worn",
+                # a body bent is someone's: "Bend to remove the right shoe"
+                "bend", "bends", "bending", "bent", "kneel", "kneels", "kneeling", "squat", "squats", "squatting",
+                "crouch", "crouches", "crouching"}
 # nouns after "left"/"top"/... that make it something else than a position in the frame
 NOT_POSITION_NOUNS = {"turn", "turns", "way", "ways", "moment", "time", "answer", "amount", "angle", "angles", "hat",
                       "indent", "indents", "indentation",  # "adjust the left indent": a setting

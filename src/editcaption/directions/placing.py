@@ -125,7 +125,7 @@ _GESTURE_TO_A_SIDE = re.compile(rf"\b(?:{L.alt(L.forms('extend', 'stretch', 'rea
                                # "raising one hand and waving to the right": a wave that way
                                rf"|\b{L.alt(L.forms('wave'))}\s+(?:[a-z]+ly\s+)?(?:to|toward|towards)\s+the\s+(?:left|right)\b(?!\s+of\b)"
                                # "stretches out her arms towards the top of the fridge": a reach, nothing put there
-                               rf"|\b{L.alt(_GESTURING_PARTS)}\s+(?:out\s+)?(?:toward|towards)\s+the\s+(?:top|bottom)\s+of\b")
+                               rf"|\b{L.alt(_GESTURING_PARTS)}\s+(?:out\s+)?(?:toward|towards)\s+the\s+(?:top|bottom|(?:lower|upper)\s+(?:part|half|end))\s+of\b")
 _GROUPS = {"set", "sets", "group", "groups", "pair", "pairs", "bunch", "cluster", "pile", "stack", "crowd", "team"}
 _DEGREE = {"more", "less", "most", "least", "well", "not", "off", "too", "very"}  # "more centered": how, not what
 _KEPT = re.compile(r"\b(?:keep|keeps|keeping|kept|hold|holds|holding)\b")  # "keep the person centered": a framing
