@@ -1183,6 +1183,10 @@ def test_a_filmed_scene_s_layout_is_no_fact():
     ("Bend to remove the right shoe", [("own_side", "right", None)]),
     ("Make the left door of the closet closed.", [("relative", "left", None)]),
     ("Put the hand towards the lower part of the refrigerator", []),
+    ("This image shows the hyoid bone. The top panel shows a person's face and neck.", []),
+    ("Blood flows into the right atrium.", [("own_side", "right", None)]),
+    ("This figure shows the bones of the upper limb.", []),
+    ("Above the lateral parts are two statues.", [("relative", None, "top")]),
 ])
 def test_reads_constructed_phrasings(text, expected):
     assert facts(text) == expected

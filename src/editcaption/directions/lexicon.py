@@ -142,7 +142,11 @@ BODY_PARTS = {"hand", "hands", "arm", "arms", "leg", "legs", "foot", "feet", "ey
               "wing", "wings", "claw", "claws", "hoof", "hooves", "horn", "horns", "antler", "antlers", "fin", "flipper",
               "temple", "nostril", "breast", "lung", "eyelid", "pupil", "iris", "pinky", "forearm", "heel", "calf",
               "side of his face", "side of her face", "fist", "glove", "sleeve", "shoe", "boot", "sock", "earring",
-              "mouse button", "click", "lens", "joystick", "thumbstick", "analog stick", "torso", "chest", "body", "abdomen", "belly", "waist", "neck"}
+              "mouse button", "click", "lens", "joystick", "thumbstick", "analog stick", "torso", "chest", "body", "abdomen", "belly", "waist", "neck",
+              # the body's paired organs and bones, as anatomy names them: "the right atrium", "a left femur"
+              "atrium", "ventricle", "femur", "tibia", "fibula", "humerus", "ulna", "clavicle", "scapula", "patella",
+              "kidney", "ovary", "testis", "hip bone", "hemisphere", "bronchus", "ureter", "adrenal gland",
+              "visual field", "eye socket", "lobe"}
 # things worn in pairs: "the left shoe" is the wearer's side when the text names a wearer, and the
 # shoe on the left of the picture when it names none (a product shot of two shoes)
 WORN_IN_PAIRS = {"glove", "sleeve", "shoe", "boot", "sock", "earring", "slipper", "sneaker", "mitten"}
@@ -174,6 +178,10 @@ NOT_POSITION_NOUNS = {"turn", "turns", "way", "ways", "moment", "time", "answer"
                       "who", "where", "every", "each", "all", "both", "left", "right", "center", "centre", "middle",
                       "top", "bottom", "upper", "lower", "very", "far", "just", "only", "also", "down-facing",
                       "wear",  # "Remove the top wear": a garment
+                      # anatomy's words after a side or height: "the upper limb", "left lateral view", "the lower
+                      # esophageal sphincter" (a part of the body, named the way anatomy names it)
+                      "limb", "limbs", "lateral", "medial", "anterior", "posterior", "posterolateral", "anterolateral",
+                      "esophageal", "nasal",
                       "facing", "holding", "carrying", "looking",  # "face the left holding a wire": a verb after
                       "aerial", "corner's", "row", "rows", "-", "down-view", "levels", "level"}
 # the head and face: "under her chin", "under her hair" name a place on a person, where hands go,

@@ -196,7 +196,8 @@ NOT_A_THING = L.NOT_POSITION_NOUNS | FUNCTION_WORDS
 # is a place, "the top deck" a part (shelves, drawers and cabinets: lexicon.FURNITURE_UNITS)
 NOT_A_REFERENCE = NOT_A_THING - {"hat", "hats", "floor", "floors", "bunk",
                                  "deck", "tier", "layer", "lip", "lips", "jaw", "teeth", "tooth", "line", "lines",
-                                 "body", "bodies", "wing", "lens"}
+                                 "body", "bodies", "wing", "lens", "lateral", "medial", "anterior", "posterior",
+                                 "limb", "limbs"}  # ("Above the lateral parts are two statues")
 # "on the bottom deck", "the top floor": a part of a thing, not a place in the frame (furniture, named by
 # height or by side: lexicon.FURNITURE_UNITS)
 SUBPART_NOUNS = {"floor", "floors", "bunk", "deck", "tier", "layer", "row",

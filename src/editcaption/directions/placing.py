@@ -146,6 +146,8 @@ _PANEL_WORDS = {w + s for w in ("image", "photo", "photograph", "pic", "picture"
                                 "illustration", "diagram") for s in ("", "s")}
 _PANEL_AT = r"(?:^|(?<=[.;,:!?(])\s*|\b(?:in|of|from|for|and|while|than|as|to|at|on)\s+)"
 _PANEL = re.compile(rf"{_PANEL_AT}(?:the\s+)?(?:(?:(?:top|bottom|upper|lower)[\s-]+)?(?:left|right)(?:most)?(?:[\s-]+(?:hand[\s-]+)?side)?[\s-]+{_PANEL_NOUN}\b"
+                    # "The top panel shows the inferior view", "In the middle panel": a figure's panels stacked
+                    rf"|(?:top|bottom|upper|lower|middle|center|centre)[\s-]+panels?\b"
                     rf"|{_PANEL_NOUN}\s+(?:on|to|at)\s+the\s+(?:left|right)(?:[\s-]+(?:hand[\s-]+)?side)?\b(?!\s+of\b))")
 # a textbook's figure named by its side: "In panel (a), on the left, ...", "Panel (b), at right, shows", "On the
 # left is a drawing of a rocket"
