@@ -1187,6 +1187,12 @@ def test_a_filmed_scene_s_layout_is_no_fact():
     ("Blood flows into the right atrium.", [("own_side", "right", None)]),
     ("This figure shows the bones of the upper limb.", []),
     ("Above the lateral parts are two statues.", [("relative", None, "top")]),
+    ("An impact site is visible to the left of center in this image.", [("position", "left", None)]),
+    ("He is marked at the center of his body slightly left of the middle.",
+     [("relative", "center", None), ("relative", "left", None)]),
+    ("The ropes connect with others in the middle distance.", []),
+    ("This will place the statue in the exact centre.", [("position", "center", None)]),
+    ("All cuts will be performed at the exact center of each cut edge.", []),
 ])
 def test_reads_constructed_phrasings(text, expected):
     assert facts(text) == expected

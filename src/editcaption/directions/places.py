@@ -37,7 +37,8 @@ PREP_PHRASE = re.compile(
     r"\b(?:on|at|in|to|into|onto|near|along|toward|towards|from|across|by|"
     # "inside the top right quadrant" (a part of the frame; not "inside the center-cut areas")
     r"(?:inside|within)(?=\s+the\s+(?:[a-z]+\s+){1,2}(?:quadrant|corner|half|section)s?\b))"
-    r"\s+(?P<the>the\s+)?(?:(?:very|far|extreme|front|back|rear)\s+)?"
+    r"\s+(?P<the>the\s+)?(?:(?:very|far|extreme|front|back|rear)\s+|(?:exact|dead)\s+(?=cent(?:er|re)\b(?!\s+of\b)))?"
+    # ("in the exact centre", "the dead center": the frame's very middle; not "the exact center of each edge")
     # the vertical part before or after the side: "top left", "left bottom", "left side bottom", "right upper corner"
     rf"(?:corner[\s-]+)?(?:(?P<v>{_V})[\s-]+)?(?P<h>{_HX})(?:[\s-]+(?:side[\s-]+)?(?P<v2>top|bottom(?![\s-]+(?!{_PART}\b)[a-z]+\s+of\b)|"
     rf"(?:upper|lower)(?=[\s-]+{_PART}\b)))?"
