@@ -1193,6 +1193,9 @@ def test_a_filmed_scene_s_layout_is_no_fact():
     ("The ropes connect with others in the middle distance.", []),
     ("This will place the statue in the exact centre.", [("position", "center", None)]),
     ("All cuts will be performed at the exact center of each cut edge.", []),
+    ("Make her move towards the left to drop the basket on the countertop.", [("move", "left", None)]),
+    ("Take the clothes to the right side", [("move", "right", None)]),
+    ("Take the clothes to the right side of the bed", [("relative", "right", None)]),
 ])
 def test_reads_constructed_phrasings(text, expected):
     assert facts(text) == expected

@@ -524,6 +524,8 @@ class _Reader(PlaceReading):
                 self.object_move(v, only=_A_WARD_ADVERB)
         for m in self.scan(_SET_DOWN_AT_A_SIDE) if self.words & _SET_DOWN else ():
             self.emit("move", m.group("d"), *m.span())
+        for m in self.scan(_TAKEN_TO_A_SIDE) if self.words & _TAKE else ():
+            self.emit("move", m.group("d"), *m.span())
         if self.words & _TAKE:  # "Take the clothes towards the left": carried that way (but "take the road to
             for v in [w for w in P.WORD.finditer(self.low) if w.group() in _TAKE]:  # the right" is a route)
                 if self.free(*v.span()):
@@ -739,9 +741,10 @@ class _Reader(PlaceReading):
         prev = before.group("w") if before else ""
         verb = self.low[m.start():m.end()].split()[0]
         if prev in P.NOT_BEFORE_A_VERB and (prev != "to" or verb in _HOMOGRAPHS) and \
-                not (prev == "that" and verb.endswith(("s", "ed")) and verb not in _HOMOGRAPHS and verb not in L.VERTICAL_VERBS):
-            return  # "at the lower left": an adjective, not the verb "lower" (but "starts to move right", and
-            # "the rod that moves to the right": a relative clause)
+                not (prev == "that" and verb.endswith(("s", "ed")) and verb not in _HOMOGRAPHS and verb not in L.VERTICAL_VERBS) \
+                and not _MADE_TO.search(self.low, 0, m.start()):
+            return  # "at the lower left": an adjective, not the verb "lower" (but "starts to move right", "the
+            # rod that moves to the right": a relative clause, and "Make her move towards the left": her, made to)
         if verb in _HOMOGRAPHS and (prev in L.FACING_VERBS or prev in L.MOTION_VERBS or prev in L.PAN_VERBS):
             return  # "turns head to left": a noun after a verb; "panning back towards his head": back again
         if m.group("d") == "right" and L.INTENSIFIED.match(self.low, m.end()):
@@ -1076,6 +1079,7 @@ _OWN_SIDE_WORDS = re.compile(rf"\b{L.alt(L.POSSESSIVES)}\s+(?:left|right)\b|\b(?
 _RAISE = L.forms("raise", "wave", "lift")
 _TAKE = L.forms("take")
 _TOWARDS = re.compile(r"^\s*toward")
+_MADE_TO = re.compile(r"\b(?:make|makes|made|let|lets|have|has|had|help|helps)\s+(?:her|him|them)\s+$")
 _WHAT_A_HAND_DOES = {"punch", "punches", "glove", "gloves", "grip", "grips", "man", "side", "sides", "rule",
                      "drive", "traffic", "turn", "turns", "shot", "shots", "throw", "throws", "ring", "rings", "finger",
                      "fingers", "thumb", "palm", "wrist", "pocket", "pockets", "mitt", "mitten", "sleeve"}
@@ -1091,6 +1095,10 @@ _ALL_THE_WAY = re.compile(r"\s+(?:up|down)\s+to\b")
 # the pillow on the left" (AURORA's writers; but "Keep the snack pack on the right cabinet" names a thing there, and
 # "put a strawberry to the left" adds one at a place)
 _SET_DOWN = L.forms("keep", "drop")
+# "Take the clothes to the right side": carried to that side of the picture (but "take the road to the right" is
+# a route, and "to the right side of the bed" is beside the bed)
+_TAKEN_TO_A_SIDE = re.compile(r"\b(?:take|takes|took|taking)\s+(?:it|them|(?:the|his|her|their)(?:\s+[a-z]+){1,3}?)\s+to\s+the\s+"
+                              r"(?P<d>left|right)[\s-]+side\b(?!\s+of\b)")
 _SET_DOWN_AT_A_SIDE = re.compile(r"\b(?:keep|keeps|kept|keeping|drop|drops|dropped|dropping)\s+(?:it|them|(?:the|his|her|their)"
                                  r"(?:\s+[a-z]+){1,3}?)\s+(?:down\s+)?(?:at|by|on)\s+the\s+(?P<d>left|right)"
                                  r"(?:[\s-]+(?:hand[\s-]+)?side)?(?=\s*(?:$|[.,;!]|\s(?:and|while|then|with|so)\b))")
