@@ -1196,6 +1196,11 @@ def test_a_filmed_scene_s_layout_is_no_fact():
     ("Make her move towards the left to drop the basket on the countertop.", [("move", "left", None)]),
     ("Take the clothes to the right side", [("move", "right", None)]),
     ("Take the clothes to the right side of the bed", [("relative", "right", None)]),
+    ("Move the book towards the center", [("position", "center", None)]),
+    ("Make the person remove their jacket and hold it towards the center.", []),
+    ("Move her hands lower towards the sofa seat.", [("move", "down", None)]),
+    ("positive values move them higher up the stack, negative values move them lower down the stack.", []),
+    ("Move the right hand to the lower door of the wardrobe", [("own_side", "right", None)]),
 ])
 def test_reads_constructed_phrasings(text, expected):
     assert facts(text) == expected

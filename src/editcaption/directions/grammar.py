@@ -526,6 +526,14 @@ class _Reader(PlaceReading):
             self.emit("move", m.group("d"), *m.span())
         for m in self.scan(_TAKEN_TO_A_SIDE) if self.words & _TAKE else ():
             self.emit("move", m.group("d"), *m.span())
+        for m in self.scan(_MOVED_LOWER_OR_HIGHER) if self.words & {"lower", "higher"} else ():
+            self.emit("move", "down" if m.group("d") == "lower" else "up", *m.span())
+        for m in self.scan(_TOWARDS_THE_CENTRE) if self.words & {"center", "centre"} else ():
+            verbs = set(P.WORD.findall(self.low, self.clause_start(m.start()), m.start()))
+            if verbs & F.MOVE_VERB_WORDS:
+                self.emit("position", "center", *m.span())  # "Move the book towards the center": it ends there
+            elif verbs & _HELD_OUT:
+                self.take(*m.span())  # "hold it towards the center": held out that way, nothing placed
         if self.words & _TAKE:  # "Take the clothes towards the left": carried that way (but "take the road to
             for v in [w for w in P.WORD.finditer(self.low) if w.group() in _TAKE]:  # the right" is a route)
                 if self.free(*v.span()):
@@ -1095,6 +1103,12 @@ _ALL_THE_WAY = re.compile(r"\s+(?:up|down)\s+to\b")
 # the pillow on the left" (AURORA's writers; but "Keep the snack pack on the right cabinet" names a thing there, and
 # "put a strawberry to the left" adds one at a place)
 _SET_DOWN = L.forms("keep", "drop")
+# "Move her hands lower", "move the picture higher": a comparative height after the thing moved (but "to the
+# lower door", "the lower shelf" name a thing, and "move them lower down the stack" is an order of layers)
+_MOVED_LOWER_OR_HIGHER = re.compile(r"\b(?:move|moves|moved|moving|shift|shifts|shifted|shifting)\s+(?:it|them|(?:the|his|her|"
+                                    r"their|its)(?:\s+[a-z]+){1,2}?)\s+(?P<d>lower|higher)\b(?!\s+(?:down|up|in|part|half|side|end|"
+                                    r"shelf|shelves|edge|corner|[a-z]+\s+of)\b)")
+_TOWARDS_THE_CENTRE = re.compile(r"\btowards?\s+the\s+cent(?:er|re)\b(?=\s*(?:$|[.,;!]|\s(?:and|while|then|to|so)\b))")
 # "Take the clothes to the right side": carried to that side of the picture (but "take the road to the right" is
 # a route, and "to the right side of the bed" is beside the bed)
 _TAKEN_TO_A_SIDE = re.compile(r"\b(?:take|takes|took|taking)\s+(?:it|them|(?:the|his|her|their)(?:\s+[a-z]+){1,3}?)\s+to\s+the\s+"

@@ -627,6 +627,10 @@ class PlaceReading:
                 return  # "walked to the left window": the left one of the windows (read as "the left window")
             self.emit("move", h_out, *m.span())  # "driving a plane across a rainbow to the right": where it goes
             return
+        if v in ("top", "bottom") and not h_out and not groups.get("part") and nxt and P.thing_noun(nxt.group("w")) and \
+                self.of_a_thing(m.end() + nxt.end("w")):
+            self.take(*m.span())  # "Move the hand to the lower door of the wardrobe": a part of the wardrobe
+            return
         if v in ("top", "bottom") and h_out in (None, "left", "right") and self.goes_up_or_down(m.start(), h_out, groups.get("part")):
             self.emit_moves(h_out, v, *m.span())
             return
