@@ -268,7 +268,7 @@ class _Reader(PlaceReading):
         for s in self.sentences:
             if s.question:
                 self.take(s.start, s.end)
-        for m in _RIGHT_ANGLE.finditer(self.low) if self.words & _SIDES else ():
+        for m in _GEOMETRY.finditer(self.low) if self.words & _SIDES else ():
             self.take(*m.span())  # "forming a right angle": geometry, no side
         w = self.words
         if w & _NEEDS_OWN:
@@ -330,7 +330,7 @@ class _Reader(PlaceReading):
                 continue  # "the left shoe" of a picture of shoes: a frame position, read with the adjectives
             if m.group("part") == "hand" and _A_HAND_SIDE.match(self.low, m.end()):
                 continue  # "in upper left hand side of screen", "in right-hand sidebar": a side, read with the places
-            if m.group("part") == "hand" and self.a_thing_on_that_side(m.end()):
+            if m.group("part") == "hand" and self.a_thing_on_that_side(m):
                 continue  # "The right-hand cupboard door": the thing on that side
             of = _HAND_OF.match(self.low, m.end()) if m.group("part") == "hand" else None
             if of and not set(of.group("owner").split()) & L.WEARER_WORDS and \
@@ -345,12 +345,12 @@ class _Reader(PlaceReading):
         for m in self.scan(_RUN_TOGETHER_HAND):
             self.emit("own_side", m.group("h"), *m.span())  # "Lift righthand up": the hand, one word
 
-    def a_thing_on_that_side(self, end: int) -> bool:
-        """Whether a thing's noun follows "left-hand"/"right-hand" at ``end`` ("the right-hand cupboard door"),
-        so the hand names a side; a hand's own doing ("two right-hand punches") does not, nor two words ("raise
-        left hand bit", "put the right hand further": a hand)."""
-        nxt = _NEXT_WORD.match(self.low, end)
-        return nxt is not None and self.low[end - 5] == "-" and P.thing_noun(nxt.group("w")) and \
+    def a_thing_on_that_side(self, m: re.Match[str]) -> bool:
+        """Whether a thing's noun follows "left-hand"/"right-hand" (``m``, hyphenated), so the hand names a side
+        ("the right-hand cupboard door"); a hand's own doing ("two right-hand punches") does not, nor two words
+        ("raise left hand bit", "put the right hand further": a hand)."""
+        nxt = _NEXT_WORD.match(self.low, m.end())
+        return nxt is not None and self.low[m.start("part") - 1] == "-" and P.thing_noun(nxt.group("w")) and \
             nxt.group("w") not in _WHAT_A_HAND_DOES and not nxt.group("w").endswith(("ing", "ed"))
 
     def looked_at_by_another(self, pos: int) -> bool:
@@ -1072,8 +1072,8 @@ _HEADED = {"headed", "heading"}  # "headed towards the left", said of a train in
 _DRAG = L.forms("drag")
 _SWERVE = L.forms("swerve", "veer")  # "the car swerves to the left": its course turns
 # geometry, no side: "forming a right angle", "a left-handed coordinate system", "the right-hand rule"
-_RIGHT_ANGLE = re.compile(r"\bright[\s-]+(?:angle[sd]?|triangles?)\b|"
-                          r"\b(?:left|right)[\s-]+hand(?:ed)?\s+(?:(?:cartesian\s+)?coordinate|rule|system)s?\b")
+_GEOMETRY = re.compile(r"\bright[\s-]+(?:angle[sd]?|triangles?)\b|"
+                       r"\b(?:left|right)[\s-]+hand(?:ed)?\s+(?:(?:cartesian\s+)?coordinate|rule|system)s?\b")
 _CORNERS = {"corner", "corners", "edge", "edges"}
 _CORNER_SIDE = re.compile(r"\b(?P<v>upper|lower|top|bottom)[\s-]+(?:left|right)\b")
 _THE_OTHER_ONE = re.compile(rf"\s+(?:and|or|but)\s+(?:{L.alt(L.DETERMINERS)}\s+)?(?:[a-z]+\s+)?(?P<h>left|right)\s+one\b")
@@ -1086,8 +1086,10 @@ _SWAYING = re.compile(r"\b(?:back\s+and\s+forth|to\s+and\s+fro|side\s+to\s+side)
 _OWN_SIDE_WORDS = re.compile(rf"\b{L.alt(L.POSSESSIVES)}\s+(?:left|right)\b|\b(?:left|right)(?=\s+{L.alt(L.BODY_PARTS)}\b)")
 _RAISE = L.forms("raise", "wave", "lift")
 _TAKE = L.forms("take")
-_TOWARDS = re.compile(r"^\s*toward")
+_TOWARDS = re.compile(r"^\s*toward")  # a way said with "towards" (what "take" carries: see moves)
+# "Make her move towards the left": after "make her", "let him", "have them", "move" is a verb, not "her move"
 _MADE_TO = re.compile(r"\b(?:make|makes|made|let|lets|have|has|had|help|helps)\s+(?:her|him|them)\s+$")
+# what follows "right-hand" when it is the hand's own: "two right-hand punches", "a left-hand glove"
 _WHAT_A_HAND_DOES = {"punch", "punches", "glove", "gloves", "grip", "grips", "man", "side", "sides", "rule",
                      "drive", "traffic", "turn", "turns", "shot", "shots", "throw", "throws", "ring", "rings", "finger",
                      "fingers", "thumb", "palm", "wrist", "pocket", "pockets", "mitt", "mitten", "sleeve"}
@@ -1098,24 +1100,26 @@ _CLOSE = re.compile(r"\s+(?:close|closer|tight|tighter|nearer)\b")
 _RUN_TOGETHER_HAND = re.compile(r"\b(?P<h>left|right)hand(?=\s*(?:$|[.,;!?]|\s(?:up|down|towards?|toward|to|on|in|into|"
                                 r"onto|and|with|over|under|above|below|from|off|out|while|then|at|near|by|behind|"
                                 r"forwards?|back|backwards?|away|a|the|his|her|their)\b))")
-_ALL_THE_WAY = re.compile(r"\s+(?:up|down)\s+to\b")
+_ALL_THE_WAY = re.compile(r"\s+(?:up|down)\s+to\b")  # "raised the sandwich right up to her mouth"
+# a thing in someone's hands, as the object of a verb ("it", "the snack pack", "her hands"), and the end of the
+# place that follows it (the clause ends, or goes on with another verb)
+_A_THING_HANDLED = r"(?:it|them|(?:the|his|her|their|its)(?:\s+[a-z]+){1,3}?)"
+_THE_PLACE_ENDS = r"(?=\s*(?:$|[.,;!]|\s(?:and|while|then|with|so|to)\b))"
 # a thing in hand kept or dropped at a bare side is moved there: "keep the shoe by the left side", "The person drops
 # the pillow on the left" (AURORA's writers; but "Keep the snack pack on the right cabinet" names a thing there, and
 # "put a strawberry to the left" adds one at a place)
 _SET_DOWN = L.forms("keep", "drop")
-# "Move her hands lower", "move the picture higher": a comparative height after the thing moved (but "to the
-# lower door", "the lower shelf" name a thing, and "move them lower down the stack" is an order of layers)
-_MOVED_LOWER_OR_HIGHER = re.compile(r"\b(?:move|moves|moved|moving|shift|shifts|shifted|shifting)\s+(?:it|them|(?:the|his|her|"
-                                    r"their|its)(?:\s+[a-z]+){1,2}?)\s+(?P<d>lower|higher)\b(?!\s+(?:down|up|in|part|half|side|end|"
-                                    r"shelf|shelves|edge|corner|[a-z]+\s+of)\b)")
-_TOWARDS_THE_CENTRE = re.compile(r"\btowards?\s+the\s+cent(?:er|re)\b(?=\s*(?:$|[.,;!]|\s(?:and|while|then|to|so)\b))")
+_SET_DOWN_AT_A_SIDE = re.compile(rf"\b{L.alt(_SET_DOWN)}\s+{_A_THING_HANDLED}\s+(?:down\s+)?(?:at|by|on)\s+the\s+"
+                                 rf"(?P<d>left|right)(?:[\s-]+(?:hand[\s-]+)?side)?{_THE_PLACE_ENDS}")
 # "Take the clothes to the right side": carried to that side of the picture (but "take the road to the right" is
 # a route, and "to the right side of the bed" is beside the bed)
-_TAKEN_TO_A_SIDE = re.compile(r"\b(?:take|takes|took|taking)\s+(?:it|them|(?:the|his|her|their)(?:\s+[a-z]+){1,3}?)\s+to\s+the\s+"
-                              r"(?P<d>left|right)[\s-]+side\b(?!\s+of\b)")
-_SET_DOWN_AT_A_SIDE = re.compile(r"\b(?:keep|keeps|kept|keeping|drop|drops|dropped|dropping)\s+(?:it|them|(?:the|his|her|their)"
-                                 r"(?:\s+[a-z]+){1,3}?)\s+(?:down\s+)?(?:at|by|on)\s+the\s+(?P<d>left|right)"
-                                 r"(?:[\s-]+(?:hand[\s-]+)?side)?(?=\s*(?:$|[.,;!]|\s(?:and|while|then|with|so)\b))")
+_TAKEN_TO_A_SIDE = re.compile(rf"\b{L.alt(_TAKE)}\s+{_A_THING_HANDLED}\s+to\s+the\s+(?P<d>left|right)[\s-]+side\b(?!\s+of\b)")
+# "Move her hands lower", "move the picture higher": a comparative height after the thing moved (but "to the
+# lower door", "the lower shelf" name a thing, and "move them lower down the stack" is an order of layers)
+_MOVED_LOWER_OR_HIGHER = re.compile(rf"\b{L.alt(L.forms('move', 'shift'))}\s+{_A_THING_HANDLED}\s+(?P<d>lower|higher)\b"
+                                    r"(?!\s+(?:down|up|in|part|half|side|end|shelf|shelves|edge|corner|[a-z]+\s+of)\b)")
+# "Move the book towards the center": it ends there; "hold it towards the center": held out (see moves)
+_TOWARDS_THE_CENTRE = re.compile(rf"\btowards?\s+the\s+cent(?:er|re)\b{_THE_PLACE_ENDS}")
 # a thing held or reached out one way is drawn there: "Hold the bag upward", "She extends her left arm downwards"
 # (only with -ward: "hold the door open to the right", "reach the left side" name no way)
 _HELD_OUT = L.forms("hold", "extend", "reach")

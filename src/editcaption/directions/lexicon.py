@@ -96,6 +96,7 @@ _IRREGULAR = {
     "ride": {"ride", "rides", "rode", "ridden", "riding"},
     "hang": {"hang", "hangs", "hung", "hanging"},
     "hold": {"hold", "holds", "held", "holding"},
+    "keep": {"keep", "keeps", "kept", "keeping"},
     "throw": {"throw", "throws", "threw", "thrown", "throwing"},
     "fling": {"fling", "flings", "flung", "flinging"},
 }
@@ -182,7 +183,7 @@ NOT_POSITION_NOUNS = {"turn", "turns", "way", "ways", "moment", "time", "answer"
                       # esophageal sphincter" (a part of the body, named the way anatomy names it)
                       "limb", "limbs", "lateral", "medial", "anterior", "posterior", "posterolateral", "anterolateral",
                       "esophageal", "nasal",
-                      "facing", "holding", "carrying", "looking",  # "face the left holding a wire": a verb after
+                      "facing", "holding", "carrying", "looking",  # a verb form: "face the left holding a wire"
                       "aerial", "corner's", "row", "rows", "-", "down-view", "levels", "level"}
 # the head and face: "under her chin", "under her hair" name a place on a person, where hands go,
 # not where a thing stands in the picture

@@ -118,7 +118,7 @@ _REACH = L.forms("reach")
 # place in the picture, not beside a thing; but "left of the center of his body" is beside the body)
 _OFF_CENTRE = re.compile(r"\b(?:to\s+the\s+)?(?P<h>left|right)\s+of\s+(?:the\s+)?cent(?:er|re)\b(?!\s+of\b)")
 _MIDDLE_DISTANCE = re.compile(r"\bmiddle[\s-]+(?:distance|ground)\b")  # a painter's depth, no place
-_A_HAND_JUST_BEFORE = re.compile(rf"\b{L.alt(_GESTURING_PARTS)}\s+$")
+_A_HAND_JUST_BEFORE = re.compile(rf"\b{L.alt(_GESTURING_PARTS)}\s+$")  # "puts his right hand| over the saucepan"
 _GESTURE_WORDS = _GESTURING_PARTS | _REACH | L.forms("wave") | {"side"}
 _GESTURE_TO_A_SIDE = re.compile(rf"\b(?:{L.alt(L.forms('extend', 'stretch', 'reach', 'point', 'wave'))})\s+(?:out\s+)?"
                                 rf"(?:(?:{L.alt(L.POSSESSIVES)}|a|the|one|both)\s+)?(?:(?:left|right)\s+)?{L.alt(_GESTURING_PARTS)}\s+"
@@ -295,9 +295,9 @@ class PlaceReading:
         if only and (only.group("v") or only.group("h")):
             self.emit("position", only.group("h"), 0, len(self.low.rstrip(" .!")), P.VERTICAL_WORD.get(only.group("v") or ""))
         for m in self.scan(_OFF_CENTRE) if self.words & {"center", "centre"} else ():
-            self.emit("position", m.group("h"), *m.span())
+            self.emit("position", m.group("h"), *m.span())  # "visible to the left of center"
         for m in self.scan(_MIDDLE_DISTANCE) if "middle" in self.words else ():
-            self.take(*m.span())
+            self.take(*m.span())  # "in the middle distance": depth
         for m in self.scan(_NOTHING_THERE) if "no" in self.words else ():
             self.take(*m.span())  # "there is no blue block above a black block": a place said not to hold
         for m in self.scan(_FRONT_AND_CENTER) if "front" in self.words else ():
