@@ -1201,6 +1201,9 @@ def test_a_filmed_scene_s_layout_is_no_fact():
     ("Move her hands lower towards the sofa seat.", [("move", "down", None)]),
     ("positive values move them higher up the stack, negative values move them lower down the stack.", []),
     ("Move the right hand to the lower door of the wardrobe", [("own_side", "right", None)]),
+    ("Move in closer towards the clothes", []),
+    ("The man has dropped the bag and put his right hand over his head.",
+     [("own_side", "right", None), ("relative", None, "top")]),
 ])
 def test_reads_constructed_phrasings(text, expected):
     assert facts(text) == expected

@@ -803,7 +803,8 @@ class _Reader(PlaceReading):
             and not (m.group("d") == "in" and verb in _COME and not _CLOSE.match(self.low, m.end())) \
             and not (verb in _MOVE and (_NEARER_A_THING.match(self.low, m.end()) or m.group("d") in ("closer", "nearer")
                                         or m.group("d").startswith("back") and _A_STEP_GOES_ON.match(self.low, m.end())
-                                        or _TO_DO_SOMETHING_THERE.match(self.low, m.end())))
+                                        or _TO_DO_SOMETHING_THERE.match(self.low, m.end())
+                                        or m.group("d") == "in" and _CLOSE.match(self.low, m.end())))
         if _camera_subject(subject) or (_IT.match(subject) and s.camera) or self.camera_by_default(m.start(), subject) or pov or asked:
             if d == "out" and self.returns_after_a_pan(m):
                 self.take(*m.span())

@@ -467,9 +467,11 @@ class PlaceReading:
             # put there (but "put a coat over the shirt" covers it)
             opening = _FIRST_WORD.match(self.low, self.sentence(m.start()).start)
             asked = opening is not None and _PUT_THERE.fullmatch(opening.group("w")) is not None  # a request to put
-            # ("The person puts his right hand over the saucepan": a hand reached out over it, no place)
+            # ("The person puts his right hand over the saucepan": a hand reached out over it, no place; but "put his
+            # right hand over his head" raises it above)
             put = ((asked or _PUT_THERE.search(clause) is not None) and m.group("head") not in _WORN_OVER and
-                   not any(w in F.PATH_VERBS for w in P.WORD.findall(clause)) and not _A_HAND_JUST_BEFORE.search(clause))
+                   not any(w in F.PATH_VERBS for w in P.WORD.findall(clause)) and
+                   not (_A_HAND_JUST_BEFORE.search(clause) and m.group("head") not in ("head", "heads")))
             # "a canopy over three children": a thing that is over what it shelters by what it is
             overhead = _OVERHEAD.search(self.low, max(0, m.start() - 16), m.start()) is not None
             if (held or put or overhead) and m.group("head") not in P.NOT_A_REFERENCE:
