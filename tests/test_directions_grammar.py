@@ -1204,6 +1204,9 @@ def test_a_filmed_scene_s_layout_is_no_fact():
     ("Move in closer towards the clothes", []),
     ("The man has dropped the bag and put his right hand over his head.",
      [("own_side", "right", None), ("relative", None, "top")]),
+    ("Sit on the sofa and place the book at the right", [("move", "right", None)]),
+    ("Put the bowl down on the left side", [("move", "left", None)]),
+    ("Make the box face right and place the perfume on the right", [("position", "right", None)]),
 ])
 def test_reads_constructed_phrasings(text, expected):
     assert facts(text) == expected
