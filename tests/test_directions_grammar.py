@@ -1207,6 +1207,10 @@ def test_a_filmed_scene_s_layout_is_no_fact():
     ("Sit on the sofa and place the book at the right", [("move", "right", None)]),
     ("Put the bowl down on the left side", [("move", "left", None)]),
     ("Make the box face right and place the perfume on the right", [("position", "right", None)]),
+    ("Close the door and walk to the left", [("move", "left", None)]),
+    ("Walk to the right and go to the first cabinet that has a toaster on top of it.", [("relative", None, "top")]),
+    ("Turn around and walk to the right then turn left and walk to the desk.", []),
+    ("Move in with the bag and walk towards the right side", [("move", "right", None)]),
 ])
 def test_reads_constructed_phrasings(text, expected):
     assert facts(text) == expected

@@ -804,7 +804,7 @@ class _Reader(PlaceReading):
             and not (verb in _MOVE and (_NEARER_A_THING.match(self.low, m.end()) or m.group("d") in ("closer", "nearer")
                                         or m.group("d").startswith("back") and _A_STEP_GOES_ON.match(self.low, m.end())
                                         or _TO_DO_SOMETHING_THERE.match(self.low, m.end())
-                                        or m.group("d") == "in" and _CLOSE.match(self.low, m.end())))
+                                        or m.group("d") == "in" and _CLOSER_OR_CARRYING.match(self.low, m.end())))
         if _camera_subject(subject) or (_IT.match(subject) and s.camera) or self.camera_by_default(m.start(), subject) or pov or asked:
             if d == "out" and self.returns_after_a_pan(m):
                 self.take(*m.span())
@@ -1097,6 +1097,8 @@ _WHAT_A_HAND_DOES = {"punch", "punches", "glove", "gloves", "grip", "grips", "ma
 # "Come in and hold the door": someone asked to enter (but "come in close" is the camera's)
 _COME = L.forms("come")
 _CLOSE = re.compile(r"\s+(?:close|closer|tight|tighter|nearer)\b")
+# "Move in closer towards the clothes", "Move in with the bag": someone in the picture steps in
+_CLOSER_OR_CARRYING = re.compile(r"\s+(?:closer|nearer|with)\b")
 # the right hand written as one word, not before a noun ("the righthand image" is a side of the frame)
 _RUN_TOGETHER_HAND = re.compile(r"\b(?P<h>left|right)hand(?=\s*(?:$|[.,;!?]|\s(?:up|down|towards?|toward|to|on|in|into|"
                                 r"onto|and|with|over|under|above|below|from|off|out|while|then|at|near|by|behind|"
@@ -1211,8 +1213,10 @@ _IMPERATIVE = re.compile(r"\s*(?:turn|walk|go|head|take|carry|pick|put|place|gra
                          r"veer|move|look|then)\b")
 # an instruction to walk through a room: a clause that opens by telling the listener to turn, walk or step
 _NAVIGATION = re.compile(r"(?:^|[.,;!]\s*|\b(?:and|then)\s+)(?:turn\s+(?:to\s+(?:the|your)\s+)?(?:left|right|around)|"
-                         r"walk\s+(?:to|toward|towards|forward|straight|around|across|over|left|right|back|up|down|into)|"
-                         r"go\s+(?:straight|forward|left|right)|head\s+(?:to|toward|towards|left|right|straight)|"
+                         # (but "Close the door and walk to the left" asks someone in the picture to go there)
+                         r"walk\s+(?:(?:to|toward|towards)(?!\s+the\s+(?:left|right)\b)|forward|straight|around|across|over|"
+                         r"left|right|back|up|down|into)|"
+                         r"go\s+(?:straight|forward|left|right|to\s+the\s+(?!(?:left|right|cent(?:er|re)|middle)\b))|head\s+(?:to|toward|towards|left|right|straight)|"
                          r"take\s+a\s+step|veer\s+(?:left|right))\b")
 _WAY_WORD = r"(?:left|right|up|down|in|out|top|bottom|sideways|forwards?|backwards?|clockwise|counter-?clockwise)"
 _SLASHED_WAYS = re.compile(rf"\b{_WAY_WORD}(?:\s*/\s*{_WAY_WORD})+\b")
