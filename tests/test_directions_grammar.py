@@ -1211,6 +1211,10 @@ def test_a_filmed_scene_s_layout_is_no_fact():
     ("Walk to the right and go to the first cabinet that has a toaster on top of it.", [("relative", None, "top")]),
     ("Turn around and walk to the right then turn left and walk to the desk.", []),
     ("Move in with the bag and walk towards the right side", [("move", "right", None)]),
+    ("Put the blanket around the neck and take the shoes leftward", [("move", "left", None)]),
+    ("Move out from the window and stand", []),
+    ("The person has put on a dark piece of clothing over both arms.", []),
+    ("have the man raise his hand over the glass and look to the left.", [("relative", None, "top")]),
 ])
 def test_reads_constructed_phrasings(text, expected):
     assert facts(text) == expected

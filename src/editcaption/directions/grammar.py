@@ -802,7 +802,7 @@ class _Reader(PlaceReading):
             and not (m.group("d") in ("back", "in", "forward", "forwards") and _ON_TOWARDS.match(self.low, m.end())) \
             and not (m.group("d") == "in" and verb in _COME and not _CLOSE.match(self.low, m.end())) \
             and not (verb in _MOVE and (_NEARER_A_THING.match(self.low, m.end()) or m.group("d") in ("closer", "nearer")
-                                        or m.group("d").startswith("back") and _A_STEP_GOES_ON.match(self.low, m.end())
+                                        or m.group("d").startswith(("back", "out")) and _A_STEP_GOES_ON.match(self.low, m.end())
                                         or _TO_DO_SOMETHING_THERE.match(self.low, m.end())
                                         or m.group("d") == "in" and _CLOSER_OR_CARRYING.match(self.low, m.end())))
         if _camera_subject(subject) or (_IT.match(subject) and s.camera) or self.camera_by_default(m.start(), subject) or pov or asked:
@@ -1087,7 +1087,7 @@ _SWAYING = re.compile(r"\b(?:back\s+and\s+forth|to\s+and\s+fro|side\s+to\s+side)
 _OWN_SIDE_WORDS = re.compile(rf"\b{L.alt(L.POSSESSIVES)}\s+(?:left|right)\b|\b(?:left|right)(?=\s+{L.alt(L.BODY_PARTS)}\b)")
 _RAISE = L.forms("raise", "wave", "lift")
 _TAKE = L.forms("take")
-_TOWARDS = re.compile(r"^\s*toward")  # a way said with "towards" (what "take" carries: see moves)
+_TOWARDS = re.compile(r"^\s*toward|\b(?:left|right)wards?$")  # a way said with "towards" or "-ward" (what "take" carries)
 # "Make her move towards the left": after "make her", "let him", "have them", "move" is a verb, not "her move"
 _MADE_TO = re.compile(r"\b(?:make|makes|made|let|lets|have|has|had|help|helps)\s+(?:her|him|them)\s+$")
 # what follows "right-hand" when it is the hand's own: "two right-hand punches", "a left-hand glove"

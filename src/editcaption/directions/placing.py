@@ -119,6 +119,7 @@ _REACH = L.forms("reach")
 _OFF_CENTRE = re.compile(r"\b(?:to\s+the\s+)?(?P<h>left|right)\s+of\s+(?:the\s+)?cent(?:er|re)\b(?!\s+of\b)")
 _MIDDLE_DISTANCE = re.compile(r"\bmiddle[\s-]+(?:distance|ground)\b")  # a painter's depth, no place
 _A_HAND_JUST_BEFORE = re.compile(rf"\b{L.alt(_GESTURING_PARTS)}\s+$")  # "puts his right hand| over the saucepan"
+_PUTTING_ON = re.compile(r"\b(?:put|puts|putting)\s+on\b|\b(?:clothing|clothes|garment)\b")  # dressing, not placing
 _GESTURE_WORDS = _GESTURING_PARTS | _REACH | L.forms("wave") | {"side"}
 _GESTURE_TO_A_SIDE = re.compile(rf"\b(?:{L.alt(L.forms('extend', 'stretch', 'reach', 'point', 'wave'))})\s+(?:out\s+)?"
                                 rf"(?:(?:{L.alt(L.POSSESSIVES)}|a|the|one|both)\s+)?(?:(?:left|right)\s+)?{L.alt(_GESTURING_PARTS)}\s+"
@@ -461,17 +462,19 @@ class PlaceReading:
             if self.faces_just_before(m.start()):
                 continue  # "Have the woman look over her shoulder": where she looks
             clause = self.low[self.clause_start(m.start()):m.start()]
+            # a hand put over a thing reaches out over it, no place ("puts his right hand over the saucepan"; but over
+            # the head it is above, and a hand raised over a thing is above it: "raise his hand over the glass"); and
+            # clothes put on cover ("has put on a dark piece of clothing over both arms")
+            reached = _A_HAND_JUST_BEFORE.search(clause) is not None and m.group("head") not in ("head", "heads")
+            dressed = _PUTTING_ON.search(clause) is not None
             # ("The cursor hovers over a commit": a pointer on a screen, no thing kept there)
             held = P.HELD_THERE.search(clause) is not None and P.POINTER.search(clause) is None
             # "let there be a stop sign over the truck", "Have the room ... and a canopy over the bed": a thing
             # put there (but "put a coat over the shirt" covers it)
             opening = _FIRST_WORD.match(self.low, self.sentence(m.start()).start)
             asked = opening is not None and _PUT_THERE.fullmatch(opening.group("w")) is not None  # a request to put
-            # ("The person puts his right hand over the saucepan": a hand reached out over it, no place; but "put his
-            # right hand over his head" raises it above)
             put = ((asked or _PUT_THERE.search(clause) is not None) and m.group("head") not in _WORN_OVER and
-                   not any(w in F.PATH_VERBS for w in P.WORD.findall(clause)) and
-                   not (_A_HAND_JUST_BEFORE.search(clause) and m.group("head") not in ("head", "heads")))
+                   not any(w in F.PATH_VERBS for w in P.WORD.findall(clause)) and not reached and not dressed)
             # "a canopy over three children": a thing that is over what it shelters by what it is
             overhead = _OVERHEAD.search(self.low, max(0, m.start() - 16), m.start()) is not None
             if (held or put or overhead) and m.group("head") not in P.NOT_A_REFERENCE:
