@@ -800,11 +800,7 @@ class _Reader(PlaceReading):
             not (verb.endswith("s") and not verb.endswith("ss")) and \
             not m.group("d").startswith("toward") and not (m.group("d") == "back" and _BACK_TO_A_PLACE.match(self.low, m.end())) \
             and not (m.group("d") in ("back", "in", "forward", "forwards") and _ON_TOWARDS.match(self.low, m.end())) \
-            and not (m.group("d") == "in" and verb in _COME and not _CLOSE.match(self.low, m.end())) \
-            and not (verb in _MOVE and (_NEARER_A_THING.match(self.low, m.end()) or m.group("d") in ("closer", "nearer")
-                                        or m.group("d").startswith(("back", "out")) and _A_STEP_GOES_ON.match(self.low, m.end())
-                                        or _TO_DO_SOMETHING_THERE.match(self.low, m.end())
-                                        or m.group("d") == "in" and _CLOSER_OR_CARRYING.match(self.low, m.end())))
+            and not self.someone_in_the_picture_steps(m, verb)
         if _camera_subject(subject) or (_IT.match(subject) and s.camera) or self.camera_by_default(m.start(), subject) or pov or asked:
             if d == "out" and self.returns_after_a_pan(m):
                 self.take(*m.span())
@@ -856,6 +852,20 @@ class _Reader(PlaceReading):
         w = nxt.group(1)
         return P.thing_noun(w) and not w.endswith(("ing", "ed", "ly")) and w not in L.MOTION_VERBS and \
             w not in L.FACING_VERBS and w not in P.NOT_BEFORE_A_VERB and w not in _WAYS and w not in L.NOT_A_NOUN_AFTER_A_SIDE
+
+    def someone_in_the_picture_steps(self, m: _Hit, verb: str) -> bool:
+        """Whether a request to come or move in, out, back or closer (``m``, its ``verb``) is for someone in the
+        picture, not the camera: "Come in and hold the door" (but "Come in closer"), "Move closer to the desk",
+        "Move back a bit while holding the jacket", "Move out from the window", "Move back to close the door",
+        "Move in closer towards the clothes", "Move in with the bag"."""
+        way, after = m.group("d"), m.end()
+        if verb in _COME:
+            return way == "in" and not _CLOSE.match(self.low, after)
+        return verb in _MOVE and (
+            _NEARER_A_THING.match(self.low, after) is not None or way in ("closer", "nearer")
+            or way.startswith(("back", "out")) and _A_STEP_GOES_ON.match(self.low, after) is not None
+            or _TO_DO_SOMETHING_THERE.match(self.low, after) is not None
+            or way == "in" and _CLOSER_OR_CARRYING.match(self.low, after) is not None)
 
     def camera_by_default(self, pos: int, subject: str) -> bool:
         """Whether a verb with no subject of its own in its clause is the camera's: the sentence is
@@ -1216,7 +1226,9 @@ _NAVIGATION = re.compile(r"(?:^|[.,;!]\s*|\b(?:and|then)\s+)(?:turn\s+(?:to\s+(?
                          # (but "Close the door and walk to the left" asks someone in the picture to go there)
                          r"walk\s+(?:(?:to|toward|towards)(?!\s+the\s+(?:left|right)\b)|forward|straight|around|across|over|"
                          r"left|right|back|up|down|into)|"
-                         r"go\s+(?:straight|forward|left|right|to\s+the\s+(?!(?:left|right|cent(?:er|re)|middle)\b))|head\s+(?:to|toward|towards|left|right|straight)|"
+                         # ("Walk to the right and go to the first cabinet": a route to a thing)
+                         r"go\s+(?:straight|forward|left|right|to\s+the\s+(?!(?:left|right|cent(?:er|re)|middle)\b))|"
+                         r"head\s+(?:to|toward|towards|left|right|straight)|"
                          r"take\s+a\s+step|veer\s+(?:left|right))\b")
 _WAY_WORD = r"(?:left|right|up|down|in|out|top|bottom|sideways|forwards?|backwards?|clockwise|counter-?clockwise)"
 _SLASHED_WAYS = re.compile(rf"\b{_WAY_WORD}(?:\s*/\s*{_WAY_WORD})+\b")
