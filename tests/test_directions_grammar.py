@@ -1215,6 +1215,8 @@ def test_a_filmed_scene_s_layout_is_no_fact():
     ("Move out from the window and stand", []),
     ("The person has put on a dark piece of clothing over both arms.", []),
     ("have the man raise his hand over the glass and look to the left.", [("relative", None, "top")]),
+    ("The man has placed a dark object down on the right and has stood up straighter.", [("move", "right", None)]),
+    ("Put a strawberry to the left.", [("position", "left", None)]),
 ])
 def test_reads_constructed_phrasings(text, expected):
     assert facts(text) == expected

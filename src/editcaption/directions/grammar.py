@@ -1119,13 +1119,14 @@ _ALL_THE_WAY = re.compile(r"\s+(?:up|down)\s+to\b")  # "raised the sandwich righ
 _A_THING_HANDLED = r"(?:it|them|(?:the|his|her|their|its)(?:\s+[a-z]+){1,3}?)"
 _THE_PLACE_ENDS = r"(?=\s*(?:$|[.,;!]|\s(?:and|while|then|with|so|to)\b))"
 # a thing in hand kept or dropped at a bare side is moved there: "keep the shoe by the left side", "The person drops
-# the pillow on the left"; so is one put or placed at a side ("place the book at the right", "Put the bowl down on
-# the left side"; but a bare "place the perfume on the right" is where it is, "Keep the snack pack on the right
-# cabinet" names a thing there, and "put a strawberry to the left" adds one at a place)
+# the pillow on the left"; so is one put or placed at a side, or set down there ("place the book at the right", "Put
+# the bowl down on the left side", "has placed a dark object down on the right"; but a bare "place the perfume on the
+# right" is where it is, "Keep the snack pack on the right cabinet" names a thing there, and "put a strawberry to the
+# left" adds one at a place)
 _SET_DOWN = L.forms("keep", "drop", "place", "put")
 _SET_DOWN_AT_A_SIDE = re.compile(rf"\b(?:{L.alt(L.forms('keep', 'drop'))}\s+{_A_THING_HANDLED}\s+(?:down\s+)?(?:at|by|on)|"
-                                 rf"{L.alt(L.forms('place', 'put'))}\s+{_A_THING_HANDLED}\s+(?:down\s+)?"
-                                 rf"(?:at|by|on(?=\s+the\s+(?:left|right)[\s-]+side\b)))\s+the\s+"
+                                 rf"{L.alt(L.forms('place', 'put'))}\s+(?:{_A_THING_HANDLED}\s+(?:at|by|on(?=\s+the\s+(?:left|right)"
+                                 rf"[\s-]+side\b))|(?:an?(?:\s+[a-z]+){{1,3}}?|{_A_THING_HANDLED})\s+down\s+(?:at|by|on)))\s+the\s+"
                                  rf"(?P<d>left|right)(?:[\s-]+(?:hand[\s-]+)?side)?{_THE_PLACE_ENDS}")
 # "Take the clothes to the right side": carried to that side of the picture (but "take the road to the right" is
 # a route, and "to the right side of the bed" is beside the bed)
