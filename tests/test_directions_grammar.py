@@ -1217,6 +1217,9 @@ def test_a_filmed_scene_s_layout_is_no_fact():
     ("have the man raise his hand over the glass and look to the left.", [("relative", None, "top")]),
     ("The man has placed a dark object down on the right and has stood up straighter.", [("move", "right", None)]),
     ("Put a strawberry to the left.", [("position", "left", None)]),
+    ("The person has moved their hand out and to the right holding onto a rag.", [("move", "right", None)]),
+    ("Extend the hand a bit left to take pictures", []),
+    ("select the button right to use integrated video player", [("relative", "right", None)]),
 ])
 def test_reads_constructed_phrasings(text, expected):
     assert facts(text) == expected

@@ -670,6 +670,8 @@ class _Reader(PlaceReading):
             if only and not only.search(d.group()):
                 return
             words = window[:d.start()].split()
+            if len(words) > 2 and words[-1] == "and" and words[-2] in _DEPTH_WAYS:
+                words = words[:-2]  # "moved their hand out and to the right": depth, then a side it goes to
             if words and (words[-1] in L.DETERMINERS or words[-1] in L.PARTICLE_VERBS and d.group("d") in ("up", "down")):
                 return  # "drag the left border": the side names the thing; "the Slide being set up": another verb's up
             if not 1 <= len(words) <= 8 or words[0] in ("the",) and len(words) > 1 and \
@@ -1113,6 +1115,7 @@ _CLOSER_OR_CARRYING = re.compile(r"\s+(?:closer|nearer|with)\b")
 _RUN_TOGETHER_HAND = re.compile(r"\b(?P<h>left|right)hand(?=\s*(?:$|[.,;!?]|\s(?:up|down|towards?|toward|to|on|in|into|"
                                 r"onto|and|with|over|under|above|below|from|off|out|while|then|at|near|by|behind|"
                                 r"forwards?|back|backwards?|away|a|the|his|her|their)\b))")
+_DEPTH_WAYS = {"out", "forward", "forwards", "back", "backward", "backwards", "away", "closer", "nearer"}
 _ALL_THE_WAY = re.compile(r"\s+(?:up|down)\s+to\b")  # "raised the sandwich right up to her mouth"
 # a thing in someone's hands, as the object of a verb ("it", "the snack pack", "her hands"), and the end of the
 # place that follows it (the clause ends, or goes on with another verb)

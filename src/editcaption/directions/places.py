@@ -69,8 +69,12 @@ BARE_RELATIVE = re.compile(rf"\b(?P<h>left|right)\s+of\s+(?:{_DET}\s+)?[a-z]")
 # a word that makes "to the ..." a way or a place rather than a thing: "left to right", "right to the edge"
 PLACE_WORD = r"(?:left|right|top|bottom|center|centre|middle|edge|end|side|corner|front|back)\b"
 # "the icon right to map", "the gift icon left side of text giveaways": beside a thing, said without "of the"
-# or with "to"
-SIDE_TO = re.compile(rf"\b(?P<h>left|right)(?:[\s-]+(?:hand[\s-]+)?side)?\s+(?:to|of)\s+(?!(?:the\s+)?{PLACE_WORD})(?:the\s+)?[a-z0-9]")
+# or with "to" (but "Extend the hand a bit left to take pictures": "to" and a verb, a purpose)
+# (only verbs of the body: a program's label may start with a verb, "the button right to use integrated video
+# player", "open", "show", "help")
+_A_PURPOSE = r"(?:take|get|grab|reach|hold|pick|put|place|make|look|touch|keep|give|catch|wave|point|avoid|move|turn|face)\b"
+SIDE_TO = re.compile(rf"\b(?P<h>left|right)(?:[\s-]+(?:hand[\s-]+)?side)?\s+(?:to|of)\s+(?!(?:the\s+)?{PLACE_WORD}|{_A_PURPOSE})"
+                     rf"(?:the\s+)?[a-z0-9]")
 # vertical relations: "above the vase", "beneath the lamp post", "atop the bottle"
 _STOP = r"(?!(?:and|or|with|in|into|on|onto|at|to|of|while|as|by|for|from|a|an|the|is|are|was|were|be|that|which)\b)"
 # "below the 2nd description"; the head is no place word before a noun ("above the upper entablature")
