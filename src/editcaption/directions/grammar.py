@@ -1115,6 +1115,7 @@ _CLOSER_OR_CARRYING = re.compile(r"\s+(?:closer|nearer|with)\b")
 _RUN_TOGETHER_HAND = re.compile(r"\b(?P<h>left|right)hand(?=\s*(?:$|[.,;!?]|\s(?:up|down|towards?|toward|to|on|in|into|"
                                 r"onto|and|with|over|under|above|below|from|off|out|while|then|at|near|by|behind|"
                                 r"forwards?|back|backwards?|away|a|the|his|her|their)\b))")
+# ways into or out of the picture's depth, with no side of their own ("moved their hand out and to the right")
 _DEPTH_WAYS = {"out", "forward", "forwards", "back", "backward", "backwards", "away", "closer", "nearer"}
 _ALL_THE_WAY = re.compile(r"\s+(?:up|down)\s+to\b")  # "raised the sandwich right up to her mouth"
 # a thing in someone's hands, as the object of a verb ("it", "the snack pack", "her hands"), and the end of the
