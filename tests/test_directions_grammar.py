@@ -1220,6 +1220,9 @@ def test_a_filmed_scene_s_layout_is_no_fact():
     ("The person has moved their hand out and to the right holding onto a rag.", [("move", "right", None)]),
     ("Extend the hand a bit left to take pictures", []),
     ("select the button right to use integrated video player", [("relative", "right", None)]),
+    ("The man has put down a pan on the stove.", []),
+    ("Put a blanket on top of their head.", [("relative", None, "top")]),
+    ("a gorilla laying on its back with its left hand on top of its head.", [("own_side", "left", None)]),
 ])
 def test_reads_constructed_phrasings(text, expected):
     assert facts(text) == expected

@@ -389,8 +389,9 @@ class _Reader(PlaceReading):
             if not self.words & needs:
                 continue
             for m in self.scan(pattern):
-                if self.noun_before(m.start()) or self.cookware(m.start()):
-                    continue  # "a truck left of a refrigerator", "lift the frying pan up": a thing, not a move
+                pan_at = self.low.find("pan", m.start() + 1, m.end())  # a noun "pan" inside: "down a pan"
+                if self.noun_before(m.start()) or self.cookware(m.start()) or pan_at > 0 and self.cookware(pan_at):
+                    continue  # "a truck left of a refrigerator", "lift the frying pan up", "put down a pan": a thing
                 if self.low.startswith(("pulled", "tilted"), m.start()) and not self.sentence(m.start()).camera:
                     continue  # "dark hair pulled back", "two blankets tilted up": a participle of a thing
                 if self.low.startswith("back", m.start()) and self.after_a_motion_verb(m.start()):
@@ -438,12 +439,12 @@ class _Reader(PlaceReading):
         return before is not None and before.group(1) in L.DETERMINERS
 
     def cookware(self, pos: int) -> bool:
-        """Whether a "pan" at ``pos`` is a thing: "the frying pan", "put the pan down", "in a pan"."""
+        """Whether a "pan" at ``pos`` is a thing: "the frying pan", "put the pan down", "put down a pan", "in a pan"."""
         if not self.low.startswith("pan", pos):
             return False
         if any(m.start() <= pos < m.end() for m in L.PAN_THING.finditer(self.low, max(0, pos - 24), pos + 6)):
             return True
-        before = re.search(r"([a-z']+)\s+([a-z']+)\s+$", self.low[max(0, pos - 40):pos])
+        before = re.search(r"([a-z']+)\s+(?:(?:down|up|out|away|back)\s+)?([a-z']+)\s+$", self.low[max(0, pos - 40):pos])
         return before is not None and before.group(2) in L.DETERMINERS and (
             before.group(1) in L.HANDLING_VERBS or before.group(1) in _THING_PREPOSITIONS)
 

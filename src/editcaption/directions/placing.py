@@ -304,6 +304,8 @@ class PlaceReading:
         for m in self.scan(_FRONT_AND_CENTER) if "front" in self.words else ():
             self.emit("position", "center", *m.span())
         for m in self.scan(_ON_ONES_BODY) if "top" in self.words else ():
+            if _PUT_THERE.search(self.low, self.clause_start(m.start()), m.start()):
+                continue  # "Put a blanket on top of their head": a thing put there, above the head (read as a relation)
             self.take(*m.span())  # "a colour on top of their heads": a place on their own body
         for m in self.scan(_TEXT_ALIGNED) if self.words & _ALIGN_WORDS else ():
             self.take(*m.span())  # "Align the text to the left", "right aligned": how lines sit in their box
