@@ -1223,6 +1223,9 @@ def test_a_filmed_scene_s_layout_is_no_fact():
     ("The man has put down a pan on the stove.", []),
     ("Put a blanket on top of their head.", [("relative", None, "top")]),
     ("a gorilla laying on its back with its left hand on top of its head.", [("own_side", "left", None)]),
+    ("The man has moved the green and black blanket up over his face.", [("move", "up", None)]),
+    ("Make the man open the door and go out", []),
+    ("Make the person open the door and step away from the camera while facing the right.", []),
 ])
 def test_reads_constructed_phrasings(text, expected):
     assert facts(text) == expected

@@ -678,10 +678,11 @@ class _Reader(PlaceReading):
             if not 1 <= len(words) <= 8 or words[0] in ("the",) and len(words) > 1 and \
                     F.CAMERA_WORD_SET.intersection(words[1:3]):
                 return
-            if any((w in F.NOT_IN_AN_OBJECT and not (w == "and" and i + 1 < len(words) and (
-                    words[i + 1] in L.DETERMINERS or words[i + 1] in L.BODY_PARTS)))
+            if any((w in F.NOT_IN_AN_OBJECT and not (w == "and" and 0 < i < len(words) - 1 and (
+                    words[i + 1] in L.DETERMINERS or words[i + 1] in L.BODY_PARTS or
+                    words[i - 1] in L.COLOUR_WORDS and words[i + 1] in L.COLOUR_WORDS)))
                    or w.endswith("ly") for i, w in enumerate(words)):
-                return  # (but "Move the head and the mug down": two things moved)
+                return  # (but "Move the head and the mug down": two things moved; "the green and black blanket": one)
             if _TURNED_PARTS.intersection(words) and d.group("d").startswith(("left", "right", "toward")) and \
                     not (self.requested(v.start()) and not v.group().endswith(("s", "ed", "ing"))):
                 # "moves his face left": a turn of the head ("moved her head up" lifts it); but "Move the head
@@ -803,7 +804,8 @@ class _Reader(PlaceReading):
             not (verb.endswith("s") and not verb.endswith("ss")) and \
             not m.group("d").startswith("toward") and not (m.group("d") == "back" and _BACK_TO_A_PLACE.match(self.low, m.end())) \
             and not (m.group("d") in ("back", "in", "forward", "forwards") and _ON_TOWARDS.match(self.low, m.end())) \
-            and not self.someone_in_the_picture_steps(m, verb)
+            and not self.someone_in_the_picture_steps(m, verb) \
+            and not _A_CAUSED_SENTENCE.match(self.low, s.start)
         if _camera_subject(subject) or (_IT.match(subject) and s.camera) or self.camera_by_default(m.start(), subject) or pov or asked:
             if d == "out" and self.returns_after_a_pan(m):
                 self.take(*m.span())
@@ -1150,6 +1152,8 @@ _MOVEMENT = {"movement", "motion"}
 _MOVEMENT_IS = re.compile(r"\b(?:movement|motion)\s+(?:of\s+(?:[a-z]+\s+){1,3})?(?:is|was|goes|went)\s+$")
 _BACK_AGAIN = re.compile(r"\s+and\s+back(?:\s+again)?\b")
 _CAUSATIVE = re.compile(r"(?:make|have|let|get)\s+(?:him|her|them|it|(?:the|a|this|that)\s+(?:[a-z]+\s+)?[a-z]+)")
+# "Make the man open the door and go out": every request in the sentence is the man's, none the camera's
+_A_CAUSED_SENTENCE = re.compile(rf"\s*(?:please\s+)?{_CAUSATIVE.pattern}\s+(?!(?:zoom|pan|tilt|dolly|move\s+the\s+camera)\b)")
 _HELD_IN = re.compile(r"\bin\s+(?:his|her|their|its|one|both)\s+(?:left\s+|right\s+)?(?:hands?|arms?|mouth|fingers)\b")
 _PERFECT = re.compile(r"\b(?:has|have|had)\s+$")
 # owners whose side is the picture's with no word of a program around ("in the viewport's top-left corner"; a
