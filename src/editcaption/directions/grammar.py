@@ -678,9 +678,9 @@ class _Reader(PlaceReading):
             if not 1 <= len(words) <= 8 or words[0] in ("the",) and len(words) > 1 and \
                     F.CAMERA_WORD_SET.intersection(words[1:3]):
                 return
-            if any((w in F.NOT_IN_AN_OBJECT and not (w == "and" and 0 < i < len(words) - 1 and (
+            if any((w in F.NOT_IN_AN_OBJECT and not (w == "and" and i + 1 < len(words) and (
                     words[i + 1] in L.DETERMINERS or words[i + 1] in L.BODY_PARTS or
-                    words[i - 1] in L.COLOUR_WORDS and words[i + 1] in L.COLOUR_WORDS)))
+                    i > 0 and words[i - 1] in L.COLOUR_WORDS and words[i + 1] in L.COLOUR_WORDS)))
                    or w.endswith("ly") for i, w in enumerate(words)):
                 return  # (but "Move the head and the mug down": two things moved; "the green and black blanket": one)
             if _TURNED_PARTS.intersection(words) and d.group("d").startswith(("left", "right", "toward")) and \
