@@ -804,8 +804,7 @@ class _Reader(PlaceReading):
             not (verb.endswith("s") and not verb.endswith("ss")) and \
             not m.group("d").startswith("toward") and not (m.group("d") == "back" and _BACK_TO_A_PLACE.match(self.low, m.end())) \
             and not (m.group("d") in ("back", "in", "forward", "forwards") and _ON_TOWARDS.match(self.low, m.end())) \
-            and not self.someone_in_the_picture_steps(m, verb) \
-            and not _A_CAUSED_SENTENCE.match(self.low, s.start)
+            and not self.someone_in_the_picture_steps(m, verb)
         if _camera_subject(subject) or (_IT.match(subject) and s.camera) or self.camera_by_default(m.start(), subject) or pov or asked:
             if d == "out" and self.returns_after_a_pan(m):
                 self.take(*m.span())
@@ -859,10 +858,13 @@ class _Reader(PlaceReading):
             w not in L.FACING_VERBS and w not in P.NOT_BEFORE_A_VERB and w not in _WAYS and w not in L.NOT_A_NOUN_AFTER_A_SIDE
 
     def someone_in_the_picture_steps(self, m: _Hit, verb: str) -> bool:
-        """Whether a request to come or move in, out, back or closer (``m``, its ``verb``) is for someone in the
-        picture, not the camera: "Come in and hold the door" (but "Come in closer"), "Move closer to the desk",
-        "Move back a bit while holding the jacket", "Move out from the window", "Move back to close the door",
-        "Move in closer towards the clothes", "Move in with the bag"."""
+        """Whether a request to come, go or move in, out, back or closer (``m``, its ``verb``) is for someone in
+        the picture, not the camera: any request in a sentence that opens by making someone do things ("Make the
+        man open the door and go out"), "Come in and hold the door" (but "Come in closer"), "Move closer to the
+        desk", "Move back a bit while holding the jacket", "Move out from the window", "Move back to close the
+        door", "Move in closer towards the clothes", "Move in with the bag"."""
+        if _A_CAUSED_SENTENCE.match(self.low, self.sentence(m.start()).start):
+            return True
         way, after = m.group("d"), m.end()
         if verb in _COME:
             return way == "in" and not _CLOSE.match(self.low, after)
@@ -1130,9 +1132,10 @@ _THE_PLACE_ENDS = r"(?=\s*(?:$|[.,;!]|\s(?:and|while|then|with|so|to)\b))"
 # the bowl down on the left side", "has placed a dark object down on the right"; but a bare "place the perfume on the
 # right" is where it is, "Keep the snack pack on the right cabinet" names a thing there, and "put a strawberry to the
 # left" adds one at a place)
-_SET_DOWN = L.forms("keep", "drop", "place", "put")
-_SET_DOWN_AT_A_SIDE = re.compile(rf"\b(?:{L.alt(L.forms('keep', 'drop'))}\s+{_A_THING_HANDLED}\s+(?:down\s+)?(?:at|by|on)|"
-                                 rf"{L.alt(L.forms('place', 'put'))}\s+(?:{_A_THING_HANDLED}\s+(?:at|by|on(?=\s+the\s+(?:left|right)"
+_KEPT_OR_DROPPED, _PUT_OR_PLACED = L.forms("keep", "drop"), L.forms("place", "put")
+_SET_DOWN = _KEPT_OR_DROPPED | _PUT_OR_PLACED
+_SET_DOWN_AT_A_SIDE = re.compile(rf"\b(?:{L.alt(_KEPT_OR_DROPPED)}\s+{_A_THING_HANDLED}\s+(?:down\s+)?(?:at|by|on)|"
+                                 rf"{L.alt(_PUT_OR_PLACED)}\s+(?:{_A_THING_HANDLED}\s+(?:at|by|on(?=\s+the\s+(?:left|right)"
                                  rf"[\s-]+side\b))|(?:an?(?:\s+[a-z]+){{1,3}}?|{_A_THING_HANDLED})\s+down\s+(?:at|by|on)))\s+the\s+"
                                  rf"(?P<d>left|right)(?:[\s-]+(?:hand[\s-]+)?side)?{_THE_PLACE_ENDS}")
 # "Take the clothes to the right side": carried to that side of the picture (but "take the road to the right" is

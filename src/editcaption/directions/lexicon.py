@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from ..colors import COLOR_NAMES
+
 # ------------------------------------------------------------------------------ helpers
 
 _FOLD = str.maketrans({"\u2019": "'", "\u2018": "'", "\u2011": "-", "\u2010": "-", "\u2013": "-", "\u00a0": " "})
@@ -160,9 +162,9 @@ WEARER_WORDS = {"he", "she", "him", "his", "her", "hers", "they", "them", "their
                 # a body bent is someone's: "Bend to remove the right shoe"
                 "bend", "bends", "bending", "bent", "kneel", "kneels", "kneeling", "squat", "squats", "squatting",
                 "crouch", "crouches", "crouching"}
-# colour words: two joined by "and" describe one thing moved ("the green and black blanket"), not two things
-COLOUR_WORDS = {"black", "white", "red", "green", "blue", "yellow", "orange", "purple", "pink", "brown", "grey", "gray",
-                "silver", "gold", "golden", "beige", "navy", "dark", "light"}
+# colour words: two joined by "and" describe one thing moved ("the green and black blanket"), not two things; the
+# shared palette's names, and the other ways people write one
+COLOUR_WORDS = set(COLOR_NAMES) | {"gray", "silver", "gold", "golden", "beige", "navy", "dark", "light"}
 # nouns after "left"/"top"/... that make it something else than a position in the frame
 NOT_POSITION_NOUNS = {"turn", "turns", "way", "ways", "moment", "time", "answer", "amount", "angle", "angles", "hat",
                       "indent", "indents", "indentation",  # "adjust the left indent": a setting
